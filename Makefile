@@ -1,0 +1,126 @@
+# splitsim — one flat GNU Makefile, out-of-tree build in $(BUILD)/.
+#   make            build build/splitsim
+#   make run        install missing packages, build, run the main job
+#   make check      install missing packages, build with -Werror, run all tests
+#   make asan       the same tests under AddressSanitizer + UBSan (build-asan/)
+#   make bench      solver and sweep benchmarks
+#   make install PREFIX=/usr/local DESTDIR=
+#   make format / format-check / check-deps
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+OPT     ?= -O2 -g
+PKGS    := gsl libcjson hdf5 yaml-0.1
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+        -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
+TEST_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DSPLITSIM_VERSION='"$(VERSION)"' -I.
+CFLAGS   += $(WARN) $(OPT) $(EXTRA_CFLAGS) $(PKG_CFLAGS)
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+
+# Library folders, lowest layer first (see docs/ARCHITECTURE.md).
+LIB_DIRS := common solver profiles scenarios sim plots
+LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
+TOOL_SRCS := $(wildcard tools/*.c)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+TOOL_OBJS := $(TOOL_SRCS:%.c=$(BUILD)/obj/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+LIB       := $(BUILD)/libsplitsim.a
+BIN       := $(BUILD)/splitsim
+
+.PHONY: all deps run check test unit cli asan bench install format \
+        format-check check-deps clean store
+.DELETE_ON_ERROR:
+
+all: $(BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(TOOL_OBJS) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJS) $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) \
+	  $(TEST_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O3 -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+-include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)
+
+# Install missing Debian packages (no-op when everything is present).
+deps:
+	@sh tools/install-deps.sh
+
+# The embedded default store, built from the committed measured profiles.
+DEFAULT_STORE := $(BUILD)/default-profiles.h5
+DEFAULT_SRCS  := $(wildcard profiles/default/*.csv profiles/default/*.json)
+$(DEFAULT_STORE): $(BIN) $(DEFAULT_SRCS)
+	rm -f $@
+	$(BIN) import -q -o $@ $(wildcard profiles/default/*.csv)
+store: $(DEFAULT_STORE)
+
+run: deps
+	$(MAKE) --no-print-directory all
+	$(MAKE) --no-print-directory store
+	@sh tools/run-main-job.sh $(BIN) $(DEFAULT_STORE)
+
+unit: $(UNIT_BINS)
+	@sh tests/run-unit.sh $(BUILD)/tests $(UNIT_BINS)
+
+cli: $(BIN) $(DEFAULT_STORE)
+	@SPLITSIM=$(BIN) BUILD=$(BUILD) sh tests/cli/run.sh
+
+test: unit cli
+
+check: deps
+	$(MAKE) --no-print-directory EXTRA_CFLAGS=-Werror check-deps test
+	@if [ -z "$$SPLITSIM_NO_ASAN" ]; then \
+	  $(MAKE) --no-print-directory asan; fi
+
+asan:
+	$(MAKE) --no-print-directory BUILD=build-asan OPT='-O1 -g' \
+	  EXTRA_CFLAGS='-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer' \
+	  LDFLAGS='-fsanitize=address,undefined' test
+
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+bench: $(BIN) $(BENCH_BINS)
+	@sh tests/bench/run.sh $(BUILD)
+
+check-deps:
+	@sh tools/check-deps.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/splitsim/profiles \
+	  $(DESTDIR)$(PREFIX)/share/doc/splitsim
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/splitsim
+	install -m 644 $(DEFAULT_SRCS) $(DESTDIR)$(PREFIX)/share/splitsim/profiles/
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/splitsim/
+
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_SRCS)
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_SRCS) && echo "format-check: ok"
+
+clean:
+	rm -rf build build-asan build-*

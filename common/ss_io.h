@@ -1,0 +1,53 @@
+/* ss_io: bounded file reading, crash-safe (temporary name + rename) writing,
+ * and number formatting that reads back to the identical double. */
+#ifndef SS_IO_H
+#define SS_IO_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+#include "ss_error.h"
+
+/* Largest input file any reader accepts (bytes). */
+#define SS_MAX_INPUT_BYTES ((size_t)256 * 1024 * 1024)
+
+/* Read a whole file into a NUL-terminated buffer. Refuses files larger than
+ * max_bytes. Caller frees the returned buffer. NULL on error. */
+char *ss_read_file(const char *path, size_t max_bytes, size_t *len_out,
+                   ss_error *err);
+
+/* A file being written under a temporary name next to its final path. */
+typedef struct ss_atomic_file {
+  FILE *fp;            /* write here */
+  char path[4096];     /* final name */
+  char tmp_path[4200]; /* temporary name in the same folder */
+} ss_atomic_file;
+
+/* Create "<path>.tmp.XXXXXX" and open it for writing. */
+int ss_atomic_open(ss_atomic_file *af, const char *path, ss_error *err);
+/* Flush, fsync and rename over the final path. On failure the temporary file
+ * is removed and the final path is untouched. */
+int ss_atomic_commit(ss_atomic_file *af, ss_error *err);
+/* Close and remove the temporary file (safe to call after commit). */
+void ss_atomic_abort(ss_atomic_file *af);
+
+/* Reserve a unique temporary path next to `path` (the file is created empty)
+ * for libraries that open files themselves (HDF5). Then write to it and call
+ * ss_rename_into_place, or unlink it on failure. */
+int ss_temp_path_for(const char *path, char *tmp, size_t tmpsize,
+                     ss_error *err);
+/* fsync tmp and rename it to path. */
+int ss_rename_into_place(const char *tmp, const char *path, ss_error *err);
+
+/* Shortest "%.{15,16,17}g" text of x that strtod reads back to x exactly.
+ * buf must hold at least SS_DOUBLE_BUFSIZE bytes. Returns buf. */
+#define SS_DOUBLE_BUFSIZE 32
+char *ss_fmt_double(char *buf, double x);
+
+/* Parse a whole string as a finite double (C locale, no trailing junk after
+ * optional spaces). Returns 0 on success. */
+int ss_parse_double(const char *s, double *out);
+/* Parse a whole string as a decimal int64. Returns 0 on success. */
+int ss_parse_int64(const char *s, long long *out);
+
+#endif

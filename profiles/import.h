@@ -1,0 +1,37 @@
+/* Importers and exporters of real profiles. Each importer validates every
+ * value and fails with an ss_error naming the file and the place (byte
+ * offset, line, field). Imported systems are appended to `out` as new
+ * entries (no merging, no boundary checks: see prof_set_put_system). */
+#ifndef PROF_IMPORT_H
+#define PROF_IMPORT_H
+
+#include "profile.h"
+
+/* Scission benchmark pickle `<tier>-<name>.dat` (restricted decoder: never
+ * executes anything). One system. */
+int prof_import_scission_dat(const char *path, prof_set *out, ss_error *err);
+
+/* The project's measured CSV (tools/splitsim-profile output and
+ * ../shared/data/measured-2026-11/): `X.csv` plus provenance `X.json` beside
+ * it. One system per distinct `system` column value. */
+int prof_import_measured_csv(const char *csv_path, prof_set *out,
+                             ss_error *err);
+
+/* The project's JSON profile format (docs/formats.md). Any number of
+ * systems. */
+int prof_import_json(const char *path, prof_set *out, ss_error *err);
+
+/* Pick the importer by file name (.dat, .csv, .json) and run it. */
+int prof_import_file(const char *path, prof_set *out, ss_error *err);
+
+/* Load a whole profile set from a path: an HDF5 store, a folder of
+ * Scission `*-*.dat` files, or one importable file. Caller frees *out. */
+int prof_load_path(const char *path, prof_set **out, ss_error *err);
+
+/* Exporters (atomic writes). CSV writes `path` and its `.json` provenance
+ * sidecar (same base name) in the measured-CSV format; JSON writes one file.
+ * Both read back through the importers to an identical set. */
+int prof_export_csv(const prof_set *set, const char *path, ss_error *err);
+int prof_export_json(const prof_set *set, const char *path, ss_error *err);
+
+#endif

@@ -1,0 +1,28 @@
+/* Private to profiles/store.c and its unit test: layout constants and the
+ * link-name escaping (see docs/store-format.md). */
+#ifndef PROF_STORE_INTERNAL_H
+#define PROF_STORE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "../common/ss_io.h"
+
+#define PROF_STORE_FORMAT "splitsim-profile-store"
+#define PROF_STORE_FORMAT_VERSION 1
+
+/* Limits the reader enforces (and the writer too, so that every store it
+ * writes can be read back). */
+#define PROF_STORE_MAX_BLOCKS 1000000 /* blocks per model */
+#define PROF_STORE_MAX_SAMPLES 10000  /* raw samples per block */
+#define PROF_STORE_MAX_SAMPLE_VALUES (SS_MAX_INPUT_BYTES / sizeof(double))
+#define PROF_STORE_MAX_LINKS 100000       /* systems, or models per system */
+#define PROF_STORE_MAX_STRING (16u << 20) /* bytes in one string attribute */
+#define PROF_STORE_MAX_LINK_NAME 4096     /* bytes in one escaped link name */
+
+/* Escape a system or model name into an HDF5 link name: '%', '/', control
+ * bytes and DEL become "%XX" (upper-case hex), and the name "." becomes
+ * "%2E"; every other byte (including UTF-8, '(', ')', spaces) is kept.
+ * Returns the length written, or -1 when out is too small or name is empty. */
+int prof_store_escape_name(const char *name, char *out, size_t outsize);
+
+#endif

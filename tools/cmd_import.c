@@ -1,0 +1,126 @@
+/* splitsim import: create or update an HDF5 profile store. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../profiles/import.h"
+#include "../profiles/store.h"
+#include "cli.h"
+#include "commands.h"
+
+static void import_help(FILE *fp) {
+  fprintf(fp,
+          "usage: splitsim import [-q] -o STORE FILE...\n\n"
+          "Import real profiles into the HDF5 store STORE (created if "
+          "missing).\n"
+          "FILE may be a Scission benchmark pickle (<tier>-<name>.dat), a "
+          "folder\nof them, a measured CSV (with its .json beside it), or a "
+          "splitsim JSON\nprofile. A system that is already in the store is "
+          "replaced; everything\nelse is kept. The store is written "
+          "atomically: on any error it is\nleft exactly as it was.\n\n"
+          "  -o, --output STORE  the store to create or update (required)\n"
+          "  -q, --quiet         print nothing on success\n"
+          "  -h, --help          show this help\n");
+}
+
+/* Load one command-line operand: a folder (of .dat files) or a file. */
+static int load_operand(const char *path, prof_set *into, ss_error *err) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    prof_set *dir = NULL;
+    if (prof_load_path(path, &dir, err) != 0)
+      return -1;
+    for (size_t i = 0; i < dir->n_systems; i++) {
+      /* move every system over */
+      if (prof_set_put_system(into, &dir->systems[i], NULL, err) != 0) {
+        prof_set_free(dir);
+        return -1;
+      }
+    }
+    prof_set_free(dir);
+    return 0;
+  }
+  return prof_import_file(path, into, err);
+}
+
+int cmd_import(int argc, char **argv) {
+  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                       {"quiet", no_argument, 0, 'q'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  const char *store_path = NULL;
+  int quiet = 0, c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    switch (c) {
+    case 'o':
+      store_path = optarg;
+      break;
+    case 'q':
+      quiet = 1;
+      break;
+    case 'h':
+      import_help(stdout);
+      return 0;
+    default:
+      return cli_usage_error("import", "unknown option");
+    }
+  }
+  if (!store_path)
+    return cli_usage_error("import", "missing -o STORE");
+  if (optind >= argc)
+    return cli_usage_error("import", "no files to import");
+
+  ss_error err;
+  ss_error_clear(&err);
+  prof_set *store = NULL;
+  int rc = 1;
+  struct stat st;
+  if (stat(store_path, &st) == 0) {
+    if (prof_store_read(store_path, &store, &err) != 0)
+      goto fail;
+  } else {
+    store = prof_set_new();
+    if (!store) {
+      ss_error_set(&err, store_path, NULL, "out of memory");
+      goto fail;
+    }
+  }
+
+  for (int i = optind; i < argc; i++) {
+    prof_set *incoming = prof_set_new();
+    if (!incoming || load_operand(argv[i], incoming, &err) != 0) {
+      prof_set_free(incoming);
+      goto fail;
+    }
+    for (size_t s = 0; s < incoming->n_systems; s++) {
+      prof_system *sys = &incoming->systems[s];
+      char name[256];
+      snprintf(name, sizeof name, "%s", sys->name);
+      size_t n_models = sys->n_models;
+      int replaced = 0;
+      if (prof_system_validate(sys, &err) != 0 ||
+          prof_set_put_system(store, sys, &replaced, &err) != 0) {
+        if (!err.file[0])
+          snprintf(err.file, sizeof err.file, "%s", argv[i]);
+        prof_set_free(incoming);
+        goto fail;
+      }
+      if (!quiet)
+        printf("%s system '%s' (%zu models) from %s\n",
+               replaced ? "replaced" : "imported", name, n_models, argv[i]);
+    }
+    prof_set_free(incoming);
+  }
+  if (prof_store_write(store_path, store, &err) != 0)
+    goto fail;
+  if (!quiet)
+    printf("wrote %s: %zu systems\n", store_path, store->n_systems);
+  rc = 0;
+fail:
+  if (rc)
+    cli_print_error(&err);
+  prof_set_free(store);
+  return rc;
+}

@@ -1,0 +1,220 @@
+/* splitsim profiles / show / export: look into a profile store. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../profiles/import.h"
+#include "../profiles/store.h"
+#include "cli.h"
+#include "commands.h"
+
+static const char *or_dash(const char *s) { return s && s[0] ? s : "-"; }
+
+/* Parse options that are only --help; returns -1 to continue, else exit. */
+static int help_only(int argc, char **argv, const char *cmd,
+                     void (*help)(FILE *)) {
+  static const struct option opts[] = {{"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    if (c == 'h') {
+      help(stdout);
+      return 0;
+    }
+    return cli_usage_error(cmd, "unknown option");
+  }
+  return -1;
+}
+
+static void profiles_help(FILE *fp) {
+  fprintf(fp,
+          "usage: splitsim profiles STORE\n\n"
+          "List the systems (tier hint, cpu/gpu, hardware, source) and the "
+          "models\n(block counts, input bytes, and for each system the sum of "
+          "block times\nagainst the whole-model time when it was measured) of "
+          "STORE. STORE may\nbe an HDF5 store, a folder of Scission .dat files "
+          "or any importable file.\n");
+}
+
+int cmd_profiles(int argc, char **argv) {
+  int r = help_only(argc, argv, "profiles", profiles_help);
+  if (r >= 0)
+    return r;
+  if (argc - optind != 1)
+    return cli_usage_error("profiles", "expected exactly one STORE");
+  ss_error err;
+  ss_error_clear(&err);
+  prof_set *set = NULL;
+  if (prof_load_path(argv[optind], &set, &err) != 0) {
+    cli_print_error(&err);
+    return 1;
+  }
+  printf("Systems (%zu):\n", set->n_systems);
+  printf("  %-14s %-7s %-5s %6s  %-40s %s\n", "NAME", "TIER", "KIND", "MODELS",
+         "HARDWARE", "SOURCE (IMPORTER, DATE)");
+  for (size_t i = 0; i < set->n_systems; i++) {
+    const prof_system *s = &set->systems[i];
+    printf("  %-14s %-7s %-5s %6zu  %-40s %s (%s, %s)\n", s->name,
+           or_dash(s->tier_hint), or_dash(s->kind), s->n_models,
+           or_dash(s->hardware), or_dash(s->source_file), or_dash(s->importer),
+           or_dash(s->import_date));
+  }
+  /* Models in first-seen order across systems. */
+  printf("\nModels:\n  %-20s %6s %12s  %s\n", "NAME", "BLOCKS", "INPUT_BYTES",
+         "SYSTEMS (sum of block times / whole-model time)");
+  for (size_t i = 0; i < set->n_systems; i++) {
+    for (size_t j = 0; j < set->systems[i].n_models; j++) {
+      const prof_model *m = &set->systems[i].models[j];
+      int seen = 0;
+      for (size_t k = 0; k < i && !seen; k++)
+        seen = prof_system_find_model(&set->systems[k], m->name) != NULL;
+      if (seen)
+        continue;
+      printf("  %-20s %6zu %12lld ", m->name, m->n_blocks,
+             (long long)m->input_bytes);
+      for (size_t k = i; k < set->n_systems; k++) {
+        const prof_model *o = prof_system_find_model(&set->systems[k], m->name);
+        if (!o)
+          continue;
+        double sum = prof_model_sum_time_s(o);
+        if (isnan(o->whole_model_time_s) || o->whole_model_time_s <= 0)
+          printf(" %s(%.4gs)", set->systems[k].name, sum);
+        else
+          printf(" %s(%.4gs/%.4gs=%.2f)", set->systems[k].name, sum,
+                 o->whole_model_time_s, sum / o->whole_model_time_s);
+      }
+      printf("\n");
+    }
+  }
+  prof_set_free(set);
+  return 0;
+}
+
+static void show_help(FILE *fp) {
+  fprintf(fp, "usage: splitsim show STORE SYSTEM MODEL\n\n"
+              "Print SYSTEM's block table for MODEL: index, first/last layer, "
+              "names,\nmedian/p10/p90 time in seconds and output bytes.\n");
+}
+
+static void list_known(const char *what, const char *const *names, size_t n) {
+  fprintf(stderr, "known %s:", what);
+  for (size_t i = 0; i < n; i++)
+    fprintf(stderr, " %s", names[i]);
+  fprintf(stderr, "\n");
+}
+
+int cmd_show(int argc, char **argv) {
+  int r = help_only(argc, argv, "show", show_help);
+  if (r >= 0)
+    return r;
+  if (argc - optind != 3)
+    return cli_usage_error("show", "expected STORE SYSTEM MODEL");
+  const char *path = argv[optind], *sys_name = argv[optind + 1],
+             *model_name = argv[optind + 2];
+  ss_error err;
+  ss_error_clear(&err);
+  prof_set *set = NULL;
+  if (prof_load_path(path, &set, &err) != 0) {
+    cli_print_error(&err);
+    return 1;
+  }
+  int rc = 1;
+  const prof_system *sys = prof_set_find_system(set, sys_name);
+  const prof_model *m = sys ? prof_system_find_model(sys, model_name) : NULL;
+  if (!sys) {
+    fprintf(stderr, "splitsim: %s: error: no system '%s'\n", path, sys_name);
+    const char *names[256];
+    size_t n = 0;
+    for (size_t i = 0; i < set->n_systems && n < 256; i++)
+      names[n++] = set->systems[i].name;
+    list_known("systems", names, n);
+    goto done;
+  }
+  if (!m) {
+    fprintf(stderr, "splitsim: %s: error: system '%s' has no model '%s'\n",
+            path, sys_name, model_name);
+    const char *names[256];
+    size_t n = 0;
+    for (size_t i = 0; i < sys->n_models && n < 256; i++)
+      names[n++] = sys->models[i].name;
+    list_known("models", names, n);
+    goto done;
+  }
+  printf("system %s, model %s: %zu blocks, input %lld bytes, sum of block "
+         "times %.6g s",
+         sys->name, m->name, m->n_blocks, (long long)m->input_bytes,
+         prof_model_sum_time_s(m));
+  if (!isnan(m->whole_model_time_s))
+    printf(", whole model %.6g s", m->whole_model_time_s);
+  printf("\n%5s %6s %6s  %-24s %-24s %13s %13s %13s %12s\n", "BLOCK", "FIRST",
+         "LAST", "FIRST_NAME", "LAST_NAME", "TIME_S", "P10_S", "P90_S",
+         "OUTPUT_BYTES");
+  for (size_t b = 0; b < m->n_blocks; b++) {
+    const prof_block *k = &m->blocks[b];
+    printf("%5zu %6lld %6lld  %-24s %-24s %13.6g %13.6g %13.6g %12lld\n", b,
+           (long long)k->first_layer, (long long)k->last_layer,
+           or_dash(k->first_name), or_dash(k->last_name), k->time_s,
+           k->time_s_p10, k->time_s_p90, (long long)k->output_bytes);
+  }
+  rc = 0;
+done:
+  prof_set_free(set);
+  return rc;
+}
+
+static void export_help(FILE *fp) {
+  fprintf(fp,
+          "usage: splitsim export STORE --format csv|json -o FILE\n\n"
+          "Write every system of STORE to FILE. csv writes FILE and its "
+          "provenance\nFILE.json beside it (same base name, .json); json "
+          "writes one splitsim\nJSON profile. Both import back losslessly "
+          "with 'splitsim import'.\n");
+}
+
+int cmd_export(int argc, char **argv) {
+  static const struct option opts[] = {{"format", required_argument, 0, 'f'},
+                                       {"output", required_argument, 0, 'o'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
+  const char *format = NULL, *out = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'f':
+      format = optarg;
+      break;
+    case 'o':
+      out = optarg;
+      break;
+    case 'h':
+      export_help(stdout);
+      return 0;
+    default:
+      return cli_usage_error("export", "unknown option");
+    }
+  }
+  if (argc - optind != 1)
+    return cli_usage_error("export", "expected exactly one STORE");
+  if (!format || (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0))
+    return cli_usage_error("export", "--format must be csv or json");
+  if (!out)
+    return cli_usage_error("export", "missing -o FILE");
+  ss_error err;
+  ss_error_clear(&err);
+  prof_set *set = NULL;
+  int rc = 1;
+  if (prof_load_path(argv[optind], &set, &err) != 0)
+    goto fail;
+  if ((strcmp(format, "csv") == 0 ? prof_export_csv(set, out, &err)
+                                  : prof_export_json(set, out, &err)) != 0)
+    goto fail;
+  rc = 0;
+fail:
+  if (rc)
+    cli_print_error(&err);
+  prof_set_free(set);
+  return rc;
+}

@@ -1,0 +1,38 @@
+#!/bin/sh
+# Install the Debian packages splitsim needs, only when something is missing.
+# Used by `make run` and `make check`; safe to run again (a no-op then).
+set -u
+missing=""
+need_pkg() { # pkg-config name, Debian package
+  pkg-config --exists "$1" 2>/dev/null || missing="$missing $2"
+}
+need_cmd() { # command, Debian package
+  command -v "$1" >/dev/null 2>&1 || missing="$missing $2"
+}
+need_cmd pkg-config pkg-config
+need_cmd cc gcc
+need_cmd make make
+need_pkg gsl libgsl-dev
+need_pkg libcjson libcjson-dev
+need_pkg hdf5 libhdf5-dev
+need_pkg yaml-0.1 libyaml-dev
+need_pkg cmocka libcmocka-dev
+need_cmd h5dump hdf5-tools
+need_cmd gnuplot gnuplot-nox
+need_cmd python3 python3
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing:$missing"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+    echo "install-deps: error: need root (or sudo) to run: apt-get install$missing" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq || { echo "install-deps: error: apt-get update failed" >&2; exit 1; }
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
+  { echo "install-deps: error: apt-get install$missing failed" >&2; exit 1; }
+echo "install-deps: done"
