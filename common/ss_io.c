@@ -2,6 +2,7 @@
 #include "ss_io.h"
 
 #include <errno.h>
+#include <float.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
@@ -186,7 +187,9 @@ int ss_parse_double(const char *s, double *out) {
   char *end;
   errno = 0;
   double v = strtod(s, &end);
-  if (end == s || errno == ERANGE || !isfinite(v))
+  /* ERANGE on underflow still gives the nearest (subnormal or zero) value,
+   * which is what the text says; overflow gives HUGE_VAL, caught here. */
+  if (end == s || !isfinite(v) || (errno == ERANGE && fabs(v) > DBL_MIN))
     return -1;
   if (*skip_spaces(end))
     return -1;

@@ -110,8 +110,8 @@ static void test_bad_inputs(void **state) {
     assert_null(net);
     assert_string_equal(err.file, path);
     if (strcmp(err.where, c->where) != 0 || !strstr(err.msg, c->msg))
-      fail_msg("%s: got '%s: %s', expected '%s: ...%s...'", c->file,
-               err.where, err.msg, c->where, c->msg);
+      fail_msg("%s: got '%s: %s', expected '%s: ...%s...'", c->file, err.where,
+               err.msg, c->where, c->msg);
   }
 }
 

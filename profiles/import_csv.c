@@ -1,0 +1,871 @@
+/* The measured-CSV importer (X.csv + provenance sidecar X.json) and the CSV
+ * record reader it shares with the network table. Formats: docs/formats.md. */
+#define _POSIX_C_SOURCE 200809L
+#include "csv_internal.h"
+#include "import.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "../common/ss_io.h"
+
+/* ---- CSV record reader ---- */
+
+static int csv_err(const char *path, long line, ss_error *err, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
+static int csv_err(const char *path, long line, ss_error *err, const char *fmt,
+                   ...) {
+  char where[32], msg[sizeof err->msg];
+  snprintf(where, sizeof where, "%ld", line);
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return ss_error_set(err, path, where, "%s", msg);
+}
+
+int prof_csv_init(prof_csv_reader *r, const char *path, const char *text,
+                  size_t len, ss_error *err) {
+  memset(r, 0, sizeof *r);
+  r->path = path;
+  r->p = text;
+  r->end = text + len;
+  r->line = 1;
+  const char *nul = memchr(text, '\0', len);
+  if (nul) {
+    long line = 1;
+    for (const char *q = text; q < nul; q++)
+      line += *q == '\n';
+    return csv_err(path, line, err, "NUL byte at byte %zu (not a text file?)",
+                   (size_t)(nul - text));
+  }
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+    r->p += 3; /* UTF-8 byte-order mark written by spreadsheet programs */
+  return 0;
+}
+
+static int csv_add_field(prof_csv_reader *r, size_t off, int quoted) {
+  if (r->n_fields == r->cap_fields) {
+    size_t ncap = r->cap_fields ? r->cap_fields * 2 : 16;
+    prof_csv_field *nf = realloc(r->fields, ncap * sizeof *nf);
+    if (!nf)
+      return -1;
+    r->fields = nf;
+    size_t *no = realloc(r->offs, ncap * sizeof *no);
+    if (!no)
+      return -1;
+    r->offs = no;
+    r->cap_fields = ncap;
+  }
+  r->offs[r->n_fields] = off;
+  r->fields[r->n_fields].len = r->buf.len - off - 1; /* minus the NUL */
+  r->fields[r->n_fields].quoted = quoted;
+  r->n_fields++;
+  return 0;
+}
+
+static int is_blank(const char *s) {
+  for (; *s; s++)
+    if (*s != ' ' && *s != '\t')
+      return 0;
+  return 1;
+}
+
+int prof_csv_next(prof_csv_reader *r, ss_error *err) {
+  for (;;) {
+    if (r->p >= r->end)
+      return 0;
+    r->rec_line = r->line;
+    r->n_fields = 0;
+    r->buf.len = 0;
+    for (;;) {
+      size_t off = r->buf.len;
+      int quoted = 0;
+      const char *q = r->p;
+      while (q < r->end && (*q == ' ' || *q == '\t'))
+        q++;
+      if (q < r->end && *q == '"') {
+        long qline = r->line;
+        quoted = 1;
+        r->p = q + 1;
+        for (;;) {
+          if (r->p >= r->end)
+            return csv_err(r->path, qline, err,
+                           "unterminated quoted field (the quote opened on "
+                           "this line is never closed)");
+          char c = *r->p++;
+          if (c == '"') {
+            if (r->p < r->end && *r->p == '"')
+              r->p++; /* "" stands for one quote */
+            else
+              break;
+          } else if (c == '\n') {
+            r->line++;
+          }
+          prof_sbuf_putc(&r->buf, c);
+        }
+        while (r->p < r->end && (*r->p == ' ' || *r->p == '\t'))
+          r->p++;
+        if (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
+          return csv_err(r->path, r->line, err,
+                         "unexpected character '%c' after a closing quote "
+                         "(field %zu)",
+                         *r->p, r->n_fields + 1);
+      } else {
+        const char *start = r->p;
+        while (r->p < r->end && *r->p != ',' && *r->p != '\n' &&
+               *r->p != '\r') {
+          if (*r->p == '"')
+            return csv_err(r->path, r->line, err,
+                           "quote character inside unquoted field %zu (quote "
+                           "the whole field and double the quote)",
+                           r->n_fields + 1);
+          r->p++;
+        }
+        prof_sbuf_putn(&r->buf, start, (size_t)(r->p - start));
+      }
+      prof_sbuf_putc(&r->buf, '\0');
+      if (r->buf.oom || csv_add_field(r, off, quoted) != 0)
+        return csv_err(r->path, r->rec_line, err, "out of memory");
+      if (r->p < r->end && *r->p == ',') {
+        r->p++;
+        continue;
+      }
+      if (r->p < r->end && *r->p == '\r')
+        r->p++;
+      if (r->p < r->end && *r->p == '\n')
+        r->p++;
+      r->line++;
+      break;
+    }
+    for (size_t i = 0; i < r->n_fields; i++)
+      r->fields[i].text = r->buf.data + r->offs[i];
+    if (r->n_fields == 1 && !r->fields[0].quoted && is_blank(r->fields[0].text))
+      continue; /* blank line */
+    return 1;
+  }
+}
+
+void prof_csv_free(prof_csv_reader *r) {
+  free(r->fields);
+  free(r->offs);
+  prof_sbuf_free(&r->buf);
+  memset(r, 0, sizeof *r);
+}
+
+int prof_csv_sidecar_path(const char *csv_path, char *out, size_t outsize) {
+  size_t len = strlen(csv_path);
+  const char *slash = strrchr(csv_path, '/');
+  const char *dot = strrchr(csv_path, '.');
+  size_t base = len;
+  if (dot && (!slash || dot > slash) && strcasecmp(dot, ".csv") == 0)
+    base = (size_t)(dot - csv_path);
+  if (base + sizeof ".json" > outsize)
+    return -1;
+  memcpy(out, csv_path, base);
+  memcpy(out + base, ".json", sizeof ".json");
+  return 0;
+}
+
+/* ---- measured CSV ---- */
+
+enum {
+  C_SYSTEM,
+  C_MODEL,
+  C_BLOCK,
+  C_FIRST,
+  C_LAST,
+  C_FIRST_NAME,
+  C_LAST_NAME,
+  C_MEDIAN,
+  C_P10,
+  C_P90,
+  C_REPEATS,
+  C_OUT_BYTES,
+  C_OUT_SHAPE,
+  C_SAMPLES, /* optional: raw repeats joined by ';' */
+  N_COLS
+};
+#define N_REQUIRED C_SAMPLES
+
+static const char *const col_names[N_COLS] = {
+    "system",       "model",           "block",          "first_node",
+    "last_node",    "first_node_name", "last_node_name", "time_s_median",
+    "time_s_p10",   "time_s_p90",      "repeats",        "output_bytes",
+    "output_shape", "samples_s"};
+
+/* Arrays grown here have the implicit capacity 4, 8, 16, ...: make room for
+ * element n. */
+static int grow_for(void **arr, size_t n, size_t elem) {
+  if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+    return 0;
+  size_t ncap = n == 0 ? 4 : n * 2;
+  if (ncap > SIZE_MAX / elem)
+    return -1;
+  void *p = realloc(*arr, ncap * elem);
+  if (!p)
+    return -1;
+  *arr = p;
+  return 0;
+}
+
+typedef struct row_ctx {
+  prof_csv_reader *r;
+  int col_at[N_COLS]; /* field index of each column, -1 when absent */
+  ss_error *err;
+  const char *sys;   /* context for messages, or NULL */
+  const char *model; /* " */
+  long long block;   /* -1 when not known yet */
+} row_ctx;
+
+static int row_err(const row_ctx *c, int col, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int row_err(const row_ctx *c, int col, const char *fmt, ...) {
+  char what[512], ctx[300] = "";
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  if (c->model && c->block >= 0)
+    snprintf(ctx, sizeof ctx,
+             "block %lld of '%.100s' (system '%.100s'): ", c->block, c->model,
+             c->sys);
+  else if (c->model)
+    snprintf(ctx, sizeof ctx, "model '%.100s' (system '%.100s'): ", c->model,
+             c->sys);
+  if (col >= 0)
+    return csv_err(c->r->path, c->r->rec_line, c->err, "%scolumn %s: %s", ctx,
+                   col_names[col], what);
+  return csv_err(c->r->path, c->r->rec_line, c->err, "%s%s", ctx, what);
+}
+
+static const prof_csv_field *cell(const row_ctx *c, int col) {
+  return &c->r->fields[c->col_at[col]];
+}
+
+static int cell_empty(const prof_csv_field *f) {
+  return f->len == 0 && !f->quoted;
+}
+
+/* A finite number >= 0; an empty cell gives NaN when allowed. */
+static int cell_time(const row_ctx *c, int col, int allow_empty, double *out) {
+  const prof_csv_field *f = cell(c, col);
+  if (cell_empty(f)) {
+    if (allow_empty) {
+      *out = NAN;
+      return 0;
+    }
+    return row_err(c, col, "empty (a time in seconds is required)");
+  }
+  if (ss_parse_double(f->text, out) != 0)
+    return row_err(c, col, "'%.60s' is not a finite number", f->text);
+  if (*out < 0)
+    return row_err(c, col, "negative time %.60s", f->text);
+  return 0;
+}
+
+/* An integer >= 0; an empty cell gives dflt when dflt >= 0. */
+static int cell_count(const row_ctx *c, int col, long long dflt, int64_t *out) {
+  const prof_csv_field *f = cell(c, col);
+  long long v;
+  if (cell_empty(f) && dflt >= 0) {
+    *out = dflt;
+    return 0;
+  }
+  if (cell_empty(f))
+    return row_err(c, col, "empty (an integer is required)");
+  if (ss_parse_int64(f->text, &v) != 0)
+    return row_err(c, col, "'%.60s' is not an integer", f->text);
+  if (v < 0)
+    return row_err(c, col, "negative value %lld", v);
+  *out = v;
+  return 0;
+}
+
+/* Text cell: empty unquoted means "no value" (NULL). */
+static int cell_text(const row_ctx *c, int col, char **out) {
+  const prof_csv_field *f = cell(c, col);
+  *out = NULL;
+  if (cell_empty(f))
+    return 0;
+  *out = strdup(f->text);
+  return *out ? 0 : row_err(c, -1, "out of memory");
+}
+
+static int cell_samples(const row_ctx *c, prof_block *k) {
+  if (c->col_at[C_SAMPLES] < 0)
+    return 0;
+  const prof_csv_field *f = cell(c, C_SAMPLES);
+  if (f->len == 0)
+    return 0;
+  size_t n = 1;
+  for (const char *p = f->text; *p; p++)
+    n += *p == ';';
+  k->samples_s = malloc(n * sizeof *k->samples_s);
+  if (!k->samples_s)
+    return row_err(c, -1, "out of memory");
+  char item[128];
+  const char *p = f->text;
+  for (size_t i = 0; i < n; i++) {
+    const char *semi = strchr(p, ';');
+    size_t len = semi ? (size_t)(semi - p) : strlen(p);
+    double v;
+    if (len >= sizeof item)
+      return row_err(c, C_SAMPLES, "sample %zu is too long", i + 1);
+    memcpy(item, p, len);
+    item[len] = '\0';
+    if (ss_parse_double(item, &v) != 0)
+      return row_err(c, C_SAMPLES, "sample %zu '%.60s' is not a finite number",
+                     i + 1, item);
+    if (v < 0)
+      return row_err(c, C_SAMPLES, "sample %zu is negative (%.60s)", i + 1,
+                     item);
+    k->samples_s[i] = v;
+    k->n_samples = i + 1;
+    p = semi ? semi + 1 : p + len;
+  }
+  return 0;
+}
+
+static int read_header(row_ctx *c) {
+  prof_csv_reader *r = c->r;
+  for (int i = 0; i < N_COLS; i++)
+    c->col_at[i] = -1;
+  for (size_t f = 0; f < r->n_fields; f++) {
+    char name[64];
+    const char *t = r->fields[f].text;
+    while (*t == ' ' || *t == '\t')
+      t++;
+    size_t n = strlen(t);
+    while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
+      n--;
+    if (n >= sizeof name)
+      n = sizeof name - 1;
+    memcpy(name, t, n);
+    name[n] = '\0';
+    int col = -1;
+    for (int i = 0; i < N_COLS; i++)
+      if (strcasecmp(name, col_names[i]) == 0)
+        col = i;
+    if (col < 0)
+      return csv_err(r->path, r->rec_line, c->err,
+                     "unknown column '%s' in the header (columns: system, "
+                     "model, block, first_node, last_node, first_node_name, "
+                     "last_node_name, time_s_median, time_s_p10, time_s_p90, "
+                     "repeats, output_bytes, output_shape and optionally "
+                     "samples_s)",
+                     name);
+    if (c->col_at[col] >= 0)
+      return csv_err(r->path, r->rec_line, c->err,
+                     "column '%s' appears twice in the header", name);
+    c->col_at[col] = (int)f;
+  }
+  for (int i = 0; i < N_REQUIRED; i++)
+    if (c->col_at[i] < 0)
+      return csv_err(r->path, r->rec_line, c->err,
+                     "missing column '%s' in the header", col_names[i]);
+  return 0;
+}
+
+static prof_system *get_system(prof_set *s, const char *name, size_t *hint) {
+  if (*hint < s->n_systems && strcmp(s->systems[*hint].name, name) == 0)
+    return &s->systems[*hint];
+  for (size_t i = 0; i < s->n_systems; i++)
+    if (strcmp(s->systems[i].name, name) == 0) {
+      *hint = i;
+      return &s->systems[i];
+    }
+  if (grow_for((void **)&s->systems, s->n_systems, sizeof *s->systems) != 0)
+    return NULL;
+  prof_system *sys = &s->systems[s->n_systems];
+  memset(sys, 0, sizeof *sys);
+  if (!(sys->name = strdup(name)))
+    return NULL;
+  *hint = s->n_systems++;
+  return sys;
+}
+
+static prof_model *get_model(prof_system *sys, const char *name) {
+  prof_model *m = prof_system_find_model(sys, name);
+  if (m)
+    return m;
+  if (grow_for((void **)&sys->models, sys->n_models, sizeof *sys->models) != 0)
+    return NULL;
+  m = &sys->models[sys->n_models];
+  memset(m, 0, sizeof *m);
+  m->input_bytes = -1;
+  m->whole_model_time_s = NAN;
+  if (!(m->name = strdup(name)))
+    return NULL;
+  sys->n_models++;
+  return m;
+}
+
+static int read_row(row_ctx *c, prof_set *tmp, size_t *sys_hint) {
+  prof_csv_reader *r = c->r;
+  size_t want = 0;
+  for (int i = 0; i < N_COLS; i++)
+    want += c->col_at[i] >= 0;
+  c->sys = c->model = NULL;
+  c->block = -1;
+  if (r->n_fields != want)
+    return row_err(c, -1, "expected %zu fields (as in the header), found %zu",
+                   want, r->n_fields);
+  const prof_csv_field *fs = cell(c, C_SYSTEM), *fm = cell(c, C_MODEL);
+  if (fs->len == 0)
+    return row_err(c, C_SYSTEM, "empty system name");
+  if (fm->len == 0)
+    return row_err(c, C_MODEL, "empty model name");
+  prof_system *sys = get_system(tmp, fs->text, sys_hint);
+  prof_model *m = sys ? get_model(sys, fm->text) : NULL;
+  if (!m)
+    return row_err(c, -1, "out of memory");
+  c->sys = sys->name;
+  c->model = m->name;
+  int64_t block;
+  if (cell_count(c, C_BLOCK, -1, &block) != 0)
+    return -1;
+  if ((uint64_t)block != m->n_blocks) {
+    if ((uint64_t)block < m->n_blocks)
+      return row_err(c, C_BLOCK,
+                     "block %lld given again (blocks are numbered 0, 1, 2, "
+                     "... once each; expected %zu)",
+                     (long long)block, m->n_blocks);
+    return row_err(c, C_BLOCK,
+                   "block index gap: expected block %zu, found %lld (blocks "
+                   "are numbered 0, 1, 2, ... with no gaps)",
+                   m->n_blocks, (long long)block);
+  }
+  c->block = block;
+  if (grow_for((void **)&m->blocks, m->n_blocks, sizeof *m->blocks) != 0)
+    return row_err(c, -1, "out of memory");
+  prof_block *k = &m->blocks[m->n_blocks];
+  memset(k, 0, sizeof *k);
+  m->n_blocks++; /* counted now so that its strings are freed on failure */
+  if (cell_count(c, C_FIRST, -1, &k->first_layer) != 0 ||
+      cell_count(c, C_LAST, -1, &k->last_layer) != 0)
+    return -1;
+  if (k->first_layer > k->last_layer)
+    return row_err(c, C_LAST, "last node %lld is before first node %lld",
+                   (long long)k->last_layer, (long long)k->first_layer);
+  if (m->n_blocks > 1 &&
+      k->first_layer <= m->blocks[m->n_blocks - 2].last_layer)
+    return row_err(c, C_FIRST,
+                   "first node %lld is not after the previous block's last "
+                   "node %lld",
+                   (long long)k->first_layer,
+                   (long long)m->blocks[m->n_blocks - 2].last_layer);
+  if (cell_text(c, C_FIRST_NAME, &k->first_name) != 0 ||
+      cell_text(c, C_LAST_NAME, &k->last_name) != 0 ||
+      cell_time(c, C_MEDIAN, 0, &k->time_s) != 0 ||
+      cell_time(c, C_P10, 1, &k->time_s_p10) != 0 ||
+      cell_time(c, C_P90, 1, &k->time_s_p90) != 0 ||
+      cell_count(c, C_REPEATS, 0, &k->repeats) != 0 ||
+      cell_count(c, C_OUT_BYTES, -1, &k->output_bytes) != 0 ||
+      cell_text(c, C_OUT_SHAPE, &k->output_shape) != 0 ||
+      cell_samples(c, k) != 0)
+    return -1;
+  return 0;
+}
+
+/* ---- the provenance sidecar ---- */
+
+/* Provenance when the sidecar says nothing else. */
+static int set_defaults(prof_system *s, const char *csv_path,
+                        const char *today) {
+  if (!(s->importer = strdup("measured-csv")) ||
+      !(s->source_file = strdup(csv_path)) || !(s->import_date = strdup(today)))
+    return -1;
+  return 0;
+}
+
+static int side_err(const char *side, const char *where, ss_error *err,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int side_err(const char *side, const char *where, ss_error *err,
+                    const char *fmt, ...) {
+  char msg[sizeof err->msg];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return ss_error_set(err, side, where, "%s", msg);
+}
+
+static int replace_str(char **dst, char *src) {
+  free(*dst);
+  *dst = src;
+  return 0;
+}
+
+/* Per-model values: {"<model>": {"blocks", "input_bytes", "input_shape",
+ * "whole_model_median_s", ...}}. Other members are ignored (the measuring
+ * tool may add more). */
+static int apply_models(prof_system *sys, const cJSON *models,
+                        const char *csv_path, const char *side,
+                        const char *prefix, ss_error *err) {
+  char where[256], w2[300];
+  if (!models || cJSON_IsNull(models))
+    return 0;
+  if (!cJSON_IsObject(models))
+    return side_err(side, prefix, err, "expected an object of models, found %s",
+                    prof_json_type_name(models));
+  if (prof_json_check_members(side, prefix, models, NULL, err) != 0)
+    return -1;
+  for (const cJSON *e = models->child; e; e = e->next) {
+    prof_json_join(where, sizeof where, prefix, e->string);
+    prof_model *m = prof_system_find_model(sys, e->string);
+    if (!m)
+      return side_err(side, where, err,
+                      "no rows for model '%s' of system '%s' in %s (truncated "
+                      "CSV?)",
+                      e->string, sys->name, csv_path);
+    if (!cJSON_IsObject(e))
+      return side_err(side, where, err, "expected an object, found %s",
+                      prof_json_type_name(e));
+    if (prof_json_check_members(side, where, e, NULL, err) != 0)
+      return -1;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "blocks");
+    int64_t n;
+    prof_json_join(w2, sizeof w2, where, "blocks");
+    if (v && !cJSON_IsNull(v)) {
+      if (prof_json_int64(side, w2, v, 0, &n, err) != 0)
+        return -1;
+      if ((uint64_t)n != m->n_blocks)
+        return side_err(side, w2, err,
+                        "the sidecar says %lld blocks but %s has %zu rows for "
+                        "model '%s' of system '%s' (truncated CSV?)",
+                        (long long)n, csv_path, m->n_blocks, m->name,
+                        sys->name);
+    }
+    v = cJSON_GetObjectItemCaseSensitive(e, "input_bytes");
+    prof_json_join(w2, sizeof w2, where, "input_bytes");
+    if (v && !cJSON_IsNull(v) &&
+        prof_json_int64(side, w2, v, 0, &m->input_bytes, err) != 0)
+      return -1;
+    char *shape = NULL;
+    prof_json_join(w2, sizeof w2, where, "input_shape");
+    if (prof_json_shape(side, w2,
+                        cJSON_GetObjectItemCaseSensitive(e, "input_shape"),
+                        &shape, err) != 0)
+      return -1;
+    replace_str(&m->input_shape, shape);
+    v = cJSON_GetObjectItemCaseSensitive(e, "whole_model_median_s");
+    prof_json_join(w2, sizeof w2, where, "whole_model_median_s");
+    if (v && !cJSON_IsNull(v) &&
+        prof_json_time(side, w2, v, &m->whole_model_time_s, err) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+static char *canonical_except(const cJSON *obj, const char *skip) {
+  prof_sbuf b = {0};
+  prof_json_put_value(&b, obj, skip);
+  return prof_sbuf_take(&b);
+}
+
+/* The measuring tool's sidecar: one system, free provenance members plus
+ * "models". tier/device/cpu/gpu/threads are mapped into the system; all
+ * members but "models" are kept in extra_json. */
+static int apply_measured(prof_system *sys, const cJSON *root,
+                          const char *csv_path, const char *side,
+                          ss_error *err) {
+  char *tier = NULL, *device = NULL, *cpu = NULL, *gpu = NULL;
+  int64_t threads = 0;
+  int rc = -1;
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "threads");
+  if (prof_json_opt_string(side, "tier",
+                           cJSON_GetObjectItemCaseSensitive(root, "tier"),
+                           &tier, err) != 0 ||
+      prof_json_opt_string(side, "device",
+                           cJSON_GetObjectItemCaseSensitive(root, "device"),
+                           &device, err) != 0 ||
+      prof_json_opt_string(side, "cpu",
+                           cJSON_GetObjectItemCaseSensitive(root, "cpu"), &cpu,
+                           err) != 0 ||
+      prof_json_opt_string(side, "gpu",
+                           cJSON_GetObjectItemCaseSensitive(root, "gpu"), &gpu,
+                           err) != 0)
+    goto done;
+  if (v && !cJSON_IsNull(v) &&
+      prof_json_int64(side, "threads", v, 1, &threads, err) != 0)
+    goto done;
+  if (tier && !tier[0]) {
+    side_err(side, "tier", err, "empty tier name");
+    goto done;
+  }
+  const char *kind = NULL;
+  char *kind_s = NULL;
+  if (device) {
+    if (strcmp(device, "cpu") == 0)
+      kind = "cpu";
+    else if (strncmp(device, "cuda", 4) == 0 || strcmp(device, "gpu") == 0 ||
+             strcmp(device, "mps") == 0 || strcmp(device, "xpu") == 0 ||
+             strcmp(device, "rocm") == 0)
+      kind = "gpu";
+  }
+  char *hw = NULL;
+  prof_sbuf hb = {0};
+  if (kind && strcmp(kind, "gpu") == 0 && gpu) {
+    prof_sbuf_puts(&hb, gpu);
+  } else if (cpu) {
+    prof_sbuf_puts(&hb, cpu);
+    if (threads > 0)
+      prof_sbuf_printf(&hb, " (%lld thread%s)", (long long)threads,
+                       threads == 1 ? "" : "s");
+  } else if (gpu) {
+    prof_sbuf_puts(&hb, gpu);
+  }
+  if (hb.len) {
+    hw = prof_sbuf_take(&hb);
+    if (!hw)
+      goto oom;
+  }
+  replace_str(&sys->hardware, hw);
+  replace_str(&sys->tier_hint, tier);
+  tier = NULL;
+  if (kind && !(kind_s = strdup(kind)))
+    goto oom;
+  replace_str(&sys->kind, kind_s);
+  char *extra = canonical_except(root, "models");
+  if (!extra)
+    goto oom;
+  replace_str(&sys->extra_json, extra);
+  rc = apply_models(sys, cJSON_GetObjectItemCaseSensitive(root, "models"),
+                    csv_path, side, "models", err);
+  goto done;
+oom:
+  ss_error_set(err, side, NULL, "out of memory");
+done:
+  free(tier);
+  free(device);
+  free(cpu);
+  free(gpu);
+  return rc;
+}
+
+/* One system of our own multi-system sidecar (written by prof_export_csv):
+ * provenance members as in the JSON format, absent ones keep the defaults. */
+static int apply_ours(prof_system *sys, const cJSON *e, const char *csv_path,
+                      const char *side, const char *prefix, ss_error *err) {
+  static const char *const allowed[] = {"tier",   "kind",     "hardware",
+                                        "source", "importer", "import_date",
+                                        "extra",  "models",   NULL};
+  static const char *const keys[] = {"tier",   "kind",     "hardware",
+                                     "source", "importer", "import_date"};
+  char **dst[] = {&sys->tier_hint,   &sys->kind,     &sys->hardware,
+                  &sys->source_file, &sys->importer, &sys->import_date};
+  char where[300];
+  if (!cJSON_IsObject(e))
+    return side_err(side, prefix, err, "expected an object, found %s",
+                    prof_json_type_name(e));
+  if (prof_json_check_members(side, prefix, e, allowed, err) != 0)
+    return -1;
+  for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, keys[i]);
+    char *s = NULL;
+    if (!v)
+      continue; /* absent: keep the default */
+    prof_json_join(where, sizeof where, prefix, keys[i]);
+    if (prof_json_opt_string(side, where, v, &s, err) != 0)
+      return -1;
+    if (i == 1 && s && strcmp(s, "cpu") != 0 && strcmp(s, "gpu") != 0) {
+      free(s);
+      return side_err(side, where, err,
+                      "kind must be \"cpu\", \"gpu\" or null");
+    }
+    replace_str(dst[i], s);
+  }
+  const cJSON *x = cJSON_GetObjectItemCaseSensitive(e, "extra");
+  prof_json_join(where, sizeof where, prefix, "extra");
+  if (x && !cJSON_IsNull(x)) {
+    if (!cJSON_IsObject(x))
+      return side_err(side, where, err, "expected an object or null, found %s",
+                      prof_json_type_name(x));
+    char *extra = canonical_except(x, NULL);
+    if (!extra)
+      return side_err(side, where, err, "out of memory");
+    replace_str(&sys->extra_json, extra);
+  } else if (x) {
+    replace_str(&sys->extra_json, NULL);
+  }
+  prof_json_join(where, sizeof where, prefix, "models");
+  return apply_models(sys, cJSON_GetObjectItemCaseSensitive(e, "models"),
+                      csv_path, side, where, err);
+}
+
+static int apply_multi(prof_set *tmp, const cJSON *root, const char *csv_path,
+                       const char *side, const char *today, ss_error *err) {
+  static const char *const allowed[] = {"format", "version", "systems", NULL};
+  const cJSON *systems = cJSON_GetObjectItemCaseSensitive(root, "systems");
+  const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
+  const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "version");
+  char where[300];
+  if (prof_json_check_members(side, "", root, allowed, err) != 0 ||
+      prof_json_check_members(side, "systems", systems, NULL, err) != 0)
+    return -1;
+  if (fmt && !(cJSON_IsString(fmt) &&
+               strcmp(fmt->valuestring, "splitsim-csv-sidecar") == 0))
+    return side_err(side, "format", err, "expected \"splitsim-csv-sidecar\"");
+  if (ver && !(cJSON_IsNumber(ver) && ver->valuedouble == 1))
+    return side_err(side, "version", err,
+                    "unsupported version (this program reads version 1)");
+  size_t pos = 0;
+  for (const cJSON *e = systems->child; e; e = e->next, pos++) {
+    prof_json_join(where, sizeof where, "systems", e->string);
+    size_t j = pos;
+    while (j < tmp->n_systems && strcmp(tmp->systems[j].name, e->string) != 0)
+      j++;
+    if (j == tmp->n_systems) {
+      const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "models");
+      if (m && !(cJSON_IsObject(m) && !m->child))
+        return side_err(side, where, err,
+                        "system '%s' has models here but no rows in %s",
+                        e->string, csv_path);
+      /* A system without models has no rows: it lives only here. */
+      if (grow_for((void **)&tmp->systems, tmp->n_systems,
+                   sizeof *tmp->systems) != 0)
+        return side_err(side, where, err, "out of memory");
+      prof_system *ns = &tmp->systems[tmp->n_systems];
+      memset(ns, 0, sizeof *ns);
+      tmp->n_systems++;
+      if (!(ns->name = strdup(e->string)) ||
+          set_defaults(ns, csv_path, today) != 0)
+        return side_err(side, where, err, "out of memory");
+    }
+    /* Move it to the sidecar's position so that the order round-trips. */
+    prof_system t = tmp->systems[j];
+    tmp->systems[j] = tmp->systems[pos];
+    tmp->systems[pos] = t;
+    if (apply_ours(&tmp->systems[pos], e, csv_path, side, where, err) != 0)
+      return -1;
+  }
+  if (pos < tmp->n_systems)
+    return side_err(side, "systems", err,
+                    "no entry for system '%s', which has rows in %s",
+                    tmp->systems[pos].name, csv_path);
+  return 0;
+}
+
+static int apply_sidecar(prof_set *tmp, const char *csv_path, const char *side,
+                         const char *today, ss_error *err) {
+  int rc = -1;
+  cJSON *root = prof_json_parse_file(side, err);
+  if (!root)
+    return -1;
+  if (!cJSON_IsObject(root)) {
+    side_err(side, NULL, err, "expected a JSON object, found %s",
+             prof_json_type_name(root));
+    goto done;
+  }
+  const cJSON *systems = cJSON_GetObjectItemCaseSensitive(root, "systems");
+  if (cJSON_IsObject(systems)) {
+    rc = apply_multi(tmp, root, csv_path, side, today, err);
+    goto done;
+  }
+  const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "system");
+  if (name && !cJSON_IsString(name)) {
+    side_err(side, "system", err, "expected a string, found %s",
+             prof_json_type_name(name));
+    goto done;
+  }
+  if (prof_json_check_members(side, "", root, NULL, err) != 0)
+    goto done;
+  for (size_t i = 0; i < tmp->n_systems; i++) {
+    if (name && strcmp(name->valuestring, tmp->systems[i].name) != 0) {
+      side_err(side, "system", err,
+               "describes system '%s' but %s has rows for system '%s'",
+               name->valuestring, csv_path, tmp->systems[i].name);
+      goto done;
+    }
+    if (apply_measured(&tmp->systems[i], root, csv_path, side, err) != 0)
+      goto done;
+  }
+  rc = 0;
+done:
+  cJSON_Delete(root);
+  return rc;
+}
+
+int prof_import_measured_csv(const char *csv_path, prof_set *out,
+                             ss_error *err) {
+  char *text = NULL, side[4096], today[16];
+  size_t len = 0, sys_hint = 0;
+  prof_csv_reader r;
+  prof_set *tmp = NULL;
+  row_ctx c;
+  int rc = -1, got;
+  struct stat st;
+  ss_error verr;
+  memset(&r, 0, sizeof r);
+  memset(&c, 0, sizeof c);
+  c.r = &r;
+  c.err = err;
+  text = ss_read_file(csv_path, SS_MAX_INPUT_BYTES, &len, err);
+  if (!text)
+    return -1;
+  if (prof_csv_init(&r, csv_path, text, len, err) != 0)
+    goto done;
+  if (!(tmp = prof_set_new())) {
+    ss_error_set(err, csv_path, NULL, "out of memory");
+    goto done;
+  }
+  got = prof_csv_next(&r, err);
+  if (got < 0)
+    goto done;
+  if (got == 0) {
+    ss_error_set(err, csv_path, "1", "empty file (expected a header line)");
+    goto done;
+  }
+  if (read_header(&c) != 0)
+    goto done;
+  while ((got = prof_csv_next(&r, err)) == 1)
+    if (read_row(&c, tmp, &sys_hint) != 0)
+      goto done;
+  if (got < 0)
+    goto done;
+  prof_today_utc(today);
+  for (size_t i = 0; i < tmp->n_systems; i++)
+    if (set_defaults(&tmp->systems[i], csv_path, today) != 0) {
+      ss_error_set(err, csv_path, NULL, "out of memory");
+      goto done;
+    }
+  if (prof_csv_sidecar_path(csv_path, side, sizeof side) != 0) {
+    ss_error_set(err, csv_path, NULL, "path too long");
+    goto done;
+  }
+  if (stat(side, &st) == 0) {
+    if (apply_sidecar(tmp, csv_path, side, today, err) != 0)
+      goto done;
+  } else if (errno != ENOENT) {
+    ss_error_set(err, side, NULL, "cannot read the provenance sidecar: %s",
+                 strerror(errno));
+    goto done;
+  }
+  /* (A sidecar may add systems that have no rows.) */
+  if (tmp->n_systems == 0) {
+    ss_error_set(err, csv_path, NULL, "no data rows after the header");
+    goto done;
+  }
+  for (size_t i = 0; i < tmp->n_systems; i++)
+    if (prof_system_validate(&tmp->systems[i], &verr) != 0) {
+      ss_error_set(err, csv_path, NULL, "%s", verr.msg);
+      goto done;
+    }
+  if (prof_set_move_all(tmp, out) != 0) {
+    ss_error_set(err, csv_path, NULL, "out of memory");
+    goto done;
+  }
+  rc = 0;
+done:
+  prof_set_free(tmp);
+  prof_csv_free(&r);
+  free(text);
+  return rc;
+}
