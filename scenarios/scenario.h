@@ -1,0 +1,280 @@
+/* scenario: load a scenario file (YAML, or JSON which is YAML flow syntax)
+ * into a validated struct, expand its sweep axes, set numeric parameters by
+ * path, and write the scenario back with every default filled in.
+ *
+ * Reference: docs/scenarios.md. libyaml handles never leave this folder.
+ *
+ * Everything a scenario owns (strings, arrays) is malloc'd and freed by
+ * scn_free. Positions (scn_pos) are 1-based line:column of the node in the
+ * scenario file, kept so that later stages (the engine) can report semantic
+ * errors such as an unknown model or system as `file:line:col: error: ...`
+ * through scn_error_at. A position of {0, 0} means "not from the file" (a
+ * default, or an entry created by a sweep axis). */
+#ifndef SCN_SCENARIO_H
+#define SCN_SCENARIO_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "../common/ss_error.h"
+
+/* Largest scenario file accepted (bytes). */
+#define SCN_MAX_FILE_BYTES ((size_t)1024 * 1024)
+/* Deepest nesting of mappings and lists accepted. */
+#define SCN_MAX_DEPTH 32
+/* Most tiers (equals the solver's SOLVER_MAX_TIERS). */
+#define SCN_MAX_TIERS 8
+/* Sanity limits that keep every check fast on a file of the largest size. */
+#define SCN_MAX_SYSTEMS 1024 /* distinct systems over all tiers */
+#define SCN_MAX_MODELS 4096
+#define SCN_MAX_LINKS 4096 /* entries of links: */
+#define SCN_MAX_AXES 256   /* sweep axes */
+/* Most values one sweep axis may generate, and most sweep points in all. */
+#define SCN_MAX_AXIS_VALUES ((size_t)10000000)
+#define SCN_MAX_SWEEP_POINTS ((size_t)1000000000000ULL)
+/* Default model input when neither the scenario nor the profile has one. */
+#define SCN_DEFAULT_INPUT_MB 0.15
+
+typedef struct scn_pos {
+  int line;   /* 1-based; 0 = not from the file */
+  int column; /* 1-based */
+} scn_pos;
+
+typedef enum scn_objective {
+  SCN_OBJ_LATENCY = 0,  /* end-to-end seconds (minimise) */
+  SCN_OBJ_THROUGHPUT,   /* pipelined: 1 / slowest stage (maximise) */
+  SCN_OBJ_BYTES,        /* bytes sent over all hops (minimise) */
+  SCN_OBJ_DEVICE_ENERGY /* joules spent on tier 0 (minimise) */
+} scn_objective;
+
+/* A name with the place it was written. */
+typedef struct scn_name {
+  char *name;
+  scn_pos pos;
+} scn_name;
+
+/* A machine named in tiers:, with its per-system parameters. Every system of
+ * every tier has exactly one entry (defaults filled in). */
+typedef struct scn_system {
+  char *name;
+  double availability;      /* share of the machine, (0, 1]; default 1 */
+  double compute_power_w;   /* watts while computing; default 0 = unknown */
+  double radio_power_w;     /* watts while sending; default 0 = unknown */
+  scn_pos availability_pos; /* key in availability:, or {0,0} */
+  scn_pos power_pos;        /* key in power:, or {0,0} */
+} scn_system;
+
+/* A tier: its name and candidate systems, in file order. */
+typedef struct scn_tier {
+  char *name;
+  scn_pos pos;         /* the tier's key */
+  size_t n_systems;    /* >= 1 */
+  size_t *systems;     /* indices into scn_scenario.systems */
+  scn_pos *system_pos; /* where each entry was written */
+} scn_tier;
+
+typedef enum scn_link_kind {
+  SCN_LINK_TIERS = 0, /* a, b are tier indices: the default for every pair of
+                         systems of those two tiers */
+  SCN_LINK_SYSTEMS    /* a, b are system indices: overrides the tier pair */
+} scn_link_kind;
+
+/* A link entry `a-b` of links:. Links are undirected: `edge-device` is the
+ * same link as `device-edge` (a second one is a duplicate). A value that is
+ * not set here comes from the network file (the engine's job). */
+typedef struct scn_link {
+  char *key; /* as written, e.g. "device-edge", "raspi4-2500" */
+  scn_link_kind kind;
+  size_t a, b; /* split of the key (tier or system indices), a != b */
+  int has_latency_ms;
+  int has_bandwidth_mbps;
+  double latency_ms;     /* >= 0, one-way, added once per hop used; NaN
+                            when not set */
+  double bandwidth_mbps; /* > 0; 1 Mbps = 125000 bytes/s; NaN when unset */
+  scn_pos pos;           /* the key (or the sweep param that created it) */
+} scn_link;
+
+/* constraints.max_link_mb entry: at most `mb` MB (10^6 bytes) may cross
+ * the tier pair (a, b) (undirected). */
+typedef struct scn_link_limit {
+  char *key;
+  size_t a, b; /* tier indices */
+  double mb;   /* >= 0; NaN when created by a sweep axis, before a point */
+  scn_pos pos;
+} scn_link_limit;
+
+typedef struct scn_constraints {
+  int privacy;             /* 1: tier 0 runs at least one block (the raw input
+                              never leaves it); default 0 */
+  long long *min_blocks;   /* n_tiers entries, >= 0; default 0 */
+  long long *max_blocks;   /* n_tiers entries, >= 0; -1 = no limit (default) */
+  scn_pos *min_blocks_pos; /* n_tiers, {0,0} when default */
+  scn_pos *max_blocks_pos;
+  size_t n_link_limits;
+  scn_link_limit *link_limits;
+} scn_constraints;
+
+typedef enum scn_param_kind {
+  SCN_PARAM_INPUT_MB = 0,
+  SCN_PARAM_RESULT_MB,
+  SCN_PARAM_LINK_LATENCY_MS,     /* index: link */
+  SCN_PARAM_LINK_BANDWIDTH_MBPS, /* index: link */
+  SCN_PARAM_AVAILABILITY,        /* index: system */
+  SCN_PARAM_COMPUTE_POWER_W,     /* index: system */
+  SCN_PARAM_RADIO_POWER_W,       /* index: system */
+  SCN_PARAM_MIN_BLOCKS,          /* index: tier (whole numbers only) */
+  SCN_PARAM_MAX_BLOCKS,          /* index: tier (whole numbers only) */
+  SCN_PARAM_MAX_LINK_MB          /* index: link limit */
+} scn_param_kind;
+
+/* A numeric parameter resolved from its path (see scn_param_resolve). Valid
+ * for the scenario it was resolved on and for copies made afterwards. */
+typedef struct scn_param {
+  scn_param_kind kind;
+  size_t index;
+} scn_param;
+
+typedef enum scn_axis_form {
+  SCN_AXIS_VALUES = 0, /* values: [v, ...] */
+  SCN_AXIS_LINEAR,     /* linear: [from, to, n] evenly spaced */
+  SCN_AXIS_LOG         /* log: [from, to, n] evenly spaced in log10 */
+} scn_axis_form;
+
+/* One sweep axis: a parameter and the values it takes. */
+typedef struct scn_axis {
+  char *param; /* path as written, e.g. "links.device-edge.bandwidth_mbps" */
+  scn_param target; /* resolved path */
+  scn_pos pos;      /* the param value */
+  scn_axis_form form;
+  double from, to; /* linear/log ends (both 0 for values:) */
+  size_t n_values; /* >= 1 */
+  double *values;  /* generated values, in order */
+  char *zip;       /* zip group name, or NULL */
+  size_t group;    /* index into scn_scenario.groups */
+} scn_axis;
+
+/* Axes that advance together: one zip group, or a single unzipped axis.
+ * Groups are ordered by their first axis; the sweep is the cartesian product
+ * of the groups with the last group varying fastest. */
+typedef struct scn_group {
+  size_t n_values; /* common length of its axes */
+  size_t n_axes;
+  size_t *axes; /* indices into scn_scenario.axes, in file order */
+} scn_group;
+
+typedef struct scn_scenario {
+  char *file; /* path given to scn_load (for messages) */
+  char *name; /* default: the file name without its extension */
+  scn_pos name_pos;
+
+  char *profiles;     /* absolute path of the store (HDF5 file or folder of
+                         .dat files); NULL = the embedded default store */
+  char *profiles_raw; /* as written, or NULL */
+  scn_pos profiles_pos;
+  char *network; /* absolute path of a network CSV, or NULL */
+  char *network_raw;
+  scn_pos network_pos;
+
+  int all_models; /* models: all (n_models is then 0) */
+  size_t n_models;
+  scn_name *models;
+  scn_pos models_pos;
+
+  int input_mb_set; /* 0: per-model input size from the profile, or
+                       SCN_DEFAULT_INPUT_MB when the profile lacks one */
+  double input_mb;  /* MB = 10^6 bytes; valid when input_mb_set */
+  scn_pos input_mb_pos;
+  double result_mb; /* result sent back to tier 0; default 0 */
+
+  size_t n_tiers; /* 1..SCN_MAX_TIERS; tier 0 is the data source */
+  scn_tier *tiers;
+  scn_pos tiers_pos;
+  size_t n_systems; /* distinct systems of all tiers, first-seen order */
+  scn_system *systems;
+
+  size_t n_links;
+  scn_link *links;
+
+  scn_objective objective; /* default latency */
+  scn_pos objective_pos;
+  scn_constraints constraints;
+  size_t top_k; /* >= 1; default 1 */
+
+  size_t n_axes;
+  scn_axis *axes;
+  size_t n_groups;
+  scn_group *groups;
+} scn_scenario;
+
+/* Load and validate a scenario file (at most SCN_MAX_FILE_BYTES). Relative
+ * paths inside resolve against the file's folder; the profiles and network
+ * paths must exist. On success *out is a new scenario (caller frees with
+ * scn_free). On failure returns -1, *out = NULL and err holds
+ * file, "line:col" and the message. */
+int scn_load(const char *path, scn_scenario **out, ss_error *err);
+
+/* The same for text in memory. `file` names it in messages and gives the
+ * default name (may be NULL: "scenario"); relative paths resolve against
+ * base_dir (NULL: the current folder). */
+int scn_load_text(const char *text, size_t len, const char *file,
+                  const char *base_dir, scn_scenario **out, ss_error *err);
+
+void scn_free(scn_scenario *s); /* NULL is a no-op */
+
+/* Deep copy (NULL when out of memory). Resolved scn_param values of s stay
+ * valid on the copy. Caller frees with scn_free. */
+scn_scenario *scn_copy(const scn_scenario *s);
+
+/* 1 when a and b describe the same scenario (positions, the file name and
+ * the raw path texts are ignored; doubles compare exactly). */
+int scn_equal(const scn_scenario *a, const scn_scenario *b);
+
+/* "latency", "throughput", "bytes", "device_energy". */
+const char *scn_objective_name(scn_objective obj);
+
+/* Number of sweep points: product of the group lengths (1 without axes). */
+size_t scn_sweep_count(const scn_scenario *s);
+/* Values of every axis (values[n_axes]) at flat point index
+ * (0 <= index < scn_sweep_count; last group fastest). */
+void scn_sweep_point(const scn_scenario *s, size_t index, double *values);
+/* Set every swept parameter of s to its value at point index. */
+int scn_apply_point(scn_scenario *s, size_t index, ss_error *err);
+
+/* Resolve a parameter path: input_mb, result_mb,
+ * links.<pair>.latency_ms, links.<pair>.bandwidth_mbps,
+ * availability.<system>, power.<system>.compute_power_w,
+ * power.<system>.radio_power_w, constraints.min_blocks.<tier>,
+ * constraints.max_blocks.<tier>, constraints.max_link_mb.<tier pair>.
+ * <pair> is `tierA-tierB` or `systemA-systemB`; a link or link limit that is
+ * not in s yet is created (with no values set). */
+int scn_param_resolve(scn_scenario *s, const char *path, scn_param *out,
+                      ss_error *err);
+/* Set a resolved parameter after checking the value's range (e.g.
+ * bandwidth > 0, availability in (0, 1], block counts whole). */
+int scn_param_set(scn_scenario *s, const scn_param *p, double value,
+                  ss_error *err);
+/* Current value (NaN when a link value is not set). */
+double scn_param_get(const scn_scenario *s, const scn_param *p);
+/* scn_param_resolve + scn_param_set. */
+int scn_set_param(scn_scenario *s, const char *path, double value,
+                  ss_error *err);
+
+/* Lookups (NULL / -1 when absent). Links match in either direction. */
+long scn_tier_index(const scn_scenario *s, const char *name);
+long scn_system_index(const scn_scenario *s, const char *name);
+const scn_link *scn_link_find(const scn_scenario *s, scn_link_kind kind,
+                              size_t a, size_t b);
+
+/* Fill err with s->file, "line:col" of pos (empty when pos is {0,0}) and the
+ * formatted message. Returns -1. For semantic errors found later. */
+int scn_error_at(ss_error *err, const scn_scenario *s, scn_pos pos,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Write the scenario as YAML with every default filled in and absolute
+ * paths; reading it back gives an equal scenario (scn_equal). */
+int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err);
+/* The same into a file, atomically (temporary name + rename). */
+int scn_save_resolved_yaml(const scn_scenario *s, const char *path,
+                           ss_error *err);
+
+#endif

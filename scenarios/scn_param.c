@@ -1,0 +1,601 @@
+/* Parameter paths (links.device-edge.bandwidth_mbps, availability.vm2Core,
+ * ...), link key resolution and sweep expansion. */
+#include "scn_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/ss_io.h"
+
+#define PATH_FORMS                                                             \
+  "input_mb, result_mb, links.<tier>-<tier>.latency_ms, "                      \
+  "links.<tier>-<tier>.bandwidth_mbps, links.<system>-<system>.latency_ms, "   \
+  "links.<system>-<system>.bandwidth_mbps, availability.<system>, "            \
+  "power.<system>.compute_power_w, power.<system>.radio_power_w, "             \
+  "constraints.min_blocks.<tier>, constraints.max_blocks.<tier>, "             \
+  "constraints.max_link_mb.<tier>-<tier>"
+
+/* Whole block counts stay below this. */
+#define MAX_BLOCK_COUNT 1e9
+
+int scn_check_value(scn_param_kind kind, double v, char *why, size_t size) {
+  char num[SS_DOUBLE_BUFSIZE];
+  const char *bad = NULL;
+  switch (kind) {
+  case SCN_PARAM_INPUT_MB:
+    bad = v >= 0 ? NULL : "input_mb must be >= 0";
+    break;
+  case SCN_PARAM_RESULT_MB:
+    bad = v >= 0 ? NULL : "result_mb must be >= 0";
+    break;
+  case SCN_PARAM_LINK_LATENCY_MS:
+    bad = v >= 0 ? NULL : "latency_ms must be >= 0";
+    break;
+  case SCN_PARAM_LINK_BANDWIDTH_MBPS:
+    bad = v > 0 ? NULL : "bandwidth_mbps must be > 0";
+    break;
+  case SCN_PARAM_AVAILABILITY:
+    bad = v > 0 && v <= 1 ? NULL : "availability must be in (0, 1]";
+    break;
+  case SCN_PARAM_COMPUTE_POWER_W:
+    bad = v >= 0 ? NULL : "compute_power_w must be >= 0";
+    break;
+  case SCN_PARAM_RADIO_POWER_W:
+    bad = v >= 0 ? NULL : "radio_power_w must be >= 0";
+    break;
+  case SCN_PARAM_MIN_BLOCKS:
+  case SCN_PARAM_MAX_BLOCKS:
+    bad = v >= 0 && v <= MAX_BLOCK_COUNT && v == floor(v)
+              ? NULL
+              : "a block count must be a whole number >= 0";
+    break;
+  case SCN_PARAM_MAX_LINK_MB:
+    bad = v >= 0 ? NULL : "max_link_mb must be >= 0";
+    break;
+  }
+  if (!isfinite(v))
+    bad = "the value must be a finite number";
+  if (!bad)
+    return 0;
+  snprintf(why, size, "%s, got %s", bad, ss_fmt_double(num, v));
+  return -1;
+}
+
+/* Index of the tier / system whose name is the n bytes at p, or -1. */
+static long tier_n(const scn_scenario *s, const char *p, size_t n) {
+  for (size_t i = 0; i < s->n_tiers; i++)
+    if (strlen(s->tiers[i].name) == n && memcmp(s->tiers[i].name, p, n) == 0)
+      return (long)i;
+  return -1;
+}
+
+static long system_n(const scn_scenario *s, const char *p, size_t n) {
+  for (size_t i = 0; i < s->n_systems; i++)
+    if (strlen(s->systems[i].name) == n &&
+        memcmp(s->systems[i].name, p, n) == 0)
+      return (long)i;
+  return -1;
+}
+
+/* Suggest the nearest "x-y" pair of tiers (and systems unless tiers_only). */
+static void pair_suggestion(const scn_scenario *s, const char *key,
+                            int tiers_only, char *out, size_t size) {
+  out[0] = '\0';
+  size_t nt = s->n_tiers, ns = tiers_only ? 0 : s->n_systems;
+  if (ns > 64)
+    ns = 64;
+  size_t max = nt * nt + ns * ns;
+  char **c = calloc(max ? max : 1, sizeof *c);
+  if (!c)
+    return;
+  size_t n = 0;
+  for (size_t i = 0; i < nt; i++)
+    for (size_t j = 0; j < nt; j++)
+      if (i != j) {
+        size_t len = strlen(s->tiers[i].name) + strlen(s->tiers[j].name) + 2;
+        if ((c[n] = malloc(len)))
+          snprintf(c[n++], len, "%s-%s", s->tiers[i].name, s->tiers[j].name);
+      }
+  for (size_t i = 0; i < ns; i++)
+    for (size_t j = 0; j < ns; j++)
+      if (i != j) {
+        size_t len =
+            strlen(s->systems[i].name) + strlen(s->systems[j].name) + 2;
+        if ((c[n] = malloc(len)))
+          snprintf(c[n++], len, "%s-%s", s->systems[i].name,
+                   s->systems[j].name);
+      }
+  const char *best = scn_suggest(key, (const char *const *)c, n);
+  if (best)
+    snprintf(out, size, "; did you mean '%s'?", best);
+  for (size_t i = 0; i < n; i++)
+    free(c[i]);
+  free(c);
+}
+
+static void tier_names(const scn_scenario *s, char *buf, size_t size) {
+  const char *names[SCN_MAX_TIERS] = {NULL};
+  size_t n = s->n_tiers < SCN_MAX_TIERS ? s->n_tiers : SCN_MAX_TIERS;
+  for (size_t i = 0; i < n; i++)
+    names[i] = s->tiers[i].name;
+  scn_join(buf, size, names, n);
+}
+
+static void system_names(const scn_scenario *s, char *buf, size_t size) {
+  const char *names[64] = {NULL};
+  size_t n = s->n_systems < 64 ? s->n_systems : 64;
+  for (size_t i = 0; i < n; i++)
+    names[i] = s->systems[i].name;
+  scn_join(buf, size, names, n);
+}
+
+int scn_pair_resolve(const scn_scenario *s, const char *key, int tiers_only,
+                     scn_pos pos, scn_link_kind *kind, size_t *a, size_t *b,
+                     ss_error *err) {
+  size_t len = strlen(key);
+  const char *self = NULL;
+  for (int pass = 0; pass < (tiers_only ? 1 : 2); pass++) {
+    long fa = -1, fb = -1;
+    size_t fsplit = 0, gsplit = 0;
+    int found = 0;
+    for (size_t p = 0; p < len; p++) {
+      if (key[p] != '-')
+        continue;
+      long x = pass == 0 ? tier_n(s, key, p) : system_n(s, key, p);
+      long y = pass == 0 ? tier_n(s, key + p + 1, len - p - 1)
+                         : system_n(s, key + p + 1, len - p - 1);
+      if (x < 0 || y < 0)
+        continue;
+      if (x == y) {
+        self = pass == 0 ? s->tiers[x].name : s->systems[x].name;
+        continue;
+      }
+      if (found++ == 0) {
+        fa = x;
+        fb = y;
+        fsplit = p;
+      } else {
+        gsplit = p;
+      }
+    }
+    if (found > 1)
+      return scn_err_pos(
+          err, s->file, pos,
+          "link '%s' is ambiguous: it reads as '%.*s' + '%s' and as "
+          "'%.*s' + '%s'; rename a %s so that the pair is unique",
+          key, (int)fsplit, key, key + fsplit + 1, (int)gsplit, key,
+          key + gsplit + 1, pass == 0 ? "tier" : "system");
+    if (found == 1) {
+      *kind = pass == 0 ? SCN_LINK_TIERS : SCN_LINK_SYSTEMS;
+      *a = (size_t)fa;
+      *b = (size_t)fb;
+      return 0;
+    }
+  }
+  if (self)
+    return scn_err_pos(err, s->file, pos,
+                       "link '%s' joins '%s' to itself; a link needs two "
+                       "different %s",
+                       key, self, tiers_only ? "tiers" : "tiers or systems");
+  char tiers[512], systems[512], hint[300];
+  tier_names(s, tiers, sizeof tiers);
+  pair_suggestion(s, key, tiers_only, hint, sizeof hint);
+  if (tiers_only)
+    return scn_err_pos(err, s->file, pos,
+                       "unknown tier pair '%s'%s (expected <tier>-<tier>; "
+                       "tiers: %s)",
+                       key, hint, tiers);
+  system_names(s, systems, sizeof systems);
+  return scn_err_pos(err, s->file, pos,
+                     "unknown link '%s'%s (expected <tier>-<tier> or "
+                     "<system>-<system>; tiers: %s; systems: %s)",
+                     key, hint, tiers, systems);
+}
+
+long scn_link_add(scn_scenario *s, const char *key, scn_link_kind kind,
+                  size_t a, size_t b, scn_pos pos) {
+  scn_link *nl = realloc(s->links, (s->n_links + 1) * sizeof *nl);
+  if (!nl)
+    return -1;
+  s->links = nl;
+  scn_link *l = &s->links[s->n_links];
+  memset(l, 0, sizeof *l);
+  if (!(l->key = scn_strdup(key)))
+    return -1;
+  l->kind = kind;
+  l->a = a;
+  l->b = b;
+  l->pos = pos;
+  l->latency_ms = NAN;
+  l->bandwidth_mbps = NAN;
+  return (long)s->n_links++;
+}
+
+long scn_limit_add(scn_scenario *s, const char *key, size_t a, size_t b,
+                   scn_pos pos) {
+  scn_constraints *c = &s->constraints;
+  scn_link_limit *nl =
+      realloc(c->link_limits, (c->n_link_limits + 1) * sizeof *nl);
+  if (!nl)
+    return -1;
+  c->link_limits = nl;
+  scn_link_limit *l = &c->link_limits[c->n_link_limits];
+  memset(l, 0, sizeof *l);
+  if (!(l->key = scn_strdup(key)))
+    return -1;
+  l->a = a;
+  l->b = b;
+  l->pos = pos;
+  l->mb = NAN;
+  return (long)c->n_link_limits++;
+}
+
+static int unknown_name(const scn_scenario *s, scn_pos pos, const char *path,
+                        const char *name, int want_tier, ss_error *err) {
+  char list[512], hint[200] = "";
+  const char *names[64] = {NULL};
+  size_t n = want_tier ? s->n_tiers : s->n_systems;
+  if (n > 64)
+    n = 64;
+  for (size_t i = 0; i < n; i++)
+    names[i] = want_tier ? s->tiers[i].name : s->systems[i].name;
+  const char *best = scn_suggest(name, names, n);
+  if (best)
+    snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
+  scn_join(list, sizeof list, names, n);
+  return scn_err_pos(err, s->file, pos, "unknown %s '%s' in '%s'%s (%s: %s)",
+                     want_tier ? "tier" : "system", name, path, hint,
+                     want_tier ? "tiers" : "systems in tiers", list);
+}
+
+static int unknown_path(const scn_scenario *s, scn_pos pos, const char *path,
+                        const char *hint, ss_error *err) {
+  return scn_err_pos(err, s->file, pos,
+                     "unknown parameter path '%s'%s (valid forms: " PATH_FORMS
+                     ")",
+                     path, hint);
+}
+
+static int unknown_field(const scn_scenario *s, scn_pos pos, const char *path,
+                         const char *field, const char *const *fields, size_t n,
+                         ss_error *err) {
+  char hint[200] = "", list[200];
+  const char *best = scn_suggest(field, fields, n);
+  if (best)
+    snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
+  scn_join(list, sizeof list, fields, n);
+  return scn_err_pos(err, s->file, pos,
+                     "unknown field '%s' in parameter path '%s'%s (valid: %s)",
+                     field, path, hint, list);
+}
+
+int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
+                         scn_param *out, ss_error *err) {
+  static const char *const link_fields[] = {"latency_ms", "bandwidth_mbps"};
+  static const char *const power_fields[] = {"compute_power_w",
+                                             "radio_power_w"};
+  static const char *const heads[] = {
+      "input_mb", "result_mb", "links", "availability", "power", "constraints"};
+  static const char *const cons[] = {"min_blocks", "max_blocks", "max_link_mb"};
+  char *buf = scn_strdup(path);
+  if (!buf)
+    return ss_error_set(err, s->file, NULL, "out of memory");
+  int rc = -1;
+  char *dot = strchr(buf, '.');
+  char *rest = dot ? dot + 1 : NULL;
+  if (dot)
+    *dot = '\0';
+  const char *head = buf;
+
+  if (strcmp(head, "input_mb") == 0 || strcmp(head, "result_mb") == 0) {
+    if (rest) {
+      unknown_path(s, pos, path, "", err);
+      goto done;
+    }
+    out->kind = head[0] == 'i' ? SCN_PARAM_INPUT_MB : SCN_PARAM_RESULT_MB;
+    out->index = 0;
+    rc = 0;
+  } else if (strcmp(head, "links") == 0 || strcmp(head, "power") == 0) {
+    int is_link = head[0] == 'l';
+    char *last = rest ? strrchr(rest, '.') : NULL;
+    if (!last || last == rest || !last[1]) {
+      unknown_path(s, pos, path, "", err);
+      goto done;
+    }
+    *last = '\0';
+    const char *field = last + 1;
+    const char *const *fields = is_link ? link_fields : power_fields;
+    int fi = strcmp(field, fields[0]) == 0   ? 0
+             : strcmp(field, fields[1]) == 0 ? 1
+                                             : -1;
+    if (fi < 0) {
+      unknown_field(s, pos, path, field, fields, 2, err);
+      goto done;
+    }
+    if (is_link) {
+      scn_link_kind kind;
+      size_t a, b;
+      if (scn_pair_resolve(s, rest, 0, pos, &kind, &a, &b, err) != 0)
+        goto done;
+      const scn_link *l = scn_link_find(s, kind, a, b);
+      long idx =
+          l ? (long)(l - s->links) : scn_link_add(s, rest, kind, a, b, pos);
+      if (idx < 0) {
+        ss_error_set(err, s->file, NULL, "out of memory");
+        goto done;
+      }
+      out->kind =
+          fi == 0 ? SCN_PARAM_LINK_LATENCY_MS : SCN_PARAM_LINK_BANDWIDTH_MBPS;
+      out->index = (size_t)idx;
+    } else {
+      long idx = scn_system_index(s, rest);
+      if (idx < 0) {
+        unknown_name(s, pos, path, rest, 0, err);
+        goto done;
+      }
+      out->kind = fi == 0 ? SCN_PARAM_COMPUTE_POWER_W : SCN_PARAM_RADIO_POWER_W;
+      out->index = (size_t)idx;
+    }
+    rc = 0;
+  } else if (strcmp(head, "availability") == 0) {
+    if (!rest || !*rest) {
+      unknown_path(s, pos, path, "", err);
+      goto done;
+    }
+    long idx = scn_system_index(s, rest);
+    if (idx < 0) {
+      unknown_name(s, pos, path, rest, 0, err);
+      goto done;
+    }
+    out->kind = SCN_PARAM_AVAILABILITY;
+    out->index = (size_t)idx;
+    rc = 0;
+  } else if (strcmp(head, "constraints") == 0) {
+    char *d2 = rest ? strchr(rest, '.') : NULL;
+    if (!d2 || !d2[1]) {
+      unknown_path(s, pos, path, "", err);
+      goto done;
+    }
+    *d2 = '\0';
+    const char *arg = d2 + 1;
+    if (strcmp(rest, "max_link_mb") == 0) {
+      scn_link_kind kind;
+      size_t a, b;
+      if (scn_pair_resolve(s, arg, 1, pos, &kind, &a, &b, err) != 0)
+        goto done;
+      long idx = scn_limit_find(s, a, b);
+      if (idx < 0)
+        idx = scn_limit_add(s, arg, a, b, pos);
+      if (idx < 0) {
+        ss_error_set(err, s->file, NULL, "out of memory");
+        goto done;
+      }
+      out->kind = SCN_PARAM_MAX_LINK_MB;
+      out->index = (size_t)idx;
+    } else if (strcmp(rest, "min_blocks") == 0 ||
+               strcmp(rest, "max_blocks") == 0) {
+      long idx = scn_tier_index(s, arg);
+      if (idx < 0) {
+        unknown_name(s, pos, path, arg, 1, err);
+        goto done;
+      }
+      out->kind = rest[1] == 'i' ? SCN_PARAM_MIN_BLOCKS : SCN_PARAM_MAX_BLOCKS;
+      out->index = (size_t)idx;
+    } else {
+      unknown_field(s, pos, path, rest, cons, 3, err);
+      goto done;
+    }
+    rc = 0;
+  } else {
+    char hint[600] = "";
+    const char *best = scn_suggest(head, heads, 6);
+    if (best)
+      snprintf(hint, sizeof hint, "; did you mean '%s%s%s'?", best,
+               rest ? "." : "", rest ? rest : "");
+    unknown_path(s, pos, path, hint, err);
+  }
+done:
+  free(buf);
+  return rc;
+}
+
+int scn_param_resolve(scn_scenario *s, const char *path, scn_param *out,
+                      ss_error *err) {
+  scn_pos none = {0, 0};
+  return scn_param_resolve_at(s, path, none, out, err);
+}
+
+int scn_param_set(scn_scenario *s, const scn_param *p, double value,
+                  ss_error *err) {
+  char why[200];
+  if (scn_check_value(p->kind, value, why, sizeof why) != 0)
+    return ss_error_set(err, s->file, NULL, "%s", why);
+  switch (p->kind) {
+  case SCN_PARAM_INPUT_MB:
+    s->input_mb = value;
+    s->input_mb_set = 1;
+    break;
+  case SCN_PARAM_RESULT_MB:
+    s->result_mb = value;
+    break;
+  case SCN_PARAM_LINK_LATENCY_MS:
+    s->links[p->index].latency_ms = value;
+    s->links[p->index].has_latency_ms = 1;
+    break;
+  case SCN_PARAM_LINK_BANDWIDTH_MBPS:
+    s->links[p->index].bandwidth_mbps = value;
+    s->links[p->index].has_bandwidth_mbps = 1;
+    break;
+  case SCN_PARAM_AVAILABILITY:
+    s->systems[p->index].availability = value;
+    break;
+  case SCN_PARAM_COMPUTE_POWER_W:
+    s->systems[p->index].compute_power_w = value;
+    break;
+  case SCN_PARAM_RADIO_POWER_W:
+    s->systems[p->index].radio_power_w = value;
+    break;
+  case SCN_PARAM_MIN_BLOCKS:
+    s->constraints.min_blocks[p->index] = (long long)value;
+    break;
+  case SCN_PARAM_MAX_BLOCKS:
+    s->constraints.max_blocks[p->index] = (long long)value;
+    break;
+  case SCN_PARAM_MAX_LINK_MB:
+    s->constraints.link_limits[p->index].mb = value;
+    break;
+  }
+  return 0;
+}
+
+double scn_param_get(const scn_scenario *s, const scn_param *p) {
+  switch (p->kind) {
+  case SCN_PARAM_INPUT_MB:
+    return s->input_mb_set ? s->input_mb : NAN;
+  case SCN_PARAM_RESULT_MB:
+    return s->result_mb;
+  case SCN_PARAM_LINK_LATENCY_MS:
+    return s->links[p->index].has_latency_ms ? s->links[p->index].latency_ms
+                                             : NAN;
+  case SCN_PARAM_LINK_BANDWIDTH_MBPS:
+    return s->links[p->index].has_bandwidth_mbps
+               ? s->links[p->index].bandwidth_mbps
+               : NAN;
+  case SCN_PARAM_AVAILABILITY:
+    return s->systems[p->index].availability;
+  case SCN_PARAM_COMPUTE_POWER_W:
+    return s->systems[p->index].compute_power_w;
+  case SCN_PARAM_RADIO_POWER_W:
+    return s->systems[p->index].radio_power_w;
+  case SCN_PARAM_MIN_BLOCKS:
+    return (double)s->constraints.min_blocks[p->index];
+  case SCN_PARAM_MAX_BLOCKS:
+    return (double)s->constraints.max_blocks[p->index];
+  case SCN_PARAM_MAX_LINK_MB:
+    return s->constraints.link_limits[p->index].mb;
+  }
+  return NAN;
+}
+
+int scn_set_param(scn_scenario *s, const char *path, double value,
+                  ss_error *err) {
+  scn_param p;
+  if (scn_param_resolve(s, path, &p, err) != 0)
+    return -1;
+  if (scn_param_set(s, &p, value, err) != 0)
+    return ss_error_prefix(err, "%s", path);
+  return 0;
+}
+
+int scn_axis_generate(scn_axis *ax, size_t n) {
+  double *v = malloc(n * sizeof *v);
+  if (!v)
+    return -1;
+  if (ax->form == SCN_AXIS_LOG) {
+    double lf = log10(ax->from), lt = log10(ax->to);
+    for (size_t i = 0; i < n; i++)
+      v[i] = n > 1 ? pow(10.0, lf + (lt - lf) * (double)i / (double)(n - 1))
+                   : ax->from;
+  } else {
+    for (size_t i = 0; i < n; i++)
+      v[i] = n > 1
+                 ? ax->from + (ax->to - ax->from) * (double)i / (double)(n - 1)
+                 : ax->from;
+  }
+  /* exact ends; rounding never steps outside [from, to] */
+  for (size_t i = 0; i < n; i++) {
+    if (v[i] < ax->from)
+      v[i] = ax->from;
+    if (v[i] > ax->to)
+      v[i] = ax->to;
+  }
+  v[0] = ax->from;
+  if (n > 1)
+    v[n - 1] = ax->to;
+  free(ax->values);
+  ax->values = v;
+  ax->n_values = n;
+  return 0;
+}
+
+int scn_sweep_build_groups(scn_scenario *s, scn_pos *zip_pos, scn_pos sweep_pos,
+                           ss_error *err) {
+  if (!s->n_axes)
+    return 0;
+  s->groups = calloc(s->n_axes, sizeof *s->groups);
+  if (!s->groups)
+    return ss_error_set(err, s->file, NULL, "out of memory");
+  for (size_t i = 0; i < s->n_axes; i++) {
+    scn_axis *ax = &s->axes[i];
+    size_t g = s->n_groups;
+    for (size_t j = 0; ax->zip && j < i; j++)
+      if (s->axes[j].zip && strcmp(s->axes[j].zip, ax->zip) == 0) {
+        g = s->axes[j].group;
+        break;
+      }
+    scn_group *grp = &s->groups[g];
+    if (g == s->n_groups) {
+      s->n_groups++;
+      grp->n_values = ax->n_values;
+    } else if (grp->n_values != ax->n_values) {
+      const scn_axis *first = &s->axes[grp->axes[0]];
+      char at[32];
+      scn_pos_format(first->pos, at, sizeof at);
+      return scn_err_pos(err, s->file, zip_pos[i],
+                         "zip group '%s': axis '%s' has %zu values but '%s' "
+                         "(at %s) has %zu; zipped axes must have equal "
+                         "lengths",
+                         ax->zip, ax->param, ax->n_values, first->param, at,
+                         grp->n_values);
+    }
+    size_t *na = realloc(grp->axes, (grp->n_axes + 1) * sizeof *na);
+    if (!na)
+      return ss_error_set(err, s->file, NULL, "out of memory");
+    grp->axes = na;
+    grp->axes[grp->n_axes++] = i;
+    ax->group = g;
+  }
+  size_t count = 1;
+  for (size_t g = 0; g < s->n_groups; g++) {
+    size_t n = s->groups[g].n_values;
+    if (count > SCN_MAX_SWEEP_POINTS / n)
+      return scn_err_pos(err, s->file, sweep_pos,
+                         "the sweep has more than %zu points; use fewer "
+                         "values or zip axes together",
+                         SCN_MAX_SWEEP_POINTS);
+    count *= n;
+  }
+  return 0;
+}
+
+size_t scn_sweep_count(const scn_scenario *s) {
+  size_t count = 1;
+  for (size_t g = 0; g < s->n_groups; g++)
+    count *= s->groups[g].n_values;
+  return count;
+}
+
+void scn_sweep_point(const scn_scenario *s, size_t index, double *values) {
+  for (size_t g = s->n_groups; g-- > 0;) {
+    const scn_group *grp = &s->groups[g];
+    size_t k = index % grp->n_values;
+    index /= grp->n_values;
+    for (size_t j = 0; j < grp->n_axes; j++)
+      values[grp->axes[j]] = s->axes[grp->axes[j]].values[k];
+  }
+}
+
+int scn_apply_point(scn_scenario *s, size_t index, ss_error *err) {
+  for (size_t g = s->n_groups; g-- > 0;) {
+    const scn_group *grp = &s->groups[g];
+    size_t k = index % grp->n_values;
+    index /= grp->n_values;
+    for (size_t j = 0; j < grp->n_axes; j++) {
+      const scn_axis *ax = &s->axes[grp->axes[j]];
+      if (scn_param_set(s, &ax->target, ax->values[k], err) != 0)
+        return ss_error_prefix(err, "%s", ax->param);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,443 @@
+/* Scenario lifetime (free, copy, compare), lookups and message helpers. */
+#include "scn_internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+char *scn_strdup(const char *s) {
+  if (!s)
+    return NULL;
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d)
+    memcpy(d, s, n);
+  return d;
+}
+
+void scn_pos_format(scn_pos pos, char *buf, size_t size) {
+  if (pos.line > 0)
+    snprintf(buf, size, "%d:%d", pos.line, pos.column);
+  else if (size)
+    buf[0] = '\0';
+}
+
+static int verr_pos(ss_error *err, const char *file, scn_pos pos,
+                    const char *fmt, va_list ap) {
+  if (!err)
+    return -1;
+  char where[32];
+  scn_pos_format(pos, where, sizeof where);
+  ss_error_set(err, file, where, "%s", "");
+  vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+  return -1;
+}
+
+int scn_err_pos(ss_error *err, const char *file, scn_pos pos, const char *fmt,
+                ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verr_pos(err, file, pos, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+int scn_error_at(ss_error *err, const scn_scenario *s, scn_pos pos,
+                 const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  verr_pos(err, s ? s->file : NULL, pos, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+/* Optimal string alignment distance, case-insensitive, capped at 64 chars. */
+static size_t edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 64 || lb > 64)
+    return (size_t)-1;
+  size_t d[65][65];
+  for (size_t i = 0; i <= la; i++)
+    d[i][0] = i;
+  for (size_t j = 0; j <= lb; j++)
+    d[0][j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    for (size_t j = 1; j <= lb; j++) {
+      int ca = tolower((unsigned char)a[i - 1]);
+      int cb = tolower((unsigned char)b[j - 1]);
+      size_t best = d[i - 1][j - 1] + (ca != cb);
+      if (d[i - 1][j] + 1 < best)
+        best = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < best)
+        best = d[i][j - 1] + 1;
+      if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+          cb == tolower((unsigned char)a[i - 2]) && d[i - 2][j - 2] + 1 < best)
+        best = d[i - 2][j - 2] + 1;
+      d[i][j] = best;
+    }
+  }
+  return d[la][lb];
+}
+
+const char *scn_suggest(const char *word, const char *const *cands,
+                        size_t n_cands) {
+  const char *best = NULL;
+  size_t best_d = (size_t)-1;
+  size_t lw = strlen(word);
+  for (size_t i = 0; i < n_cands; i++) {
+    size_t d = edit_distance(word, cands[i]);
+    size_t lc = strlen(cands[i]);
+    size_t longest = lw > lc ? lw : lc;
+    /* close enough: about a third of the letters wrong, or the word is a
+     * prefix of the candidate ("latency" for "latency_ms") */
+    int close = d <= (longest + 2) / 3 ||
+                (lw >= 3 && lw < lc && strncasecmp(word, cands[i], lw) == 0);
+    if (close && d < best_d) {
+      best = cands[i];
+      best_d = d;
+    }
+  }
+  return best;
+}
+
+void scn_join(char *buf, size_t size, const char *const *names, size_t n) {
+  size_t used = 0;
+  if (!size)
+    return;
+  buf[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    size_t need = strlen(names[i]) + (i ? 2 : 0);
+    if (used + need + 6 >= size) {
+      snprintf(buf + used, size - used, "%s...", i ? ", " : "");
+      return;
+    }
+    used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                             names[i]);
+  }
+}
+
+const char *scn_objective_name(scn_objective obj) {
+  switch (obj) {
+  case SCN_OBJ_LATENCY:
+    return "latency";
+  case SCN_OBJ_THROUGHPUT:
+    return "throughput";
+  case SCN_OBJ_BYTES:
+    return "bytes";
+  case SCN_OBJ_DEVICE_ENERGY:
+    return "device_energy";
+  }
+  return "unknown";
+}
+
+long scn_tier_index(const scn_scenario *s, const char *name) {
+  for (size_t i = 0; i < s->n_tiers; i++)
+    if (strcmp(s->tiers[i].name, name) == 0)
+      return (long)i;
+  return -1;
+}
+
+long scn_system_index(const scn_scenario *s, const char *name) {
+  for (size_t i = 0; i < s->n_systems; i++)
+    if (strcmp(s->systems[i].name, name) == 0)
+      return (long)i;
+  return -1;
+}
+
+const scn_link *scn_link_find(const scn_scenario *s, scn_link_kind kind,
+                              size_t a, size_t b) {
+  for (size_t i = 0; i < s->n_links; i++) {
+    const scn_link *l = &s->links[i];
+    if (l->kind == kind &&
+        ((l->a == a && l->b == b) || (l->a == b && l->b == a)))
+      return l;
+  }
+  return NULL;
+}
+
+long scn_limit_find(const scn_scenario *s, size_t a, size_t b) {
+  const scn_constraints *c = &s->constraints;
+  for (size_t i = 0; i < c->n_link_limits; i++) {
+    const scn_link_limit *l = &c->link_limits[i];
+    if ((l->a == a && l->b == b) || (l->a == b && l->b == a))
+      return (long)i;
+  }
+  return -1;
+}
+
+void scn_free(scn_scenario *s) {
+  if (!s)
+    return;
+  free(s->file);
+  free(s->name);
+  free(s->profiles);
+  free(s->profiles_raw);
+  free(s->network);
+  free(s->network_raw);
+  for (size_t i = 0; i < s->n_models; i++)
+    free(s->models[i].name);
+  free(s->models);
+  for (size_t i = 0; i < s->n_tiers; i++) {
+    free(s->tiers[i].name);
+    free(s->tiers[i].systems);
+    free(s->tiers[i].system_pos);
+  }
+  free(s->tiers);
+  for (size_t i = 0; i < s->n_systems; i++)
+    free(s->systems[i].name);
+  free(s->systems);
+  for (size_t i = 0; i < s->n_links; i++)
+    free(s->links[i].key);
+  free(s->links);
+  scn_constraints *c = &s->constraints;
+  free(c->min_blocks);
+  free(c->max_blocks);
+  free(c->min_blocks_pos);
+  free(c->max_blocks_pos);
+  for (size_t i = 0; i < c->n_link_limits; i++)
+    free(c->link_limits[i].key);
+  free(c->link_limits);
+  for (size_t i = 0; i < s->n_axes; i++) {
+    free(s->axes[i].param);
+    free(s->axes[i].values);
+    free(s->axes[i].zip);
+  }
+  free(s->axes);
+  for (size_t i = 0; i < s->n_groups; i++)
+    free(s->groups[i].axes);
+  free(s->groups);
+  free(s);
+}
+
+/* Copy n elements of size sz (NULL for n == 0); *ok cleared on failure. */
+static void *dup_array(const void *src, size_t n, size_t sz, int *ok) {
+  if (!n || !src)
+    return NULL;
+  void *d = malloc(n * sz);
+  if (!d) {
+    *ok = 0;
+    return NULL;
+  }
+  memcpy(d, src, n * sz);
+  return d;
+}
+
+static char *dup_str(const char *src, int *ok) {
+  if (!src)
+    return NULL;
+  char *d = scn_strdup(src);
+  if (!d)
+    *ok = 0;
+  return d;
+}
+
+scn_scenario *scn_copy(const scn_scenario *s) {
+  if (!s)
+    return NULL;
+  scn_scenario *d = calloc(1, sizeof *d);
+  if (!d)
+    return NULL;
+  int ok = 1;
+  *d = *s;
+  /* clear every owned pointer first so that scn_free is safe midway */
+  d->file = d->name = d->profiles = d->profiles_raw = NULL;
+  d->network = d->network_raw = NULL;
+  d->models = NULL;
+  d->tiers = NULL;
+  d->systems = NULL;
+  d->links = NULL;
+  d->axes = NULL;
+  d->groups = NULL;
+  memset(&d->constraints, 0, sizeof d->constraints);
+  size_t n_models = d->n_models, n_tiers = d->n_tiers;
+  size_t n_systems = d->n_systems, n_links = d->n_links, n_axes = d->n_axes;
+  size_t n_groups = d->n_groups;
+  d->n_models = d->n_tiers = d->n_systems = d->n_links = 0;
+  d->n_axes = d->n_groups = 0;
+
+  d->file = dup_str(s->file, &ok);
+  d->name = dup_str(s->name, &ok);
+  d->profiles = dup_str(s->profiles, &ok);
+  d->profiles_raw = dup_str(s->profiles_raw, &ok);
+  d->network = dup_str(s->network, &ok);
+  d->network_raw = dup_str(s->network_raw, &ok);
+  if (!ok)
+    goto fail;
+
+  if (n_models && !(d->models = calloc(n_models, sizeof *d->models)))
+    goto fail;
+  d->n_models = n_models;
+  for (size_t i = 0; i < n_models; i++) {
+    d->models[i].pos = s->models[i].pos;
+    d->models[i].name = dup_str(s->models[i].name, &ok);
+  }
+
+  if (n_tiers && !(d->tiers = calloc(n_tiers, sizeof *d->tiers)))
+    goto fail;
+  d->n_tiers = n_tiers;
+  for (size_t i = 0; i < n_tiers; i++) {
+    const scn_tier *t = &s->tiers[i];
+    scn_tier *u = &d->tiers[i];
+    u->pos = t->pos;
+    u->name = dup_str(t->name, &ok);
+    u->systems = dup_array(t->systems, t->n_systems, sizeof *t->systems, &ok);
+    u->system_pos =
+        dup_array(t->system_pos, t->n_systems, sizeof *t->system_pos, &ok);
+    u->n_systems = t->n_systems;
+  }
+
+  if (n_systems && !(d->systems = calloc(n_systems, sizeof *d->systems)))
+    goto fail;
+  d->n_systems = n_systems;
+  for (size_t i = 0; i < n_systems; i++) {
+    d->systems[i] = s->systems[i];
+    d->systems[i].name = dup_str(s->systems[i].name, &ok);
+  }
+
+  if (n_links && !(d->links = calloc(n_links, sizeof *d->links)))
+    goto fail;
+  d->n_links = n_links;
+  for (size_t i = 0; i < n_links; i++) {
+    d->links[i] = s->links[i];
+    d->links[i].key = dup_str(s->links[i].key, &ok);
+  }
+
+  const scn_constraints *c = &s->constraints;
+  scn_constraints *e = &d->constraints;
+  e->privacy = c->privacy;
+  e->min_blocks = dup_array(c->min_blocks, n_tiers, sizeof *c->min_blocks, &ok);
+  e->max_blocks = dup_array(c->max_blocks, n_tiers, sizeof *c->max_blocks, &ok);
+  e->min_blocks_pos =
+      dup_array(c->min_blocks_pos, n_tiers, sizeof *c->min_blocks_pos, &ok);
+  e->max_blocks_pos =
+      dup_array(c->max_blocks_pos, n_tiers, sizeof *c->max_blocks_pos, &ok);
+  if (c->n_link_limits &&
+      !(e->link_limits = calloc(c->n_link_limits, sizeof *e->link_limits)))
+    goto fail;
+  e->n_link_limits = c->n_link_limits;
+  for (size_t i = 0; i < c->n_link_limits; i++) {
+    e->link_limits[i] = c->link_limits[i];
+    e->link_limits[i].key = dup_str(c->link_limits[i].key, &ok);
+  }
+
+  if (n_axes && !(d->axes = calloc(n_axes, sizeof *d->axes)))
+    goto fail;
+  d->n_axes = n_axes;
+  for (size_t i = 0; i < n_axes; i++) {
+    const scn_axis *a = &s->axes[i];
+    d->axes[i] = *a;
+    d->axes[i].param = dup_str(a->param, &ok);
+    d->axes[i].zip = dup_str(a->zip, &ok);
+    d->axes[i].values =
+        dup_array(a->values, a->n_values, sizeof *a->values, &ok);
+  }
+
+  if (n_groups && !(d->groups = calloc(n_groups, sizeof *d->groups)))
+    goto fail;
+  d->n_groups = n_groups;
+  for (size_t i = 0; i < n_groups; i++) {
+    d->groups[i] = s->groups[i];
+    d->groups[i].axes = dup_array(s->groups[i].axes, s->groups[i].n_axes,
+                                  sizeof *s->groups[i].axes, &ok);
+  }
+  if (!ok)
+    goto fail;
+  return d;
+fail:
+  scn_free(d);
+  return NULL;
+}
+
+static int str_eq(const char *a, const char *b) {
+  if (!a || !b)
+    return a == b;
+  return strcmp(a, b) == 0;
+}
+
+/* Exact double comparison that tells 0 from -0; NaN (a value not set yet)
+ * equals NaN. */
+static int dbl_eq(double a, double b) {
+  if (isnan(a) || isnan(b))
+    return isnan(a) && isnan(b);
+  return a == b && signbit(a) == signbit(b);
+}
+
+int scn_equal(const scn_scenario *a, const scn_scenario *b) {
+  if (!a || !b)
+    return a == b;
+  if (!str_eq(a->name, b->name) || !str_eq(a->profiles, b->profiles) ||
+      !str_eq(a->network, b->network) || a->all_models != b->all_models ||
+      a->n_models != b->n_models || a->input_mb_set != b->input_mb_set ||
+      (a->input_mb_set && !dbl_eq(a->input_mb, b->input_mb)) ||
+      !dbl_eq(a->result_mb, b->result_mb) || a->n_tiers != b->n_tiers ||
+      a->n_systems != b->n_systems || a->n_links != b->n_links ||
+      a->objective != b->objective || a->top_k != b->top_k ||
+      a->n_axes != b->n_axes || a->n_groups != b->n_groups)
+    return 0;
+  for (size_t i = 0; i < a->n_models; i++)
+    if (!str_eq(a->models[i].name, b->models[i].name))
+      return 0;
+  for (size_t i = 0; i < a->n_tiers; i++) {
+    const scn_tier *x = &a->tiers[i], *y = &b->tiers[i];
+    if (!str_eq(x->name, y->name) || x->n_systems != y->n_systems)
+      return 0;
+    for (size_t j = 0; j < x->n_systems; j++)
+      if (x->systems[j] != y->systems[j])
+        return 0;
+  }
+  for (size_t i = 0; i < a->n_systems; i++) {
+    const scn_system *x = &a->systems[i], *y = &b->systems[i];
+    if (!str_eq(x->name, y->name) ||
+        !dbl_eq(x->availability, y->availability) ||
+        !dbl_eq(x->compute_power_w, y->compute_power_w) ||
+        !dbl_eq(x->radio_power_w, y->radio_power_w))
+      return 0;
+  }
+  for (size_t i = 0; i < a->n_links; i++) {
+    const scn_link *x = &a->links[i], *y = &b->links[i];
+    if (!str_eq(x->key, y->key) || x->kind != y->kind || x->a != y->a ||
+        x->b != y->b || x->has_latency_ms != y->has_latency_ms ||
+        x->has_bandwidth_mbps != y->has_bandwidth_mbps ||
+        (x->has_latency_ms && !dbl_eq(x->latency_ms, y->latency_ms)) ||
+        (x->has_bandwidth_mbps &&
+         !dbl_eq(x->bandwidth_mbps, y->bandwidth_mbps)))
+      return 0;
+  }
+  const scn_constraints *c = &a->constraints, *e = &b->constraints;
+  if (c->privacy != e->privacy || c->n_link_limits != e->n_link_limits)
+    return 0;
+  for (size_t i = 0; i < a->n_tiers; i++)
+    if (c->min_blocks[i] != e->min_blocks[i] ||
+        c->max_blocks[i] != e->max_blocks[i])
+      return 0;
+  for (size_t i = 0; i < c->n_link_limits; i++) {
+    const scn_link_limit *x = &c->link_limits[i], *y = &e->link_limits[i];
+    if (!str_eq(x->key, y->key) || x->a != y->a || x->b != y->b ||
+        !dbl_eq(x->mb, y->mb))
+      return 0;
+  }
+  for (size_t i = 0; i < a->n_axes; i++) {
+    const scn_axis *x = &a->axes[i], *y = &b->axes[i];
+    if (!str_eq(x->param, y->param) || x->target.kind != y->target.kind ||
+        x->target.index != y->target.index || x->form != y->form ||
+        !dbl_eq(x->from, y->from) || !dbl_eq(x->to, y->to) ||
+        x->n_values != y->n_values || !str_eq(x->zip, y->zip) ||
+        x->group != y->group)
+      return 0;
+    for (size_t j = 0; j < x->n_values; j++)
+      if (!dbl_eq(x->values[j], y->values[j]))
+        return 0;
+  }
+  for (size_t i = 0; i < a->n_groups; i++) {
+    const scn_group *x = &a->groups[i], *y = &b->groups[i];
+    if (x->n_values != y->n_values || x->n_axes != y->n_axes)
+      return 0;
+    for (size_t j = 0; j < x->n_axes; j++)
+      if (x->axes[j] != y->axes[j])
+        return 0;
+  }
+  return 1;
+}

@@ -1,0 +1,220 @@
+/* Write a scenario back as YAML with every default filled in. Every name is
+ * written double-quoted with escapes, so names such as `6700k(GPU)`, `a: b`
+ * or ones holding quotes read back unchanged; numbers are written so that
+ * they read back to the same double. */
+#include "scn_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "../common/ss_io.h"
+
+static void put_quoted(FILE *fp, const char *s) {
+  const unsigned char *p = (const unsigned char *)s;
+  fputc('"', fp);
+  while (*p) {
+    unsigned c = *p;
+    if (c == '"' || c == '\\') {
+      fputc('\\', fp);
+      fputc((int)c, fp);
+      p++;
+    } else if (c < 0x20 || c == 0x7f) {
+      fprintf(fp, "\\x%02X", c);
+      p++;
+    } else if (c == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+      /* C1 controls (U+0080..U+009F, NEL among them) */
+      fprintf(fp, "\\u%04X", (unsigned)p[1]);
+      p += 2;
+    } else if (c == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
+      /* line and paragraph separators would be folded */
+      fprintf(fp, "\\u%04X", 0x2000u + (p[2] == 0xA8 ? 0x28u : 0x29u));
+      p += 3;
+    } else if (c == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
+      fputs("\\uFEFF", fp);
+      p += 3;
+    } else {
+      fputc((int)c, fp);
+      p++;
+    }
+  }
+  fputc('"', fp);
+}
+
+static void put_num(FILE *fp, double v) {
+  char buf[SS_DOUBLE_BUFSIZE];
+  fputs(ss_fmt_double(buf, v), fp);
+}
+
+static void put_link(FILE *fp, const scn_link *l) {
+  fputs("  ", fp);
+  put_quoted(fp, l->key);
+  fputs(": {", fp);
+  if (l->has_latency_ms) {
+    fputs("latency_ms: ", fp);
+    put_num(fp, l->latency_ms);
+  }
+  if (l->has_bandwidth_mbps) {
+    fputs(l->has_latency_ms ? ", bandwidth_mbps: " : "bandwidth_mbps: ", fp);
+    put_num(fp, l->bandwidth_mbps);
+  }
+  fputs("}\n", fp);
+}
+
+static void put_block_limits(FILE *fp, const scn_scenario *s,
+                             const long long *v, int skip_unset) {
+  int first = 1;
+  fputc('{', fp);
+  for (size_t t = 0; t < s->n_tiers; t++) {
+    if (skip_unset && v[t] < 0)
+      continue;
+    if (!first)
+      fputs(", ", fp);
+    first = 0;
+    put_quoted(fp, s->tiers[t].name);
+    fprintf(fp, ": %lld", v[t]);
+  }
+  fputc('}', fp);
+}
+
+int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
+  fputs("# Resolved scenario: every default filled in, paths absolute.\n"
+        "# Reference: docs/scenarios.md\n",
+        fp);
+  fputs("name: ", fp);
+  put_quoted(fp, s->name);
+  fputs("\nprofiles: ", fp);
+  if (s->profiles)
+    put_quoted(fp, s->profiles);
+  else
+    fputs("null  # the embedded default store", fp);
+  fputs("\nnetwork: ", fp);
+  if (s->network)
+    put_quoted(fp, s->network);
+  else
+    fputs("null  # no network file: link values come from links: only", fp);
+  fputs("\nmodels: ", fp);
+  if (s->all_models) {
+    fputs("all", fp);
+  } else {
+    fputc('[', fp);
+    for (size_t i = 0; i < s->n_models; i++) {
+      if (i)
+        fputs(", ", fp);
+      put_quoted(fp, s->models[i].name);
+    }
+    fputc(']', fp);
+  }
+  fputs("\ninput_mb: ", fp);
+  if (s->input_mb_set)
+    put_num(fp, s->input_mb);
+  else
+    fputs("profile  # each model's input size from the profile (0.15 when "
+          "unknown)",
+          fp);
+  fputs("\nresult_mb: ", fp);
+  put_num(fp, s->result_mb);
+
+  fputs("\ntiers:\n", fp);
+  for (size_t i = 0; i < s->n_tiers; i++) {
+    const scn_tier *t = &s->tiers[i];
+    fputs("  ", fp);
+    put_quoted(fp, t->name);
+    fputs(": [", fp);
+    for (size_t j = 0; j < t->n_systems; j++) {
+      if (j)
+        fputs(", ", fp);
+      put_quoted(fp, s->systems[t->systems[j]].name);
+    }
+    fputs("]\n", fp);
+  }
+
+  fputs(s->n_links ? "links:\n" : "links: {}\n", fp);
+  for (size_t i = 0; i < s->n_links; i++)
+    put_link(fp, &s->links[i]);
+
+  fputs("availability:\n", fp);
+  for (size_t i = 0; i < s->n_systems; i++) {
+    fputs("  ", fp);
+    put_quoted(fp, s->systems[i].name);
+    fputs(": ", fp);
+    put_num(fp, s->systems[i].availability);
+    fputc('\n', fp);
+  }
+  fputs("power:\n", fp);
+  for (size_t i = 0; i < s->n_systems; i++) {
+    fputs("  ", fp);
+    put_quoted(fp, s->systems[i].name);
+    fputs(": {compute_power_w: ", fp);
+    put_num(fp, s->systems[i].compute_power_w);
+    fputs(", radio_power_w: ", fp);
+    put_num(fp, s->systems[i].radio_power_w);
+    fputs("}\n", fp);
+  }
+
+  fprintf(fp, "objective: %s\n", scn_objective_name(s->objective));
+  const scn_constraints *c = &s->constraints;
+  fprintf(fp, "constraints:\n  privacy: %s\n  min_blocks: ",
+          c->privacy ? "true" : "false");
+  put_block_limits(fp, s, c->min_blocks, 0);
+  fputs("\n  max_blocks: ", fp);
+  put_block_limits(fp, s, c->max_blocks, 1);
+  fputs("  # tiers not listed: no limit\n  max_link_mb: {", fp);
+  int first = 1;
+  for (size_t i = 0; i < c->n_link_limits; i++) {
+    const scn_link_limit *l = &c->link_limits[i];
+    if (isnan(l->mb)) /* created by a sweep axis, no base value */
+      continue;
+    if (!first)
+      fputs(", ", fp);
+    first = 0;
+    put_quoted(fp, l->key);
+    fputs(": ", fp);
+    put_num(fp, l->mb);
+  }
+  fputs("}  # tier pairs not listed: no limit\n", fp);
+  fprintf(fp, "top_k: %zu\n", s->top_k);
+
+  fputs(s->n_axes ? "sweep:\n" : "sweep: []\n", fp);
+  for (size_t i = 0; i < s->n_axes; i++) {
+    const scn_axis *a = &s->axes[i];
+    fputs("  - param: ", fp);
+    put_quoted(fp, a->param);
+    if (a->form == SCN_AXIS_VALUES) {
+      fputs("\n    values: [", fp);
+      for (size_t j = 0; j < a->n_values; j++) {
+        if (j)
+          fputs(", ", fp);
+        put_num(fp, a->values[j]);
+      }
+      fputc(']', fp);
+    } else {
+      fputs(a->form == SCN_AXIS_LINEAR ? "\n    linear: [" : "\n    log: [",
+            fp);
+      put_num(fp, a->from);
+      fputs(", ", fp);
+      put_num(fp, a->to);
+      fprintf(fp, ", %zu]", a->n_values);
+    }
+    if (a->zip) {
+      fputs("\n    zip: ", fp);
+      put_quoted(fp, a->zip);
+    }
+    fputc('\n', fp);
+  }
+  if (ferror(fp))
+    return ss_error_set(err, s->file, NULL,
+                        "cannot write the resolved scenario");
+  return 0;
+}
+
+int scn_save_resolved_yaml(const scn_scenario *s, const char *path,
+                           ss_error *err) {
+  ss_atomic_file af;
+  if (ss_atomic_open(&af, path, err) != 0)
+    return -1;
+  if (scn_write_resolved_yaml(s, af.fp, err) != 0) {
+    ss_atomic_abort(&af);
+    return ss_error_set(err, path, NULL, "cannot write the resolved scenario");
+  }
+  return ss_atomic_commit(&af, err);
+}
