@@ -110,10 +110,11 @@ bench: $(BIN) $(BENCH_BINS)
 check-deps:
 	@sh tools/check-deps.sh
 
-install: $(BIN)
+install: $(BIN) $(DEFAULT_STORE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/splitsim/profiles \
 	  $(DESTDIR)$(PREFIX)/share/doc/splitsim
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/splitsim
+	install -m 644 $(DEFAULT_STORE) $(DESTDIR)$(PREFIX)/share/splitsim/default-profiles.h5
 	install -m 644 $(DEFAULT_SRCS) $(DESTDIR)$(PREFIX)/share/splitsim/profiles/
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/splitsim/
 

@@ -1,0 +1,980 @@
+/* Analytics over the sweep grid: exact breakpoints (lower envelope of
+ * affine costs, bisection otherwise), curves along each axis, elasticities,
+ * and the summary table; plus sim_write_tables, which writes all tables.
+ * The method is documented in docs/sweeps.md. */
+#include "sim_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../common/ss_io.h"
+
+/* ---- lower envelope ---------------------------------------------------- */
+
+static int near(double x, double y, double scale) {
+  return fabs(x - y) <= 1e-12 * (fabs(x) + fabs(y) + scale);
+}
+
+int sim_envelope(const double *a, const double *b, const unsigned char *use,
+                 size_t n, double ulo, double uhi, size_t *start,
+                 sim_break **out, size_t *n_out) {
+  *out = NULL;
+  *n_out = 0;
+  size_t c = n;
+  double yc = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!use[i])
+      continue;
+    double y = a[i] + b[i] * ulo;
+    if (c == n || (y < yc && !near(y, yc, 0))) {
+      c = i;
+      yc = y;
+    }
+  }
+  if (c == n)
+    return -1;
+  size_t cap = 0;
+  double span = uhi - ulo;
+  double u0 = ulo;
+  *start = c;
+  for (;;) {
+    double best_u = INFINITY;
+    size_t nxt = n;
+    for (size_t j = 0; j < n; j++) {
+      if (!use[j] || j == c)
+        continue;
+      if (near(a[j], a[c], 0) && near(b[j], b[c], 0))
+        continue; /* the same line */
+      double db = b[c] - b[j];
+      if (!(db > 1e-12 * (fabs(b[c]) + fabs(b[j]))))
+        continue; /* j never overtakes c going right */
+      double uj = (a[j] - a[c]) / db;
+      if (uj < u0)
+        uj = u0;
+      int tie = nxt != n && near(uj, best_u, span);
+      if (nxt == n || (uj < best_u && !tie)) {
+        best_u = uj;
+        nxt = j;
+      } else if (tie && b[j] < b[nxt] && !near(b[j], b[nxt], 0)) {
+        nxt = j; /* same crossing: the flatter line stays lowest */
+      } else if (tie && near(b[j], b[nxt], 0) && j < nxt) {
+        nxt = j; /* the same line twice: the lower index */
+      }
+    }
+    if (nxt == n || best_u >= uhi)
+      break;
+    if (best_u > ulo && !near(best_u, ulo, span)) {
+      if (*n_out == cap) {
+        size_t nc = cap ? cap * 2 : 8;
+        sim_break *nb = realloc(*out, nc * sizeof *nb);
+        if (!nb) {
+          free(*out);
+          *out = NULL;
+          *n_out = 0;
+          return -1;
+        }
+        *out = nb;
+        cap = nc;
+      }
+      (*out)[*n_out].u = best_u;
+      (*out)[*n_out].before = c;
+      (*out)[*n_out].after = nxt;
+      (*n_out)++;
+    } else {
+      *start = nxt;
+    }
+    c = nxt;
+    u0 = best_u;
+  }
+  return 0;
+}
+
+/* ---- analysis workers -------------------------------------------------- */
+
+/* An optimum seen along a line: a placement or "infeasible". */
+typedef struct ident {
+  int feasible;
+  solver_placement pl;
+  double objective;
+  size_t index; /* in the sweep it came from */
+} ident;
+
+typedef struct analyst {
+  const sim_engine *e;
+  sim_ctx *c;
+  double *vals; /* n_axes */
+  double *lo_vals, *hi_vals, *mid_vals;
+  double *y[3]; /* per-placement values at three samples */
+  size_t y_cap[3];
+  double *ca, *cb; /* affine coefficients */
+  unsigned char *use;
+  size_t coef_cap;
+  size_t *order; /* positions along a group */
+  int *opt_id;   /* curves: optimum per position */
+  ident *ids;    /* curves: distinct optima */
+  size_t n_ids, ids_cap;
+  size_t order_cap;
+} analyst;
+
+typedef struct task_map {
+  size_t n_models, n_axes;
+  size_t *offset; /* n_models * n_axes + 1 cumulative task counts */
+} task_map;
+
+static size_t group_len(const scn_scenario *s, size_t k) {
+  return s->groups[s->axes[k].group].n_values;
+}
+
+static int integer_kind(scn_param_kind k) {
+  return k == SCN_PARAM_MIN_BLOCKS || k == SCN_PARAM_MAX_BLOCKS;
+}
+
+static int inverse_kind(scn_param_kind k) {
+  return k == SCN_PARAM_LINK_BANDWIDTH_MBPS || k == SCN_PARAM_AVAILABILITY;
+}
+
+/* Parameters the cost may be affine in (u = value or 1/value). */
+static int affine_kind(scn_param_kind k) {
+  switch (k) {
+  case SCN_PARAM_INPUT_MB:
+  case SCN_PARAM_RESULT_MB:
+  case SCN_PARAM_LINK_LATENCY_MS:
+  case SCN_PARAM_LINK_BANDWIDTH_MBPS:
+  case SCN_PARAM_AVAILABILITY:
+  case SCN_PARAM_COMPUTE_POWER_W:
+  case SCN_PARAM_RADIO_POWER_W:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* Evaluate the optimum of model m at values v. */
+static int optimum(analyst *w, size_t m, const double *v, ident *id,
+                   ss_error *err) {
+  if (sim_ctx_set(w->c, v, err) != 0)
+    return -1;
+  solver_result r;
+  size_t idx = 0;
+  int rc = sim_ctx_best(w->c, m, &r, &idx, err);
+  if (rc < 0)
+    return -1;
+  memset(id, 0, sizeof *id);
+  id->feasible = rc == 1;
+  if (rc == 1) {
+    id->pl = r.p;
+    id->objective = r.objective;
+    id->index = idx;
+  }
+  return 0;
+}
+
+static int same_ident(const ident *a, const ident *b, size_t K) {
+  if (a->feasible != b->feasible)
+    return 0;
+  if (!a->feasible)
+    return 1;
+  for (size_t t = 0; t < K; t++)
+    if (a->pl.sys[t] != b->pl.sys[t] || a->pl.first[t] != b->pl.first[t] ||
+        a->pl.last[t] != b->pl.last[t])
+      return 0;
+  return 1;
+}
+
+/* Append the CSV cell of an optimum's placement text. */
+static void ident_cell(analyst *w, size_t m, const ident *id, sim_buf *b) {
+  if (!id->feasible) {
+    sim_buf_str(b, "infeasible");
+    return;
+  }
+  char txt[2048];
+  sim_placement_text(&w->c->ms[m].prob, &id->pl, txt, sizeof txt);
+  sim_buf_csv(b, txt);
+}
+
+/* The `fixed` cell: path=value;... for the axes outside group g. */
+static void fixed_cell(const scn_scenario *s, size_t g, const double *v,
+                       sim_buf *b) {
+  sim_buf cell = {0};
+  int first = 1;
+  for (size_t k = 0; k < s->n_axes; k++) {
+    if (s->axes[k].group == g)
+      continue;
+    if (!first)
+      sim_buf_char(&cell, ';');
+    first = 0;
+    sim_buf_str(&cell, s->axes[k].param);
+    sim_buf_char(&cell, '=');
+    sim_buf_num(&cell, v[k]);
+  }
+  if (cell.p)
+    sim_buf_csv(b, cell.p);
+  b->oom |= cell.oom;
+  sim_buf_free(&cell);
+}
+
+static void bp_row(analyst *w, size_t m, size_t k, size_t g, const double *fv,
+                   double value, int exact, const ident *before,
+                   const ident *after, double objective, sim_buf *b) {
+  const scn_scenario *s = w->e->scn;
+  sim_buf_str(b, w->e->models[m].cell);
+  sim_buf_char(b, ',');
+  sim_buf_csv(b, s->axes[k].param);
+  sim_buf_char(b, ',');
+  fixed_cell(s, g, fv, b);
+  sim_buf_char(b, ',');
+  sim_buf_num(b, value);
+  sim_buf_str(b, exact ? ",1," : ",0,");
+  ident_cell(w, m, before, b);
+  sim_buf_char(b, ',');
+  ident_cell(w, m, after, b);
+  sim_buf_char(b, ',');
+  sim_buf_num(b, objective);
+  sim_buf_char(b, '\n');
+}
+
+/* Exact breakpoints of axis k (a single-axis group) along one line.
+ * Returns 1 when done, 0 when the cost is not affine here (use bisection),
+ * -1 on error. */
+static int exact_line(analyst *w, size_t m, size_t k, size_t line, sim_buf *b,
+                      ss_error *err) {
+  const sim_engine *e = w->e;
+  const scn_scenario *s = e->scn;
+  const scn_axis *ax = &s->axes[k];
+  size_t g = ax->group;
+  double vmin = INFINITY, vmax = -INFINITY;
+  for (size_t i = 0; i < ax->n_values; i++) {
+    if (ax->values[i] < vmin)
+      vmin = ax->values[i];
+    if (ax->values[i] > vmax)
+      vmax = ax->values[i];
+  }
+  if (!(vmin < vmax))
+    return 1;
+  int inv = inverse_kind(ax->target.kind);
+  double u1 = inv ? 1 / vmin : vmin, u2 = inv ? 1 / vmax : vmax;
+  double u3 = 0.5 * (u1 + u2);
+  double us[3] = {u1, u2, u3};
+  sim_point_values(s, sim_line_point(s, g, line, 0), w->vals);
+  size_t n[3];
+  for (int j = 0; j < 3; j++) {
+    w->vals[k] = inv ? 1 / us[j] : us[j];
+    if (j == 0)
+      w->vals[k] = vmin;
+    if (j == 1)
+      w->vals[k] = vmax;
+    if (sim_ctx_set(w->c, w->vals, err) != 0)
+      return -1;
+    if (sim_ctx_values(w->c, m, &w->y[j], &w->y_cap[j], &n[j], err) != 0)
+      return -1;
+  }
+  if (n[0] != n[1] || n[0] != n[2])
+    return 0;
+  size_t np = n[0];
+  if (np == 0)
+    return 1;
+  if (np > w->coef_cap || !w->ca) {
+    double *na = realloc(w->ca, np * sizeof *na);
+    if (na)
+      w->ca = na;
+    double *nb = realloc(w->cb, np * sizeof *nb);
+    if (nb)
+      w->cb = nb;
+    unsigned char *nu = realloc(w->use, np);
+    if (nu)
+      w->use = nu;
+    if (!na || !nb || !nu)
+      return ss_error_set(err, NULL, NULL, "out of memory");
+    w->coef_cap = np;
+  }
+  size_t used = 0;
+  for (size_t i = 0; i < np; i++) {
+    double y1 = w->y[0][i], y2 = w->y[1][i], y3 = w->y[2][i];
+    w->use[i] = isfinite(y1) && isfinite(y2) && isfinite(y3);
+    if (!w->use[i])
+      continue;
+    used++;
+    double slope = (y2 - y1) / (u2 - u1);
+    double icpt = y1 - slope * u1;
+    double pred = icpt + slope * u3;
+    if (fabs(pred - y3) > 1e-9 * (fabs(y1) + fabs(y2) + fabs(y3)) + 1e-300)
+      return 0; /* not affine in u */
+    w->ca[i] = icpt;
+    w->cb[i] = slope;
+  }
+  if (used == 0)
+    return 1;
+  double ulo = u1 < u2 ? u1 : u2, uhi = u1 < u2 ? u2 : u1;
+  size_t start;
+  sim_break *br = NULL;
+  size_t nbr = 0;
+  if (sim_envelope(w->ca, w->cb, w->use, np, ulo, uhi, &start, &br, &nbr) != 0)
+    return ss_error_set(err, NULL, NULL, "out of memory");
+  double *fv = w->lo_vals;
+  sim_point_values(s, sim_line_point(s, g, line, 0), fv);
+  int rc = 1;
+  for (size_t q = 0; q < nbr; q++) {
+    /* increasing parameter value: reversed when u = 1/value */
+    const sim_break *bk = &br[inv ? nbr - 1 - q : q];
+    double value = inv ? 1 / bk->u : bk->u;
+    size_t before = inv ? bk->after : bk->before;
+    size_t after = inv ? bk->before : bk->after;
+    memcpy(w->vals, fv, s->n_axes * sizeof *w->vals);
+    w->vals[k] = value;
+    if (sim_ctx_set(w->c, w->vals, err) != 0 ||
+        sim_ctx_prepare(w->c, m, err) != 0) {
+      rc = -1;
+      break;
+    }
+    solver_result rb, ra;
+    ident ib, ia;
+    memset(&ib, 0, sizeof ib);
+    memset(&ia, 0, sizeof ia);
+    if (solver_sweep_describe(w->c->ms[m].sw, before, &rb, NULL) != 0 ||
+        solver_sweep_describe(w->c->ms[m].sw, after, &ra, NULL) != 0)
+      continue;
+    ib.feasible = ia.feasible = 1;
+    ib.pl = rb.p;
+    ia.pl = ra.p;
+    if (same_ident(&ib, &ia, s->n_tiers))
+      continue;
+    bp_row(w, m, k, g, fv, value, 1, &ib, &ia, ra.objective, b);
+  }
+  free(br);
+  return rc;
+}
+
+/* Axis values of group g at a fraction t between positions pa and pb. */
+static void interpolate(const scn_scenario *s, size_t g, const double *va,
+                        const double *vb, double t, double *out) {
+  const scn_group *grp = &s->groups[g];
+  for (size_t j = 0; j < grp->n_axes; j++) {
+    size_t k = grp->axes[j];
+    double a = va[k], bv = vb[k];
+    if (s->axes[k].form == SCN_AXIS_LOG && a > 0 && bv > 0)
+      out[k] = exp(log(a) + (log(bv) - log(a)) * t);
+    else
+      out[k] = a + (bv - a) * t;
+  }
+}
+
+/* Locate the change between positions with optima ia (at va) and ib (at
+ * vb) by bisection; writes the row for axis k. */
+static int bisect_change(analyst *w, size_t m, size_t k, size_t g,
+                         const double *va, const double *vb, const ident *ia,
+                         const ident *ib, sim_buf *b, ss_error *err) {
+  const scn_scenario *s = w->e->scn;
+  const scn_group *grp = &s->groups[g];
+  size_t K = s->n_tiers;
+  ident lo_id = *ia, hi_id = *ib, mid_id;
+  double *lo = w->lo_vals, *hi = w->hi_vals, *mid = w->mid_vals;
+  memcpy(lo, va, s->n_axes * sizeof *lo);
+  memcpy(hi, vb, s->n_axes * sizeof *hi);
+  int integer = 0;
+  for (size_t j = 0; j < grp->n_axes; j++)
+    integer |= integer_kind(s->axes[grp->axes[j]].target.kind);
+  double value;
+  if (integer && grp->n_axes == 1) {
+    /* whole numbers: the first value where the new optimum holds */
+    double a = lo[k], c = hi[k];
+    while (fabs(c - a) > 1) {
+      double md = floor((a + c) / 2);
+      memcpy(mid, lo, s->n_axes * sizeof *mid);
+      mid[k] = md;
+      if (optimum(w, m, mid, &mid_id, err) != 0)
+        return -1;
+      if (same_ident(&mid_id, &lo_id, K))
+        a = md;
+      else {
+        c = md;
+        hi_id = mid_id;
+      }
+    }
+    value = c;
+    memcpy(mid, lo, s->n_axes * sizeof *mid);
+    mid[k] = value;
+  } else if (integer) {
+    value = hi[k]; /* zipped with whole numbers: report the grid value */
+    memcpy(mid, hi, s->n_axes * sizeof *mid);
+  } else {
+    double ta = 0, tb = 1;
+    for (int it = 0; it < 64; it++) {
+      interpolate(s, g, va, vb, ta, lo);
+      interpolate(s, g, va, vb, tb, hi);
+      int close = 1;
+      for (size_t j = 0; j < grp->n_axes && close; j++) {
+        size_t q = grp->axes[j];
+        close =
+            fabs(hi[q] - lo[q]) <= 1e-12 * (fabs(hi[q]) + fabs(lo[q])) + 1e-300;
+      }
+      if (close)
+        break;
+      double tm = 0.5 * (ta + tb);
+      memcpy(mid, va, s->n_axes * sizeof *mid);
+      interpolate(s, g, va, vb, tm, mid);
+      if (optimum(w, m, mid, &mid_id, err) != 0)
+        return -1;
+      if (same_ident(&mid_id, &lo_id, K)) {
+        ta = tm;
+      } else {
+        tb = tm;
+        hi_id = mid_id;
+      }
+    }
+    memcpy(mid, va, s->n_axes * sizeof *mid);
+    interpolate(s, g, va, vb, 0.5 * (ta + tb), mid);
+    value = mid[k];
+  }
+  ident at;
+  if (optimum(w, m, mid, &at, err) != 0)
+    return -1;
+  const ident *before = &lo_id, *after = &hi_id;
+  if (vb[k] < va[k]) { /* report in increasing value of this axis */
+    before = &hi_id;
+    after = &lo_id;
+  }
+  bp_row(w, m, k, g, va, value, 0, before, after,
+         at.feasible ? at.objective : NAN, b);
+  return 0;
+}
+
+static int grow_order(analyst *w, size_t n) {
+  if (w->order && n <= w->order_cap)
+    return 0;
+  size_t *no = realloc(w->order, (n + 1) * sizeof *no);
+  if (!no)
+    return -1;
+  w->order = no;
+  int *ni = realloc(w->opt_id, (n + 1) * sizeof *ni);
+  if (!ni)
+    return -1;
+  w->opt_id = ni;
+  w->order_cap = n;
+  return 0;
+}
+
+/* Positions of a group's axis in increasing value (a stable merge sort;
+ * qsort has no context argument and a global would not be thread-safe). */
+static void sort_positions(size_t *pos, size_t *tmp, size_t n,
+                           const double *v) {
+  if (n < 2)
+    return;
+  size_t h = n / 2;
+  sort_positions(pos, tmp, h, v);
+  sort_positions(pos + h, tmp, n - h, v);
+  size_t i = 0, j = h, o = 0;
+  while (i < h && j < n) {
+    size_t a = pos[i], bb = pos[j];
+    if (v[bb] < v[a])
+      tmp[o++] = pos[j++];
+    else
+      tmp[o++] = pos[i++];
+  }
+  while (i < h)
+    tmp[o++] = pos[i++];
+  while (j < n)
+    tmp[o++] = pos[j++];
+  memcpy(pos, tmp, n * sizeof *pos);
+}
+
+/* Breakpoints of axis k along one line by walking the grid in increasing
+ * value (zipped groups: grid order) and bisecting each change. */
+static int bisect_line(analyst *w, size_t m, size_t k, size_t line, sim_buf *b,
+                       ss_error *err) {
+  const scn_scenario *s = w->e->scn;
+  const scn_axis *ax = &s->axes[k];
+  size_t g = ax->group, ng = group_len(s, k);
+  const scn_group *grp = &s->groups[g];
+  if (grow_order(w, ng) != 0)
+    return ss_error_set(err, NULL, NULL, "out of memory");
+  for (size_t i = 0; i < ng; i++)
+    w->order[i] = i;
+  if (grp->n_axes == 1) {
+    size_t *tmp = malloc((ng + 1) * sizeof *tmp);
+    if (!tmp)
+      return ss_error_set(err, NULL, NULL, "out of memory");
+    sort_positions(w->order, tmp, ng, ax->values);
+    free(tmp);
+  }
+  double *va = malloc((s->n_axes + 1) * sizeof *va);
+  double *vb = malloc((s->n_axes + 1) * sizeof *vb);
+  int rc = -1;
+  if (!va || !vb) {
+    ss_error_set(err, NULL, NULL, "out of memory");
+    goto done;
+  }
+  ident prev, cur;
+  for (size_t q = 0; q < ng; q++) {
+    size_t i = w->order[q];
+    sim_point_values(s, sim_line_point(s, g, line, i), vb);
+    if (optimum(w, m, vb, &cur, err) != 0)
+      goto done;
+    if (q > 0 && !same_ident(&prev, &cur, s->n_tiers) && va[k] != vb[k]) {
+      if (bisect_change(w, m, k, g, va, vb, &prev, &cur, b, err) != 0)
+        goto done;
+    }
+    prev = cur;
+    memcpy(va, vb, s->n_axes * sizeof *va);
+  }
+  rc = 0;
+done:
+  free(va);
+  free(vb);
+  return rc;
+}
+
+static void task_decode(const task_map *tm, size_t task, size_t *m, size_t *k,
+                        size_t *line) {
+  size_t n = tm->n_models * tm->n_axes;
+  size_t lo = 0, hi = n; /* last slot with offset <= task */
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (tm->offset[mid] <= task)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  *m = lo / tm->n_axes;
+  *k = lo % tm->n_axes;
+  *line = task - tm->offset[lo];
+}
+
+static int bp_task_run(analyst *w, const task_map *tm, size_t task,
+                       sim_buf *out, ss_error *err) {
+  size_t m, k, line;
+  task_decode(tm, task, &m, &k, &line);
+  const scn_scenario *s = w->e->scn;
+  const scn_axis *ax = &s->axes[k];
+  if (group_len(s, k) < 2)
+    return 0;
+  if (s->groups[ax->group].n_axes == 1 && affine_kind(ax->target.kind) &&
+      w->e->obj != SOLVER_OBJ_THROUGHPUT) {
+    int rc = exact_line(w, m, k, line, out, err);
+    if (rc != 0)
+      return rc < 0 ? -1 : 0;
+  }
+  return bisect_line(w, m, k, line, out, err);
+}
+
+typedef struct an_worker {
+  analyst *a;
+  const task_map *tm;
+} an_worker;
+
+static int bp_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
+  an_worker *aw = worker;
+  return bp_task_run(aw->a, aw->tm, task, out, err);
+}
+
+/* Curves of model m along axis k through the reference point. */
+static int curve_task_run(analyst *w, size_t m, size_t k, sim_buf *b,
+                          ss_error *err) {
+  const scn_scenario *s = w->e->scn;
+  const scn_axis *ax = &s->axes[k];
+  size_t g = ax->group, ng = group_len(s, k), K = s->n_tiers;
+  if (grow_order(w, ng) != 0)
+    return ss_error_set(err, NULL, NULL, "out of memory");
+  w->n_ids = 0;
+  for (size_t i = 0; i < ng; i++) {
+    sim_point_values(s, sim_line_point(s, g, 0, i), w->vals);
+    ident id;
+    if (optimum(w, m, w->vals, &id, err) != 0)
+      return -1;
+    w->opt_id[i] = -1;
+    if (!id.feasible)
+      continue;
+    size_t j = 0;
+    while (j < w->n_ids && !same_ident(&w->ids[j], &id, K))
+      j++;
+    if (j == w->n_ids) {
+      if (w->n_ids == w->ids_cap) {
+        size_t nc = w->ids_cap ? w->ids_cap * 2 : 8;
+        ident *ni = realloc(w->ids, nc * sizeof *ni);
+        if (!ni)
+          return ss_error_set(err, NULL, NULL, "out of memory");
+        w->ids = ni;
+        w->ids_cap = nc;
+      }
+      w->ids[w->n_ids++] = id;
+    }
+    w->opt_id[i] = (int)j;
+  }
+  for (size_t j = 0; j < w->n_ids; j++) {
+    sim_buf cell = {0};
+    ident_cell(w, m, &w->ids[j], &cell);
+    if (cell.oom) {
+      sim_buf_free(&cell);
+      return ss_error_set(err, NULL, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < ng; i++) {
+      sim_point_values(s, sim_line_point(s, g, 0, i), w->vals);
+      if (sim_ctx_set(w->c, w->vals, err) != 0) {
+        sim_buf_free(&cell);
+        return -1;
+      }
+      sim_mstate *ms = &w->c->ms[m];
+      solver_result r;
+      double obj = NAN;
+      if (solver_evaluate(&ms->prob, &w->ids[j].pl, w->e->obj, &r, NULL) == 0 &&
+          solver_satisfies(&ms->prob, &ms->cons, &r))
+        obj = r.objective;
+      sim_buf_str(b, w->e->models[m].cell);
+      sim_buf_char(b, ',');
+      sim_buf_csv(b, ax->param);
+      sim_buf_char(b, ',');
+      sim_buf_num(b, w->vals[k]);
+      sim_buf_char(b, ',');
+      sim_buf_str(b, cell.p);
+      sim_buf_char(b, ',');
+      sim_buf_num(b, obj);
+      sim_buf_str(b, w->opt_id[i] == (int)j ? ",1\n" : ",0\n");
+    }
+    sim_buf_free(&cell);
+  }
+  return 0;
+}
+
+static int curve_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
+  an_worker *aw = worker;
+  size_t na = aw->a->e->scn->n_axes;
+  return curve_task_run(aw->a, task / na, task % na, out, err);
+}
+
+typedef struct file_commit {
+  FILE *fp;
+  const char *name;
+} file_commit;
+
+static int file_commit_fn(void *ctx, void *worker, size_t task,
+                          const sim_buf *out, ss_error *err) {
+  (void)worker;
+  (void)task;
+  file_commit *fc = ctx;
+  if (out->len && fwrite(out->p, 1, out->len, fc->fp) != out->len)
+    return ss_error_set(err, NULL, NULL, "cannot write %s", fc->name);
+  return 0;
+}
+
+static void analyst_free(analyst *w) {
+  if (!w)
+    return;
+  free(w->vals);
+  free(w->lo_vals);
+  free(w->hi_vals);
+  free(w->mid_vals);
+  for (int j = 0; j < 3; j++)
+    free(w->y[j]);
+  free(w->ca);
+  free(w->cb);
+  free(w->use);
+  free(w->order);
+  free(w->opt_id);
+  free(w->ids);
+}
+
+static int analyst_init(analyst *w, const sim_engine *e, sim_ctx *c) {
+  memset(w, 0, sizeof *w);
+  w->e = e;
+  w->c = c;
+  size_t na = e->scn->n_axes + 1;
+  w->vals = calloc(na, sizeof *w->vals);
+  w->lo_vals = calloc(na, sizeof *w->lo_vals);
+  w->hi_vals = calloc(na, sizeof *w->hi_vals);
+  w->mid_vals = calloc(na, sizeof *w->mid_vals);
+  return w->vals && w->lo_vals && w->hi_vals && w->mid_vals ? 0 : -1;
+}
+
+/* ---- elasticity and summary -------------------------------------------- */
+
+static double opt_at(analyst *w, size_t m, const double *v, int *ok) {
+  ss_error e2;
+  ident id;
+  *ok = 0;
+  if (optimum(w, m, v, &id, &e2) != 0 || !id.feasible)
+    return NAN;
+  *ok = 1;
+  return id.objective;
+}
+
+/* d ln f / d ln p at the reference point by central difference (+-1%);
+ * one-sided when one side is outside the parameter's range. */
+static double elasticity(analyst *w, size_t m, size_t k) {
+  const scn_scenario *s = w->e->scn;
+  const scn_axis *ax = &s->axes[k];
+  if (integer_kind(ax->target.kind))
+    return NAN;
+  sim_point_values(s, 0, w->vals);
+  double p = w->vals[k];
+  if (!(p != 0) || !isfinite(p))
+    return NAN;
+  int ok0, okp, okm;
+  double f0 = opt_at(w, m, w->vals, &ok0);
+  w->vals[k] = p * 1.01;
+  double fp = opt_at(w, m, w->vals, &okp);
+  w->vals[k] = p * 0.99;
+  double fm = opt_at(w, m, w->vals, &okm);
+  w->vals[k] = p;
+  okp = okp && fp > 0 && isfinite(fp);
+  okm = okm && fm > 0 && isfinite(fm);
+  ok0 = ok0 && f0 > 0 && isfinite(f0);
+  if (okp && okm)
+    return (log(fp) - log(fm)) / (log(1.01) - log(0.99));
+  if (okp && ok0)
+    return (log(fp) - log(f0)) / log(1.01);
+  if (okm && ok0)
+    return (log(f0) - log(fm)) / (-log(0.99));
+  return NAN;
+}
+
+static int write_summary(analyst *w, const sim_msum *sums, FILE *fp,
+                         ss_error *err) {
+  const sim_engine *e = w->e;
+  const scn_scenario *s = e->scn;
+  size_t na = s->n_axes;
+  sim_buf b = {0};
+  double *el = calloc(na + 1, sizeof *el);
+  int rc = -1;
+  if (!el) {
+    ss_error_set(err, NULL, NULL, "out of memory");
+    goto done;
+  }
+  sim_buf_str(&b, "model,placement,points,share");
+  for (size_t k = 0; k < na; k++)
+    for (int mx = 0; mx < 2; mx++) {
+      sim_buf name = {0};
+      sim_buf_str(&name, s->axes[k].param);
+      sim_buf_str(&name, mx ? ".max" : ".min");
+      sim_buf_char(&b, ',');
+      if (name.p)
+        sim_buf_csv(&b, name.p);
+      b.oom |= name.oom;
+      sim_buf_free(&name);
+    }
+  sim_buf_str(&b, ",best_objective,worst_objective");
+  for (size_t k = 0; k < na; k++) {
+    sim_buf name = {0};
+    sim_buf_str(&name, "elasticity.");
+    sim_buf_str(&name, s->axes[k].param);
+    sim_buf_char(&b, ',');
+    if (name.p)
+      sim_buf_csv(&b, name.p);
+    b.oom |= name.oom;
+    sim_buf_free(&name);
+  }
+  sim_buf_char(&b, '\n');
+  for (size_t m = 0; m < e->n_models; m++) {
+    const sim_msum *sm = &sums[m];
+    for (size_t k = 0; k < na; k++)
+      el[k] = elasticity(w, m, k);
+    int maxim = e->obj == SOLVER_OBJ_THROUGHPUT;
+    double best = maxim ? sm->obj_max : sm->obj_min;
+    double worst = maxim ? sm->obj_min : sm->obj_max;
+    for (size_t i = 0; i < sm->n; i++) {
+      const sim_pstat *ps = &sm->v[i];
+      sim_buf_str(&b, e->models[m].cell);
+      sim_buf_char(&b, ',');
+      sim_buf_str(&b, ps->cell);
+      sim_buf_char(&b, ',');
+      sim_buf_u64(&b, ps->points);
+      sim_buf_char(&b, ',');
+      sim_buf_num(&b, (double)ps->points / (double)e->n_points);
+      for (size_t k = 0; k < na; k++) {
+        sim_buf_char(&b, ',');
+        sim_buf_num(&b, ps->vmin[k]);
+        sim_buf_char(&b, ',');
+        sim_buf_num(&b, ps->vmax[k]);
+      }
+      sim_buf_char(&b, ',');
+      sim_buf_num(&b, best);
+      sim_buf_char(&b, ',');
+      sim_buf_num(&b, worst);
+      for (size_t k = 0; k < na; k++) {
+        sim_buf_char(&b, ',');
+        sim_buf_num(&b, el[k]);
+      }
+      sim_buf_char(&b, '\n');
+    }
+  }
+  if (b.oom) {
+    ss_error_set(err, NULL, NULL, "out of memory");
+    goto done;
+  }
+  if (fwrite(b.p, 1, b.len, fp) != b.len) {
+    ss_error_set(err, NULL, NULL, "cannot write summary.csv");
+    goto done;
+  }
+  rc = 0;
+done:
+  free(el);
+  sim_buf_free(&b);
+  return rc;
+}
+
+/* ---- all tables -------------------------------------------------------- */
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int open_table(ss_atomic_file *af, const char *dir, const char *name,
+                      ss_error *err) {
+  char path[4096];
+  if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+    return ss_error_set(err, dir, NULL, "path too long");
+  return ss_atomic_open(af, path, err);
+}
+
+static int write_text(FILE *fp, const char *text) {
+  size_t n = strlen(text);
+  return fwrite(text, 1, n, fp) == n ? 0 : -1;
+}
+
+int sim_write_tables(const sim_engine *e, const char *outdir,
+                     const sim_options *opt, sim_timings *t, ss_error *err) {
+  const scn_scenario *s = e->scn;
+  size_t jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
+  const volatile sig_atomic_t *cancel = opt ? opt->cancel : NULL;
+  sim_ctx **ctxs = calloc(jobs, sizeof *ctxs);
+  analyst *an = calloc(jobs, sizeof *an);
+  an_worker *aw = calloc(jobs, sizeof *aw);
+  void **wp = calloc(jobs, sizeof *wp);
+  sim_msum *sums = calloc(e->n_models + 1, sizeof *sums);
+  task_map tm = {e->n_models, s->n_axes, NULL};
+  ss_atomic_file best, top, bp, cv, sm;
+  int open_best = 0, open_top = 0, open_bp = 0, open_cv = 0, open_sm = 0;
+  int rc = -1;
+  double t0 = now_s(), t1 = t0;
+  if (!ctxs || !an || !aw || !wp || !sums) {
+    ss_error_set(err, NULL, NULL, "out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < jobs; i++) {
+    if (sim_ctx_new(e, &ctxs[i], err) != 0)
+      goto done;
+    if (analyst_init(&an[i], e, ctxs[i]) != 0) {
+      ss_error_set(err, NULL, NULL, "out of memory");
+      goto done;
+    }
+  }
+
+  /* best.csv (+ top.csv) and the counts */
+  if (open_table(&best, outdir, "best.csv", err) != 0)
+    goto done;
+  open_best = 1;
+  if (s->top_k > 1) {
+    if (open_table(&top, outdir, "top.csv", err) != 0)
+      goto done;
+    open_top = 1;
+  }
+  if (sim_sweep_all(e, ctxs, jobs, best.fp, open_top ? top.fp : NULL, sums, opt,
+                    err) != 0)
+    goto done;
+  open_best = 0;
+  if (ss_atomic_commit(&best, err) != 0)
+    goto done;
+  if (open_top) {
+    open_top = 0;
+    if (ss_atomic_commit(&top, err) != 0)
+      goto done;
+  }
+  t1 = now_s();
+
+  /* breakpoints.csv */
+  tm.offset = calloc(e->n_models * s->n_axes + 1, sizeof *tm.offset);
+  if (!tm.offset) {
+    ss_error_set(err, NULL, NULL, "out of memory");
+    goto done;
+  }
+  for (size_t m = 0, acc = 0; m < e->n_models; m++)
+    for (size_t k = 0; k < s->n_axes; k++) {
+      tm.offset[m * s->n_axes + k] = acc;
+      acc += e->n_points / group_len(s, k);
+      tm.offset[m * s->n_axes + k + 1] = acc;
+    }
+  size_t n_bp_tasks = s->n_axes ? tm.offset[e->n_models * s->n_axes] : 0;
+  for (size_t i = 0; i < jobs; i++) {
+    aw[i].a = &an[i];
+    aw[i].tm = &tm;
+    wp[i] = &aw[i];
+  }
+  if (open_table(&bp, outdir, "breakpoints.csv", err) != 0)
+    goto done;
+  open_bp = 1;
+  if (write_text(bp.fp, "model,axis,fixed,value,exact,placement_before,"
+                        "placement_after,objective_at_value\n") != 0) {
+    ss_error_set(err, NULL, NULL, "cannot write breakpoints.csv");
+    goto done;
+  }
+  file_commit fc = {bp.fp, "breakpoints.csv"};
+  if (sim_run_tasks(n_bp_tasks, jobs, wp, bp_task, file_commit_fn, &fc, cancel,
+                    err) != 0)
+    goto done;
+  open_bp = 0;
+  if (ss_atomic_commit(&bp, err) != 0)
+    goto done;
+
+  /* curves.csv */
+  if (open_table(&cv, outdir, "curves.csv", err) != 0)
+    goto done;
+  open_cv = 1;
+  if (write_text(cv.fp, "model,axis,value,placement,objective,optimal\n") !=
+      0) {
+    ss_error_set(err, NULL, NULL, "cannot write curves.csv");
+    goto done;
+  }
+  file_commit fc2 = {cv.fp, "curves.csv"};
+  if (sim_run_tasks(e->n_models * s->n_axes, jobs, wp, curve_task,
+                    file_commit_fn, &fc2, cancel, err) != 0)
+    goto done;
+  open_cv = 0;
+  if (ss_atomic_commit(&cv, err) != 0)
+    goto done;
+
+  /* summary.csv */
+  if (cancel && *cancel) {
+    ss_error_set(err, NULL, NULL, "interrupted");
+    goto done;
+  }
+  if (open_table(&sm, outdir, "summary.csv", err) != 0)
+    goto done;
+  open_sm = 1;
+  if (write_summary(&an[0], sums, sm.fp, err) != 0)
+    goto done;
+  open_sm = 0;
+  if (ss_atomic_commit(&sm, err) != 0)
+    goto done;
+  rc = 0;
+done:
+  if (open_best)
+    ss_atomic_abort(&best);
+  if (open_top)
+    ss_atomic_abort(&top);
+  if (open_bp)
+    ss_atomic_abort(&bp);
+  if (open_cv)
+    ss_atomic_abort(&cv);
+  if (open_sm)
+    ss_atomic_abort(&sm);
+  if (t) {
+    double t2 = now_s();
+    t->sweep_s = t1 - t0;
+    t->analysis_s = rc == 0 ? t2 - t1 : 0;
+  }
+  free(tm.offset);
+  if (an)
+    for (size_t i = 0; i < jobs; i++)
+      analyst_free(&an[i]);
+  if (ctxs)
+    for (size_t i = 0; i < jobs; i++)
+      sim_ctx_free(ctxs[i]);
+  sim_msum_free(sums, e->n_models);
+  free(ctxs);
+  free(an);
+  free(aw);
+  free(wp);
+  return rc;
+}

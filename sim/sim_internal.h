@@ -1,0 +1,229 @@
+/* Private to sim/ (and its tests): text buffers, fast number text, the
+ * per-thread evaluation context, the lower envelope and the ordered task
+ * runner. */
+#ifndef SIM_INTERNAL_H
+#define SIM_INTERNAL_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../profiles/network.h"
+#include "../profiles/profile.h"
+#include "../scenarios/scenario.h"
+#include "../solver/solver.h"
+#include "sim.h"
+
+/* ---- text buffers and numbers (sim_fmt.c) ------------------------------ */
+
+typedef struct sim_buf {
+  char *p;
+  size_t len, cap;
+  int oom; /* set once an allocation failed; later appends are dropped */
+} sim_buf;
+
+void sim_buf_free(sim_buf *b);
+void sim_buf_reserve(sim_buf *b, size_t extra);
+void sim_buf_add(sim_buf *b, const char *s, size_t n);
+void sim_buf_str(sim_buf *b, const char *s);
+void sim_buf_char(sim_buf *b, char c);
+void sim_buf_u64(sim_buf *b, uint64_t v);
+/* A number as CSV text: empty for NaN, else sim_fmt_double. */
+void sim_buf_num(sim_buf *b, double x);
+/* A text cell, quoted per RFC 4180 when it holds , " CR or LF. */
+void sim_buf_csv(sim_buf *b, const char *s);
+
+/* The same bytes as ss_fmt_double (shortest of %.15g/%.16g/%.17g that reads
+ * back exactly), computed with integer arithmetic for the common range and
+ * falling back to ss_fmt_double elsewhere. buf holds SS_DOUBLE_BUFSIZE
+ * bytes. Returns the length. */
+size_t sim_fmt_double(char *buf, double x);
+
+/* A one-entry cache per column: reformat only when the value changes. */
+typedef struct sim_numcache {
+  uint64_t bits;
+  int valid;
+  unsigned char len;
+  char txt[32];
+} sim_numcache;
+void sim_buf_num_cached(sim_buf *b, sim_numcache *c, double x);
+
+/* Newly allocated CSV cell text of s (quoted when needed). */
+char *sim_csv_cell(const char *s);
+
+/* ---- engine (sim_engine.c) --------------------------------------------- */
+
+typedef struct sim_model {
+  char *name;
+  char *cell; /* CSV cell text of the name */
+  size_t n_blocks;
+  double *output_bytes;       /* n_blocks */
+  int64_t *first_layer;       /* n_blocks */
+  int64_t *last_layer;        /* n_blocks */
+  double **time_s;            /* per scenario system: n_blocks times */
+  double profile_input_bytes; /* -1 when the profile has none */
+} sim_model;
+
+/* How the engine finds the value of one directed system pair. */
+typedef struct sim_pair {
+  double net_latency_s; /* NaN when the network file has no row */
+  double net_bandwidth; /* bytes/s, NaN when none */
+  long tier_link;       /* index into scenario links, -1 */
+  long sys_link;        /* index into scenario links, -1 */
+} sim_pair;
+
+/* Parameter classes by how a change reaches the solver. */
+enum { SIM_CLASS_LINK = 1, SIM_CLASS_AVAIL = 2, SIM_CLASS_STRUCT = 4 };
+
+struct sim_engine {
+  scn_scenario *scn; /* private copy (unapplied) */
+  solver_objective obj;
+  size_t n_models;
+  sim_model *models;
+  size_t n_total; /* systems over all tiers (global indices) */
+  size_t *g_tier; /* n_total: tier of global system g */
+  size_t *g_sys;  /* n_total: scenario system index of g */
+  size_t base[SOLVER_MAX_TIERS + 1];
+  sim_pair *pairs; /* n_total^2, [ga * n_total + gb] for ga before gb */
+  size_t n_points;
+  int *axis_class;  /* n_axes: SIM_CLASS_* */
+  char **pair_name; /* n_tiers^2: "a-b" for tier pairs a < b */
+};
+
+/* Per-model solver state of a context. */
+typedef struct sim_mstate {
+  solver_problem prob;
+  solver_system *sys; /* n_total, in global order */
+  solver_constraints cons;
+  solver_sweep *sw; /* NULL until needed after a structural change */
+  unsigned gen;     /* bumped at every prepare */
+  size_t n_place;
+  char **text; /* n_place CSV cells of placement text, lazily */
+} sim_mstate;
+
+/* One thread's view: a scenario copy that sweep values are applied to, the
+ * current links and a prepared sweep per model. */
+typedef struct sim_ctx {
+  const sim_engine *e;
+  scn_scenario *s;
+  double *cur;        /* n_axes values now applied (NaN: none yet) */
+  solver_link *links; /* n_total^2 current links */
+  sim_mstate *ms;     /* n_models */
+  int struct_dirty;
+} sim_ctx;
+
+int sim_ctx_new(const sim_engine *e, sim_ctx **out, ss_error *err);
+void sim_ctx_free(sim_ctx *c);
+/* Apply axis values (n_axes). */
+int sim_ctx_set(sim_ctx *c, const double *vals, ss_error *err);
+/* Best placement of model m at the current values: 1 found, 0 none, -1. */
+int sim_ctx_best(sim_ctx *c, size_t m, solver_result *r, size_t *index,
+                 ss_error *err);
+/* Objective of every kept placement of model m (array of *n values, owned
+ * by the caller, grown as needed). */
+int sim_ctx_values(sim_ctx *c, size_t m, double **vals, size_t *cap, size_t *n,
+                   ss_error *err);
+/* Ensure model m's sweep is prepared. */
+int sim_ctx_prepare(sim_ctx *c, size_t m, ss_error *err);
+/* CSV cell of the text of placement pl, index i of model m's current sweep
+ * (cached until the next prepare; borrowed). NULL when out of memory. */
+const char *sim_ctx_text(sim_ctx *c, size_t m, size_t i,
+                         const solver_placement *pl);
+
+/* Placement text like predict's:
+ * "Device(raspi4) = 0 - 6, Edge(None) = -1 - -1, Cloud(x) = 7 - 25". */
+void sim_placement_text(const solver_problem *p, const solver_placement *pl,
+                        char *buf, size_t size);
+
+/* Values of every axis at flat point index. */
+void sim_point_values(const scn_scenario *s, size_t index, double *vals);
+/* Flat index of the point where group g is at position i and the other
+ * groups are at the combination numbered `line` (0-based, in flat order of
+ * the other groups). */
+size_t sim_line_point(const scn_scenario *s, size_t g, size_t line, size_t i);
+
+/* ---- lower envelope (sim_analysis.c) ----------------------------------- */
+
+typedef struct sim_break {
+  double u;
+  size_t before, after;
+} sim_break;
+
+/* Lower envelope of lines y_i = a[i] + b[i] * u for the i with use[i] != 0
+ * over [ulo, uhi]: the u strictly inside where the lowest line changes,
+ * increasing, into *out (malloc'd, caller frees), count in *n_out.
+ * *start gets the lowest line just after ulo. Lines closer than a relative
+ * 1e-12 count as the same line (the lower index wins). Returns 0, or -1
+ * when out of memory or no line is used. */
+int sim_envelope(const double *a, const double *b, const unsigned char *use,
+                 size_t n, double ulo, double uhi, size_t *start,
+                 sim_break **out, size_t *n_out);
+
+/* ---- ordered parallel tasks (sim_sweep.c) ------------------------------ */
+
+typedef int (*sim_task_fn)(void *worker, size_t task, sim_buf *out,
+                           ss_error *err);
+typedef int (*sim_commit_fn)(void *ctx, void *worker, size_t task,
+                             const sim_buf *out, ss_error *err);
+/* Run tasks 0..n_tasks-1 on n_workers threads (worker i gets workers[i]),
+ * committing their output strictly in task order (commit runs under a
+ * lock and also gets the worker that produced the output). Stops at the first
+ * error or when *cancel becomes nonzero (error "interrupted"). */
+int sim_run_tasks(size_t n_tasks, size_t n_workers, void **workers,
+                  sim_task_fn fn, sim_commit_fn commit, void *commit_ctx,
+                  const volatile sig_atomic_t *cancel, ss_error *err);
+
+/* ---- the sweep over all points (sim_sweep.c) ---------------------------- */
+
+/* A placement that was optimal at some point, with where. */
+typedef struct sim_pstat {
+  solver_placement pl; /* only the first n_tiers entries are meaningful */
+  int infeasible;      /* the "no feasible placement" entry */
+  char *cell;          /* CSV cell of its text */
+  uint64_t points, first_point;
+  double *vmin, *vmax; /* n_axes: range of each axis where it was optimal */
+} sim_pstat;
+
+/* Per model: the placements seen and the range of the optimal objective. */
+typedef struct sim_msum {
+  size_t n, cap;
+  sim_pstat *v;
+  uint64_t feasible;
+  double obj_min, obj_max; /* NaN until a feasible point */
+  unsigned hit_gen;        /* last lookup: (prepare generation, index) */
+  size_t hit_idx;
+  long hit_entry;
+} sim_msum;
+
+void sim_msum_free(sim_msum *s, size_t n_models);
+
+/* Run every sweep point on the contexts (one thread each), writing
+ * best.csv rows to best and, when top is not NULL, top-k rows to top.
+ * Fills sums[n_models] (caller frees with sim_msum_free). */
+int sim_sweep_all(const sim_engine *e, sim_ctx **ctxs, size_t n_ctx, FILE *best,
+                  FILE *top, sim_msum *sums, const sim_options *opt,
+                  ss_error *err);
+
+/* Header line of best.csv (rank != 0: top.csv, with a rank column). */
+void sim_best_header(const sim_engine *e, int rank, sim_buf *b);
+
+/* ---- SHA-256 (sim_sha256.c) -------------------------------------------- */
+
+typedef struct sim_sha256 {
+  uint32_t h[8];
+  uint64_t len;
+  unsigned char buf[64];
+  size_t n;
+} sim_sha256;
+
+void sim_sha256_init(sim_sha256 *c);
+void sim_sha256_update(sim_sha256 *c, const void *data, size_t len);
+void sim_sha256_final(sim_sha256 *c, unsigned char out[32]);
+/* Lower-case hex of 32 bytes into hex[65]. */
+void sim_sha256_hex(const unsigned char d[32], char hex[65]);
+/* SHA-256 of a file, or for a folder of the listing of its regular files
+ * (sorted by name): "<name>\n<sha256 hex of the file>\n" for each. */
+int sim_sha256_path(const char *path, char hex[65], ss_error *err);
+
+#endif
