@@ -252,7 +252,16 @@ static int finish_charts(void *ctx, const char *dir, ss_error *err) {
   plot_options po;
   plot_options_init(&po);
   po.profiles = ctx;
-  return plot_scenario_outputs(dir, &po, err);
+  plot_summary sum;
+  memset(&sum, 0, sizeof sum);
+  int rc = plot_scenario_outputs_ex(dir, &po, &sum, err);
+  /* One clear line when gnuplot is missing (tables and .gp still written). */
+  static int told;
+  if (rc == 0 && sum.gnuplot_missing && sum.message[0] && !told) {
+    fprintf(stderr, "splitsim run: %s\n", sum.message);
+    told = 1;
+  }
+  return rc;
 }
 
 /* ---- the command ------------------------------------------------------- */

@@ -1,0 +1,1034 @@
+/* Load a scenario output folder: best.csv (streamed, any size), the smaller
+ * tables, and the few facts charts need from scenario.resolved.yaml (name,
+ * profile store, objective, sweep forms and zip groups). */
+#include "plot_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/ss_io.h"
+
+#define PLOT_MAX_TEXT_BYTES ((size_t)16 * 1024 * 1024)
+
+/* ---- scenario.resolved.yaml (the format scn_write_resolved_yaml writes) - */
+
+static int hexval(int ch) {
+  if (ch >= '0' && ch <= '9')
+    return ch - '0';
+  if (ch >= 'a' && ch <= 'f')
+    return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F')
+    return ch - 'A' + 10;
+  return -1;
+}
+
+static size_t put_utf8(char *o, unsigned long cp) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xC0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  if (cp > 0x10FFFF)
+    cp = 0xFFFD;
+  o[0] = (char)(0xF0 | (cp >> 18));
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* A YAML scalar starting at s (the text after "key:"): double-quoted with
+ * escapes, single-quoted, or plain up to a comment. *out is malloc'd, or
+ * NULL for null / ~ / nothing. Returns -1 only when out of memory. */
+static int yaml_scalar(const char *s, char **out) {
+  *out = NULL;
+  while (*s == ' ' || *s == '\t')
+    s++;
+  size_t n = strlen(s);
+  char *o = malloc(n + 1);
+  if (!o)
+    return -1;
+  size_t k = 0;
+  if (*s == '"') {
+    for (s++; *s && *s != '"'; s++) {
+      if (*s != '\\') {
+        o[k++] = *s;
+        continue;
+      }
+      s++;
+      int digits = 0;
+      switch (*s) {
+      case 'n':
+        o[k++] = '\n';
+        break;
+      case 't':
+        o[k++] = '\t';
+        break;
+      case 'r':
+        o[k++] = '\r';
+        break;
+      case '0':
+        o[k++] = ' ';
+        break; /* NUL cannot be kept in C text */
+      case 'x':
+        digits = 2;
+        break;
+      case 'u':
+        digits = 4;
+        break;
+      case 'U':
+        digits = 8;
+        break;
+      case '\0':
+        s--;
+        break;
+      default:
+        o[k++] = *s;
+        break;
+      }
+      if (digits) {
+        unsigned long cp = 0;
+        int i;
+        for (i = 0; i < digits && hexval((unsigned char)s[1 + i]) >= 0; i++)
+          cp = cp * 16 + (unsigned long)hexval((unsigned char)s[1 + i]);
+        s += i;
+        if (cp == 0)
+          cp = ' ';
+        if (k + 4 <= n)
+          k += put_utf8(o + k, cp);
+      }
+    }
+  } else if (*s == '\'') {
+    for (s++; *s; s++) {
+      if (*s == '\'') {
+        if (s[1] != '\'')
+          break;
+        s++;
+      }
+      o[k++] = *s;
+    }
+  } else {
+    const char *e = strstr(s, " #");
+    size_t len = e ? (size_t)(e - s) : strlen(s);
+    while (len &&
+           (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+      len--;
+    memcpy(o, s, len);
+    k = len;
+    o[k] = 0;
+    if (k == 0 || strcmp(o, "null") == 0 || strcmp(o, "~") == 0) {
+      free(o);
+      return 0;
+    }
+  }
+  o[k] = 0;
+  *out = o;
+  return 0;
+}
+
+typedef struct yaml_axis {
+  char *param;
+  int form;
+  char *zip;
+} yaml_axis;
+
+typedef struct yaml_facts {
+  char *name, *profiles, *objective;
+  int has_profiles_key;
+  size_t n_axes;
+  yaml_axis *axes;
+} yaml_facts;
+
+static void yaml_facts_free(yaml_facts *y) {
+  free(y->name);
+  free(y->profiles);
+  free(y->objective);
+  for (size_t i = 0; i < y->n_axes; i++) {
+    free(y->axes[i].param);
+    free(y->axes[i].zip);
+  }
+  free(y->axes);
+  memset(y, 0, sizeof *y);
+}
+
+static int starts(const char *line, const char *key) {
+  return strncmp(line, key, strlen(key)) == 0;
+}
+
+static int yaml_read(const char *text, yaml_facts *y) {
+  int in_sweep = 0;
+  const char *p = text;
+  char *line = NULL;
+  while (*p) {
+    const char *e = strchr(p, '\n');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    free(line);
+    line = malloc(len + 1);
+    if (!line)
+      return -1;
+    memcpy(line, p, len);
+    line[len] = 0;
+    p = e ? e + 1 : p + len;
+    if (line[0] != ' ' && line[0] != '#' && line[0] != '-' && line[0])
+      in_sweep = starts(line, "sweep:");
+    char **dst = NULL;
+    const char *val = NULL;
+    if (starts(line, "name:")) {
+      dst = &y->name;
+      val = line + 5;
+    } else if (starts(line, "profiles:")) {
+      dst = &y->profiles;
+      val = line + 9;
+      y->has_profiles_key = 1;
+    } else if (starts(line, "objective:")) {
+      dst = &y->objective;
+      val = line + 10;
+    } else if (in_sweep && starts(line, "  - param:")) {
+      yaml_axis *na = realloc(y->axes, (y->n_axes + 1) * sizeof *na);
+      if (!na)
+        goto nomem;
+      y->axes = na;
+      memset(&y->axes[y->n_axes], 0, sizeof *na);
+      dst = &y->axes[y->n_axes++].param;
+      val = line + 10;
+    } else if (in_sweep && y->n_axes) {
+      yaml_axis *a = &y->axes[y->n_axes - 1];
+      if (starts(line, "    log:"))
+        a->form = 2;
+      else if (starts(line, "    linear:"))
+        a->form = 1;
+      else if (starts(line, "    zip:")) {
+        dst = &a->zip;
+        val = line + 8;
+      }
+    }
+    if (dst) {
+      free(*dst);
+      if (yaml_scalar(val, dst) != 0)
+        goto nomem;
+    }
+  }
+  free(line);
+  return 0;
+nomem:
+  free(line);
+  return -1;
+}
+
+/* ---- run.json: one string member (no JSON library in plots/) ---------- */
+
+/* The string value of the first member named `key` ("key": "value"), with
+ * JSON escapes decoded; NULL when absent, not a string, or no memory. */
+static char *json_string_member(const char *text, const char *key) {
+  size_t kl = strlen(key);
+  for (const char *p = text; (p = strchr(p, '"')) != NULL; p++) {
+    if (strncmp(p + 1, key, kl) != 0 || p[1 + kl] != '"')
+      continue;
+    const char *q = p + kl + 2;
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+      q++;
+    if (*q != ':')
+      continue;
+    q++;
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+      q++;
+    if (*q != '"')
+      return NULL;
+    char *out = malloc(strlen(q) + 1);
+    size_t k = 0;
+    if (!out)
+      return NULL;
+    for (q++; *q && *q != '"'; q++) {
+      if (*q != '\\') {
+        out[k++] = *q;
+        continue;
+      }
+      q++;
+      switch (*q) {
+      case 'n':
+        out[k++] = '\n';
+        break;
+      case 't':
+        out[k++] = '\t';
+        break;
+      case 'r':
+        out[k++] = '\r';
+        break;
+      case 'b':
+        out[k++] = '\b';
+        break;
+      case 'f':
+        out[k++] = '\f';
+        break;
+      case 'u': {
+        unsigned long cp = 0;
+        int i;
+        for (i = 0; i < 4 && hexval((unsigned char)q[1 + i]) >= 0; i++)
+          cp = cp * 16 + (unsigned long)hexval((unsigned char)q[1 + i]);
+        q += i;
+        k += put_utf8(out + k, cp ? cp : ' ');
+        break;
+      }
+      case '\0':
+        q--;
+        break;
+      default:
+        out[k++] = *q;
+        break;
+      }
+    }
+    out[k] = 0;
+    return out;
+  }
+  return NULL;
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+long plot_model_index(const plot_data *d, const char *name) {
+  for (size_t i = 0; i < d->n_models; i++)
+    if (strcmp(d->models[i].name, name) == 0)
+      return (long)i;
+  return -1;
+}
+
+int plot_model_place(const plot_model *m, const char *text) {
+  if (strcmp(text, "infeasible") == 0 || !text[0])
+    return PLOT_INFEASIBLE;
+  for (size_t i = 0; i < m->n_places; i++)
+    if (strcmp(m->places[i], text) == 0)
+      return (int)i;
+  return -2;
+}
+
+int plot_model_add_place(plot_model *m, const char *text) {
+  int i = plot_model_place(m, text);
+  if (i != -2)
+    return i;
+  char **np = realloc(m->places, (m->n_places + 1) * sizeof *np);
+  if (!np)
+    return -3;
+  m->places = np;
+  if (!(m->places[m->n_places] = plot_strdup(text)))
+    return -3;
+  return (int)m->n_places++;
+}
+
+void plot_place_letter(size_t i, char *buf, size_t bufsize) {
+  char tmp[16];
+  size_t k = 0;
+  size_t v = i + 1; /* bijective base 26: A..Z, AA.. */
+  while (v > 0 && k < sizeof tmp - 1) {
+    v--;
+    tmp[k++] = (char)('A' + v % 26);
+    v /= 26;
+  }
+  size_t j = 0;
+  while (k > 0 && j + 1 < bufsize)
+    buf[j++] = tmp[--k];
+  buf[j] = 0;
+}
+
+static void make_slug(const char *name, char *slug, size_t size) {
+  size_t k = 0;
+  for (const unsigned char *p = (const unsigned char *)name;
+       *p && k + 1 < size && k < 40; p++) {
+    unsigned c = *p;
+    int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+             (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+             (c == '.' && k > 0);
+    slug[k++] = ok ? (char)c : '_';
+  }
+  if (k == 0)
+    slug[k++] = '_';
+  slug[k] = 0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int near_equal(double a, double b) {
+  return fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b)) || a == b;
+}
+
+/* Find v among the sorted distinct values; -1 when absent. */
+static long value_index(const plot_axis *a, double v) {
+  size_t lo = 0, hi = a->n_values;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (a->values[mid] < v)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo < a->n_values && a->values[lo] == v)
+    return (long)lo;
+  return -1;
+}
+
+int plot_same_group(const plot_data *d, size_t a, size_t b) {
+  return a == b || (d->axes[a].zip && d->axes[b].zip &&
+                    strcmp(d->axes[a].zip, d->axes[b].zip) == 0);
+}
+
+int plot_axis_is_companion(const plot_data *d, size_t a) {
+  for (size_t b = 0; b < a; b++)
+    if (plot_same_group(d, a, b))
+      return 1;
+  return 0;
+}
+
+void plot_axis_label(const plot_data *d, size_t a, char *buf, size_t size) {
+  plot_param_label(d->axes[a].param, buf, size);
+  int first = 1;
+  for (size_t b = 0; b < d->n_axes; b++) {
+    if (b == a || !plot_same_group(d, a, b))
+      continue;
+    char lab[256];
+    size_t k = strlen(buf);
+    plot_param_label(d->axes[b].param, lab, sizeof lab);
+    snprintf(buf + k, size - k, "%s%s", first ? ", zipped with " : ", ", lab);
+    first = 0;
+  }
+}
+
+int plot_fixed_matches(const plot_data *d, const char *fixed, size_t axis,
+                       const double *want) {
+  for (size_t j = 0; j < d->n_axes; j++) {
+    if (plot_same_group(d, j, axis))
+      continue;
+    const char *param = d->axes[j].param;
+    size_t plen = strlen(param);
+    const char *hit = NULL;
+    for (const char *s = fixed; (s = strstr(s, param)) != NULL; s++) {
+      if ((s == fixed || s[-1] == ';') && s[plen] == '=') {
+        hit = s + plen + 1;
+        break;
+      }
+    }
+    if (!hit)
+      continue;
+    char *end;
+    double v = strtod(hit, &end);
+    if (end == hit || (*end && *end != ';'))
+      return 0;
+    double w = want ? want[j] : d->axes[j].ref;
+    if (!isnan(w) && !near_equal(v, w))
+      return 0;
+  }
+  return 1;
+}
+
+/* Decide whether a swept axis is drawn on a log scale: the yaml says log:,
+ * or (values: or unknown) its values are positive, span at least a factor
+ * of 10 and are evenly spaced in log10. */
+static int looks_log(const plot_axis *a) {
+  if (a->form == 2)
+    return a->values && a->n_values && a->values[0] > 0;
+  if (a->form == 1 || a->n_values < 3 || a->values[0] <= 0)
+    return 0;
+  double lo = a->values[0], hi = a->values[a->n_values - 1];
+  if (hi / lo < 10)
+    return 0;
+  double step = log10(hi / lo) / (double)(a->n_values - 1);
+  for (size_t i = 1; i < a->n_values; i++)
+    if (fabs(log10(a->values[i] / a->values[i - 1]) - step) > 0.02 * step)
+      return 0;
+  return 1;
+}
+
+/* ---- best.csv ---------------------------------------------------------- */
+
+typedef struct best_cols {
+  long point, model, placement, latency, objective, ret;
+  long *compute;  /* n_tiers */
+  long *transfer; /* n_tiers^2 */
+  long *bytes;
+} best_cols;
+
+static void best_cols_free(best_cols *b) {
+  free(b->compute);
+  free(b->transfer);
+  free(b->bytes);
+}
+
+static long col_of(const plot_csv *c, const char *name) {
+  for (size_t i = 0; i < c->n; i++)
+    if (strcmp(c->fields[i], name) == 0)
+      return (long)i;
+  return -1;
+}
+
+static int read_header(plot_data *d, plot_csv *c, best_cols *b, ss_error *err) {
+  b->point = col_of(c, "point");
+  b->model = col_of(c, "model");
+  b->placement = col_of(c, "placement");
+  b->latency = col_of(c, "latency_s");
+  b->objective = col_of(c, "objective");
+  b->ret = col_of(c, "return_s");
+  const char *need[] = {"point", "model", "placement", "latency_s"};
+  long have[] = {b->point, b->model, b->placement, b->latency};
+  for (size_t i = 0; i < 4; i++)
+    if (have[i] < 0)
+      return ss_error_set(err, c->path, "1", "missing column '%s'", need[i]);
+  if (b->point != 0 || b->model < 1)
+    return ss_error_set(err, c->path, "1",
+                        "expected 'point', the axis columns, then 'model'");
+  d->n_axes = (size_t)b->model - 1;
+  if (d->n_axes) {
+    d->axes = calloc(d->n_axes, sizeof *d->axes);
+    if (!d->axes)
+      return ss_error_set(err, c->path, NULL, "out of memory");
+  }
+  for (size_t i = 0; i < d->n_axes; i++) {
+    d->axes[i].col = i + 1;
+    d->axes[i].ref = NAN;
+    if (!(d->axes[i].param = plot_strdup(c->fields[i + 1])))
+      return ss_error_set(err, c->path, NULL, "out of memory");
+  }
+  for (size_t i = 0; i < c->n; i++)
+    if (strncmp(c->fields[i], "compute_s.", 10) == 0) {
+      char **nt = realloc(d->tiers, (d->n_tiers + 1) * sizeof *nt);
+      if (!nt)
+        return ss_error_set(err, c->path, NULL, "out of memory");
+      d->tiers = nt;
+      if (!(d->tiers[d->n_tiers++] = plot_strdup(c->fields[i] + 10)))
+        return ss_error_set(err, c->path, NULL, "out of memory");
+    }
+  size_t nt = d->n_tiers;
+  b->compute = malloc((nt ? nt : 1) * sizeof *b->compute);
+  size_t nn = nt * nt + 1;
+  b->transfer = malloc(nn * sizeof *b->transfer);
+  b->bytes = malloc(nn * sizeof *b->bytes);
+  if (!b->compute || !b->transfer || !b->bytes)
+    return ss_error_set(err, c->path, NULL, "out of memory");
+  for (size_t t = 0; t < nt; t++) {
+    char name[600];
+    snprintf(name, sizeof name, "compute_s.%s", d->tiers[t]);
+    b->compute[t] = col_of(c, name);
+    for (size_t u = 0; u < nt; u++) {
+      snprintf(name, sizeof name, "transfer_s.%s-%s", d->tiers[t], d->tiers[u]);
+      b->transfer[t * nt + u] = t < u ? col_of(c, name) : -1;
+      snprintf(name, sizeof name, "bytes.%s-%s", d->tiers[t], d->tiers[u]);
+      b->bytes[t * nt + u] = t < u ? col_of(c, name) : -1;
+    }
+  }
+  return 0;
+}
+
+static int field_num(const plot_csv *c, long col, double *out, ss_error *err) {
+  if (col < 0) {
+    *out = NAN;
+    return 0;
+  }
+  if (plot_parse_cell(c->fields[col], out) == 0)
+    return 0;
+  char where[32];
+  snprintf(where, sizeof where, "%ld", c->line);
+  return ss_error_set(err, c->path, where, "not a number: '%.40s'",
+                      c->fields[col]);
+}
+
+static int alloc_best(plot_best *b, size_t nt) {
+  b->compute_s = calloc(nt + 1, sizeof(double));
+  b->transfer_s = calloc(nt * nt + 1, sizeof(double));
+  b->bytes = calloc(nt * nt + 1, sizeof(double));
+  return (b->compute_s && b->transfer_s && b->bytes) ? 0 : -1;
+}
+
+typedef struct grow_vals {
+  double *v;
+  size_t n, cap;
+} grow_vals;
+
+static int push_val(grow_vals *g, double v) {
+  if (g->n == g->cap) {
+    size_t nc = g->cap ? g->cap * 2 : 64;
+    double *nv = realloc(g->v, nc * sizeof *nv);
+    if (!nv)
+      return -1;
+    g->v = nv;
+    g->cap = nc;
+  }
+  g->v[g->n++] = v;
+  return 0;
+}
+
+static int best_pass1(plot_data *d, const char *path, ss_error *err) {
+  plot_csv c;
+  best_cols b;
+  grow_vals *vals = NULL;
+  double *row_vals = NULL;
+  int *last_place = NULL;
+  memset(&b, 0, sizeof b);
+  if (plot_csv_open(&c, path, err) != 0)
+    return -1;
+  int rc = plot_csv_next(&c, err);
+  if (rc <= 0) {
+    if (rc == 0)
+      ss_error_set(err, path, NULL, "empty file: expected a header row");
+    goto fail;
+  }
+  size_t ncols = c.n;
+  if (read_header(d, &c, &b, err) != 0)
+    goto fail;
+  vals = calloc(d->n_axes + 1, sizeof *vals);
+  row_vals = calloc(d->n_axes + 1, sizeof *row_vals);
+  d->point_values = calloc(d->n_axes + 1, sizeof *d->point_values);
+  if (!vals || !row_vals || !d->point_values)
+    goto nomem;
+  long first_model = -1;
+  int have_ref = 0;
+  while ((rc = plot_csv_next(&c, err)) == 1) {
+    char where[32];
+    snprintf(where, sizeof where, "%ld", c.line);
+    if (c.n != ncols) {
+      ss_error_set(err, path, where, "%zu fields, the header has %zu", c.n,
+                   ncols);
+      goto fail;
+    }
+    long long pt;
+    if (ss_parse_int64(c.fields[b.point], &pt) != 0 || pt < 0) {
+      ss_error_set(err, path, where, "column point: not a point index: '%.40s'",
+                   c.fields[b.point]);
+      goto fail;
+    }
+    d->n_best_rows++;
+    if ((size_t)pt + 1 > d->n_points)
+      d->n_points = (size_t)pt + 1;
+    const char *mname = c.fields[b.model];
+    long mi = plot_model_index(d, mname);
+    if (mi < 0) {
+      plot_model *nm = realloc(d->models, (d->n_models + 1) * sizeof *nm);
+      if (!nm)
+        goto nomem;
+      d->models = nm;
+      plot_model *m = &d->models[d->n_models];
+      memset(m, 0, sizeof *m);
+      if (!(m->name = plot_strdup(mname)) ||
+          alloc_best(&m->at, d->n_tiers) != 0) {
+        d->n_models++;
+        goto nomem;
+      }
+      make_slug(mname, m->slug, sizeof m->slug);
+      mi = (long)d->n_models++;
+      int *nl = realloc(last_place, d->n_models * sizeof *nl);
+      if (!nl)
+        goto nomem;
+      last_place = nl;
+      last_place[mi] = -2;
+    }
+    plot_model *m = &d->models[mi];
+    const char *ptext = c.fields[b.placement];
+    int pi = last_place[mi];
+    if (pi < 0 || strcmp(m->places[pi], ptext) != 0) {
+      pi = plot_model_add_place(m, ptext);
+      if (pi == -3)
+        goto nomem;
+      last_place[mi] = pi;
+    }
+    for (size_t a = 0; a < d->n_axes; a++)
+      if (field_num(&c, (long)d->axes[a].col, &row_vals[a], err) != 0 ||
+          isnan(row_vals[a])) {
+        if (isnan(row_vals[a]))
+          ss_error_set(err, path, where, "column %s: empty", d->axes[a].param);
+        goto fail;
+      }
+    if (first_model < 0)
+      first_model = mi;
+    if (mi == first_model)
+      for (size_t a = 0; a < d->n_axes; a++)
+        if (push_val(&vals[a], row_vals[a]) != 0)
+          goto nomem;
+    if (pt == 0 && !have_ref) {
+      for (size_t a = 0; a < d->n_axes; a++)
+        d->axes[a].ref = row_vals[a];
+      have_ref = 1;
+    }
+    if ((size_t)pt == d->point && !m->at.found) {
+      plot_best *bb = &m->at;
+      bb->found = 1;
+      d->point_found = 1;
+      for (size_t a = 0; a < d->n_axes; a++)
+        d->point_values[a] = row_vals[a];
+      bb->place = pi;
+      if (field_num(&c, b.latency, &bb->latency_s, err) != 0 ||
+          field_num(&c, b.objective, &bb->objective, err) != 0 ||
+          field_num(&c, b.ret, &bb->return_s, err) != 0)
+        goto fail;
+      size_t nt = d->n_tiers;
+      for (size_t t = 0; t < nt; t++) {
+        if (field_num(&c, b.compute[t], &bb->compute_s[t], err) != 0)
+          goto fail;
+        for (size_t u = 0; u < nt; u++)
+          if (field_num(&c, b.transfer[t * nt + u], &bb->transfer_s[t * nt + u],
+                        err) != 0 ||
+              field_num(&c, b.bytes[t * nt + u], &bb->bytes[t * nt + u], err) !=
+                  0)
+            goto fail;
+      }
+      if (pi >= 0 && isnan(bb->latency_s)) {
+        ss_error_set(err, path, where, "column latency_s: empty");
+        goto fail;
+      }
+    }
+  }
+  if (rc < 0)
+    goto fail;
+  if (d->n_models == 0) {
+    ss_error_set(err, path, NULL, "no rows");
+    goto fail;
+  }
+  if (!d->point_found) {
+    ss_error_set(err, path, NULL,
+                 "no sweep point %zu (the points are 0 to %zu)", d->point,
+                 d->n_points - 1);
+    goto fail;
+  }
+  for (size_t a = 0; a < d->n_axes; a++) {
+    plot_axis *ax = &d->axes[a];
+    plot_sort(vals[a].v, vals[a].n, sizeof(double), cmp_double);
+    size_t k = 0;
+    for (size_t i = 0; i < vals[a].n; i++)
+      if (k == 0 || vals[a].v[i] != vals[a].v[k - 1])
+        vals[a].v[k++] = vals[a].v[i];
+    ax->values = vals[a].v;
+    ax->n_values = k;
+    vals[a].v = NULL;
+  }
+  for (size_t a = 0; a <= d->n_axes; a++)
+    free(vals[a].v);
+  free(vals);
+  free(row_vals);
+  free(last_place);
+  best_cols_free(&b);
+  plot_csv_close(&c);
+  return 0;
+nomem:
+  ss_error_set(err, path, NULL, "out of memory");
+fail:
+  if (vals)
+    for (size_t a = 0; a <= d->n_axes; a++)
+      free(vals[a].v);
+  free(vals);
+  free(row_vals);
+  free(last_place);
+  best_cols_free(&b);
+  plot_csv_close(&c);
+  return -1;
+}
+
+/* Second pass for the decision map: cells of the (map_x, map_y) plane with
+ * every other independent axis at its point-0 value. */
+static int best_pass_map(plot_data *d, const char *path, ss_error *err) {
+  plot_csv c;
+  double *row_vals = NULL;
+  const plot_axis *ax = &d->axes[d->map_x], *ay = &d->axes[d->map_y];
+  size_t ncells = ax->n_values * ay->n_values;
+  for (size_t m = 0; m < d->n_models; m++) {
+    d->models[m].map = malloc(ncells * sizeof(int));
+    if (!d->models[m].map)
+      return ss_error_set(err, path, NULL, "out of memory");
+    for (size_t i = 0; i < ncells; i++)
+      d->models[m].map[i] = -2;
+  }
+  d->map_rows = malloc(ay->n_values * d->n_axes * sizeof(double));
+  if (!d->map_rows)
+    return ss_error_set(err, path, NULL, "out of memory");
+  for (size_t i = 0; i < ay->n_values * d->n_axes; i++)
+    d->map_rows[i] = NAN;
+  if (plot_csv_open(&c, path, err) != 0)
+    return -1;
+  row_vals = calloc(d->n_axes, sizeof *row_vals);
+  if (!row_vals) {
+    ss_error_set(err, path, NULL, "out of memory");
+    goto fail;
+  }
+  int rc = plot_csv_next(&c, err); /* header, checked in pass 1 */
+  if (rc <= 0)
+    goto fail;
+  size_t mcol = d->n_axes + 1, pcol = d->n_axes + 2;
+  while ((rc = plot_csv_next(&c, err)) == 1) {
+    if (c.n <= pcol)
+      continue;
+    int ok = 1;
+    for (size_t a = 0; a < d->n_axes && ok; a++) {
+      if (plot_parse_cell(c.fields[a + 1], &row_vals[a]) != 0)
+        ok = 0;
+      else if (!plot_same_group(d, a, (size_t)d->map_x) &&
+               !plot_same_group(d, a, (size_t)d->map_y) &&
+               row_vals[a] != d->axes[a].ref)
+        ok = 0;
+    }
+    if (!ok)
+      continue;
+    long mi = plot_model_index(d, c.fields[mcol]);
+    long xi = value_index(ax, row_vals[d->map_x]);
+    long yi = value_index(ay, row_vals[d->map_y]);
+    if (mi < 0 || xi < 0 || yi < 0)
+      continue;
+    int pi = plot_model_place(&d->models[mi], c.fields[pcol]);
+    double *rv = d->map_rows + (size_t)yi * d->n_axes;
+    if (isnan(rv[d->map_y]))
+      for (size_t a = 0; a < d->n_axes; a++)
+        rv[a] = row_vals[a];
+    d->models[mi].map[(size_t)yi * ax->n_values + (size_t)xi] = pi;
+  }
+  if (rc < 0)
+    goto fail;
+  free(row_vals);
+  plot_csv_close(&c);
+  for (size_t m = 0; m < d->n_models; m++)
+    for (size_t i = 0; i < ncells; i++)
+      if (d->models[m].map[i] == -2) {
+        for (size_t k = 0; k < d->n_models; k++) {
+          free(d->models[k].map);
+          d->models[k].map = NULL;
+        }
+        d->map_note = plot_strdup(
+            "no decision map: the sweep does not cover every combination of "
+            "the two axes");
+        return 0;
+      }
+  return 0;
+fail:
+  free(row_vals);
+  plot_csv_close(&c);
+  return -1;
+}
+
+/* ---- the folder -------------------------------------------------------- */
+
+void plot_data_free(plot_data *d) {
+  free(d->outdir);
+  free(d->charts);
+  free(d->name);
+  free(d->objective);
+  free(d->profiles);
+  free(d->yaml_text);
+  free(d->run_json);
+  for (size_t i = 0; i < d->n_tiers; i++)
+    free(d->tiers[i]);
+  free(d->tiers);
+  for (size_t i = 0; i < d->n_axes; i++) {
+    free(d->axes[i].param);
+    free(d->axes[i].zip);
+    free(d->axes[i].values);
+  }
+  free(d->axes);
+  for (size_t i = 0; i < d->n_models; i++) {
+    plot_model *m = &d->models[i];
+    free(m->name);
+    for (size_t k = 0; k < m->n_places; k++)
+      free(m->places[k]);
+    free(m->places);
+    free(m->at.compute_s);
+    free(m->at.transfer_s);
+    free(m->at.bytes);
+    free(m->map);
+  }
+  free(d->models);
+  free(d->point_values);
+  free(d->map_rows);
+  free(d->map_note);
+  plot_table_free(&d->curves);
+  plot_table_free(&d->breakpoints);
+  plot_table_free(&d->summary);
+  plot_table_free(&d->purchase);
+  memset(d, 0, sizeof *d);
+}
+
+static char *read_optional(const char *dir, const char *name, int *absent,
+                           ss_error *err) {
+  char *path = plot_path_join(dir, name);
+  *absent = 0;
+  if (!path) {
+    ss_error_set(err, dir, NULL, "out of memory");
+    return NULL;
+  }
+  if (!plot_file_exists(path)) {
+    *absent = 1;
+    free(path);
+    return NULL;
+  }
+  char *text = ss_read_file(path, PLOT_MAX_TEXT_BYTES, NULL, err);
+  free(path);
+  return text;
+}
+
+static int load_table(const plot_data *d, const char *name, plot_table *t,
+                      int *has, ss_error *err) {
+  char *path = plot_path_join(d->outdir, name);
+  *has = 0;
+  if (!path)
+    return ss_error_set(err, d->outdir, NULL, "out of memory");
+  if (!plot_file_exists(path)) {
+    free(path);
+    return 0;
+  }
+  int rc = plot_table_load(t, path, err);
+  free(path);
+  if (rc == 0)
+    *has = 1;
+  return rc;
+}
+
+/* Every placement named in curves.csv or breakpoints.csv gets a letter. */
+static int add_table_places(plot_data *d, const plot_table *t,
+                            const char *const *cols, size_t ncols,
+                            ss_error *err) {
+  long mc = plot_table_col(t, "model");
+  if (mc < 0)
+    return ss_error_set(err, t->path, "1", "missing column 'model'");
+  for (size_t k = 0; k < ncols; k++) {
+    long pc = plot_table_col(t, cols[k]);
+    if (pc < 0)
+      return ss_error_set(err, t->path, "1", "missing column '%s'", cols[k]);
+    for (size_t r = 0; r < t->n_rows; r++) {
+      long mi = plot_model_index(d, plot_table_get(t, r, (size_t)mc));
+      if (mi < 0)
+        continue;
+      if (plot_model_add_place(&d->models[mi],
+                               plot_table_get(t, r, (size_t)pc)) == -3)
+        return ss_error_set(err, t->path, NULL, "out of memory");
+    }
+  }
+  return 0;
+}
+
+int plot_data_load(plot_data *d, const char *outdir, size_t point,
+                   ss_error *err) {
+  yaml_facts y;
+  memset(d, 0, sizeof *d);
+  memset(&y, 0, sizeof y);
+  d->map_x = d->map_y = -1;
+  d->point = point;
+  char *best = NULL;
+  int absent;
+  if (!(d->outdir = plot_strdup(outdir)) ||
+      !(d->charts = plot_path_join(outdir, "charts")) ||
+      !(best = plot_path_join(outdir, "best.csv"))) {
+    ss_error_set(err, outdir, NULL, "out of memory");
+    goto fail;
+  }
+  if (!plot_file_exists(best)) {
+    ss_error_set(err, best, NULL,
+                 "not found: is %s a scenario output folder (splitsim run)?",
+                 outdir);
+    goto fail;
+  }
+  d->yaml_text = read_optional(outdir, "scenario.resolved.yaml", &absent, err);
+  if (!d->yaml_text && !absent)
+    goto fail;
+  d->run_json = read_optional(outdir, "run.json", &absent, err);
+  if (!d->run_json && !absent)
+    goto fail;
+  if (d->yaml_text && yaml_read(d->yaml_text, &y) != 0) {
+    ss_error_set(err, outdir, NULL, "out of memory");
+    goto fail;
+  }
+  if (best_pass1(d, best, err) != 0)
+    goto fail;
+
+  /* facts from the yaml */
+  if (y.name) {
+    d->name = y.name;
+    y.name = NULL;
+  } else {
+    char *copy = plot_strdup(outdir);
+    if (copy) {
+      size_t l = strlen(copy);
+      while (l > 1 && copy[l - 1] == '/')
+        copy[--l] = 0;
+      const char *slash = strrchr(copy, '/');
+      d->name = plot_strdup(slash && slash[1] ? slash + 1 : copy);
+      free(copy);
+    }
+  }
+  d->objective = plot_strdup(y.objective ? y.objective : "latency");
+  if (!d->name || !d->objective) {
+    ss_error_set(err, outdir, NULL, "out of memory");
+    goto fail;
+  }
+  if (y.profiles) {
+    if (y.profiles[0] == '/')
+      d->profiles = plot_strdup(y.profiles);
+    else
+      d->profiles = plot_path_join(outdir, y.profiles);
+    if (!d->profiles) {
+      ss_error_set(err, outdir, NULL, "out of memory");
+      goto fail;
+    }
+  } else if (y.has_profiles_key) {
+    /* the embedded default store: run.json names the file the engine used */
+    d->profiles_embedded = 1;
+    if (d->run_json)
+      d->profiles = json_string_member(d->run_json, "profiles");
+  }
+  for (size_t a = 0; a < d->n_axes; a++) {
+    plot_axis *ax = &d->axes[a];
+    for (size_t k = 0; k < y.n_axes; k++)
+      if (y.axes[k].param && strcmp(y.axes[k].param, ax->param) == 0) {
+        ax->form = y.axes[k].form;
+        if (y.axes[k].zip && !(ax->zip = plot_strdup(y.axes[k].zip))) {
+          ss_error_set(err, outdir, NULL, "out of memory");
+          goto fail;
+        }
+      }
+    ax->is_log = looks_log(ax);
+  }
+
+  /* the decision map: the first two independent axes with 2+ values */
+  for (size_t a = 0; a < d->n_axes && d->map_y < 0; a++) {
+    if (d->axes[a].n_values < 2)
+      continue;
+    if (d->map_x < 0) {
+      d->map_x = (long)a;
+    } else if (!plot_same_group(d, (size_t)d->map_x, a)) {
+      d->map_y = (long)a;
+    }
+  }
+  if (d->map_y < 0) {
+    d->map_x = -1;
+  } else {
+    if (best_pass_map(d, best, err) != 0)
+      goto fail;
+    if (d->map_note)
+      d->map_x = d->map_y = -1;
+  }
+
+  if (load_table(d, "curves.csv", &d->curves, &d->has_curves, err) != 0 ||
+      load_table(d, "breakpoints.csv", &d->breakpoints, &d->has_breakpoints,
+                 err) != 0 ||
+      load_table(d, "summary.csv", &d->summary, &d->has_summary, err) != 0 ||
+      load_table(d, "purchase.csv", &d->purchase, &d->has_purchase, err) != 0)
+    goto fail;
+  static const char *const ccols[] = {"placement"};
+  static const char *const bcols[] = {"placement_before", "placement_after"};
+  if (d->has_curves && add_table_places(d, &d->curves, ccols, 1, err) != 0)
+    goto fail;
+  if (d->has_breakpoints &&
+      add_table_places(d, &d->breakpoints, bcols, 2, err) != 0)
+    goto fail;
+  free(best);
+  yaml_facts_free(&y);
+  return 0;
+fail:
+  free(best);
+  yaml_facts_free(&y);
+  plot_data_free(d);
+  return -1;
+}

@@ -1,0 +1,260 @@
+/* Private to plots/ (and its tests): the CSV reader, the loaded output
+ * folder, the chart plan, gnuplot script helpers and the gnuplot runner. */
+#ifndef PLOT_INTERNAL_H
+#define PLOT_INTERNAL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "plots.h"
+
+/* ---- CSV (RFC 4180) ---------------------------------------------------- */
+
+/* A streaming reader: one record at a time, any file size. */
+typedef struct plot_csv {
+  FILE *fp;
+  char *path;
+  long line;      /* line where the current record starts (1-based) */
+  long next_line; /* line the next record starts on */
+  char *buf;      /* the fields' text, each NUL-terminated */
+  size_t len, cap;
+  size_t *offs; /* start of each field in buf */
+  size_t n, ncap;
+  char **fields; /* n pointers into buf, valid until the next call */
+  size_t fcap;
+} plot_csv;
+
+int plot_csv_open(plot_csv *c, const char *path, ss_error *err);
+/* Read the next record into c->fields / c->n. Returns 1 for a record, 0 at
+ * the end, -1 on a syntax error (a stray or unclosed quote, a NUL byte).
+ * Blank lines are skipped; a UTF-8 byte-order mark at the start too. */
+int plot_csv_next(plot_csv *c, ss_error *err);
+void plot_csv_close(plot_csv *c);
+
+/* A whole (small) table in memory: the header and every row. */
+typedef struct plot_table {
+  char *path;
+  size_t n_cols, n_rows;
+  char **header; /* n_cols */
+  char **cells;  /* n_rows * n_cols, row-major; cells of one row share one
+                    allocation starting at cells[r * n_cols] */
+  long *lines;   /* line of each row */
+} plot_table;
+
+/* Load path; rows must have as many fields as the header. */
+int plot_table_load(plot_table *t, const char *path, ss_error *err);
+void plot_table_free(plot_table *t); /* zeroes t; safe on a zeroed table */
+/* Column index by exact name, or -1. */
+long plot_table_col(const plot_table *t, const char *name);
+static inline const char *plot_table_get(const plot_table *t, size_t row,
+                                         size_t col) {
+  return t->cells[row * t->n_cols + col];
+}
+/* Cell as a double: NaN when empty; -1 (err: file:line, column) when not a
+ * number. */
+int plot_table_num(const plot_table *t, size_t row, size_t col, double *out,
+                   ss_error *err);
+/* Text as a double: NaN when empty; -1 when not a number. */
+int plot_parse_cell(const char *s, double *out);
+
+/* ---- the loaded output folder ------------------------------------------ */
+
+#define PLOT_INFEASIBLE (-1)
+
+/* A sweep axis: a best.csv column. */
+typedef struct plot_axis {
+  char *param;     /* e.g. "links.device-edge.bandwidth_mbps" */
+  int form;        /* 0 unknown/values, 1 linear, 2 log (from the yaml) */
+  int is_log;      /* drawn on a log scale */
+  char *zip;       /* zip group from the yaml, or NULL */
+  size_t col;      /* column in best.csv */
+  double ref;      /* value at point 0 */
+  size_t n_values; /* distinct values, sorted increasing */
+  double *values;
+} plot_axis;
+
+/* One model's best row at the chosen point. */
+typedef struct plot_best {
+  int found; /* a row for this model at the point exists */
+  int place; /* placement index, or PLOT_INFEASIBLE */
+  double latency_s;
+  double objective;
+  double *compute_s;  /* n_tiers */
+  double *transfer_s; /* n_tiers * n_tiers, [a * n_tiers + b], a < b */
+  double *bytes;      /* same layout */
+  double return_s;
+} plot_best;
+
+typedef struct plot_model {
+  char *name;
+  char slug[48];   /* safe file-name part: [A-Za-z0-9._-] */
+  size_t n_places; /* distinct placements seen (letter = index) */
+  char **places;
+  plot_best at; /* at the chosen point */
+  int *map;     /* decision map cells [yi * nx + xi]: placement index,
+                   PLOT_INFEASIBLE, or -2 when missing; NULL when no map */
+} plot_model;
+
+typedef struct plot_data {
+  char *outdir;
+  char *charts;          /* outdir/charts */
+  char *name;            /* scenario name (yaml), else the folder's name */
+  char *objective;       /* "latency", "throughput", "bytes", "device_energy" */
+  char *profiles;        /* profile store path (resolved), or NULL */
+  int profiles_embedded; /* the yaml says null (the embedded store) */
+  char *yaml_text;       /* scenario.resolved.yaml, or NULL when absent */
+  char *run_json;        /* run.json text, or NULL when absent */
+  size_t n_tiers;
+  char **tiers;
+  size_t n_axes;
+  plot_axis *axes;
+  size_t n_models;
+  plot_model *models;
+  size_t n_points; /* 1 + largest point index */
+  size_t n_best_rows;
+  size_t point; /* chosen point */
+  int point_found;
+  double *point_values; /* axis values at the chosen point (n_axes) */
+  long map_x, map_y;    /* axes of the decision map, -1 when none */
+  double *map_rows;     /* every axis's value on each map row (y index):
+                           [yi * n_axes + a], NaN when not seen */
+  char *map_note;       /* why there is no decision map, or NULL */
+  /* the smaller tables, loaded whole (empty when the file is absent) */
+  plot_table curves, breakpoints, summary, purchase;
+  int has_curves, has_breakpoints, has_summary, has_purchase;
+} plot_data;
+
+/* Read the output folder. best.csv is required; the other tables are
+ * optional (a chart that needs a missing one is left out). */
+int plot_data_load(plot_data *d, const char *outdir, size_t point,
+                   ss_error *err);
+void plot_data_free(plot_data *d); /* safe on a zeroed struct */
+/* Index of a placement text in model m, or -1 (PLOT_INFEASIBLE for the
+ * text "infeasible"; -2 when unknown). */
+int plot_model_place(const plot_model *m, const char *text);
+/* Add a placement to the model's list if new; its index, or -3 (no
+ * memory). */
+int plot_model_add_place(plot_model *m, const char *text);
+long plot_model_index(const plot_data *d, const char *name);
+/* Letter label of placement index i: "A".."Z", "AA".. (buf >= 8). */
+void plot_place_letter(size_t i, char *buf, size_t bufsize);
+/* 1 when the breakpoints.csv `fixed` text ("path=value;...") matches the
+ * expected values of the axes it names: want[j] for axis j (NaN: any), or,
+ * when want is NULL, the values at point 0 (the reference line). Axes in
+ * `axis`'s zip group are not checked. */
+int plot_fixed_matches(const plot_data *d, const char *fixed, size_t axis,
+                       const double *want);
+/* 1 when axes a and b advance together (the same axis or zip group). */
+int plot_same_group(const plot_data *d, size_t a, size_t b);
+/* Label of axis a with the unit, plus its zip companions
+ * ("x (Mbps), zipped with y (Mbps)"). */
+void plot_axis_label(const plot_data *d, size_t a, char *buf, size_t size);
+/* 1 when an earlier axis is in a's zip group (a's charts are the same as
+ * that axis's, so they are not drawn). */
+int plot_axis_is_companion(const plot_data *d, size_t a);
+
+/* ---- the chart plan ---------------------------------------------------- */
+
+typedef enum plot_kind {
+  PLOT_LATENCY = 0, /* objective vs one swept parameter, one model */
+  PLOT_MAP,         /* decision map over two axes, one model */
+  PLOT_BREAKDOWN,   /* per-block times of the best placement, one model */
+  PLOT_MODELS,      /* model comparison at the chosen point */
+  PLOT_PARETO       /* purchasing options: price vs weighted latency */
+} plot_kind;
+
+typedef struct plot_chart {
+  plot_kind kind;
+  size_t model;   /* PLOT_LATENCY, PLOT_MAP, PLOT_BREAKDOWN */
+  size_t axis;    /* PLOT_LATENCY */
+  char base[160]; /* file name without extension, safe characters */
+  int writable;   /* data can be generated from what is loaded */
+} plot_chart;
+
+typedef struct plot_plan {
+  size_t n;
+  plot_chart *charts;
+  size_t n_notes;
+  char **notes;   /* things left out, for the report */
+  void *profiles; /* prof_set * for breakdowns, or NULL */
+} plot_plan;
+
+int plot_plan_make(plot_plan *p, const plot_data *d, const plot_options *opt,
+                   ss_error *err);
+void plot_plan_free(plot_plan *p);
+/* Add a formatted note (out of memory: dropped). */
+void plot_plan_note(plot_plan *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A one-line description of a chart (plain text, not escaped). */
+void plot_chart_caption(const plot_data *d, const plot_chart *c, char *buf,
+                        size_t bufsize);
+
+/* ---- gnuplot scripts --------------------------------------------------- */
+
+/* Write text as a safe single-quoted gnuplot string (see plot_gp_quote). */
+void plot_gp_str(FILE *fp, const char *text, size_t max_chars);
+/* The placement text without unused tiers ("Cloud(None) = -1 - -1"). */
+void plot_short_place(const char *text, char *buf, size_t bufsize);
+/* A human axis label with its unit for a parameter path, e.g.
+ * "device-edge bandwidth (Mbps)". */
+void plot_param_label(const char *param, char *buf, size_t bufsize);
+/* The objective in words ("device energy" for device_energy). */
+const char *plot_objective_name(const char *objective);
+/* Label of the objective with its unit, e.g. "end-to-end latency (s)". */
+const char *plot_objective_label(const char *objective);
+/* Fixed colour of tier i named `name` (device, edge, cloud fixed). */
+const char *plot_tier_colour(const char *name, size_t i);
+/* Colour of placement index i (PLOT_INFEASIBLE: light grey). */
+const char *plot_place_colour(int i);
+#define PLOT_TRANSFER_COLOUR "#8C8C8C"
+#define PLOT_RETURN_COLOUR "#4D4D4D"
+
+/* 1 when the per-block breakdown of model `model` at the chosen point can
+ * be drawn from `profiles` (a prof_set *); else 0 and why. */
+int plot_breakdown_possible(const plot_data *d, const void *profiles,
+                            size_t model, char *why, size_t whysize);
+
+/* Write the chart's data file and script, atomically. The script's first
+ * line holds a checksum of the rest; with keep_edited, a script on disk
+ * whose checksum does not match (the user edited it, or wrote it) is left
+ * as it is and *kept is set to 1. */
+int plot_write_chart(const plot_data *d, const plot_plan *p,
+                     const plot_chart *c, int keep_edited, int *kept,
+                     ss_error *err);
+/* 1 when a script's text does not match its checksum line (edited). */
+int plot_script_edited(const char *text);
+
+/* ---- running gnuplot --------------------------------------------------- */
+
+/* Render charts/<base>.gp for every base (in a temporary folder, outputs
+ * renamed into charts/ on success), up to `jobs` at once, each killed after
+ * timeout_s. *n_ok counts successes. Returns -1 when any failed (err names
+ * the first script and gnuplot's message). */
+int plot_render(const char *charts_dir, const char *gnuplot,
+                const char *const *bases, size_t n, int jobs, double timeout_s,
+                size_t *n_ok, ss_error *err);
+
+/* ---- the report -------------------------------------------------------- */
+
+/* Write report.html and report.md (sum may be NULL). */
+int plot_report_write(const plot_data *d, const plot_plan *p,
+                      const plot_options *opt, const plot_summary *sum,
+                      ss_error *err);
+
+/* ---- small helpers ----------------------------------------------------- */
+
+char *plot_strdup(const char *s);
+/* qsort that accepts (NULL, 0). */
+static inline void plot_sort(void *base, size_t n, size_t size,
+                             int (*cmp)(const void *, const void *)) {
+  if (n > 1)
+    qsort(base, n, size, cmp);
+}
+char *plot_path_join(const char *dir, const char *name); /* caller frees */
+int plot_file_exists(const char *path);
+/* Format a double for data files (shortest round-trip; "NaN" for NaN). */
+void plot_put_num(FILE *fp, double v);
+/* Escape text for HTML (also drops control characters except \n \t). */
+void plot_html_escape(FILE *fp, const char *s);
+
+#endif

@@ -1,0 +1,304 @@
+/* Run gnuplot on chart scripts: fork + execvp (no shell), a fresh temporary
+ * folder as the working directory (the outputs land there and are renamed
+ * into charts/ only when gnuplot succeeds, so a chart is never half
+ * written), `set loadpath '..'` so the script finds its data, stdin from
+ * /dev/null, and a time limit after which the process is killed. */
+#include "plot_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOG_NAME ".gnuplot-output"
+
+const char *plot_gnuplot_program(const plot_options *opt) {
+  if (opt && opt->gnuplot && opt->gnuplot[0])
+    return opt->gnuplot;
+  const char *e = getenv("SPLITSIM_GNUPLOT");
+  if (e && e[0])
+    return e;
+  return "gnuplot";
+}
+
+static int executable(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+int plot_gnuplot_available(const plot_options *opt) {
+  const char *prog = plot_gnuplot_program(opt);
+  if (strchr(prog, '/'))
+    return executable(prog);
+  const char *path = getenv("PATH");
+  if (!path)
+    path = "/usr/bin:/bin";
+  size_t plen = strlen(prog);
+  while (*path) {
+    const char *colon = strchr(path, ':');
+    size_t dlen = colon ? (size_t)(colon - path) : strlen(path);
+    char *full = malloc(dlen + plen + 3);
+    if (!full)
+      return 0;
+    if (dlen == 0)
+      memcpy(full, ".", 2), dlen = 1;
+    else
+      memcpy(full, path, dlen);
+    full[dlen] = '/';
+    memcpy(full + dlen + 1, prog, plen + 1);
+    int ok = executable(full);
+    free(full);
+    if (ok)
+      return 1;
+    if (!colon)
+      break;
+    path = colon + 1;
+  }
+  return 0;
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct job {
+  const char *base;
+  char *tmpdir; /* charts/.render-<base>-XXXXXX */
+  char *script; /* "../<base>.gp" */
+  pid_t pid;
+  double started;
+  int state; /* 0 waiting, 1 running, 2 done */
+  int timed_out;
+  int lost; /* waitpid failed: the exit status is unknown */
+  int status;
+} job;
+
+/* Remove every file in dir (flat), then dir. */
+static void remove_dir(const char *dir) {
+  DIR *dp = opendir(dir);
+  if (dp) {
+    struct dirent *de;
+    while ((de = readdir(dp)) != NULL) {
+      if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+        continue;
+      char *p = plot_path_join(dir, de->d_name);
+      if (p) {
+        unlink(p);
+        free(p);
+      }
+    }
+    closedir(dp);
+  }
+  rmdir(dir);
+}
+
+static int start_job(job *j, const char *charts_dir, const char *gnuplot,
+                     ss_error *err) {
+  size_t n = strlen(charts_dir) + strlen(j->base) + 32;
+  j->tmpdir = malloc(n);
+  j->script = malloc(strlen(j->base) + 8);
+  if (!j->tmpdir || !j->script)
+    return ss_error_set(err, charts_dir, NULL, "out of memory");
+  snprintf(j->tmpdir, n, "%s/.render-%s-XXXXXX", charts_dir, j->base);
+  snprintf(j->script, strlen(j->base) + 8, "../%s.gp", j->base);
+  if (!mkdtemp(j->tmpdir))
+    return ss_error_set(err, j->tmpdir, NULL,
+                        "cannot create a temporary folder: %s",
+                        strerror(errno));
+  /* everything the child needs is prepared before fork */
+  char *const argv[] = {(char *)"gnuplot", (char *)"-e",
+                        (char *)"set loadpath '..'", j->script, NULL};
+  pid_t pid = fork();
+  if (pid < 0)
+    return ss_error_set(err, j->tmpdir, NULL, "cannot start gnuplot: %s",
+                        strerror(errno));
+  if (pid == 0) {
+    if (chdir(j->tmpdir) != 0)
+      _exit(126);
+    int in = open("/dev/null", O_RDONLY);
+    int log = open(LOG_NAME, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in < 0 || log < 0 || dup2(in, 0) < 0 || dup2(log, 1) < 0 ||
+        dup2(log, 2) < 0)
+      _exit(126);
+    close(in);
+    close(log);
+    execvp(gnuplot, argv);
+    _exit(127);
+  }
+  j->pid = pid;
+  j->started = now_s();
+  j->state = 1;
+  return 0;
+}
+
+/* gnuplot's message (the end of its output), one line. */
+static void read_log(const job *j, char *buf, size_t size) {
+  buf[0] = 0;
+  char *p = plot_path_join(j->tmpdir, LOG_NAME);
+  if (!p)
+    return;
+  FILE *fp = fopen(p, "rb");
+  free(p);
+  if (!fp)
+    return;
+  char tmp[4096];
+  size_t n = fread(tmp, 1, sizeof tmp - 1, fp);
+  fclose(fp);
+  tmp[n] = 0;
+  while (n && (tmp[n - 1] == '\n' || tmp[n - 1] == ' '))
+    tmp[--n] = 0;
+  size_t k = 0;
+  for (size_t i = 0; i < n && k + 1 < size; i++) {
+    char c = tmp[i];
+    if (c == '\n') {
+      if (k && buf[k - 1] != ' ' && k + 3 < size) {
+        buf[k++] = ' ';
+        buf[k++] = '|';
+        buf[k++] = ' ';
+      }
+      continue;
+    }
+    buf[k++] = ((unsigned char)c < 0x20) ? ' ' : c;
+  }
+  buf[k] = 0;
+}
+
+/* Move the outputs (regular files, not starting with '.') into charts/. */
+static int collect(const job *j, const char *charts_dir, ss_error *err) {
+  DIR *dp = opendir(j->tmpdir);
+  int rc = 0;
+  if (!dp)
+    return ss_error_set(err, j->tmpdir, NULL, "cannot read: %s",
+                        strerror(errno));
+  struct dirent *de;
+  while ((de = readdir(dp)) != NULL) {
+    if (de->d_name[0] == '.')
+      continue;
+    char *from = plot_path_join(j->tmpdir, de->d_name);
+    char *to = plot_path_join(charts_dir, de->d_name);
+    if (!from || !to) {
+      rc = ss_error_set(err, charts_dir, NULL, "out of memory");
+    } else if (rename(from, to) != 0) {
+      rc = ss_error_set(err, to, NULL, "cannot rename the rendering: %s",
+                        strerror(errno));
+    }
+    free(from);
+    free(to);
+  }
+  closedir(dp);
+  return rc;
+}
+
+static int finish_job(job *j, const char *charts_dir, int *first_failure,
+                      ss_error *err) {
+  char where[64], msg[700];
+  int rc = 0;
+  snprintf(where, sizeof where, "%s.gp", j->base);
+  if (j->timed_out) {
+    rc = -1;
+    if (!*first_failure)
+      ss_error_set(err, charts_dir, where,
+                   "gnuplot ran past the time limit and was stopped");
+  } else if (j->lost) {
+    rc = -1;
+    if (!*first_failure)
+      ss_error_set(err, charts_dir, where,
+                   "cannot tell whether gnuplot succeeded (waitpid failed)");
+  } else if (!WIFEXITED(j->status) || WEXITSTATUS(j->status) != 0) {
+    rc = -1;
+    if (!*first_failure) {
+      read_log(j, msg, sizeof msg);
+      if (WIFEXITED(j->status) && WEXITSTATUS(j->status) == 127)
+        ss_error_set(err, charts_dir, where, "cannot run gnuplot");
+      else
+        ss_error_set(err, charts_dir, where, "gnuplot failed%s%s",
+                     msg[0] ? ": " : "", msg);
+    }
+  } else {
+    ss_error scratch;
+    rc = collect(j, charts_dir, *first_failure ? &scratch : err);
+  }
+  if (rc != 0)
+    *first_failure = 1;
+  remove_dir(j->tmpdir);
+  j->state = 2;
+  return rc;
+}
+
+int plot_render(const char *charts_dir, const char *gnuplot,
+                const char *const *bases, size_t n, int jobs, double timeout_s,
+                size_t *n_ok, ss_error *err) {
+  job *js = calloc(n ? n : 1, sizeof *js);
+  size_t next = 0, running = 0, failed = 0;
+  int first_failure = 0;
+  *n_ok = 0;
+  if (!js)
+    return ss_error_set(err, charts_dir, NULL, "out of memory");
+  if (jobs < 1)
+    jobs = 1;
+  for (size_t i = 0; i < n; i++)
+    js[i].base = bases[i];
+  while (next < n || running > 0) {
+    while (next < n && running < (size_t)jobs) {
+      ss_error scratch;
+      job *j = &js[next++];
+      if (start_job(j, charts_dir, gnuplot, first_failure ? &scratch : err) !=
+          0) {
+        first_failure = 1;
+        failed++;
+        if (j->tmpdir)
+          remove_dir(j->tmpdir);
+        j->state = 2;
+        continue;
+      }
+      running++;
+    }
+    int progressed = 0;
+    for (size_t i = 0; i < n; i++) {
+      job *j = &js[i];
+      if (j->state != 1)
+        continue;
+      pid_t r = waitpid(j->pid, &j->status, WNOHANG);
+      if (r == 0 && now_s() - j->started > timeout_s) {
+        kill(j->pid, SIGKILL);
+        r = waitpid(j->pid, &j->status, 0);
+        j->timed_out = 1;
+      }
+      if (r == 0)
+        continue;
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0) /* not our child any more (SIGCHLD ignored?) */
+        j->lost = 1;
+      running--;
+      progressed = 1;
+      if (finish_job(j, charts_dir, &first_failure, err) == 0)
+        (*n_ok)++;
+      else
+        failed++;
+    }
+    if (!progressed && running > 0) {
+      struct timespec ts = {0, 5 * 1000 * 1000};
+      nanosleep(&ts, NULL);
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    free(js[i].tmpdir);
+    free(js[i].script);
+  }
+  free(js);
+  if (failed) {
+    if (failed > 1)
+      ss_error_prefix(err, "%zu of %zu charts failed; the first", failed, n);
+    return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,513 @@
+/* report.html and report.md: the charts (linked relatively from charts/),
+ * the placements' letters, the tables (long ones cut to the first rows),
+ * the resolved scenario and the provenance (run.json). Every text from the
+ * input files is escaped: HTML entities in report.html; in report.md the
+ * same entities plus a backslash before Markdown's special characters. */
+#include "plot_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/ss_io.h"
+
+#ifndef SPLITSIM_VERSION
+#define SPLITSIM_VERSION "unknown"
+#endif
+
+#define DEFAULT_ROWS 50
+
+typedef struct out2 {
+  FILE *h; /* report.html */
+  FILE *m; /* report.md */
+} out2;
+
+/* Markdown: HTML-escape, and backslash-escape the characters that could
+ * start emphasis, code, links, tables or headings anywhere in a line (the
+ * text never starts a line with a name, so list markers need nothing). */
+static void md_escape(FILE *fp, const char *s) {
+  const char *p = s ? s : "";
+  char one[2] = {0, 0};
+  for (; *p; p++) {
+    if (strchr("\\`*_[]|~#", *p)) {
+      fputc('\\', fp);
+      fputc(*p, fp);
+    } else if (*p == '\n' || *p == '\r') {
+      fputc(' ', fp);
+    } else {
+      one[0] = *p;
+      /* keep multi-byte UTF-8 sequences whole */
+      if ((unsigned char)*p >= 0x80) {
+        const char *q = p;
+        while (((unsigned char)q[1] & 0xC0) == 0x80)
+          q++;
+        char buf[8];
+        size_t n = (size_t)(q - p) + 1;
+        if (n < sizeof buf) {
+          memcpy(buf, p, n);
+          buf[n] = 0;
+          plot_html_escape(fp, buf);
+          p = q;
+          continue;
+        }
+      }
+      plot_html_escape(fp, one);
+    }
+  }
+}
+
+static void h_text(const out2 *o, const char *s) { plot_html_escape(o->h, s); }
+
+/* A table cell: numbers (not whole numbers) shortened to 6 digits. */
+static void cell_text(const char *s, char *buf, size_t size) {
+  double v;
+  if (s[0] && strspn(s, "0123456789-") != strlen(s) &&
+      plot_parse_cell(s, &v) == 0 && isfinite(v))
+    snprintf(buf, size, "%.6g", v);
+  else
+    snprintf(buf, size, "%s", s);
+}
+
+static int is_number(const char *s) {
+  double v;
+  return s[0] && plot_parse_cell(s, &v) == 0;
+}
+
+static void table_begin(const out2 *o, char *const *header, size_t n) {
+  fputs("<div class=\"tablewrap\"><table>\n<thead><tr>", o->h);
+  for (size_t i = 0; i < n; i++) {
+    fputs("<th>", o->h);
+    h_text(o, header[i]);
+    fputs("</th>", o->h);
+  }
+  fputs("</tr></thead>\n<tbody>\n", o->h);
+  fputc('\n', o->m);
+  for (size_t i = 0; i < n; i++) {
+    fputs("| ", o->m);
+    md_escape(o->m, header[i]);
+    fputc(' ', o->m);
+  }
+  fputs("|\n", o->m);
+  for (size_t i = 0; i < n; i++)
+    fputs("|---", o->m);
+  fputs("|\n", o->m);
+}
+
+static void table_row(const out2 *o, char *const *cells, size_t n) {
+  fputs("<tr>", o->h);
+  for (size_t i = 0; i < n; i++) {
+    char buf[2048];
+    cell_text(cells[i], buf, sizeof buf);
+    fputs(is_number(cells[i]) ? "<td class=\"n\">" : "<td>", o->h);
+    h_text(o, buf);
+    fputs("</td>", o->h);
+    fputs("| ", o->m);
+    md_escape(o->m, buf);
+    fputc(' ', o->m);
+  }
+  fputs("</tr>\n", o->h);
+  fputs("|\n", o->m);
+}
+
+static void table_end(const out2 *o) {
+  fputs("</tbody></table></div>\n", o->h);
+  fputc('\n', o->m);
+}
+
+static void para(const out2 *o, const char *cls, const char *text) {
+  if (cls)
+    fprintf(o->h, "<p class=\"%s\">", cls);
+  else
+    fputs("<p>", o->h);
+  h_text(o, text);
+  fputs("</p>\n", o->h);
+  md_escape(o->m, text);
+  fputs("\n\n", o->m);
+}
+
+static void heading(const out2 *o, int level, const char *id,
+                    const char *text) {
+  if (id)
+    fprintf(o->h, "<h%d id=\"%s\">", level, id);
+  else
+    fprintf(o->h, "<h%d>", level);
+  h_text(o, text);
+  fprintf(o->h, "</h%d>\n", level);
+  for (int i = 0; i < level; i++)
+    fputc('#', o->m);
+  fputc(' ', o->m);
+  md_escape(o->m, text);
+  fputs("\n\n", o->m);
+}
+
+/* A link to a file of the output folder, only when it exists. */
+static int file_link(const out2 *o, const plot_data *d, const char *rel,
+                     const char *label) {
+  char *path = plot_path_join(d->outdir, rel);
+  int ok = path && plot_file_exists(path);
+  free(path);
+  if (!ok)
+    return 0;
+  fprintf(o->h, "<a href=\"");
+  h_text(o, rel);
+  fputs("\">", o->h);
+  h_text(o, label);
+  fputs("</a>", o->h);
+  fputc('[', o->m);
+  md_escape(o->m, label);
+  fputs("](", o->m);
+  fputs(rel, o->m); /* our own safe file names */
+  fputc(')', o->m);
+  return 1;
+}
+
+static void whole_table(const out2 *o, const plot_data *d, const plot_table *t,
+                        const char *file, size_t max_rows) {
+  char buf[400];
+  heading(o, 3, NULL, file);
+  size_t n = t->n_rows < max_rows ? t->n_rows : max_rows;
+  table_begin(o, t->header, t->n_cols);
+  for (size_t r = 0; r < n; r++)
+    table_row(o, t->cells + r * t->n_cols, t->n_cols);
+  table_end(o);
+  if (n < t->n_rows)
+    snprintf(buf, sizeof buf,
+             "The first %zu of %zu rows (numbers to 6 digits); the whole "
+             "table: ",
+             n, t->n_rows);
+  else
+    snprintf(buf, sizeof buf,
+             "%zu rows (numbers to 6 digits); the file: ", t->n_rows);
+  fputs("<p>", o->h);
+  h_text(o, buf);
+  md_escape(o->m, buf);
+  file_link(o, d, file, file);
+  fputs("</p>\n", o->h);
+  fputs("\n\n", o->m);
+}
+
+static int best_table(const out2 *o, const plot_data *d, size_t max_rows,
+                      ss_error *err) {
+  plot_csv c;
+  char *path = plot_path_join(d->outdir, "best.csv");
+  if (!path)
+    return ss_error_set(err, d->outdir, NULL, "out of memory");
+  int rc = plot_csv_open(&c, path, err);
+  free(path);
+  if (rc != 0)
+    return -1;
+  heading(o, 3, NULL, "best.csv");
+  rc = plot_csv_next(&c, err);
+  if (rc <= 0) {
+    plot_csv_close(&c);
+    return rc < 0 ? -1 : 0;
+  }
+  size_t ncols = c.n;
+  char **header = calloc(ncols, sizeof *header);
+  if (!header) {
+    plot_csv_close(&c);
+    return ss_error_set(err, d->outdir, NULL, "out of memory");
+  }
+  for (size_t i = 0; i < ncols; i++)
+    header[i] = plot_strdup(c.fields[i]);
+  for (size_t i = 0; i < ncols; i++)
+    if (!header[i])
+      header[i] = plot_strdup("?");
+  table_begin(o, header, ncols);
+  size_t shown = 0;
+  while (shown < max_rows && (rc = plot_csv_next(&c, err)) == 1) {
+    if (c.n != ncols)
+      continue;
+    table_row(o, c.fields, ncols);
+    shown++;
+  }
+  table_end(o);
+  for (size_t i = 0; i < ncols; i++)
+    free(header[i]);
+  free(header);
+  plot_csv_close(&c);
+  if (rc < 0)
+    return -1;
+  char buf[300];
+  if (shown < d->n_best_rows)
+    snprintf(buf, sizeof buf,
+             "The first %zu of %zu rows (one per sweep point and model; "
+             "numbers to 6 digits); the whole table: ",
+             shown, d->n_best_rows);
+  else
+    snprintf(buf, sizeof buf,
+             "%zu rows (numbers to 6 digits); the file: ", shown);
+  fputs("<p>", o->h);
+  h_text(o, buf);
+  md_escape(o->m, buf);
+  file_link(o, d, "best.csv", "best.csv");
+  fputs("</p>\n\n", o->h);
+  fputs("\n\n", o->m);
+  return 0;
+}
+
+static void figure(const out2 *o, const plot_data *d, const plot_chart *c) {
+  char caption[1200], rel[256];
+  plot_chart_caption(d, c, caption, sizeof caption);
+  snprintf(rel, sizeof rel, "charts/%s.png", c->base);
+  char *png = plot_path_join(d->outdir, rel);
+  snprintf(rel, sizeof rel, "charts/%s.svg", c->base);
+  char *svg = plot_path_join(d->outdir, rel);
+  int have_png = png && plot_file_exists(png);
+  int have_svg = svg && plot_file_exists(svg);
+  free(png);
+  free(svg);
+  fprintf(o->h, "<figure id=\"%s\">\n", c->base);
+  if (have_png) {
+    if (have_svg)
+      fprintf(o->h, "<a href=\"charts/%s.svg\">", c->base);
+    fprintf(o->h, "<img src=\"charts/%s.png\" alt=\"", c->base);
+    h_text(o, caption);
+    fputs("\" loading=\"lazy\">", o->h);
+    if (have_svg)
+      fputs("</a>", o->h);
+    fputc('\n', o->h);
+    fputs("![", o->m);
+    md_escape(o->m, caption);
+    fprintf(o->m, "](charts/%s.png)\n\n", c->base);
+  }
+  fputs("<figcaption>", o->h);
+  h_text(o, caption);
+  md_escape(o->m, caption);
+  if (!have_png && !have_svg) {
+    const char *nr = " (Not rendered: run `splitsim plot` on this folder "
+                     "with gnuplot installed.)";
+    h_text(o, nr);
+    md_escape(o->m, nr);
+  }
+  fputs(" Files:", o->h);
+  fputs(" Files:", o->m);
+  const char *ext[] = {".svg", ".png", ".gp", ".dat"};
+  const char *lab[] = {"SVG", "PNG", "gnuplot script", "data"};
+  for (size_t i = 0; i < 4; i++) {
+    snprintf(rel, sizeof rel, "charts/%s%s", c->base, ext[i]);
+    fputc(' ', o->h);
+    fputc(' ', o->m);
+    file_link(o, d, rel, lab[i]);
+  }
+  fputs("</figcaption>\n</figure>\n", o->h);
+  fputs("\n\n", o->m);
+}
+
+static void summary_line(const out2 *o, const plot_data *d) {
+  char buf[2000];
+  size_t k = 0;
+  k += (size_t)snprintf(buf + k, sizeof buf - k,
+                        "Objective: %s. %zu sweep points, %zu models. Tiers:",
+                        plot_objective_name(d->objective), d->n_points,
+                        d->n_models);
+  for (size_t t = 0; t < d->n_tiers && k < sizeof buf - 200; t++)
+    k += (size_t)snprintf(buf + k, sizeof buf - k, "%s %.100s", t ? "," : "",
+                          d->tiers[t]);
+  if (d->n_axes && k < sizeof buf - 100)
+    k += (size_t)snprintf(buf + k, sizeof buf - k, ". Swept:");
+  for (size_t a = 0; a < d->n_axes && k < sizeof buf - 300; a++) {
+    const plot_axis *ax = &d->axes[a];
+    k += (size_t)snprintf(
+        buf + k, sizeof buf - k, "%s %.150s (%zu values, %.4g to %.4g%s)",
+        a ? ";" : "", ax->param, ax->n_values, ax->values[0],
+        ax->values[ax->n_values - 1], ax->is_log ? ", log scale" : "");
+  }
+  if (k < sizeof buf - 2)
+    snprintf(buf + k, sizeof buf - k, ".");
+  para(o, NULL, buf);
+}
+
+static void placements(const out2 *o, const plot_data *d) {
+  heading(o, 2, "placements", "Placements");
+  para(o, NULL,
+       "The letters used in the charts, per model, in the order the "
+       "placements first appear in best.csv.");
+  char h0[] = "model", h1[] = "letter", h2[] = "placement";
+  char *hdr[] = {h0, h1, h2};
+  table_begin(o, hdr, 3);
+  for (size_t i = 0; i < d->n_models; i++) {
+    const plot_model *m = &d->models[i];
+    for (size_t k = 0; k < m->n_places; k++) {
+      char letter[8];
+      plot_place_letter(k, letter, sizeof letter);
+      char *cells[] = {m->name, letter, m->places[k]};
+      table_row(o, cells, 3);
+    }
+  }
+  table_end(o);
+}
+
+static void verbatim(const out2 *o, const char *text) {
+  fputs("<pre>", o->h);
+  h_text(o, text);
+  fputs("</pre>\n", o->h);
+  /* a fence longer than any run of backquotes in the text */
+  size_t run = 0, longest = 0;
+  for (const char *p = text; *p; p++) {
+    run = *p == '`' ? run + 1 : 0;
+    if (run > longest)
+      longest = run;
+  }
+  size_t fence = longest >= 3 ? longest + 1 : 3;
+  for (size_t i = 0; i < fence; i++)
+    fputc('`', o->m);
+  fputc('\n', o->m);
+  plot_html_escape(o->m, text); /* entities: the Markdown may become HTML */
+  if (text[0] && text[strlen(text) - 1] != '\n')
+    fputc('\n', o->m);
+  for (size_t i = 0; i < fence; i++)
+    fputc('`', o->m);
+  fputs("\n\n", o->m);
+}
+
+static const char css[] =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;"
+    "max-width:1180px;margin:2em auto;padding:0 1em;color:#222;"
+    "line-height:1.45}\n"
+    "h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;"
+    "margin-top:2em}\n"
+    "table{border-collapse:collapse;font-size:.85em;margin:.5em 0}\n"
+    "th,td{border:1px solid #ddd;padding:.2em .5em;text-align:left;"
+    "vertical-align:top}\n"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "th{background:#f4f4f4}\n.tablewrap{overflow-x:auto}\n"
+    "figure{margin:1.5em 0}figure img{max-width:100%;height:auto;"
+    "border:1px solid #eee}\nfigcaption{font-size:.9em;color:#444}\n"
+    "pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.85em}\n"
+    ".note{background:#fff8e1;border-left:4px solid #f0b400;"
+    "padding:.5em .8em}\n";
+
+static const struct {
+  plot_kind kind;
+  const char *title;
+} sections[] = {
+    {PLOT_MODELS, "Model comparison"},
+    {PLOT_LATENCY, "Objective against each swept parameter"},
+    {PLOT_MAP, "Decision maps"},
+    {PLOT_BREAKDOWN, "Per-block breakdown of the best placement"},
+    {PLOT_PARETO, "Purchasing study"},
+};
+
+static int write_both(const plot_data *d, const plot_plan *p,
+                      const plot_options *opt, const plot_summary *sum,
+                      const out2 *o, ss_error *err) {
+  size_t max_rows = opt && opt->max_rows ? opt->max_rows : DEFAULT_ROWS;
+  char title[600];
+  snprintf(title, sizeof title, "splitsim report: %.300s", d->name);
+  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+        "charset=\"utf-8\">\n<meta name=\"viewport\" "
+        "content=\"width=device-width, initial-scale=1\">\n<title>",
+        o->h);
+  h_text(o, title);
+  fprintf(o->h, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
+  heading(o, 1, NULL, title);
+  summary_line(o, d);
+  fputs("<nav>Contents: <a href=\"#charts\">Charts</a> &middot; <a "
+        "href=\"#placements\">Placements</a> &middot; <a "
+        "href=\"#tables\">Tables</a> &middot; <a "
+        "href=\"#scenario\">Scenario</a> &middot; <a "
+        "href=\"#provenance\">Provenance</a></nav>\n",
+        o->h);
+  if (sum && sum->message[0])
+    para(o, "note", sum->message);
+  for (size_t i = 0; i < p->n_notes; i++)
+    para(o, "note", p->notes[i]);
+
+  heading(o, 2, "charts", "Charts");
+  if (p->n == 0)
+    para(o, NULL, "No charts for this output.");
+  for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
+    int any = 0;
+    for (size_t i = 0; i < p->n; i++)
+      if (p->charts[i].kind == sections[s].kind) {
+        if (!any)
+          heading(o, 3, NULL, sections[s].title);
+        any = 1;
+        figure(o, d, &p->charts[i]);
+      }
+  }
+  placements(o, d);
+
+  heading(o, 2, "tables", "Tables");
+  if (d->has_summary)
+    whole_table(o, d, &d->summary, "summary.csv", max_rows);
+  if (d->has_breakpoints)
+    whole_table(o, d, &d->breakpoints, "breakpoints.csv", max_rows);
+  if (best_table(o, d, max_rows, err) != 0)
+    return -1;
+  if (d->has_purchase)
+    whole_table(o, d, &d->purchase, "purchase.csv", max_rows);
+  if (d->has_curves) {
+    fputs("<p>", o->h);
+    const char *t = "The curves behind the latency charts: ";
+    h_text(o, t);
+    md_escape(o->m, t);
+    file_link(o, d, "curves.csv", "curves.csv");
+    fputs("</p>\n", o->h);
+    fputs("\n\n", o->m);
+  }
+
+  heading(o, 2, "scenario", "Resolved scenario");
+  if (d->yaml_text) {
+    fputs("<p>", o->h);
+    file_link(o, d, "scenario.resolved.yaml", "scenario.resolved.yaml");
+    fputs(" (every default filled in):</p>\n", o->h);
+    fputs(" (every default filled in):\n\n", o->m);
+    verbatim(o, d->yaml_text);
+  } else {
+    para(o, NULL, "scenario.resolved.yaml is missing.");
+  }
+  heading(o, 2, "provenance", "Provenance");
+  if (d->run_json) {
+    fputs("<p>", o->h);
+    file_link(o, d, "run.json", "run.json");
+    fputs(" (version, input checksums, timings):</p>\n", o->h);
+    fputs(" (version, input checksums, timings):\n\n", o->m);
+    verbatim(o, d->run_json);
+  } else {
+    para(o, NULL, "run.json is missing.");
+  }
+  fputs("<footer><p>Written by splitsim " SPLITSIM_VERSION
+        ".</p></footer>\n</body>\n</html>\n",
+        o->h);
+  fputs("Written by splitsim " SPLITSIM_VERSION ".\n", o->m);
+  return 0;
+}
+
+int plot_report_write(const plot_data *d, const plot_plan *p,
+                      const plot_options *opt, const plot_summary *sum,
+                      ss_error *err) {
+  ss_atomic_file h, m;
+  char *hp = plot_path_join(d->outdir, "report.html");
+  char *mp = plot_path_join(d->outdir, "report.md");
+  int rc = -1, h_open = 0, m_open = 0;
+  if (!hp || !mp) {
+    ss_error_set(err, d->outdir, NULL, "out of memory");
+    goto out;
+  }
+  if (ss_atomic_open(&h, hp, err) != 0)
+    goto out;
+  h_open = 1;
+  if (ss_atomic_open(&m, mp, err) != 0)
+    goto out;
+  m_open = 1;
+  out2 o = {h.fp, m.fp};
+  if (write_both(d, p, opt, sum, &o, err) != 0)
+    goto out;
+  h_open = 0;
+  if (ss_atomic_commit(&h, err) != 0)
+    goto out;
+  m_open = 0;
+  if (ss_atomic_commit(&m, err) != 0)
+    goto out;
+  rc = 0;
+out:
+  if (h_open)
+    ss_atomic_abort(&h);
+  if (m_open)
+    ss_atomic_abort(&m);
+  free(hp);
+  free(mp);
+  return rc;
+}

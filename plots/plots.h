@@ -1,0 +1,97 @@
+/* plots: charts (gnuplot) and reports for a scenario output folder.
+ *
+ * Input: the folder `splitsim run` writes for one scenario (best.csv,
+ * breakpoints.csv, curves.csv, summary.csv, scenario.resolved.yaml,
+ * run.json, and optionally purchase.csv); see docs/charts.md. Output:
+ * OUTDIR/charts/ holding, for every chart, its gnuplot script (`.gp`), its
+ * data (`.dat`) and its renderings (`.png` by pngcairo, `.svg`), plus
+ * OUTDIR/report.html and OUTDIR/report.md.
+ *
+ * gnuplot is an outside program, run with fork/execvp (no shell) under a
+ * time limit, with the chart folder's scripts; names read from the input
+ * files (models, systems, placements) only ever reach a script inside
+ * sanitised single-quoted strings and never reach a data file. Without
+ * gnuplot, tables, data and scripts are still written and the summary says
+ * the charts were skipped. Every file is written under a temporary name and
+ * renamed into place. */
+#ifndef PLOT_PLOTS_H
+#define PLOT_PLOTS_H
+
+#include <stddef.h>
+
+#include "../common/ss_error.h"
+
+/* Options. A zeroed struct means the defaults (what `splitsim run` wants):
+ * rewrite every script, render, breakdown and comparison at point 0. */
+typedef struct plot_options {
+  const char *gnuplot;  /* program to run; NULL: $SPLITSIM_GNUPLOT when set,
+                           else "gnuplot" looked up in PATH */
+  const char *profiles; /* profile store for the per-block breakdown (HDF5
+                           store, folder of .dat files or one profile file);
+                           NULL: the resolved scenario's `profiles:` (a
+                           relative path there is taken relative to OUTDIR) */
+  size_t point;         /* sweep point of the breakdown and model comparison
+                           charts (0-based, as in best.csv); default 0 */
+  int keep_scripts;     /* 1: keep a .gp script the user edited (its first
+                           line's checksum no longer matches) and render it
+                           as it is; scripts as splitsim wrote them are
+                           rewritten. 0: rewrite every script */
+  int no_render;        /* 1: write data and scripts only */
+  int no_report;        /* 1: plot_scenario_outputs skips the report */
+  size_t max_rows;      /* report: rows shown of long tables; 0 = 50 */
+  double timeout_s;     /* per gnuplot run; 0 = 60 s */
+  int jobs;             /* gnuplot runs at once; 0 = online CPUs (max 8) */
+} plot_options;
+
+/* Zero the options (the defaults). */
+void plot_options_init(plot_options *opt);
+
+/* What a run of the charts did. */
+typedef struct plot_summary {
+  size_t n_charts;         /* charts planned */
+  size_t n_rendered;       /* charts rendered to PNG and SVG */
+  size_t n_kept;           /* scripts kept because they existed */
+  int gnuplot_missing;     /* 1: gnuplot was not found; nothing rendered */
+  char gnuplot_path[1024]; /* the program that was (or would be) run */
+  char message[1024];      /* one line for the user when charts were skipped
+                              (how to install gnuplot), else empty */
+} plot_summary;
+
+/* Write charts/ (data, scripts, renderings) and, unless opt->no_report,
+ * report.html and report.md for the scenario output folder `outdir`.
+ * opt may be NULL (defaults). gnuplot missing is not an error (returns 0;
+ * see plot_scenario_outputs_ex for the message to print). Returns -1 with
+ * err filled on unreadable tables, write errors, or a script that gnuplot
+ * rejects or that runs past the time limit (all other charts are still
+ * rendered and the report written). */
+int plot_scenario_outputs(const char *outdir, const plot_options *opt,
+                          ss_error *err);
+/* The same, also filling *sum (may be NULL). */
+int plot_scenario_outputs_ex(const char *outdir, const plot_options *opt,
+                             plot_summary *sum, ss_error *err);
+
+/* Only the charts (no report). */
+int plot_charts(const char *outdir, const plot_options *opt, plot_summary *sum,
+                ss_error *err);
+
+/* Only report.html and report.md, from the tables and whatever charts
+ * exist in outdir/charts/ (a chart not rendered is named with a note). */
+int plot_report(const char *outdir, const plot_options *opt, ss_error *err);
+
+/* The gnuplot program these options would run (opt->gnuplot, else
+ * $SPLITSIM_GNUPLOT, else "gnuplot"), and whether it can be run: 1 when
+ * found (a name without '/' is looked up in PATH), else 0. */
+const char *plot_gnuplot_program(const plot_options *opt);
+int plot_gnuplot_available(const plot_options *opt);
+
+/* Write `text` into buf (of size bufsize, NUL-terminated) as a gnuplot
+ * single-quoted string literal that displays (nearly) the same text and
+ * that gnuplot never expands: ' and ` become the typographic quotes U+2019
+ * and U+2018, control characters spaces, invalid UTF-8 bytes '?'. At most
+ * max_chars characters are kept (0 = no limit; a cut text ends in "...").
+ * Returns 0, or -1 when buf is too small (buf then holds a shorter, still
+ * well-formed literal). */
+int plot_gp_quote(char *buf, size_t bufsize, const char *text,
+                  size_t max_chars);
+
+#endif

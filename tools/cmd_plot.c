@@ -1,0 +1,154 @@
+/* splitsim plot: (re-)render the charts of a scenario output folder. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/ss_io.h"
+#include "../plots/plots.h"
+#include "cli.h"
+#include "commands.h"
+
+static void plot_help(FILE *fp) {
+  fprintf(fp,
+          "usage: splitsim plot [options] OUTDIR\n\n"
+          "Render the charts of a scenario output folder (what `splitsim "
+          "run` wrote)\ninto OUTDIR/charts/: for every chart its data "
+          "(.dat), gnuplot script (.gp)\nand renderings (.png, .svg); then "
+          "rewrite OUTDIR/report.html and report.md.\nA .gp script that "
+          "exists is kept as it is (edit it to restyle a chart)\nand "
+          "rendered; the data is always written anew from the tables.\n\n"
+          "Options:\n"
+          "  --regenerate      write every .gp script anew (drops your "
+          "edits)\n"
+          "  --point N         sweep point of the breakdown and model "
+          "comparison\n"
+          "                    charts (0-based, as in best.csv; default 0)\n"
+          "  --profiles PATH   profile store for the per-block breakdowns\n"
+          "                    (default: the resolved scenario's "
+          "`profiles:`)\n"
+          "  --gnuplot PROG    gnuplot program (default: $SPLITSIM_GNUPLOT, "
+          "else\n"
+          "                    gnuplot from PATH)\n"
+          "  --jobs N          gnuplot runs at once (default: CPUs, at most "
+          "8)\n"
+          "  --timeout S       seconds one chart may take (default 60)\n"
+          "  --no-report       do not rewrite report.html / report.md\n"
+          "  --no-render       write data and scripts only\n"
+          "  -q, --quiet       print nothing on success\n"
+          "  -h, --help        this help\n\n"
+          "Without gnuplot the data and scripts are still written; install "
+          "it with\n`apt-get install gnuplot-nox`. Charts are described in "
+          "docs/charts.md.\n");
+}
+
+/* Parse a whole non-negative number. */
+static int parse_count(const char *s, long long max, long long *out) {
+  long long v;
+  if (ss_parse_int64(s, &v) != 0 || v < 0 || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+int cmd_plot(int argc, char **argv) {
+  enum {
+    O_REGEN = 256,
+    O_POINT,
+    O_PROFILES,
+    O_GNUPLOT,
+    O_JOBS,
+    O_TIMEOUT,
+    O_NOREPORT,
+    O_NORENDER
+  };
+  static const struct option opts[] = {
+      {"regenerate", no_argument, 0, O_REGEN},
+      {"point", required_argument, 0, O_POINT},
+      {"profiles", required_argument, 0, O_PROFILES},
+      {"gnuplot", required_argument, 0, O_GNUPLOT},
+      {"jobs", required_argument, 0, O_JOBS},
+      {"timeout", required_argument, 0, O_TIMEOUT},
+      {"no-report", no_argument, 0, O_NOREPORT},
+      {"no-render", no_argument, 0, O_NORENDER},
+      {"quiet", no_argument, 0, 'q'},
+      {"help", no_argument, 0, 'h'},
+      {0, 0, 0, 0}};
+  plot_options opt;
+  plot_options_init(&opt);
+  opt.keep_scripts = 1;
+  int quiet = 0, c;
+  long long v;
+  double t;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+    switch (c) {
+    case O_REGEN:
+      opt.keep_scripts = 0;
+      break;
+    case O_POINT:
+      if (parse_count(optarg, 1000000000000LL, &v) != 0)
+        return cli_usage_error("plot", "--point: not a point index: '%s'",
+                               optarg);
+      opt.point = (size_t)v;
+      break;
+    case O_PROFILES:
+      opt.profiles = optarg;
+      break;
+    case O_GNUPLOT:
+      opt.gnuplot = optarg;
+      break;
+    case O_JOBS:
+      if (parse_count(optarg, 64, &v) != 0 || v < 1)
+        return cli_usage_error("plot", "--jobs: expected 1 to 64, got '%s'",
+                               optarg);
+      opt.jobs = (int)v;
+      break;
+    case O_TIMEOUT:
+      if (ss_parse_double(optarg, &t) != 0 || !(t > 0))
+        return cli_usage_error("plot",
+                               "--timeout: expected seconds > 0, "
+                               "got '%s'",
+                               optarg);
+      opt.timeout_s = t;
+      break;
+    case O_NOREPORT:
+      opt.no_report = 1;
+      break;
+    case O_NORENDER:
+      opt.no_render = 1;
+      break;
+    case 'q':
+      quiet = 1;
+      break;
+    case 'h':
+      plot_help(stdout);
+      return 0;
+    default:
+      return cli_usage_error("plot", "unknown option");
+    }
+  }
+  if (argc - optind != 1)
+    return cli_usage_error("plot", "expected exactly one OUTDIR");
+  const char *outdir = argv[optind];
+  ss_error err;
+  ss_error_clear(&err);
+  plot_summary sum;
+  int rc = plot_scenario_outputs_ex(outdir, &opt, &sum, &err);
+  if (sum.message[0])
+    fprintf(stderr, "splitsim plot: %s\n", sum.message);
+  if (rc != 0) {
+    cli_print_error(&err);
+    return 1;
+  }
+  if (!quiet) {
+    printf("%zu charts in %s/charts/ (%zu rendered", sum.n_charts, outdir,
+           sum.n_rendered);
+    if (sum.n_kept)
+      printf(", %zu from your kept .gp scripts", sum.n_kept);
+    printf(")\n");
+    if (!opt.no_report)
+      printf("report: %s/report.html\n", outdir);
+  }
+  return 0;
+}
