@@ -56,7 +56,7 @@ $(LIB): $(LIB_OBJS)
 $(BIN): $(TOOL_OBJS) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(TOOL_OBJS) $(LIB) $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) \
 	  $(TEST_LIBS) $(LDLIBS)

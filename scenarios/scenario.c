@@ -26,11 +26,7 @@ _Static_assert((int)SCN_OBJ_DEVICE_ENERGY == (int)SOLVER_OBJ_DEVICE_ENERGY &&
 
 #define MAX_TOP_K 1000000LL
 
-typedef struct loader {
-  scn_scenario *s;
-  const char *base_dir; /* folder relative paths resolve against */
-  ss_error *err;
-} loader;
+typedef scn_loader loader;
 
 static int fail(loader *L, scn_pos pos, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -950,9 +946,10 @@ done:
 
 static int build(loader *L, const scn_node *root) {
   static const char *const keys[] = {
-      "name",      "profiles",    "network", "models",       "input_mb",
-      "result_mb", "tiers",       "links",   "availability", "power",
-      "objective", "constraints", "top_k",   "sweep"};
+      "name",        "profiles",    "network", "models",       "input_mb",
+      "result_mb",   "tiers",       "links",   "availability", "power",
+      "objective",   "constraints", "top_k",   "sweep",        "purchase",
+      "uncertainty", "sensitivity"};
   scn_scenario *s = L->s;
   char d[80];
   if (root->kind != SCN_NODE_MAP)
@@ -970,9 +967,61 @@ static int build(loader *L, const scn_node *root) {
       load_tiers(L, root) != 0 || load_objective(L, root) != 0 ||
       load_top_k(L, root) != 0 || load_availability(L, root) != 0 ||
       load_power(L, root) != 0 || load_links(L, root) != 0 ||
-      load_constraints(L, root) != 0 || load_sweep(L, root) != 0)
+      load_constraints(L, root) != 0 || load_sweep(L, root) != 0 ||
+      scn_load_studies(L, root) != 0)
     return -1;
   return 0;
+}
+
+/* ---- helpers shared with the study sections (scn_study.c) ------------- */
+
+const scn_node *scn_ld_get(const scn_node *map, const char *key,
+                           const scn_node **key_node) {
+  return map_get(map, key, key_node);
+}
+
+int scn_ld_fail(scn_loader *L, scn_pos pos, const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return scn_err_pos(L->err, L->s->file, pos, "%s", msg);
+}
+
+int scn_ld_oom(scn_loader *L) { return oom(L); }
+
+int scn_ld_kind(scn_loader *L, const scn_node *n, scn_node_kind kind,
+                const char *label) {
+  return expect_kind(L, n, kind, label);
+}
+
+int scn_ld_keys(scn_loader *L, const scn_node *map, const char *const *valid,
+                size_t n_valid, const char *label) {
+  return check_keys(L, map, valid, n_valid, label);
+}
+
+int scn_ld_number(scn_loader *L, const scn_node *n, const char *label,
+                  double *out) {
+  return get_number(L, n, label, out);
+}
+
+int scn_ld_whole(scn_loader *L, const scn_node *n, const char *label,
+                 long long min, long long max, long long *out) {
+  return get_whole(L, n, label, min, max, out);
+}
+
+int scn_ld_bool(scn_loader *L, const scn_node *n, const char *label, int *out) {
+  return get_bool(L, n, label, out);
+}
+
+int scn_ld_name(scn_loader *L, const scn_node *n, const char *label,
+                const char **out) {
+  return get_name(L, n, label, out);
+}
+
+long scn_ld_tier(scn_loader *L, const scn_node *k, const char *label) {
+  return need_tier(L, k, label);
 }
 
 int scn_load_text(const char *text, size_t len, const char *file,

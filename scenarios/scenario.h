@@ -204,6 +204,11 @@ typedef struct scn_scenario {
   scn_axis *axes;
   size_t n_groups;
   scn_group *groups;
+
+  /* Studies (docs/studies.md); NULL when the section is absent. */
+  struct scn_purchase *purchase;
+  struct scn_uncertainty *uncertainty;
+  struct scn_sensitivity *sensitivity;
 } scn_scenario;
 
 /* Load and validate a scenario file (at most SCN_MAX_FILE_BYTES). Relative
@@ -276,5 +281,128 @@ int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err);
 /* The same into a file, atomically (temporary name + rename). */
 int scn_save_resolved_yaml(const scn_scenario *s, const char *path,
                            ss_error *err);
+
+/* ---- studies: purchase:, uncertainty:, sensitivity: (scn_study.c) ------
+ * Loaded with the scenario, freed by scn_free, copied by scn_copy, compared
+ * by scn_equal and written by scn_write_resolved_yaml. Reference:
+ * docs/studies.md. */
+
+/* Most options of a purchasing study, and most option sets it evaluates
+ * (the options alone plus, with a budget, every affordable combination). */
+#define SCN_MAX_OPTIONS 48
+#define SCN_MAX_PURCHASE_SETS ((size_t)200000)
+/* Monte Carlo limits: samples, and samples x kept placements (memory). */
+#define SCN_MAX_MC_SAMPLES ((size_t)10000000)
+#define SCN_MAX_MC_STORED ((size_t)20000000)
+/* Most values read from one trace file. */
+#define SCN_MAX_TRACE_VALUES ((size_t)10000000)
+
+/* A system of a tier, as named in purchase.baseline. */
+typedef struct scn_tier_system {
+  size_t tier; /* index into scn_scenario.tiers */
+  char *system;
+  scn_pos pos;
+} scn_tier_system;
+
+/* One purchasing option: a machine bought for a tier. */
+typedef struct scn_option {
+  char *name; /* unique, no '+' (combinations join names with '+') */
+  scn_pos pos;
+  size_t tier;
+  scn_pos tier_pos;
+  char *system; /* a system of the profile store */
+  scn_pos system_pos;
+  double price;       /* >= 0, in the user's currency */
+  double yearly_cost; /* >= 0 per year; default 0 */
+  double power_w;     /* >= 0; default 0 (unknown); reported only */
+  double scale;       /* > 0; block times x scale; 1 = as measured */
+  scn_pos scale_pos;
+} scn_option;
+
+/* A model of a workload mix and its weight (or requests per second). */
+typedef struct scn_weight {
+  char *model;
+  double weight; /* >= 0; the weights of a workload sum to > 0 */
+  scn_pos pos;
+} scn_weight;
+
+typedef struct scn_purchase {
+  scn_pos pos; /* the purchase: key */
+  /* What is owned today, file order; default (and when written back): the
+   * scenario's tiers. Tier 0 needs at least one system. */
+  size_t n_baseline;
+  scn_tier_system *baseline;
+  size_t n_options; /* 1..SCN_MAX_OPTIONS */
+  scn_option *options;
+  /* Workload mix; 0 entries = every model of the run, weight 1. */
+  size_t n_workload;
+  scn_weight *workload;
+  int has_budget; /* 1: also every affordable combination of options */
+  double budget;  /* >= 0 */
+  scn_pos budget_pos;
+  double years; /* > 0: amortisation period of the price; default 3 */
+} scn_purchase;
+
+typedef enum scn_dist_kind {
+  SCN_DIST_NORMAL = 0, /* a = mean, b = sd (>= 0) */
+  SCN_DIST_LOGNORMAL,  /* a = median (> 0), b = sigma of ln x (>= 0) */
+  SCN_DIST_UNIFORM,    /* a = min, b = max (a <= b) */
+  SCN_DIST_TRACE       /* values drawn uniformly from a trace file */
+} scn_dist_kind;
+
+/* The distribution of one uncertain parameter. */
+typedef struct scn_dist {
+  char *param;      /* path as written */
+  scn_param target; /* link latency/bandwidth or availability */
+  scn_pos pos;      /* the path (key) */
+  scn_dist_kind kind;
+  double a, b;
+  char *file;      /* trace: absolute path; else NULL */
+  char *file_raw;  /* trace: as written */
+  size_t n_values; /* trace: values read (each valid for the parameter) */
+  double *values;
+} scn_dist;
+
+typedef enum scn_block_times {
+  SCN_BLOCKS_FIXED = 0, /* block times are the profile medians */
+  SCN_BLOCKS_PROFILE,   /* lognormal fitted to the profile's p10/p90 */
+  SCN_BLOCKS_SAMPLES    /* the profile's raw samples when present */
+} scn_block_times;
+
+typedef struct scn_uncertainty {
+  scn_pos pos;
+  size_t samples;     /* 1..SCN_MAX_MC_SAMPLES; default 10000 */
+  unsigned long seed; /* default 1 */
+  int has_deadline;
+  double deadline_ms;          /* > 0 */
+  size_t top_k;                /* placements reported per model; default 10 */
+  scn_block_times block_times; /* default profile */
+  double block_sigma; /* >= 0: sigma of ln t for blocks without p10/p90;
+                         default 0 */
+  size_t n_dists;
+  scn_dist *dists;
+} scn_uncertainty;
+
+typedef struct scn_sensitivity {
+  scn_pos pos;
+  double range_pct; /* in (0, 100); default 50 */
+  /* Parameters to move; 0 = every link value, availability and the input
+   * size (found when the study runs). */
+  size_t n_params;
+  char **params;
+  scn_param *targets;
+  scn_pos *param_pos;
+  /* Workload weights; 0 entries = purchase.workload, else weight 1. */
+  size_t n_workload;
+  scn_weight *workload;
+} scn_sensitivity;
+
+/* Name of a distribution kind ("normal", ...) and of a block-time mode. */
+const char *scn_dist_name(scn_dist_kind k);
+const char *scn_block_times_name(scn_block_times m);
+
+/* Name of an option's system as the studies use it: the system's name, or
+ * "<system>*<scale>" when scale != 1 (an estimate). Caller frees. */
+char *scn_option_system_name(const scn_option *o);
 
 #endif

@@ -4,6 +4,7 @@
 #define SCN_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "scenario.h"
 
@@ -79,5 +80,48 @@ int scn_axis_generate(scn_axis *ax, size_t n);
  * point count. sweep_pos: the sweep key (for the count error). */
 int scn_sweep_build_groups(scn_scenario *s, scn_pos *zip_pos, scn_pos sweep_pos,
                            ss_error *err);
+
+/* ---- loading the study sections (scn_study.c) -------------------------- */
+
+/* The loader's state, shared by scenario.c and scn_study.c. */
+typedef struct scn_loader {
+  scn_scenario *s;
+  const char *base_dir; /* folder relative paths resolve against */
+  ss_error *err;
+} scn_loader;
+
+/* The loader helpers of scenario.c (errors at the node, with the label). */
+const scn_node *scn_ld_get(const scn_node *map, const char *key,
+                           const scn_node **key_node);
+int scn_ld_fail(scn_loader *L, scn_pos pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int scn_ld_oom(scn_loader *L);
+int scn_ld_kind(scn_loader *L, const scn_node *n, scn_node_kind kind,
+                const char *label);
+int scn_ld_keys(scn_loader *L, const scn_node *map, const char *const *valid,
+                size_t n_valid, const char *label);
+int scn_ld_number(scn_loader *L, const scn_node *n, const char *label,
+                  double *out);
+int scn_ld_whole(scn_loader *L, const scn_node *n, const char *label,
+                 long long min, long long max, long long *out);
+int scn_ld_bool(scn_loader *L, const scn_node *n, const char *label, int *out);
+int scn_ld_name(scn_loader *L, const scn_node *n, const char *label,
+                const char **out);
+long scn_ld_tier(scn_loader *L, const scn_node *k, const char *label);
+
+/* YAML text of a name (double-quoted, escaped) and of a number (shortest
+ * exact form), as the resolved scenario writes them (scn_write.c). */
+void scn_yaml_quoted(FILE *fp, const char *s);
+void scn_yaml_num(FILE *fp, double v);
+
+/* The purchase:, uncertainty: and sensitivity: sections. */
+int scn_load_studies(scn_loader *L, const scn_node *root);
+void scn_studies_free(scn_scenario *s);
+/* Deep copy of s's sections into d (whose section pointers are NULL).
+ * -1 when out of memory (d's partial sections are freed by scn_free). */
+int scn_studies_copy(scn_scenario *d, const scn_scenario *s);
+int scn_studies_equal(const scn_scenario *a, const scn_scenario *b);
+/* Append the sections to the resolved YAML. */
+void scn_write_studies(const scn_scenario *s, FILE *fp);
 
 #endif

@@ -209,6 +209,7 @@ void scn_free(scn_scenario *s) {
   for (size_t i = 0; i < s->n_groups; i++)
     free(s->groups[i].axes);
   free(s->groups);
+  scn_studies_free(s);
   free(s);
 }
 
@@ -251,6 +252,9 @@ scn_scenario *scn_copy(const scn_scenario *s) {
   d->links = NULL;
   d->axes = NULL;
   d->groups = NULL;
+  d->purchase = NULL;
+  d->uncertainty = NULL;
+  d->sensitivity = NULL;
   memset(&d->constraints, 0, sizeof d->constraints);
   size_t n_models = d->n_models, n_tiers = d->n_tiers;
   size_t n_systems = d->n_systems, n_links = d->n_links, n_axes = d->n_axes;
@@ -343,7 +347,7 @@ scn_scenario *scn_copy(const scn_scenario *s) {
     d->groups[i].axes = dup_array(s->groups[i].axes, s->groups[i].n_axes,
                                   sizeof *s->groups[i].axes, &ok);
   }
-  if (!ok)
+  if (!ok || scn_studies_copy(d, s) != 0)
     goto fail;
   return d;
 fail:
@@ -439,5 +443,5 @@ int scn_equal(const scn_scenario *a, const scn_scenario *b) {
       if (x->axes[j] != y->axes[j])
         return 0;
   }
-  return 1;
+  return scn_studies_equal(a, b);
 }

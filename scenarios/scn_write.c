@@ -45,6 +45,9 @@ static void put_num(FILE *fp, double v) {
   fputs(ss_fmt_double(buf, v), fp);
 }
 
+void scn_yaml_quoted(FILE *fp, const char *s) { put_quoted(fp, s); }
+void scn_yaml_num(FILE *fp, double v) { put_num(fp, v); }
+
 static void put_link(FILE *fp, const scn_link *l) {
   fputs("  ", fp);
   put_quoted(fp, l->key);
@@ -201,6 +204,7 @@ int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
     }
     fputc('\n', fp);
   }
+  scn_write_studies(s, fp);
   if (ferror(fp))
     return ss_error_set(err, s->file, NULL,
                         "cannot write the resolved scenario");

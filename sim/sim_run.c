@@ -16,6 +16,7 @@
 
 #include "../common/ss_io.h"
 #include "../profiles/import.h"
+#include "sim_study.h"
 
 static double now_s(void) {
   struct timespec ts;
@@ -219,9 +220,17 @@ static int write_run_json(const char *dir, const scn_scenario *s,
   fputs("  \"files\": [\"best.csv\", ", fp);
   if (has_top)
     fputs("\"top.csv\", ", fp);
-  fputs("\"breakpoints.csv\", \"curves.csv\", \"summary.csv\", "
-        "\"scenario.resolved.yaml\", \"run.json\"],\n",
-        fp);
+  fputs("\"breakpoints.csv\", \"curves.csv\", \"summary.csv\", ", fp);
+  if (s->purchase)
+    fputs(e->n_points > 1 ? "\"purchase.csv\", \"purchase_models.csv\", "
+                            "\"purchase_sweep.csv\", "
+                          : "\"purchase.csv\", \"purchase_models.csv\", ",
+          fp);
+  if (s->uncertainty)
+    fputs("\"robust.csv\", ", fp);
+  if (s->sensitivity)
+    fputs("\"sensitivity.csv\", \"sensitivity_models.csv\", ", fp);
+  fputs("\"scenario.resolved.yaml\", \"run.json\"],\n", fp);
   fputs("  \"report\": ", fp);
   json_str(fp, report);
   fprintf(fp, ",\n  \"jobs\": %u,\n  \"timings_s\": {\"load\": ", jobs);
@@ -308,6 +317,7 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
   sim_engine *e = NULL;
   char tmpdir[4096] = "", olddir[4096] = "";
   int made_tmp = 0, rc = -1;
+  int studies = s->purchase || s->uncertainty || s->sensitivity;
   inputs in;
   memset(&in, 0, sizeof in);
   scn_pos none = {0, 0};
@@ -356,8 +366,10 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
     goto done;
   if (sim_engine_new(s, set, net, &e, err) != 0)
     goto done;
-  prof_set_free(set);
-  set = NULL;
+  if (!studies) { /* the studies need the profiles again */
+    prof_set_free(set);
+    set = NULL;
+  }
   rep->n_points = e->n_points;
   rep->n_models = e->n_models;
 
@@ -383,6 +395,12 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
 
   if (sim_write_tables(e, tmpdir, opt ? &opt->base : NULL, &rep->t, err) != 0)
     goto done;
+  if (studies) {
+    double ts = now_s();
+    if (sim_write_studies(e, s, set, tmpdir, opt ? &opt->base : NULL, err) != 0)
+      goto done;
+    rep->t.analysis_s += now_s() - ts;
+  }
   char path[4200];
   if ((size_t)snprintf(path, sizeof path, "%s/scenario.resolved.yaml",
                        tmpdir) >= sizeof path) {

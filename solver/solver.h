@@ -196,7 +196,8 @@ void solver_tier_layers(const solver_problem *p, const solver_placement *pl,
 
 /* Optional counters filled by the searches. */
 typedef struct solver_stats {
-  uint64_t enumerated; /* placements visited (after pruning by tier) */
+  uint64_t enumerated; /* placements visited (tier choices that per-tier
+                          checks rule out are not counted) */
   uint64_t feasible;   /* placements that satisfied every constraint */
   uint64_t rechecked;  /* placements re-summed exactly (finalists, limits) */
 } solver_stats;
@@ -230,20 +231,21 @@ int solver_best(const solver_problem *p, const solver_constraints *c,
  *     solver_sweep_set_link(sw, ga, gb, link);        any number of these
  *     solver_sweep_set_availability(sw, g, a);        and these
  *     if (solver_sweep_best(sw, &idx, &value) == 1)
- *       solver_sweep_describe(sw, idx, &result);      full breakdown
+ *       solver_sweep_describe(sw, idx, &result, &e); full breakdown
  *   solver_sweep_free(sw);
  *
  * prepare enumerates every placement once, drops those that fail the
  * constraints that do not depend on link values or availabilities (tier
  * criteria, block counts, privacy, upload limits) and stores what stays in
- * struct-of-arrays form, grouped by system choice: per group the prefix
- * times of its systems, the bytes of each boundary, and rows of placements
- * that differ only in their last boundary. A sweep point then costs O(blocks)
- * per group to build per-boundary tables from the current weights
- * (1/availability, latency, 1/bandwidth), and per placement one add and one
- * min (latency, energy, bytes) or a few max (throughput), branch-free and
- * vectorised. Values come from prefix sums: they match solver_evaluate to
- * about 1e-12 relative; ties go to the lowest index.
+ * struct-of-arrays form, grouped by system choice, as rows of placements
+ * that differ only in their last boundary. The additive objectives separate
+ * over the boundaries (docs/cost-model.md): a sweep point builds one table
+ * per pair of consecutive systems (O(blocks) each, from the current
+ * 1/availability, latency and 1/bandwidth), one base per row, and then each
+ * placement costs one add and one min (latency, energy, bytes) or a few max
+ * (throughput), branch-free, in AVX2/SSE2 kernels. Values come from prefix
+ * sums: they match solver_evaluate to about 1e-12 relative; ties go to the
+ * lowest index.
  *
  * Not supported in sweeps (prepare fails with a message): scission_quirks
  * and time limits (max_time_s, max_time_pct).

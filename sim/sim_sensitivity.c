@@ -1,0 +1,469 @@
+/* Sensitivity: move one scenario parameter at a time to base x (1 - X%)
+ * and base x (1 + X%) (X = range_pct) at the reference point and record the
+ * best latency of every model and of the workload mix, sorted by how much
+ * the parameter moves it (a tornado chart's data).
+ *
+ * Parameters, unless listed: every link value set in the scenario, every
+ * link value of a system pair that comes from the network file only (as
+ * links.<a>-<b>.<field>), every system's availability (the high value is
+ * capped at 1), input_mb when the scenario sets it (else input_scale: a
+ * factor on every model's profile input size, base 1), and result_mb when
+ * it is > 0. */
+#include "sim_study_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int oom(ss_error *err) {
+  return ss_error_set(err, NULL, NULL, "out of memory");
+}
+
+enum { SP_SCN = 0, SP_NET, SP_INPUT_SCALE };
+
+typedef struct sparam {
+  char *name;
+  int kind;
+  scn_param target;  /* SP_SCN */
+  const char *a, *b; /* SP_NET: profile system names (borrowed) */
+  int bandwidth;     /* SP_NET: 1 bandwidth_mbps, 0 latency_ms */
+  double base;
+} sparam;
+
+typedef struct splist {
+  sparam *v;
+  size_t n, cap;
+} splist;
+
+static int sp_add(splist *l, const char *name, int kind, double base,
+                  sparam **out) {
+  for (size_t i = 0; i < l->n; i++)
+    if (strcmp(l->v[i].name, name) == 0) {
+      *out = NULL;
+      return 0; /* already listed */
+    }
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 32;
+    sparam *nv = realloc(l->v, cap * sizeof *nv);
+    if (!nv)
+      return -1;
+    l->v = nv;
+    l->cap = cap;
+  }
+  sparam *p = &l->v[l->n];
+  memset(p, 0, sizeof *p);
+  if (!(p->name = prof_strdup(name)))
+    return -1;
+  p->kind = kind;
+  p->base = base;
+  l->n++;
+  *out = p;
+  return 0;
+}
+
+static void sp_free(splist *l) {
+  for (size_t i = 0; i < l->n; i++)
+    free(l->v[i].name);
+  free(l->v);
+}
+
+/* Every parameter of the scenario (see the top of this file). */
+static int discover(const sim_study_world *w, splist *l, ss_error *err) {
+  const scn_scenario *s = w->s;
+  char name[1200];
+  sparam *p;
+  static const char *const field[] = {"latency_ms", "bandwidth_mbps"};
+  for (size_t i = 0; i < s->n_links; i++) {
+    const scn_link *k = &s->links[i];
+    for (int f = 0; f < 2; f++) {
+      int has = f ? k->has_bandwidth_mbps : k->has_latency_ms;
+      if (!has)
+        continue;
+      snprintf(name, sizeof name, "links.%s.%s", k->key, field[f]);
+      if (sp_add(l, name, SP_SCN, f ? k->bandwidth_mbps : k->latency_ms, &p))
+        return oom(err);
+      if (p) {
+        p->target.kind =
+            f ? SCN_PARAM_LINK_BANDWIDTH_MBPS : SCN_PARAM_LINK_LATENCY_MS;
+        p->target.index = i;
+      }
+    }
+  }
+  /* system pairs whose value comes from the network file only */
+  for (size_t ta = 0; w->net && ta < s->n_tiers; ta++)
+    for (size_t tb = ta + 1; tb < s->n_tiers; tb++)
+      for (size_t i = 0; i < s->tiers[ta].n_systems; i++)
+        for (size_t j = 0; j < s->tiers[tb].n_systems; j++) {
+          size_t sa = s->tiers[ta].systems[i], sb = s->tiers[tb].systems[j];
+          if (sa == sb)
+            continue;
+          const char *na = s->systems[sa].name, *nb = s->systems[sb].name;
+          const prof_link *row = prof_network_find(w->net, na, nb);
+          if (!row)
+            row = prof_network_find(w->net, nb, na);
+          if (!row)
+            continue;
+          const scn_link *tl = scn_link_find(s, SCN_LINK_TIERS, ta, tb);
+          const scn_link *sl = scn_link_find(s, SCN_LINK_SYSTEMS, sa, sb);
+          for (int f = 0; f < 2; f++) {
+            int set = 0;
+            if (tl)
+              set |= f ? tl->has_bandwidth_mbps : tl->has_latency_ms;
+            if (sl)
+              set |= f ? sl->has_bandwidth_mbps : sl->has_latency_ms;
+            if (set)
+              continue;
+            snprintf(name, sizeof name, "links.%s-%s.%s", na, nb, field[f]);
+            if (sp_add(l, name, SP_NET, f ? row->bandwidth_mbps : row->ping_ms,
+                       &p))
+              return oom(err);
+            if (p) {
+              p->a = na;
+              p->b = nb;
+              p->bandwidth = f;
+            }
+          }
+        }
+  for (size_t i = 0; i < s->n_systems; i++) {
+    snprintf(name, sizeof name, "availability.%s", s->systems[i].name);
+    if (sp_add(l, name, SP_SCN, s->systems[i].availability, &p))
+      return oom(err);
+    if (p) {
+      p->target.kind = SCN_PARAM_AVAILABILITY;
+      p->target.index = i;
+    }
+  }
+  if (s->input_mb_set) {
+    if (sp_add(l, "input_mb", SP_SCN, s->input_mb, &p))
+      return oom(err);
+    if (p)
+      p->target.kind = SCN_PARAM_INPUT_MB;
+  } else if (sp_add(l, "input_scale", SP_INPUT_SCALE, 1, &p)) {
+    return oom(err);
+  }
+  if (s->result_mb > 0) {
+    if (sp_add(l, "result_mb", SP_SCN, s->result_mb, &p))
+      return oom(err);
+    if (p)
+      p->target.kind = SCN_PARAM_RESULT_MB;
+  }
+  return 0;
+}
+
+/* The parameters listed in sensitivity.params. */
+static int listed(const sim_study_world *w, const scn_sensitivity *v, splist *l,
+                  ss_error *err) {
+  const scn_scenario *s = w->s;
+  for (size_t i = 0; i < v->n_params; i++) {
+    const scn_param *t = &v->targets[i];
+    sparam *p;
+    if (t->kind == SCN_PARAM_INPUT_MB && !s->input_mb_set) {
+      if (sp_add(l, "input_scale", SP_INPUT_SCALE, 1, &p))
+        return oom(err);
+      continue;
+    }
+    double base = scn_param_get(s, t);
+    if (isnan(base))
+      return scn_error_at(err, s, v->param_pos[i],
+                          "sensitivity.params: '%s' has no value in the "
+                          "scenario to move (set it under links:, or list "
+                          "the system pair whose value the network file "
+                          "gives)",
+                          v->params[i]);
+    if (sp_add(l, v->params[i], SP_SCN, base, &p))
+      return oom(err);
+    if (p)
+      p->target = *t;
+  }
+  return 0;
+}
+
+typedef struct sstate {
+  sim_study_world *w;
+  sim_study_prob *pr; /* per model */
+  double input_scale;
+} sstate;
+
+/* Best latency of every model at the world's current values (NaN when
+ * infeasible) into out[n_models]. */
+static int best_all(sstate *st, double *out, ss_error *err) {
+  sim_study_world *w = st->w;
+  for (size_t m = 0; m < w->n_models; m++) {
+    sim_study_prob *pr = &st->pr[m];
+    if (sim_study_prob_refresh(w, w->s, pr, err) != 0)
+      return -1;
+    pr->p.input_bytes *= st->input_scale;
+    solver_result r;
+    int rc = solver_best(&pr->p, &pr->cons, SOLVER_OBJ_LATENCY, &r, NULL, err);
+    if (rc < 0)
+      return ss_error_prefix(err, "sensitivity: model '%s'", w->models[m].name);
+    out[m] = rc ? r.latency_s : NAN;
+  }
+  return 0;
+}
+
+/* Set parameter p to value, evaluate, and put the base value back. */
+static int at_value(sstate *st, const sparam *p, double value, double *out,
+                    ss_error *err) {
+  sim_study_world *w = st->w;
+  int rc = 0;
+  switch (p->kind) {
+  case SP_SCN:
+    if (scn_param_set(w->s, &p->target, value, err) != 0)
+      return ss_error_prefix(err, "sensitivity: %s", p->name);
+    rc = best_all(st, out, err);
+    if (scn_param_set(w->s, &p->target, p->base, rc ? NULL : err) != 0)
+      rc = -1;
+    break;
+  case SP_NET:
+    w->ovr.active = 1;
+    w->ovr.a = p->a;
+    w->ovr.b = p->b;
+    w->ovr.bandwidth = p->bandwidth;
+    w->ovr.value = value;
+    rc = best_all(st, out, err);
+    w->ovr.active = 0;
+    break;
+  case SP_INPUT_SCALE:
+    st->input_scale = value;
+    rc = best_all(st, out, err);
+    st->input_scale = 1;
+    break;
+  }
+  return rc;
+}
+
+static double weighted(const double *v, const double *wt, size_t n) {
+  double sum = 0, W = 0;
+  for (size_t m = 0; m < n; m++) {
+    if (!(wt[m] > 0))
+      continue;
+    if (isnan(v[m]))
+      return NAN;
+    sum += wt[m] * v[m];
+    W += wt[m];
+  }
+  return W > 0 ? sum / W : NAN;
+}
+
+void sim_sens_result_free(sim_sens_result *r) {
+  if (!r)
+    return;
+  for (size_t i = 0; i < r->n_rows; i++) {
+    free(r->rows[i].parameter);
+    free(r->rows[i].model_low_s);
+    free(r->rows[i].model_base_s);
+    free(r->rows[i].model_high_s);
+  }
+  free(r->rows);
+  if (r->models)
+    for (size_t m = 0; m < r->n_models; m++)
+      free(r->models[m]);
+  free(r->models);
+  free(r->weights);
+  free(r);
+}
+
+static int by_effect(const sim_sens_row *a, size_t ia, const sim_sens_row *b,
+                     size_t ib, double ea, double eb) {
+  (void)a;
+  (void)b;
+  int na = isnan(ea), nb = isnan(eb);
+  if (na != nb)
+    return na ? 1 : -1;
+  if (!na && ea != eb)
+    return ea > eb ? -1 : 1;
+  return ia < ib ? -1 : ia > ib;
+}
+
+/* Sort row indices by effect (largest first, NaN last, then list order). */
+static void sort_idx(const sim_sens_result *r, size_t *idx, long model) {
+  size_t n = r->n_rows;
+  for (size_t i = 0; i < n; i++)
+    idx[i] = i;
+  /* insertion sort: few rows, stable */
+  for (size_t i = 1; i < n; i++) {
+    size_t x = idx[i], j = i;
+    while (j > 0) {
+      size_t y = idx[j - 1];
+      const sim_sens_row *a = &r->rows[x], *b = &r->rows[y];
+      double ea = model < 0
+                      ? a->effect_s
+                      : fabs(a->model_high_s[model] - a->model_low_s[model]);
+      double eb = model < 0
+                      ? b->effect_s
+                      : fabs(b->model_high_s[model] - b->model_low_s[model]);
+      if (by_effect(a, x, b, y, ea, eb) >= 0)
+        break;
+      idx[j] = y;
+      j--;
+    }
+    idx[j] = x;
+  }
+}
+
+int sim_sensitivity_run(const sim_engine *e, const scn_scenario *s,
+                        const prof_set *set, const sim_options *opt,
+                        sim_sens_result **out, ss_error *err) {
+  *out = NULL;
+  const scn_sensitivity *v = s->sensitivity;
+  if (!v)
+    return ss_error_set(err, s->file, NULL, "the scenario has no sensitivity:");
+  sstate st;
+  memset(&st, 0, sizeof st);
+  st.input_scale = 1;
+  splist l = {NULL, 0, 0};
+  double *base = NULL;
+  sim_sens_row *rows = NULL;
+  sim_sens_result *r = calloc(1, sizeof *r);
+  if (!r)
+    return oom(err);
+  r->range_pct = v->range_pct;
+  const scn_weight *wl = v->n_workload ? v->workload
+                         : s->purchase ? s->purchase->workload
+                                       : NULL;
+  size_t nwl = v->n_workload ? v->n_workload
+               : s->purchase ? s->purchase->n_workload
+                             : 0;
+  if (sim_study_world_new(s, set, 0, &st.w, err) != 0 ||
+      sim_study_world_models(st.w, wl, nwl, e, err) != 0)
+    goto fail;
+  size_t M = st.w->n_models;
+  r->n_models = M;
+  r->models = calloc(M + 1, sizeof *r->models);
+  r->weights = calloc(M + 1, sizeof *r->weights);
+  st.pr = calloc(M + 1, sizeof *st.pr);
+  base = calloc(M + 1, sizeof *base);
+  if (!r->models || !r->weights || !st.pr || !base)
+    goto nomem;
+  const size_t *ts[SOLVER_MAX_TIERS];
+  size_t nts[SOLVER_MAX_TIERS];
+  sim_study_scenario_tiers(st.w, ts, nts);
+  for (size_t m = 0; m < M; m++) {
+    r->weights[m] = st.w->models[m].weight;
+    if (!(r->models[m] = prof_strdup(st.w->models[m].name)))
+      goto nomem;
+    if (sim_study_prob_build(st.w, st.w->s, m, ts, nts, &st.pr[m], err) != 0)
+      goto fail;
+  }
+  if ((v->n_params ? listed(st.w, v, &l, err) : discover(st.w, &l, err)) != 0)
+    goto fail;
+  if (best_all(&st, base, err) != 0)
+    goto fail;
+  if (!(rows = calloc(l.n + 1, sizeof *rows)))
+    goto nomem;
+  r->rows = rows;
+  double f = v->range_pct / 100;
+  for (size_t i = 0; i < l.n; i++) {
+    if (opt && opt->cancel && *opt->cancel) {
+      ss_error_set(err, NULL, NULL, "interrupted");
+      goto fail;
+    }
+    const sparam *p = &l.v[i];
+    sim_sens_row *x = &rows[i];
+    r->n_rows = i + 1;
+    if (!(x->parameter = prof_strdup(p->name)) ||
+        !(x->model_low_s = calloc(M + 1, sizeof(double))) ||
+        !(x->model_base_s = calloc(M + 1, sizeof(double))) ||
+        !(x->model_high_s = calloc(M + 1, sizeof(double))))
+      goto nomem;
+    x->base = p->base;
+    x->low_value = p->base * (1 - f);
+    x->high_value = p->base * (1 + f);
+    if (p->kind == SP_SCN && p->target.kind == SCN_PARAM_AVAILABILITY &&
+        x->high_value > 1)
+      x->high_value = 1;
+    memcpy(x->model_base_s, base, M * sizeof *base);
+    if (at_value(&st, p, x->low_value, x->model_low_s, err) != 0 ||
+        at_value(&st, p, x->high_value, x->model_high_s, err) != 0)
+      goto fail;
+    x->best_low_s = weighted(x->model_low_s, r->weights, M);
+    x->best_base_s = weighted(base, r->weights, M);
+    x->best_high_s = weighted(x->model_high_s, r->weights, M);
+    x->effect_s = fabs(x->best_high_s - x->best_low_s);
+  }
+  /* sort the rows by effect */
+  size_t *idx = malloc((l.n + 1) * sizeof *idx);
+  sim_sens_row *sorted = calloc(l.n + 1, sizeof *sorted);
+  if (!idx || !sorted) {
+    free(idx);
+    free(sorted);
+    goto nomem;
+  }
+  sort_idx(r, idx, -1);
+  for (size_t i = 0; i < l.n; i++)
+    sorted[i] = rows[idx[i]];
+  free(rows);
+  free(idx);
+  r->rows = sorted;
+  sp_free(&l);
+  free(base);
+  for (size_t m = 0; m < M; m++)
+    sim_study_prob_free(&st.pr[m]);
+  free(st.pr);
+  sim_study_world_free(st.w);
+  *out = r;
+  return 0;
+nomem:
+  oom(err);
+fail:
+  sp_free(&l);
+  free(base);
+  if (st.pr && st.w)
+    for (size_t m = 0; m < st.w->n_models; m++)
+      sim_study_prob_free(&st.pr[m]);
+  free(st.pr);
+  sim_study_world_free(st.w);
+  sim_sens_result_free(r);
+  return -1;
+}
+
+static void put_row(sim_buf *b, const sim_sens_row *x, double lo, double ba,
+                    double hi) {
+  sim_buf_csv(b, x->parameter);
+  const double v[] = {x->base, x->low_value, x->high_value, lo,
+                      ba,      hi,           fabs(hi - lo)};
+  for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
+    sim_buf_char(b, ',');
+    sim_buf_num(b, v[k]);
+  }
+  sim_buf_char(b, '\n');
+}
+
+int sim_sensitivity_write(const sim_sens_result *r, const char *outdir,
+                          ss_error *err) {
+  static const char head[] = "parameter,base,low_value,high_value,best_low_s,"
+                             "best_base_s,best_high_s,effect_s\n";
+  sim_buf b = {NULL, 0, 0, 0};
+  size_t *idx = malloc((r->n_rows + 1) * sizeof *idx);
+  if (!idx)
+    return oom(err);
+  sim_buf_str(&b, head);
+  for (size_t i = 0; i < r->n_rows; i++) {
+    const sim_sens_row *x = &r->rows[i];
+    put_row(&b, x, x->best_low_s, x->best_base_s, x->best_high_s);
+  }
+  if (sim_study_save(outdir, "sensitivity.csv", &b, err) != 0)
+    goto fail;
+  b.len = 0;
+  sim_buf_str(&b, "model,");
+  sim_buf_str(&b, head);
+  for (size_t m = 0; m < r->n_models; m++) {
+    sort_idx(r, idx, (long)m);
+    for (size_t i = 0; i < r->n_rows; i++) {
+      const sim_sens_row *x = &r->rows[idx[i]];
+      sim_buf_csv(&b, r->models[m]);
+      sim_buf_char(&b, ',');
+      put_row(&b, x, x->model_low_s[m], x->model_base_s[m], x->model_high_s[m]);
+    }
+  }
+  if (sim_study_save(outdir, "sensitivity_models.csv", &b, err) != 0)
+    goto fail;
+  free(idx);
+  sim_buf_free(&b);
+  return 0;
+fail:
+  free(idx);
+  sim_buf_free(&b);
+  return -1;
+}

@@ -1,0 +1,910 @@
+/* splitsim predict: a drop-in for Scission's scission_predict.py.
+ *
+ *   splitsim predict BENCHMARK_DIR NETWORK_CSV MODEL [options]
+ *
+ * Loads every system's profile of MODEL, puts each system on its tier
+ * (device/edge/cloud, from the .dat file name or the store's tier hint),
+ * reads the network table, runs the exhaustive solver with Scission's rules
+ * and prints the best placements. See docs/predict.md. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "../common/ss_io.h"
+#include "../profiles/import.h"
+#include "../profiles/network.h"
+#include "../solver/solver.h"
+#include "cli.h"
+#include "commands.h"
+
+#define N_TIERS 3
+static const char *const tier_names[N_TIERS] = {"device", "edge", "cloud"};
+static const char *const tier_titles[N_TIERS] = {"Device", "Edge", "Cloud"};
+
+enum { FMT_TEXT, FMT_TABLE, FMT_CSV, FMT_JSON };
+
+#define MAX_TIER_OVERRIDES 64
+
+typedef struct predict_opts {
+  const char *bench, *network, *model;
+  long long count;
+  double input_mb;
+  int input_given;
+  const char *crit[N_TIERS];
+  double upload_mb[2]; /* device, edge; NAN = none */
+  const char *time_limit[N_TIERS];
+  int format;
+  const char *tier_override[MAX_TIER_OVERRIDES]; /* "SYSTEM=TIER" */
+  size_t n_overrides;
+} predict_opts;
+
+static void predict_help(FILE *fp) {
+  fprintf(
+      fp,
+      "usage: splitsim predict BENCHMARK_DIR NETWORK_CSV MODEL [options]\n"
+      "\n"
+      "Best placements of MODEL across device, edge and cloud, the way\n"
+      "Scission's scission_predict.py computes them (same numbers, same\n"
+      "criteria). BENCHMARK_DIR is a folder of Scission <tier>-<name>.dat "
+      "files\n"
+      "or an HDF5 profile store (tiers from the systems' tier hints).\n"
+      "NETWORK_CSV (source,destination,ping(ms),bandwidth(mbps)) is read as\n"
+      "given or from inside BENCHMARK_DIR.\n"
+      "\n"
+      "Options:\n"
+      "  --result-count N     number of results (default 5)\n"
+      "  -i, --input MB       model input size in MB (default: the size the\n"
+      "                       profile records, else 0.15 as in Scission)\n"
+      "  -d, --device CRIT    device criteria\n"
+      "  -e, --edge CRIT      edge criteria\n"
+      "  -c, --cloud CRIT     cloud criteria\n"
+      "  --device-upload MB   most MB the device may send\n"
+      "  --edge-upload MB     most MB the edge may send\n"
+      "  --device-time S|P%%   device compute limit: seconds, or percent of\n"
+      "                       all compute time\n"
+      "  --edge-time S|P%%     edge compute limit\n"
+      "  --cloud-time S|P%%    cloud compute limit\n"
+      "  --format FMT         text (Scission's lines, default), table, csv,\n"
+      "                       json (every tier's compute time, every hop's\n"
+      "                       bytes and seconds)\n"
+      "  -t, --tier SYS=TIER  put system SYS on tier device|edge|cloud\n"
+      "                       (overrides its tier hint; repeatable)\n"
+      "  -h, --help           this text\n"
+      "\n"
+      "CRIT is a comma-separated list: a layer number that must run on the\n"
+      "tier, !n a layer that must not, a system name the tier must use,\n"
+      "!name a system it must not use; -1 means the tier runs nothing and\n"
+      "!-1 that it runs something. Naming a system also requires the tier\n"
+      "to run at least one block.\n"
+      "\n"
+      "Exit status: 0 results printed, 1 no placement satisfies the\n"
+      "criteria or an input is wrong (unknown model or system, missing\n"
+      "network pair), 2 usage error.\n");
+}
+
+/* ---- option parsing ----------------------------------------------------- */
+
+static int parse_opts(int argc, char **argv, predict_opts *o) {
+  enum {
+    OPT_COUNT = 256,
+    OPT_DEV_UP,
+    OPT_EDGE_UP,
+    OPT_DEV_TIME,
+    OPT_EDGE_TIME,
+    OPT_CLOUD_TIME,
+    OPT_FORMAT
+  };
+  static const struct option opts[] = {
+      {"result-count", required_argument, 0, OPT_COUNT},
+      {"input", required_argument, 0, 'i'},
+      {"device", required_argument, 0, 'd'},
+      {"edge", required_argument, 0, 'e'},
+      {"cloud", required_argument, 0, 'c'},
+      {"device-upload", required_argument, 0, OPT_DEV_UP},
+      {"edge-upload", required_argument, 0, OPT_EDGE_UP},
+      {"device-time", required_argument, 0, OPT_DEV_TIME},
+      {"edge-time", required_argument, 0, OPT_EDGE_TIME},
+      {"cloud-time", required_argument, 0, OPT_CLOUD_TIME},
+      {"format", required_argument, 0, OPT_FORMAT},
+      {"tier", required_argument, 0, 't'},
+      {"help", no_argument, 0, 'h'},
+      {0, 0, 0, 0}};
+  memset(o, 0, sizeof *o);
+  o->count = 5;
+  o->input_mb = 0.15;
+  o->upload_mb[0] = o->upload_mb[1] = NAN;
+  o->format = FMT_TEXT;
+  const char *pos[3];
+  int n_pos = 0, c;
+  optind = 1;
+  opterr = 0;
+  /* "-" first: positionals come back as option 1, in order, so options and
+   * arguments may be mixed as with argparse. */
+  while ((c = getopt_long(argc, argv, "-i:d:e:c:t:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 1:
+      if (n_pos == 3)
+        return cli_usage_error("predict", "unexpected argument '%s'", optarg);
+      pos[n_pos++] = optarg;
+      break;
+    case 'h':
+      predict_help(stdout);
+      return 0;
+    case OPT_COUNT:
+      if (ss_parse_int64(optarg, &o->count) != 0 || o->count < 1)
+        return cli_usage_error("predict",
+                               "--result-count: '%s' is not a whole number "
+                               ">= 1",
+                               optarg);
+      break;
+    case 'i':
+      if (ss_parse_double(optarg, &o->input_mb) != 0 || o->input_mb < 0)
+        return cli_usage_error(
+            "predict", "--input: '%s' is not a size in MB >= 0", optarg);
+      o->input_given = 1;
+      break;
+    case 'd':
+      o->crit[0] = optarg;
+      break;
+    case 'e':
+      o->crit[1] = optarg;
+      break;
+    case 'c':
+      o->crit[2] = optarg;
+      break;
+    case OPT_DEV_UP:
+    case OPT_EDGE_UP: {
+      int i = c == OPT_DEV_UP ? 0 : 1;
+      if (ss_parse_double(optarg, &o->upload_mb[i]) != 0)
+        return cli_usage_error("predict", "--%s-upload: '%s' is not a number",
+                               tier_names[i], optarg);
+      break;
+    }
+    case OPT_DEV_TIME:
+    case OPT_EDGE_TIME:
+    case OPT_CLOUD_TIME:
+      o->time_limit[c - OPT_DEV_TIME] = optarg;
+      break;
+    case OPT_FORMAT:
+      if (strcmp(optarg, "text") == 0)
+        o->format = FMT_TEXT;
+      else if (strcmp(optarg, "table") == 0)
+        o->format = FMT_TABLE;
+      else if (strcmp(optarg, "csv") == 0)
+        o->format = FMT_CSV;
+      else if (strcmp(optarg, "json") == 0)
+        o->format = FMT_JSON;
+      else
+        return cli_usage_error("predict",
+                               "--format: '%s' is not text, table, csv or "
+                               "json",
+                               optarg);
+      break;
+    case 't':
+      if (o->n_overrides == MAX_TIER_OVERRIDES)
+        return cli_usage_error("predict", "too many --tier options");
+      o->tier_override[o->n_overrides++] = optarg;
+      break;
+    case ':':
+      return cli_usage_error("predict", "option '%s' needs a value",
+                             argv[optind - 1]);
+    default:
+      return cli_usage_error("predict", "unknown option '%s'",
+                             argv[optind - 1]);
+    }
+  }
+  if (n_pos != 3)
+    return cli_usage_error("predict",
+                           "expected BENCHMARK_DIR NETWORK_CSV MODEL (got %d "
+                           "argument%s)",
+                           n_pos, n_pos == 1 ? "" : "s");
+  o->bench = pos[0];
+  o->network = pos[1];
+  o->model = pos[2];
+  return -1;
+}
+
+/* "S" seconds or "P%" percent, like Scission. */
+static int parse_time_limit(const char *s, const char *tier, double *sec,
+                            double *pct) {
+  size_t n = strlen(s);
+  char buf[64];
+  if (n > 0 && s[n - 1] == '%') {
+    if (n - 1 >= sizeof buf)
+      goto bad;
+    memcpy(buf, s, n - 1);
+    buf[n - 1] = '\0';
+    if (ss_parse_double(buf, pct) != 0)
+      goto bad;
+    return 0;
+  }
+  if (ss_parse_double(s, sec) == 0)
+    return 0;
+bad:
+  return cli_usage_error("predict",
+                         "--%s-time: '%s' is not seconds or a percentage "
+                         "like 50%%",
+                         tier, s);
+}
+
+/* ---- building the problem ----------------------------------------------- */
+
+typedef struct cand_sys {
+  const prof_system *sys;
+  const prof_model *model;
+} cand_sys;
+
+typedef struct built {
+  cand_sys cands[N_TIERS][64];
+  size_t n_cands[N_TIERS];
+  solver_system systems[N_TIERS * 64];
+  double *times; /* n_total x n_blocks */
+  double *out_bytes;
+  int64_t *first_layer, *last_layer;
+  solver_link *links;
+  solver_problem p;
+  const char *model_name;
+} built;
+
+static void built_free(built *b) {
+  free(b->times);
+  free(b->out_bytes);
+  free(b->first_layer);
+  free(b->last_layer);
+  free(b->links);
+}
+
+static int cmp_cand(const void *a, const void *b) {
+  return strcmp(((const cand_sys *)a)->sys->name,
+                ((const cand_sys *)b)->sys->name);
+}
+
+static const prof_model *find_model(const prof_system *s, const char *name) {
+  const prof_model *m = prof_system_find_model(s, name);
+  if (m)
+    return m;
+  for (size_t i = 0; i < s->n_models; i++)
+    if (strcasecmp(s->models[i].name, name) == 0)
+      return &s->models[i];
+  return NULL;
+}
+
+static int tier_index(const char *t) {
+  for (int i = 0; i < N_TIERS; i++)
+    if (t && strcmp(t, tier_names[i]) == 0)
+      return i;
+  return -1;
+}
+
+/* Tier of a system: --tier override, else its tier hint; -1 when none. */
+static int system_tier(const predict_opts *o, const prof_system *s) {
+  size_t nl = strlen(s->name);
+  for (size_t i = o->n_overrides; i-- > 0;) {
+    const char *ov = o->tier_override[i];
+    if (strncmp(ov, s->name, nl) == 0 && ov[nl] == '=')
+      return tier_index(ov + nl + 1);
+  }
+  return tier_index(s->tier_hint);
+}
+
+static void list_models(const prof_set *set, FILE *fp) {
+  int first = 1;
+  for (size_t i = 0; i < set->n_systems; i++)
+    for (size_t j = 0; j < set->systems[i].n_models; j++) {
+      const char *name = set->systems[i].models[j].name;
+      int seen = 0;
+      for (size_t k = 0; k < i && !seen; k++)
+        seen = prof_system_find_model(&set->systems[k], name) != NULL;
+      for (size_t k = 0; k < j && !seen; k++)
+        seen = strcmp(set->systems[i].models[k].name, name) == 0;
+      if (seen)
+        continue;
+      fprintf(fp, "%s%s", first ? "" : ", ", name);
+      first = 0;
+    }
+  if (first)
+    fprintf(fp, "(none)");
+}
+
+static void list_tier(const built *b, int t, FILE *fp) {
+  if (b->n_cands[t] == 0)
+    fprintf(fp, "(none)");
+  for (size_t i = 0; i < b->n_cands[t]; i++)
+    fprintf(fp, "%s%s", i ? ", " : "", b->cands[t][i].sys->name);
+}
+
+static int check_overrides(const predict_opts *o, const prof_set *set) {
+  for (size_t i = 0; i < o->n_overrides; i++) {
+    const char *ov = o->tier_override[i], *eq = strrchr(ov, '=');
+    if (!eq || tier_index(eq + 1) < 0)
+      return cli_usage_error(
+          "predict", "--tier '%s': expected SYSTEM=device|edge|cloud", ov);
+    int found = 0;
+    for (size_t s = 0; s < set->n_systems && !found; s++)
+      found = strlen(set->systems[s].name) == (size_t)(eq - ov) &&
+              strncmp(set->systems[s].name, ov, (size_t)(eq - ov)) == 0;
+    if (!found) {
+      fprintf(stderr,
+              "splitsim predict: --tier '%s': no system '%.*s'; "
+              "systems:",
+              ov, (int)(eq - ov), ov);
+      for (size_t s = 0; s < set->n_systems; s++)
+        fprintf(stderr, "%s %s", s ? "," : "", set->systems[s].name);
+      fprintf(stderr, "\n");
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Every system name in the criteria must be one of the tier's systems. */
+static int check_criteria_names(const built *b, const solver_criteria *cr) {
+  for (int t = 0; t < N_TIERS; t++) {
+    const char *const *lists[2] = {cr[t].system_include, cr[t].system_exclude};
+    size_t ns[2] = {cr[t].n_system_include, cr[t].n_system_exclude};
+    for (int l = 0; l < 2; l++)
+      for (size_t i = 0; i < ns[l]; i++) {
+        int found = 0;
+        for (size_t s = 0; s < b->n_cands[t] && !found; s++)
+          found = strcmp(b->cands[t][s].sys->name, lists[l][i]) == 0;
+        if (found)
+          continue;
+        fprintf(stderr,
+                "splitsim predict: unknown %s system '%s' in the --%s "
+                "criteria; %s systems with model '%s': ",
+                tier_names[t], lists[l][i], tier_names[t], tier_names[t],
+                b->model_name);
+        list_tier(b, t, stderr);
+        fprintf(stderr, "\n");
+        return 1;
+      }
+  }
+  return 0;
+}
+
+/* Network file as given, else inside the benchmark folder (or beside the
+ * store file). */
+static int find_network(const char *bench, const char *name, char *path,
+                        size_t size) {
+  struct stat st;
+  if (stat(name, &st) == 0 && S_ISREG(st.st_mode)) {
+    snprintf(path, size, "%s", name);
+    return 0;
+  }
+  char dir[4096];
+  snprintf(dir, sizeof dir, "%s", bench);
+  if (stat(bench, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    char *slash = strrchr(dir, '/');
+    if (slash)
+      *slash = '\0';
+    else
+      snprintf(dir, sizeof dir, ".");
+  }
+  if ((size_t)snprintf(path, size, "%s/%s", dir, name) >= size)
+    return -1;
+  if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+    return 0;
+  fprintf(stderr,
+          "splitsim predict: network file '%s' not found (also tried '%s')\n",
+          name, path);
+  return -1;
+}
+
+/* 0 when a tier's system criteria rule out system `name`. */
+static int crit_allows(const solver_criteria *c, const char *name) {
+  int listed = 0;
+  for (size_t i = 0; i < c->n_system_include; i++)
+    listed |= strcmp(c->system_include[i], name) == 0;
+  if (c->n_system_include && !listed)
+    return 0;
+  for (size_t i = 0; i < c->n_system_exclude; i++)
+    if (strcmp(c->system_exclude[i], name) == 0)
+      return 0;
+  return 1;
+}
+
+static int build_problem(const predict_opts *o, const prof_set *set,
+                         const prof_network *net, const solver_criteria *cr,
+                         built *b) {
+  memset(b, 0, sizeof *b);
+  size_t n_with_model = 0;
+  for (size_t i = 0; i < set->n_systems; i++) {
+    const prof_system *s = &set->systems[i];
+    const prof_model *m = find_model(s, o->model);
+    if (!m)
+      continue;
+    n_with_model++;
+    int t = system_tier(o, s);
+    if (t < 0)
+      continue;
+    if (b->n_cands[t] == 64) {
+      fprintf(stderr, "splitsim predict: more than 64 %s systems\n",
+              tier_names[t]);
+      return 1;
+    }
+    b->cands[t][b->n_cands[t]++] = (cand_sys){s, m};
+    b->model_name = m->name;
+  }
+  if (n_with_model == 0) {
+    fprintf(stderr,
+            "splitsim predict: unknown model '%s' in %s; models: ", o->model,
+            o->bench);
+    list_models(set, stderr);
+    fprintf(stderr, "\n");
+    return 1;
+  }
+  if (b->n_cands[0] == 0) {
+    fprintf(stderr,
+            "splitsim predict: no device system has model '%s'; systems "
+            "and tiers:",
+            o->model);
+    for (size_t i = 0; i < set->n_systems; i++)
+      fprintf(stderr, "%s %s (%s)", i ? "," : "", set->systems[i].name,
+              set->systems[i].tier_hint ? set->systems[i].tier_hint
+                                        : "no tier");
+    fprintf(stderr, "\nUse --tier SYSTEM=device to choose one.\n");
+    return 1;
+  }
+  for (int t = 0; t < N_TIERS; t++)
+    qsort(b->cands[t], b->n_cands[t], sizeof b->cands[t][0], cmp_cand);
+  if (check_criteria_names(b, cr) != 0)
+    return 1;
+
+  const prof_model *ref = b->cands[0][0].model;
+  size_t B = ref->n_blocks, n_total = 0;
+  if (B == 0) {
+    fprintf(stderr, "splitsim predict: model '%s' has no blocks\n", ref->name);
+    return 1;
+  }
+  for (int t = 0; t < N_TIERS; t++)
+    n_total += b->n_cands[t];
+  b->times = malloc(n_total * B * sizeof *b->times);
+  b->out_bytes = malloc(B * sizeof *b->out_bytes);
+  b->first_layer = malloc(B * sizeof *b->first_layer);
+  b->last_layer = malloc(B * sizeof *b->last_layer);
+  b->links = calloc(n_total * n_total, sizeof *b->links);
+  if (!b->times || !b->out_bytes || !b->first_layer || !b->last_layer ||
+      !b->links) {
+    fprintf(stderr, "splitsim predict: out of memory\n");
+    return 1;
+  }
+  for (size_t i = 0; i < B; i++) {
+    b->out_bytes[i] = (double)ref->blocks[i].output_bytes;
+    b->first_layer[i] = ref->blocks[i].first_layer;
+    b->last_layer[i] = ref->blocks[i].last_layer;
+  }
+  size_t g = 0;
+  for (int t = 0; t < N_TIERS; t++)
+    for (size_t s = 0; s < b->n_cands[t]; s++, g++) {
+      const cand_sys *c = &b->cands[t][s];
+      const prof_model *m = c->model;
+      if (m->n_blocks != B) {
+        fprintf(stderr,
+                "splitsim predict: systems %s and %s split model '%s' into "
+                "%zu and %zu blocks\n",
+                b->cands[0][0].sys->name, c->sys->name, ref->name, B,
+                m->n_blocks);
+        return 1;
+      }
+      for (size_t i = 0; i < B; i++) {
+        const prof_block *k = &m->blocks[i];
+        if (k->first_layer != b->first_layer[i] ||
+            k->last_layer != b->last_layer[i] ||
+            (double)k->output_bytes != b->out_bytes[i]) {
+          fprintf(stderr,
+                  "splitsim predict: systems %s and %s disagree on block %zu "
+                  "of model '%s' (layers or output size)\n",
+                  b->cands[0][0].sys->name, c->sys->name, i, ref->name);
+          return 1;
+        }
+        b->times[g * B + i] = k->time_s;
+      }
+      b->systems[g] = (solver_system){c->sys->name, &b->times[g * B], 1, 0, 0};
+    }
+  /* Links for every ordered pair of tiers; a pair the criteria leave
+   * possible must be in the network file. */
+  size_t base[N_TIERS + 1] = {0};
+  for (int t = 0; t < N_TIERS; t++)
+    base[t + 1] = base[t] + b->n_cands[t];
+  for (int ta = 0; ta < N_TIERS; ta++)
+    for (int tb = ta + 1; tb < N_TIERS; tb++)
+      for (size_t sa = 0; sa < b->n_cands[ta]; sa++)
+        for (size_t sb = 0; sb < b->n_cands[tb]; sb++) {
+          const char *na = b->cands[ta][sa].sys->name;
+          const char *nb = b->cands[tb][sb].sys->name;
+          const prof_link *l = prof_network_find(net, na, nb);
+          solver_link *dst =
+              &b->links[(base[ta] + sa) * n_total + base[tb] + sb];
+          if (l) {
+            dst->latency_s = l->ping_ms / 1000;
+            /* Scission: round(mbps * 125000) bytes/s, half to even. */
+            dst->bandwidth_bytes_per_s = nearbyint(l->bandwidth_mbps * 125000);
+            if (dst->bandwidth_bytes_per_s > 0)
+              continue;
+          }
+          /* Needed unless the criteria rule out one of the two systems. */
+          int a_ok = !cr || crit_allows(&cr[ta], na);
+          int b_ok = !cr || crit_allows(&cr[tb], nb);
+          if (!a_ok || !b_ok)
+            continue;
+          fprintf(stderr,
+                  "splitsim predict: the network file %s lacks the pair "
+                  "%s,%s (%s to %s)%s\n",
+                  o->network, na, nb, tier_names[ta], tier_names[tb],
+                  l ? " with a bandwidth above 0" : "");
+          return 1;
+        }
+  solver_problem *p = &b->p;
+  p->n_blocks = B;
+  p->output_bytes = b->out_bytes;
+  p->first_layer = b->first_layer;
+  p->last_layer = b->last_layer;
+  /* Python: x * 1000 * 1000. Without -i: the model's recorded input size,
+   * else Scission's 0.15 MB (Scission's .dat files record none). */
+  p->input_bytes = o->input_mb * 1000 * 1000;
+  if (!o->input_given && ref->input_bytes > 0)
+    p->input_bytes = (double)ref->input_bytes;
+  p->n_tiers = N_TIERS;
+  for (int t = 0; t < N_TIERS; t++)
+    p->tiers[t] =
+        (solver_tier){tier_names[t], b->n_cands[t], &b->systems[base[t]]};
+  p->links = b->links;
+  p->scission_quirks = 1;
+  return 0;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static double upload_mb(const solver_result *r) {
+  return (r->upload_bytes[0] + r->upload_bytes[1]) / 1000 / 1000;
+}
+
+static const char *sys_name(const solver_problem *p, const solver_result *r,
+                            int t) {
+  if (r->p.sys[t] < 0)
+    return NULL;
+  if (t > 0 && r->p.first[t] < 0)
+    return NULL;
+  return p->tiers[t].systems[r->p.sys[t]].name;
+}
+
+/* Scission's line after "[rank] ": "T.TTTTs - M.MMMMMB - Device(..) = ..". */
+static void format_text(const solver_problem *p, const solver_result *r,
+                        char *buf, size_t size) {
+  size_t len = (size_t)snprintf(buf, size, "%.4fs - %.4fMB - ", r->latency_s,
+                                upload_mb(r));
+  for (int t = 0; t < N_TIERS && len < size; t++) {
+    int64_t lo, hi;
+    solver_tier_layers(p, &r->p, (size_t)t, &lo, &hi);
+    const char *name =
+        t == 0 ? p->tiers[0].systems[r->p.sys[0]].name : sys_name(p, r, t);
+    len += (size_t)snprintf(buf + len, size - len, "%s%s(%s) = %lld - %lld",
+                            t ? ", " : "", tier_titles[t], name ? name : "None",
+                            (long long)lo, (long long)hi);
+  }
+}
+
+static void print_text(const solver_problem *p, const solver_result *r,
+                       size_t rank, FILE *fp) {
+  char line[1024];
+  format_text(p, r, line, sizeof line);
+  fprintf(fp, "[%zu] %s\n", rank, line);
+}
+
+/* Hop of r from tier a to tier b, or -1. */
+static int find_hop(const solver_result *r, int a, int b) {
+  for (int h = 0; h < r->n_hops; h++)
+    if (r->hop_from[h] == a && r->hop_to[h] == b)
+      return h;
+  return -1;
+}
+
+static void print_table(const solver_problem *p, const solver_result *r,
+                        size_t rank, FILE *fp) {
+  double comp = r->compute_s[0] + r->compute_s[1] + r->compute_s[2];
+  fprintf(fp,
+          "[%zu] %.4f s = %.4f s compute + %.4f s transfer, %.4f MB "
+          "uploaded\n",
+          rank, r->latency_s, comp, r->latency_s - comp, upload_mb(r));
+  for (int t = 0; t < N_TIERS; t++) {
+    int64_t lo, hi;
+    char range[64];
+    solver_tier_layers(p, &r->p, (size_t)t, &lo, &hi);
+    const char *name =
+        t == 0 ? p->tiers[0].systems[r->p.sys[0]].name : sys_name(p, r, t);
+    int nb = r->p.first[t] >= 0 ? r->p.last[t] - r->p.first[t] + 1 : 0;
+    if (!name) {
+      fprintf(fp, "    %-7s (unused)\n", tier_names[t]);
+      continue;
+    }
+    if (lo < 0)
+      snprintf(range, sizeof range, "none");
+    else
+      snprintf(range, sizeof range, "%lld-%lld", (long long)lo, (long long)hi);
+    fprintf(fp, "    %-7s %-14s layers %-9s %4d blocks %12.6f s compute\n",
+            tier_names[t], name, range, nb, r->compute_s[t]);
+  }
+  for (int h = 0; h < r->n_hops; h++) {
+    char hop[32];
+    snprintf(hop, sizeof hop, "%s -> %s", tier_names[r->hop_from[h]],
+             tier_names[r->hop_to[h]]);
+    fprintf(fp, "    %-22s %12.0f bytes %12.6f s transfer\n", hop,
+            r->hop_bytes[h], r->hop_s[h]);
+  }
+}
+
+static void csv_num(FILE *fp, double x) {
+  char buf[SS_DOUBLE_BUFSIZE];
+  fprintf(fp, ",%s", ss_fmt_double(buf, x));
+}
+
+/* A CSV field: quoted when it holds a comma, quote or newline. */
+static void csv_str(FILE *fp, const char *s) {
+  if (!s)
+    s = "";
+  if (!strpbrk(s, ",\"\n\r")) {
+    fprintf(fp, ",%s", s);
+    return;
+  }
+  fputs(",\"", fp);
+  for (; *s; s++) {
+    if (*s == '"')
+      fputc('"', fp);
+    fputc(*s, fp);
+  }
+  fputc('"', fp);
+}
+
+static const int hop_pairs[3][2] = {{0, 1}, {1, 2}, {0, 2}};
+
+static void print_csv_header(FILE *fp) {
+  fprintf(fp, "rank,latency_s,upload_mb,compute_s,transfer_s");
+  for (int t = 0; t < N_TIERS; t++)
+    fprintf(fp,
+            ",%s_system,%s_first_layer,%s_last_layer,%s_blocks,%s_compute_s",
+            tier_names[t], tier_names[t], tier_names[t], tier_names[t],
+            tier_names[t]);
+  for (int h = 0; h < 3; h++) {
+    const char *a = tier_names[hop_pairs[h][0]],
+               *b = tier_names[hop_pairs[h][1]];
+    fprintf(fp, ",%s_%s_bytes,%s_%s_s", a, b, a, b);
+  }
+  fprintf(fp, "\n");
+}
+
+static void print_csv(const solver_problem *p, const solver_result *r,
+                      size_t rank, FILE *fp) {
+  double comp = r->compute_s[0] + r->compute_s[1] + r->compute_s[2];
+  fprintf(fp, "%zu", rank);
+  csv_num(fp, r->latency_s);
+  csv_num(fp, upload_mb(r));
+  csv_num(fp, comp);
+  csv_num(fp, r->latency_s - comp);
+  for (int t = 0; t < N_TIERS; t++) {
+    int64_t lo, hi;
+    solver_tier_layers(p, &r->p, (size_t)t, &lo, &hi);
+    const char *name =
+        t == 0 ? p->tiers[0].systems[r->p.sys[0]].name : sys_name(p, r, t);
+    csv_str(fp, name);
+    fprintf(fp, ",%lld,%lld,%d", (long long)lo, (long long)hi,
+            r->p.first[t] >= 0 ? r->p.last[t] - r->p.first[t] + 1 : 0);
+    csv_num(fp, r->compute_s[t]);
+  }
+  for (int h = 0; h < 3; h++) {
+    int i = find_hop(r, hop_pairs[h][0], hop_pairs[h][1]);
+    if (i < 0) {
+      fprintf(fp, ",,");
+      continue;
+    }
+    csv_num(fp, r->hop_bytes[i]);
+    csv_num(fp, r->hop_s[i]);
+  }
+  fprintf(fp, "\n");
+}
+
+static void json_str(FILE *fp, const char *s) {
+  if (!s) {
+    fputs("null", fp);
+    return;
+  }
+  fputc('"', fp);
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\')
+      fprintf(fp, "\\%c", ch);
+    else if (ch < 0x20)
+      fprintf(fp, "\\u%04x", ch);
+    else
+      fputc(ch, fp);
+  }
+  fputc('"', fp);
+}
+
+static void json_num(FILE *fp, double x) {
+  char buf[SS_DOUBLE_BUFSIZE];
+  if (!isfinite(x))
+    fputs("null", fp);
+  else
+    fputs(ss_fmt_double(buf, x), fp);
+}
+
+static void print_json(const solver_problem *p, const solver_result *r,
+                       size_t n, const predict_opts *o, const char *model,
+                       FILE *fp) {
+  fprintf(fp, "{\n  \"model\": ");
+  json_str(fp, model);
+  fprintf(fp, ",\n  \"network\": ");
+  json_str(fp, o->network);
+  fprintf(fp, ",\n  \"input_bytes\": ");
+  json_num(fp, p->input_bytes);
+  fprintf(fp, ",\n  \"results\": [");
+  for (size_t i = 0; i < n; i++) {
+    const solver_result *x = &r[i];
+    double comp = x->compute_s[0] + x->compute_s[1] + x->compute_s[2];
+    fprintf(fp, "%s\n    {\"rank\": %zu, \"latency_s\": ", i ? "," : "", i + 1);
+    json_num(fp, x->latency_s);
+    fprintf(fp, ", \"upload_mb\": ");
+    json_num(fp, upload_mb(x));
+    fprintf(fp, ", \"compute_s\": ");
+    json_num(fp, comp);
+    fprintf(fp, ", \"transfer_s\": ");
+    json_num(fp, x->latency_s - comp);
+    fprintf(fp, ",\n     \"tiers\": [");
+    for (int t = 0; t < N_TIERS; t++) {
+      int64_t lo, hi;
+      solver_tier_layers(p, &x->p, (size_t)t, &lo, &hi);
+      const char *name =
+          t == 0 ? p->tiers[0].systems[x->p.sys[0]].name : sys_name(p, x, t);
+      fprintf(fp, "%s\n       {\"tier\": \"%s\", \"system\": ", t ? "," : "",
+              tier_names[t]);
+      json_str(fp, name);
+      fprintf(fp,
+              ", \"first_layer\": %lld, \"last_layer\": %lld, \"blocks\": %d, "
+              "\"compute_s\": ",
+              (long long)lo, (long long)hi,
+              x->p.first[t] >= 0 ? x->p.last[t] - x->p.first[t] + 1 : 0);
+      json_num(fp, x->compute_s[t]);
+      fprintf(fp, ", \"upload_bytes\": ");
+      json_num(fp, x->upload_bytes[t]);
+      fprintf(fp, "}");
+    }
+    fprintf(fp, "],\n     \"hops\": [");
+    for (int h = 0; h < x->n_hops; h++) {
+      fprintf(fp, "%s\n       {\"from\": \"%s\", \"to\": \"%s\", \"bytes\": ",
+              h ? "," : "", tier_names[x->hop_from[h]],
+              tier_names[x->hop_to[h]]);
+      json_num(fp, x->hop_bytes[h]);
+      fprintf(fp, ", \"transfer_s\": ");
+      json_num(fp, x->hop_s[h]);
+      fprintf(fp, "}");
+    }
+    fprintf(fp, "],\n     \"text\": \"");
+    /* Scission's line, without the rank. */
+    char line[1024];
+    format_text(p, x, line, sizeof line);
+    for (const char *t = line; *t; t++) {
+      if (*t == '"' || *t == '\\')
+        fputc('\\', fp);
+      fputc(*t, fp);
+    }
+    fprintf(fp, "\"}");
+  }
+  fprintf(fp, "\n  ]\n}\n");
+}
+
+/* ---- the command -------------------------------------------------------- */
+
+int cmd_predict(int argc, char **argv) {
+  predict_opts o;
+  int r = parse_opts(argc, argv, &o);
+  if (r >= 0)
+    return r;
+  solver_criteria cr[N_TIERS];
+  solver_constraints c;
+  prof_set *set = NULL;
+  prof_network *net = NULL;
+  built b;
+  solver_result *res = NULL;
+  ss_error err;
+  int rc = 1, have_built = 0;
+  memset(cr, 0, sizeof cr);
+  memset(&b, 0, sizeof b);
+  ss_error_clear(&err);
+
+  solver_constraints_init(&c);
+  for (int t = 0; t < N_TIERS; t++) {
+    if (solver_criteria_parse(o.crit[t], &cr[t], &err) != 0) {
+      rc = cli_usage_error("predict", "--%s: %s", tier_names[t], err.msg);
+      goto done;
+    }
+    c.criteria[t] = cr[t];
+    if (o.time_limit[t]) {
+      double sec = INFINITY, pct = INFINITY;
+      if (parse_time_limit(o.time_limit[t], tier_names[t], &sec, &pct) != 0) {
+        rc = 2;
+        goto done;
+      }
+      c.max_time_s[t] = sec;
+      c.max_time_pct[t] = pct;
+    }
+  }
+  for (int t = 0; t < 2; t++)
+    if (!isnan(o.upload_mb[t]))
+      c.max_upload_bytes[t] = o.upload_mb[t] * 1000 * 1000;
+
+  if (prof_load_path(o.bench, &set, &err) != 0) {
+    cli_print_error(&err);
+    goto done;
+  }
+  if ((r = check_overrides(&o, set)) != 0) {
+    rc = r;
+    goto done;
+  }
+  char net_path[4096];
+  if (find_network(o.bench, o.network, net_path, sizeof net_path) != 0)
+    goto done;
+  if (prof_network_read(net_path, &net, &err) != 0) {
+    cli_print_error(&err);
+    goto done;
+  }
+  have_built = 1;
+  if (build_problem(&o, set, net, cr, &b) != 0)
+    goto done;
+  size_t k = (size_t)o.count, n = 0;
+  uint64_t total = solver_count_placements(&b.p);
+  if ((uint64_t)k > total)
+    k = (size_t)total;
+  res = malloc(k * sizeof *res);
+  if (!res) {
+    fprintf(stderr, "splitsim predict: out of memory for %zu results\n", k);
+    goto done;
+  }
+  if (solver_top_k(&b.p, &c, SOLVER_OBJ_LATENCY, k, res, &n, NULL, &err) != 0) {
+    cli_print_error(&err);
+    goto done;
+  }
+  if (n == 0) {
+    fprintf(stderr,
+            "splitsim predict: no placement of '%s' satisfies the criteria\n",
+            b.model_name);
+    goto done;
+  }
+  switch (o.format) {
+  case FMT_JSON:
+    print_json(&b.p, res, n, &o, b.model_name, stdout);
+    break;
+  case FMT_CSV:
+    print_csv_header(stdout);
+    for (size_t i = 0; i < n; i++)
+      print_csv(&b.p, &res[i], i + 1, stdout);
+    break;
+  default:
+    for (size_t i = 0; i < n; i++) {
+      if (o.format == FMT_TABLE)
+        print_table(&b.p, &res[i], i + 1, stdout);
+      else
+        print_text(&b.p, &res[i], i + 1, stdout);
+    }
+    break;
+  }
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "splitsim predict: writing the results failed: %s\n",
+            strerror(errno));
+    goto done;
+  }
+  rc = 0;
+done:
+  free(res);
+  if (have_built)
+    built_free(&b);
+  for (int t = 0; t < N_TIERS; t++)
+    solver_criteria_free(&cr[t]);
+  prof_network_free(net);
+  prof_set_free(set);
+  return rc;
+}
