@@ -392,6 +392,10 @@ static prof_system *get_system(prof_set *s, const char *name, size_t *hint) {
 }
 
 static prof_model *get_model(prof_system *sys, const char *name) {
+  /* Rows of one model are consecutive: try the latest model first. */
+  if (sys->n_models &&
+      strcmp(sys->models[sys->n_models - 1].name, name) == 0)
+    return &sys->models[sys->n_models - 1];
   prof_model *m = prof_system_find_model(sys, name);
   if (m)
     return m;
@@ -422,10 +426,21 @@ static int read_row(row_ctx *c, prof_set *tmp, size_t *sys_hint) {
     return row_err(c, C_SYSTEM, "empty system name");
   if (fm->len == 0)
     return row_err(c, C_MODEL, "empty model name");
+  if (tmp->n_systems >= PROF_MAX_SYSTEMS &&
+      !prof_set_find_system(tmp, fs->text))
+    return row_err(c, C_SYSTEM, "more than %zu systems in one file",
+                   PROF_MAX_SYSTEMS);
   prof_system *sys = get_system(tmp, fs->text, sys_hint);
+  if (sys && sys->n_models >= PROF_MAX_MODELS &&
+      !prof_system_find_model(sys, fm->text))
+    return row_err(c, C_MODEL, "more than %zu models for system '%s'",
+                   PROF_MAX_MODELS, sys->name);
   prof_model *m = sys ? get_model(sys, fm->text) : NULL;
   if (!m)
     return row_err(c, -1, "out of memory");
+  if (m->n_blocks >= PROF_MAX_BLOCKS)
+    return row_err(c, C_BLOCK, "more than %zu blocks for model '%s'",
+                   PROF_MAX_BLOCKS, m->name);
   c->sys = sys->name;
   c->model = m->name;
   int64_t block;

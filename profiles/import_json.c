@@ -493,6 +493,9 @@ static int read_system(const char *file, const char *prefix, const cJSON *v,
                 "wrong type: expected an array, found %s",
                 prof_json_type_name(models));
   size_t n = (size_t)cJSON_GetArraySize(models);
+  if (n > PROF_MAX_MODELS)
+    return jerr(file, AT("models"), err, "%zu models, more than the limit of %zu",
+                n, PROF_MAX_MODELS);
   if (n && !(s->models = calloc(n, sizeof *s->models)))
     return jerr(file, AT("models"), err, "out of memory");
   for (const cJSON *e = models->child; e; e = e->next) {
@@ -573,6 +576,11 @@ int prof_import_json(const char *path, prof_set *out, ss_error *err) {
     goto done;
   }
   size_t n = (size_t)cJSON_GetArraySize(systems);
+  if (n > PROF_MAX_SYSTEMS) {
+    jerr(path, "systems", err, "%zu systems, more than the limit of %zu", n,
+         PROF_MAX_SYSTEMS);
+    goto done;
+  }
   if (n && !(tmp->systems = calloc(n, sizeof *tmp->systems))) {
     jerr(path, NULL, err, "out of memory");
     goto done;

@@ -103,6 +103,9 @@ int prof_set_put_system(prof_set *set, prof_system *sys, int *replaced,
                              err) != 0)
       return -1;
   prof_system *old = prof_set_find_system(set, sys->name);
+  if (!old && set->n_systems >= PROF_MAX_SYSTEMS)
+    return ss_error_msg(err, "more than %zu systems in one store",
+                        PROF_MAX_SYSTEMS);
   if (replaced)
     *replaced = old != NULL;
   if (old) {
@@ -123,6 +126,10 @@ int prof_set_put_system(prof_set *set, prof_system *sys, int *replaced,
 int prof_system_validate(const prof_system *sys, ss_error *err) {
   if (!sys->name || !sys->name[0])
     return ss_error_msg(err, "system has an empty name");
+  if (sys->n_models > PROF_MAX_MODELS)
+    return ss_error_msg(err, "system '%s' has %zu models, more than the "
+                        "limit of %zu", sys->name, sys->n_models,
+                        PROF_MAX_MODELS);
   for (size_t i = 0; i < sys->n_models; i++) {
     const prof_model *m = &sys->models[i];
     if (!m->name || !m->name[0])

@@ -11,6 +11,13 @@
 
 #include "../common/ss_error.h"
 
+/* Sanity limits every importer and the store enforce (docs/reliability.md):
+ * real profiles have a handful of systems and at most a few hundred models;
+ * the limits keep hostile files from costing minutes or gigabytes. */
+#define PROF_MAX_SYSTEMS ((size_t)1024)
+#define PROF_MAX_MODELS ((size_t)4096)  /* per system */
+#define PROF_MAX_BLOCKS ((size_t)1000000) /* per model */
+
 typedef struct prof_block {
   int64_t first_layer; /* first layer/node index covered by the block */
   int64_t last_layer;  /* last layer/node index covered (inclusive) */

@@ -38,6 +38,23 @@
 
 #define PATH_MAX_LEN 1024 /* HDF5 paths in messages (truncated beyond) */
 
+/* A transfer property list with a 64 KiB type-conversion buffer. HDF5's
+ * default buffer is 1 MiB, allocated and cleared on every read or write of
+ * a compound dataset: with thousands of small block tables that costs far
+ * more than the data. Created once, kept for the life of the process;
+ * H5P_DEFAULT when it cannot be made. */
+static hid_t small_xfer(void) {
+  static hid_t dxpl = -1;
+  if (dxpl < 0) {
+    hid_t p = H5Pcreate(H5P_DATASET_XFER);
+    if (p >= 0 && H5Pset_buffer(p, 64 * 1024, NULL, NULL) >= 0)
+      dxpl = p;
+    else if (p >= 0)
+      H5Pclose(p);
+  }
+  return dxpl >= 0 ? dxpl : H5P_DEFAULT;
+}
+
 static const char store_description[] =
     "splitsim profile store: measured per-block DNN latency profiles. "
     "/systems/<system>/models/<model>/blocks has one row per block (a valid "
@@ -426,7 +443,7 @@ static int write_blocks(const wr_ctx *w, hid_t mg, const char *mpath,
     goto h5fail;
   if ((d = H5Dcreate2(mg, "blocks", ft, s, w->lcpl, w->dcpl, H5P_DEFAULT)) <
           0 ||
-      H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0)
+      H5Dwrite(d, mt, H5S_ALL, H5S_ALL, small_xfer(), rows) < 0)
     goto h5fail;
   if (write_str_attr(w, d, where, "description", blocks_description) != 0 ||
       write_str_attr(w, d, where, "time_unit", "s") != 0 ||
@@ -470,7 +487,7 @@ static int write_samples(const wr_ctx *w, hid_t mg, const char *mpath,
   if ((s = H5Screate_simple(2, dims, NULL)) < 0 ||
       (d = H5Dcreate2(mg, "samples_s", H5T_IEEE_F64LE, s, w->lcpl, w->dcpl,
                       H5P_DEFAULT)) < 0 ||
-      H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+      H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, small_xfer(), buf) < 0) {
     fail(&w->c, where, 1, "cannot write the samples_s dataset");
     goto done;
   }
@@ -1007,7 +1024,7 @@ static int read_blocks(const store_ctx *c, hid_t d, const char *where,
   }
   m->n_blocks = n;
   have_rows = 1;
-  if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) {
+  if (H5Dread(d, mt, H5S_ALL, H5S_ALL, small_xfer(), rows) < 0) {
     fail(c, where, 1, "cannot read dataset");
     goto done;
   }
@@ -1088,7 +1105,7 @@ static int read_samples(const store_ctx *c, hid_t d, const char *where,
   if (n * k > 0) {
     if (!(buf = malloc(n * k * sizeof *buf)))
       return fail_oom(c, where);
-    if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+    if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, small_xfer(), buf) < 0) {
       fail(c, where, 1, "cannot read dataset");
       goto done;
     }
