@@ -24,13 +24,15 @@ char *ss_read_file(const char *path, size_t max_bytes, size_t *len_out,
     ss_error_set(err, path, NULL, "is a directory, not a file");
     return NULL;
   }
-  size_t cap = 65536, len = 0;
+  size_t cap = max_bytes < 65536 ? max_bytes : 65536, len = 0;
   char *buf = malloc(cap + 1);
   if (!buf)
     goto oom;
   for (;;) {
     if (len == cap) {
       if (cap >= max_bytes) {
+        if (fgetc(fp) == EOF && !ferror(fp))
+          break; /* exactly max_bytes: allowed */
         free(buf);
         fclose(fp);
         ss_error_set(err, path, NULL, "file larger than the limit of %zu bytes",
@@ -55,13 +57,6 @@ char *ss_read_file(const char *path, size_t max_bytes, size_t *len_out,
       }
       break;
     }
-  }
-  if (len == cap && cap >= max_bytes && fgetc(fp) != EOF) {
-    free(buf);
-    fclose(fp);
-    ss_error_set(err, path, NULL, "file larger than the limit of %zu bytes",
-                 max_bytes);
-    return NULL;
   }
   fclose(fp);
   buf[len] = '\0';

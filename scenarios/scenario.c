@@ -792,6 +792,12 @@ static int load_range(loader *L, scn_axis *ax, const scn_node *n,
     return fail(L, n->items[2]->pos,
                 "%s: n = %s is more than the limit of %zu values per axis",
                 label, n->items[2]->text, SCN_MAX_AXIS_VALUES);
+  if (nv + (double)L->axis_values > (double)SCN_MAX_TOTAL_AXIS_VALUES)
+    return fail(L, n->items[2]->pos,
+                "%s: n = %s makes more than the limit of %zu values over all "
+                "sweep axes",
+                label, n->items[2]->text, SCN_MAX_TOTAL_AXIS_VALUES);
+  L->axis_values += (size_t)nv;
   size_t count = (size_t)nv;
   char f[SS_DOUBLE_BUFSIZE], t[SS_DOUBLE_BUFSIZE];
   ss_fmt_double(f, ax->from);
@@ -1028,7 +1034,7 @@ int scn_load_text(const char *text, size_t len, const char *file,
                   const char *base_dir, scn_scenario **out, ss_error *err) {
   *out = NULL;
   scn_node *root = NULL;
-  loader L = {NULL, base_dir ? base_dir : ".", err};
+  loader L = {NULL, base_dir ? base_dir : ".", err, 0};
   if (!(L.s = calloc(1, sizeof *L.s)))
     return ss_error_set(err, file, NULL, "out of memory");
   if (file && !(L.s->file = scn_strdup(file)))

@@ -31,6 +31,8 @@
 #define SCN_MAX_AXES 256   /* sweep axes */
 /* Most values one sweep axis may generate, and most sweep points in all. */
 #define SCN_MAX_AXIS_VALUES ((size_t)10000000)
+/* Most values all sweep axes of one scenario may generate together. */
+#define SCN_MAX_TOTAL_AXIS_VALUES ((size_t)10000000)
 #define SCN_MAX_SWEEP_POINTS ((size_t)1000000000000ULL)
 /* Default model input when neither the scenario nor the profile has one. */
 #define SCN_DEFAULT_INPUT_MB 0.15
