@@ -21,8 +21,7 @@ void ss_error_clear(ss_error *err);
 /* Fill err (if not NULL). file/where may be NULL. Always returns -1 so that
  * callers can write `return ss_error_set(err, ...);`. */
 int ss_error_set(ss_error *err, const char *file, const char *where,
-                 const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Set only the message; keeps file/where already there. Returns -1. */
 int ss_error_msg(ss_error *err, const char *fmt, ...)

@@ -3,8 +3,8 @@
 #ifndef SS_IO_H
 #define SS_IO_H
 
-#include <stdio.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ss_error.h"
 

@@ -393,8 +393,7 @@ static prof_system *get_system(prof_set *s, const char *name, size_t *hint) {
 
 static prof_model *get_model(prof_system *sys, const char *name) {
   /* Rows of one model are consecutive: try the latest model first. */
-  if (sys->n_models &&
-      strcmp(sys->models[sys->n_models - 1].name, name) == 0)
+  if (sys->n_models && strcmp(sys->models[sys->n_models - 1].name, name) == 0)
     return &sys->models[sys->n_models - 1];
   prof_model *m = prof_system_find_model(sys, name);
   if (m)

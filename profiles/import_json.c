@@ -494,8 +494,8 @@ static int read_system(const char *file, const char *prefix, const cJSON *v,
                 prof_json_type_name(models));
   size_t n = (size_t)cJSON_GetArraySize(models);
   if (n > PROF_MAX_MODELS)
-    return jerr(file, AT("models"), err, "%zu models, more than the limit of %zu",
-                n, PROF_MAX_MODELS);
+    return jerr(file, AT("models"), err,
+                "%zu models, more than the limit of %zu", n, PROF_MAX_MODELS);
   if (n && !(s->models = calloc(n, sizeof *s->models)))
     return jerr(file, AT("models"), err, "out of memory");
   for (const cJSON *e = models->child; e; e = e->next) {

@@ -90,8 +90,8 @@ int prof_set_check_model(const prof_set *set, const char *skip,
       return ss_error_msg(err,
                           "model '%s': system '%s' has %zu blocks but system "
                           "'%s' has %zu; first differing block is %zu",
-                          m->name, sys_name, m->n_blocks, o->name,
-                          om->n_blocks, n);
+                          m->name, sys_name, m->n_blocks, o->name, om->n_blocks,
+                          n);
   }
   return 0;
 }
@@ -99,8 +99,8 @@ int prof_set_check_model(const prof_set *set, const char *skip,
 int prof_set_put_system(prof_set *set, prof_system *sys, int *replaced,
                         ss_error *err) {
   for (size_t i = 0; i < sys->n_models; i++)
-    if (prof_set_check_model(set, sys->name, sys->name, &sys->models[i],
-                             err) != 0)
+    if (prof_set_check_model(set, sys->name, sys->name, &sys->models[i], err) !=
+        0)
       return -1;
   prof_system *old = prof_set_find_system(set, sys->name);
   if (!old && set->n_systems >= PROF_MAX_SYSTEMS)
@@ -127,9 +127,10 @@ int prof_system_validate(const prof_system *sys, ss_error *err) {
   if (!sys->name || !sys->name[0])
     return ss_error_msg(err, "system has an empty name");
   if (sys->n_models > PROF_MAX_MODELS)
-    return ss_error_msg(err, "system '%s' has %zu models, more than the "
-                        "limit of %zu", sys->name, sys->n_models,
-                        PROF_MAX_MODELS);
+    return ss_error_msg(err,
+                        "system '%s' has %zu models, more than the "
+                        "limit of %zu",
+                        sys->name, sys->n_models, PROF_MAX_MODELS);
   for (size_t i = 0; i < sys->n_models; i++) {
     const prof_model *m = &sys->models[i];
     if (!m->name || !m->name[0])

@@ -15,18 +15,18 @@
  * real profiles have a handful of systems and at most a few hundred models;
  * the limits keep hostile files from costing minutes or gigabytes. */
 #define PROF_MAX_SYSTEMS ((size_t)1024)
-#define PROF_MAX_MODELS ((size_t)4096)  /* per system */
+#define PROF_MAX_MODELS ((size_t)4096)    /* per system */
 #define PROF_MAX_BLOCKS ((size_t)1000000) /* per model */
 
 typedef struct prof_block {
-  int64_t first_layer; /* first layer/node index covered by the block */
-  int64_t last_layer;  /* last layer/node index covered (inclusive) */
-  char *first_name;    /* name of the first layer/node, or NULL */
-  char *last_name;     /* name of the last layer/node, or NULL */
-  double time_s;       /* median time of the block, seconds (>= 0) */
-  double time_s_p10;   /* NaN when the source has no percentile */
-  double time_s_p90;   /* NaN when the source has no percentile */
-  int64_t repeats;     /* number of timed repeats, 0 when unknown */
+  int64_t first_layer;  /* first layer/node index covered by the block */
+  int64_t last_layer;   /* last layer/node index covered (inclusive) */
+  char *first_name;     /* name of the first layer/node, or NULL */
+  char *last_name;      /* name of the last layer/node, or NULL */
+  double time_s;        /* median time of the block, seconds (>= 0) */
+  double time_s_p10;    /* NaN when the source has no percentile */
+  double time_s_p90;    /* NaN when the source has no percentile */
+  int64_t repeats;      /* number of timed repeats, 0 when unknown */
   int64_t output_bytes; /* bytes of the block's output tensor */
   char *output_shape;   /* e.g. "1x64x112x112", or NULL */
   size_t n_samples;     /* raw repeat samples (0 when absent) */
@@ -35,9 +35,9 @@ typedef struct prof_block {
 
 typedef struct prof_model {
   char *name;
-  int64_t input_bytes;        /* model input bytes, -1 when unknown */
-  char *input_shape;          /* e.g. "1x3x224x224", or NULL */
-  double whole_model_time_s;  /* unsplit model time, NaN when unknown */
+  int64_t input_bytes;       /* model input bytes, -1 when unknown */
+  char *input_shape;         /* e.g. "1x3x224x224", or NULL */
+  double whole_model_time_s; /* unsplit model time, NaN when unknown */
   size_t n_blocks;
   prof_block *blocks;
 } prof_model;

@@ -1105,7 +1105,8 @@ static int read_samples(const store_ctx *c, hid_t d, const char *where,
   if (n * k > 0) {
     if (!(buf = malloc(n * k * sizeof *buf)))
       return fail_oom(c, where);
-    if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, small_xfer(), buf) < 0) {
+    if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, small_xfer(), buf) <
+        0) {
       fail(c, where, 1, "cannot read dataset");
       goto done;
     }

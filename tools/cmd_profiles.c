@@ -165,12 +165,11 @@ done:
 }
 
 static void export_help(FILE *fp) {
-  fprintf(fp,
-          "usage: splitsim export STORE --format csv|json -o FILE\n\n"
-          "Write every system of STORE to FILE. csv writes FILE and its "
-          "provenance\nFILE.json beside it (same base name, .json); json "
-          "writes one splitsim\nJSON profile. Both import back losslessly "
-          "with 'splitsim import'.\n");
+  fprintf(fp, "usage: splitsim export STORE --format csv|json -o FILE\n\n"
+              "Write every system of STORE to FILE. csv writes FILE and its "
+              "provenance\nFILE.json beside it (same base name, .json); json "
+              "writes one splitsim\nJSON profile. Both import back losslessly "
+              "with 'splitsim import'.\n");
 }
 
 int cmd_export(int argc, char **argv) {

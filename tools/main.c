@@ -19,7 +19,8 @@ static const struct command commands[] = {
     {"predict", cmd_predict, "best placements, Scission-compatible"},
     {"run", cmd_run, "run scenario files (sweeps, tables, charts)"},
     {"plot", cmd_plot, "re-render the charts of a scenario output folder"},
-    {"report", cmd_report, "write report.html and report.md for an output folder"},
+    {"report", cmd_report,
+     "write report.html and report.md for an output folder"},
 };
 
 static void usage(FILE *fp) {
