@@ -175,6 +175,14 @@ int prof_system_validate(const prof_system *sys, ss_error *err) {
   return 0;
 }
 
+double prof_model_calibration(const prof_model *m) {
+  double sum = prof_model_sum_time_s(m);
+  if (isnan(m->whole_model_time_s) || !(m->whole_model_time_s > 0) ||
+      !(sum > 0))
+    return 1.0;
+  return m->whole_model_time_s / sum;
+}
+
 double prof_model_sum_time_s(const prof_model *m) {
   double s = 0;
   for (size_t b = 0; b < m->n_blocks; b++)

@@ -95,6 +95,12 @@ int prof_system_validate(const prof_system *sys, ss_error *err);
 /* Sum of a model's block median times, seconds. */
 double prof_model_sum_time_s(const prof_model *m);
 
+/* Opt-in calibration: the factor whole-model time / sum of block times that
+ * rescales the blocks to the measured unsplit model (blocks timed one by one
+ * pay launch and synchronisation costs the whole model does not). 1 when the
+ * profile has no whole-model time or the sum is 0. */
+double prof_model_calibration(const prof_model *m);
+
 /* strdup that returns NULL for NULL. */
 char *prof_strdup(const char *s);
 

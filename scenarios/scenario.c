@@ -687,6 +687,12 @@ static int load_top_k(loader *L, const scn_node *root) {
   return 0;
 }
 
+static int load_calibrate(loader *L, const scn_node *root) {
+  const scn_node *n = map_get(root, "calibrate", NULL);
+  L->s->calibrate = 0;
+  return n ? get_bool(L, n, "calibrate", &L->s->calibrate) : 0;
+}
+
 static int load_block_limits(loader *L, const scn_node *n, const char *label,
                              long long *values, scn_pos *pos) {
   if (expect_kind(L, n, SCN_NODE_MAP, label) != 0)
@@ -954,7 +960,7 @@ static int build(loader *L, const scn_node *root) {
   static const char *const keys[] = {
       "name",        "profiles",    "network", "models",       "input_mb",
       "result_mb",   "tiers",       "links",   "availability", "power",
-      "objective",   "constraints", "top_k",   "sweep",        "purchase",
+      "objective",   "constraints", "top_k", "calibrate",   "sweep",        "purchase",
       "uncertainty", "sensitivity"};
   scn_scenario *s = L->s;
   char d[80];
@@ -971,7 +977,7 @@ static int build(loader *L, const scn_node *root) {
                 &s->network_pos) != 0 ||
       load_models(L, root) != 0 || load_input(L, root) != 0 ||
       load_tiers(L, root) != 0 || load_objective(L, root) != 0 ||
-      load_top_k(L, root) != 0 || load_availability(L, root) != 0 ||
+      load_top_k(L, root) != 0 || load_calibrate(L, root) != 0 || load_availability(L, root) != 0 ||
       load_power(L, root) != 0 || load_links(L, root) != 0 ||
       load_constraints(L, root) != 0 || load_sweep(L, root) != 0 ||
       scn_load_studies(L, root) != 0)

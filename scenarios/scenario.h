@@ -201,6 +201,9 @@ typedef struct scn_scenario {
   scn_pos objective_pos;
   scn_constraints constraints;
   size_t top_k; /* >= 1; default 1 */
+  int calibrate; /* 1: scale each system's block times of a model so they
+                    sum to its measured whole-model time (when known);
+                    default 0 */
 
   size_t n_axes;
   scn_axis *axes;

@@ -176,6 +176,7 @@ int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
   }
   fputs("}  # tier pairs not listed: no limit\n", fp);
   fprintf(fp, "top_k: %zu\n", s->top_k);
+  fprintf(fp, "calibrate: %s\n", s->calibrate ? "true" : "false");
 
   fputs(s->n_axes ? "sweep:\n" : "sweep: []\n", fp);
   for (size_t i = 0; i < s->n_axes; i++) {

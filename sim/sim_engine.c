@@ -230,8 +230,10 @@ static int model_fill(sim_engine *e, const scn_scenario *s,
     const prof_model *pm = prof_system_find_model(psys[i], name);
     if (!(m->time_s[i] = malloc(nb * sizeof(double))))
       return oom(err);
+    /* Opt-in: rescale to the measured whole-model time. */
+    double scale = s->calibrate ? prof_model_calibration(pm) : 1.0;
     for (size_t b = 0; b < nb; b++)
-      m->time_s[i][b] = pm->blocks[b].time_s;
+      m->time_s[i][b] = pm->blocks[b].time_s * scale;
     if (m->profile_input_bytes < 0 && pm->input_bytes >= 0)
       m->profile_input_bytes = (double)pm->input_bytes;
   }

@@ -41,6 +41,7 @@ typedef struct predict_opts {
   int format;
   const char *tier_override[MAX_TIER_OVERRIDES]; /* "SYSTEM=TIER" */
   size_t n_overrides;
+  int calibrate; /* rescale blocks to the whole-model time */
 } predict_opts;
 
 static void predict_help(FILE *fp) {
@@ -74,6 +75,8 @@ static void predict_help(FILE *fp) {
       "                       bytes and seconds)\n"
       "  -t, --tier SYS=TIER  put system SYS on tier device|edge|cloud\n"
       "                       (overrides its tier hint; repeatable)\n"
+      "  --calibrate          scale each system's block times to its measured\n"
+      "                       whole-model time (when the profile has one)\n"
       "  -h, --help           this text\n"
       "\n"
       "CRIT is a comma-separated list: a layer number that must run on the\n"
@@ -97,7 +100,8 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
     OPT_DEV_TIME,
     OPT_EDGE_TIME,
     OPT_CLOUD_TIME,
-    OPT_FORMAT
+    OPT_FORMAT,
+    OPT_CALIBRATE
   };
   static const struct option opts[] = {
       {"result-count", required_argument, 0, OPT_COUNT},
@@ -112,6 +116,7 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
       {"cloud-time", required_argument, 0, OPT_CLOUD_TIME},
       {"format", required_argument, 0, OPT_FORMAT},
       {"tier", required_argument, 0, 't'},
+      {"calibrate", no_argument, 0, OPT_CALIBRATE},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   memset(o, 0, sizeof *o);
@@ -184,6 +189,9 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
                                "--format: '%s' is not text, table, csv or "
                                "json",
                                optarg);
+      break;
+    case OPT_CALIBRATE:
+      o->calibrate = 1;
       break;
     case 't':
       if (o->n_overrides == MAX_TIER_OVERRIDES)
@@ -491,6 +499,7 @@ static int build_problem(const predict_opts *o, const prof_set *set,
                 m->n_blocks);
         return 1;
       }
+      double scale = o->calibrate ? prof_model_calibration(m) : 1.0;
       for (size_t i = 0; i < B; i++) {
         const prof_block *k = &m->blocks[i];
         if (k->first_layer != b->first_layer[i] ||
@@ -502,7 +511,7 @@ static int build_problem(const predict_opts *o, const prof_set *set,
                   b->cands[0][0].sys->name, c->sys->name, i, ref->name);
           return 1;
         }
-        b->times[g * B + i] = k->time_s;
+        b->times[g * B + i] = k->time_s * scale;
       }
       b->systems[g] = (solver_system){c->sys->name, &b->times[g * B], 1, 0, 0};
     }
