@@ -110,28 +110,75 @@ static void gp_key_below(FILE *fp, size_t rows, const char *extra) {
           k + 3.6, k, rows ? rows : 1, extra ? extra : "");
 }
 
-/* A two-line title: first line and an optional second line. */
-/* A title of line1 and the lines of line2 (split at '\n'), each cut to
- * what a chart w pixels wide holds at the title's font (about 8.5 pixels
- * a character). */
-static void gp_title(FILE *fp, const char *cmd, const char *line1,
-                     const char *line2, int w) {
-  size_t max = (size_t)(w > 300 ? (w - 60) / 8.5 : 30);
-  fprintf(fp, "%s ", cmd);
-  plot_gp_str(fp, line1, max);
-  /* line2 may hold '\n': each part becomes a title line of its own */
-  for (const char *p = line2; p && *p;) {
-    const char *nl = strchr(p, '\n');
-    size_t len = nl ? (size_t)(nl - p) : strlen(p);
-    char part[1024];
-    snprintf(part, sizeof part, "%.*s", (int)(len < 1000 ? len : 1000), p);
-    fputs(".\"\\n\".", fp);
-    plot_gp_str(fp, part, max);
-    p = nl ? nl + 1 : p + len;
+/* Length of the first part of s (up to max_chars characters) that fits
+ * on one title line: all of it when it fits, else up to the last ", " or
+ * " " within max_chars characters (UTF-8 counted as characters). *next is
+ * where the rest starts. */
+static size_t title_piece(const char *s, size_t len, size_t max_chars,
+                          size_t *next) {
+  size_t chars = 0, i = 0, cut_comma = 0, cut_space = 0;
+  for (; i < len; i++) {
+    if (((unsigned char)s[i] & 0xC0) != 0x80) {
+      if (chars == max_chars)
+        break;
+      chars++;
+    }
+    if (s[i] == ',' && i + 1 < len && s[i + 1] == ' ')
+      cut_comma = i + 1; /* keep the comma on this line */
+    if (s[i] == ' ')
+      cut_space = i;
   }
+  if (i >= len) {
+    *next = len;
+    return len;
+  }
+  size_t cut = cut_comma > max_chars / 3   ? cut_comma
+               : cut_space > max_chars / 3 ? cut_space
+                                           : 0;
+  if (cut == 0) { /* no place to break: plot_gp_str cuts it with "..." */
+    *next = len;
+    return len;
+  }
+  *next = cut + 1; /* past the space */
+  return cut;
+}
+
+/* A title of line1 and the lines of line2 (split at '\n'); a line longer
+ * than a chart w pixels wide holds (about 8.5 pixels a character) is
+ * broken at a ", " or a space, else cut; at most 6 lines. Returns the
+ * number of lines. */
+static int gp_title(FILE *fp, const char *cmd, const char *line1,
+                    const char *line2, int w) {
+  size_t max = (size_t)(w > 300 ? (w - 60) / 8.5 : 30);
+  int lines = 0;
+  fprintf(fp, "%s ", cmd);
+  const char *src[2] = {line1, line2};
+  for (int k = 0; k < 2; k++)
+    for (const char *p = src[k]; p && *p;) {
+      const char *nl = strchr(p, '\n');
+      size_t len = nl ? (size_t)(nl - p) : strlen(p);
+      size_t off = 0;
+      while ((off < len || (len == 0 && off == 0)) && lines < 6) {
+        size_t next;
+        size_t n = title_piece(p + off, len - off, max, &next);
+        char part[1024];
+        snprintf(part, sizeof part, "%.*s", (int)(n < 1000 ? n : 1000),
+                 p + off);
+        if (lines++)
+          fputs(".\"\\n\".", fp);
+        plot_gp_str(fp, part, max);
+        off += next;
+        if (len == 0)
+          break;
+      }
+      p = nl ? nl + 1 : p + len;
+    }
+  if (!lines)
+    fputs("''", fp);
   if (strncmp(cmd, "set title", 9) == 0)
     fputs(" font ',12'", fp);
   fputc('\n', fp);
+  return lines ? lines : 1;
 }
 
 static void fmt_g(char *buf, size_t size, double v) {
@@ -938,6 +985,7 @@ static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
         dat);
   size_t prev = 0;
   int have_prev = 0;
+  double last_tic = -10;
   char xt[8192];
   size_t xk = 0;
   xt[0] = 0;
@@ -1000,7 +1048,11 @@ static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
         tmax = fmax(tmax, tt);
       }
       size_t every = pm->n_blocks > 60 ? 10 : pm->n_blocks > 25 ? 5 : 2;
-      if ((k % every == 0 || nb == 0) && xk + 40 < sizeof xt) {
+      /* a tier's first block always gets a tic; a regular one is left out
+       * when it would crowd the previous tic */
+      if ((nb == 0 || (k % every == 0 && slot - last_tic >= 2)) &&
+          xk + 40 < sizeof xt) {
+        last_tic = slot;
         int n =
             snprintf(xt + xk, sizeof xt - xk, "%s'%zu' ", xk ? ", " : "", k);
         xk += (size_t)n;
@@ -1048,10 +1100,12 @@ static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
   char line1[512], line2[700], shortp[512], other[400];
   plot_short_place(m->places[bb->place], shortp, sizeof shortp);
   other_axes_text(d, -1, -1, d->point_values, other, sizeof other);
+  char at[48] = "";
+  if (d->n_points > 1)
+    snprintf(at, sizeof at, " at point %zu", d->point);
   snprintf(line1, sizeof line1,
-           "%.*s: time per block of the best placement at point %zu; "
-           "latency %.4g s",
-           NAME_CHARS, m->name, d->point, bb->latency_s);
+           "%.*s: time per block of the best placement%s; latency %.4g s",
+           NAME_CHARS, m->name, at, bb->latency_s);
   snprintf(line2, sizeof line2, "%.*s", PLACE_CHARS, shortp);
   if (other[0]) {
     size_t k = strlen(line2);
@@ -1215,27 +1269,31 @@ static int write_models(FILE *gp, FILE *dat, const plot_data *d,
     lmax = 1;
   }
   double xlo = pow(10, floor(log10(lmin)));
-  double xhi = pow(10, ceil(log10(lmax * 8)));
+  /* room right of the longest bar for its " 0.123 s" label */
+  double xhi = pow(10, ceil(log10(lmax * 3)));
 
   char line1[400], other[400];
   other_axes_text(d, -1, -1, d->point_values, other, sizeof other);
+  char at[48] = "";
+  if (d->n_points > 1)
+    snprintf(at, sizeof at, " at point %zu", d->point);
   snprintf(line1, sizeof line1,
-           "Best placement per model at point %zu: latency and where it goes",
-           d->point);
+           "Best placement per model%s: latency and where it goes", at);
   gp_begin(gp, c->base, "model comparison at one sweep point");
   gp_colours(gp, d);
-  gp_title(gp, "TITLE =", line1, other, 1150);
+  int tlines = gp_title(gp, "TITLE =", line1, other, 1150);
+  int top = 39 + 18 * tlines; /* pixels above the panels for the title */
   double left = 0.03 + 0.0068 * (double)(maxname + 2);
   if (left > 0.34)
     left = 0.34;
-  int h = 210 + 30 * (int)nm;
+  int h = 174 + top + 30 * (int)nm;
   if (h < 430)
     h = 430;
   fprintf(gp,
           "set yrange [-0.6:%zu-0.4]\nset border 3\nset tics out nomirror\n"
           "L0 = %.3f; L1 = L0 + 0.26; R0 = L1 + 0.05; R1 = 0.97\n"
-          "T = 1 - 75.0/%d; B = 120.0/%d\nXLOW = ",
-          nm, left, h, h);
+          "T = 1 - %d.0/%d; B = 120.0/%d\nXLOW = ",
+          nm, left, top, h, h);
   gp_num(gp, xlo);
   fputc('\n', gp);
   gp_loop_open(gp, c->base, 1150, h);
@@ -1252,18 +1310,19 @@ static int write_models(FILE *gp, FILE *dat, const plot_data *d,
         "  set grid xtics lc rgb '#E6E6E6' lw 1 dt solid\n"
         "  unset key\n",
         gp);
-  /* model names as y tic labels (left panel only) */
-  fputs("  set ytics (", gp);
+  /* model names left of the bars (left panel only). Labels, not tic
+   * labels: gnuplot reads a tic label as a format for the tic's value and
+   * cuts the result at about 50 bytes when it holds a '%'. */
+  fprintf(gp, "  set ytics 0,1,%zu format '' scale 0.6\n", nm ? nm - 1 : 0);
   for (size_t i = 0; i < nm; i++) {
     const plot_model *m = &d->models[i];
     char txt[300];
     snprintf(txt, sizeof txt, "%.*s%s", NAME_CHARS, m->name,
              (m->at.found && m->at.place >= 0) ? "" : " (infeasible)");
-    fputs(i ? ", " : "", gp);
+    fprintf(gp, "  set label %zu ", i + 1);
     plot_gp_str(gp, txt, 0);
-    fprintf(gp, " %zu", nm - 1 - i);
+    fprintf(gp, " at graph 0, first %zu right offset char -1,0\n", nm - 1 - i);
   }
-  fputs(")\n", gp);
   fputs("  plot '", gp);
   fprintf(gp,
           "%s.dat' index 0 using 2:1:(%s):2:($1-0.36):($1+0.36) with "
@@ -1274,7 +1333,7 @@ static int write_models(FILE *gp, FILE *dat, const plot_data *d,
   fputs("  set lmargin at screen R0; set rmargin at screen R1\n"
         "  unset logscale x; set format x '%g'; set xrange [0:100]\n"
         "  set xlabel 'share of the latency (%)'\n"
-        "  unset ytics\n"
+        "  unset ytics; unset label\n"
         "  set key at screen R0, screen 8.0/H left bottom horizontal "
         "Left reverse maxrows 1 samplen 1.5 width 1\n",
         gp);
@@ -1309,6 +1368,233 @@ static int write_models(FILE *gp, FILE *dat, const plot_data *d,
   free(tot);
   free(comp);
   return 0;
+}
+
+/* ---- label placement for the purchasing chart -------------------------- */
+
+typedef struct pbox {
+  double x0, y0, x1, y1; /* pixels, y down */
+} pbox;
+
+static int pbox_overlap(const pbox *a, const pbox *b) {
+  return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+/* Options at the same (price, latency) share one label of several lines. */
+typedef struct pgroup {
+  double x, y;      /* data */
+  double px, py;    /* pixels */
+  int pareto;       /* any member Pareto-optimal */
+  size_t n, shown;  /* members, members named */
+  size_t rows[4];   /* first members (Pareto ones first) */
+  size_t max_chars; /* longest line */
+} pgroup;
+
+#define PARETO_W 1000
+#define PARETO_H 650
+#define PARETO_L 110.0 /* plot area in pixels (explicit margins) */
+#define PARETO_R 970.0
+#define PARETO_T 80.0
+#define PARETO_B 540.0
+#define PARETO_CHAR_PX 6.6   /* a character at 9 points */
+#define PARETO_LINE_PX 13.0  /* a line at 9 points */
+#define PARETO_NAME_CHARS 40 /* longest option name shown */
+
+static size_t utf8_chars(const char *s, size_t cap) {
+  size_t n = 0;
+  for (; *s; s++)
+    n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n < cap ? n : cap + 3; /* a cut name ends in "..." */
+}
+
+/* Try the places around a point (right or left, above, below or level);
+ * the first that stays inside the plot and clear of the placed labels and
+ * the other points wins. Returns 1 with *out set, else 0. */
+static int place_label(const pgroup *g, size_t lines, const pbox *taken,
+                       size_t n_taken, const pbox *points, size_t n_points,
+                       size_t self, pbox *out) {
+  double w = (double)g->max_chars * PARETO_CHAR_PX + 4;
+  double h = (double)lines * PARETO_LINE_PX;
+  static const double dx[] = {1, 1, -1, -1, 1, -1};
+  static const int dy[] = {-1, 1, -1, 1, 0, 0};
+  for (size_t k = 0; k < 6; k++) {
+    pbox b;
+    b.x0 = dx[k] > 0 ? g->px + 7 : g->px - 7 - w;
+    b.x1 = b.x0 + w;
+    b.y0 = dy[k] < 0 ? g->py - 7 - h : dy[k] > 0 ? g->py + 7 : g->py - h / 2;
+    b.y1 = b.y0 + h;
+    if (b.x0 < PARETO_L || b.x1 > PARETO_R || b.y0 < PARETO_T ||
+        b.y1 > PARETO_B)
+      continue;
+    int clear = 1;
+    for (size_t i = 0; clear && i < n_taken; i++)
+      clear = !pbox_overlap(&b, &taken[i]);
+    for (size_t i = 0; clear && i < n_points; i++)
+      clear = i == self || !pbox_overlap(&b, &points[i]);
+    if (clear) {
+      *out = b;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int cmp_pgroup(const void *a, const void *b) {
+  const pgroup *x = a, *y = b;
+  if (x->pareto != y->pareto) /* Pareto-optimal ones are placed first */
+    return x->pareto ? -1 : 1;
+  if (x->x != y->x)
+    return x->x < y->x ? -1 : 1;
+  return (x->y > y->y) - (x->y < y->y);
+}
+
+/* Write `set label` commands naming the options next to their points,
+ * without overlaps: options at the same point share a label (up to 3
+ * names, then "and N more"); Pareto-optimal options are placed first and
+ * always labelled, others when there is room (and there are at most 40
+ * options), else tagged "#n" (their row in purchase.csv) when that fits
+ * (*tagged counts those). Returns the number of options left unmarked, or
+ * -1 when out of memory. */
+static long pareto_labels(FILE *gp, const plot_table *t, long co, long cpr,
+                          long cl, long cp, const series *front, double xlo,
+                          double xhi, double ylo, double yhi, size_t *tagged) {
+  /* obstacles: every point, and the Pareto line sampled every few pixels */
+  size_t n_line = 0;
+  for (size_t k = 0; k + 1 < front->n; k++) {
+    double w = (front->p[k + 1].x - front->p[k].x) / (xhi - xlo) *
+               (PARETO_R - PARETO_L);
+    double h = (front->p[k + 1].y - front->p[k].y) / (yhi - ylo) *
+               (PARETO_B - PARETO_T);
+    n_line += (size_t)(sqrt(w * w + h * h) / 6) + 2;
+  }
+  pgroup *g = calloc(t->n_rows + 1, sizeof *g);
+  pbox *taken = calloc(t->n_rows + 1, sizeof *taken);
+  pbox *points = calloc(t->n_rows + n_line + 1, sizeof *points);
+  size_t ng = 0, n_taken = 0;
+  long unnamed = 0;
+  if (!g || !taken || !points) {
+    free(g);
+    free(taken);
+    free(points);
+    return -1;
+  }
+  for (int pass = 1; pass >= 0; pass--) /* Pareto-optimal members first */
+    for (size_t r = 0; r < t->n_rows; r++) {
+      double pr, l, pa = 0;
+      if (plot_parse_cell(plot_table_get(t, r, (size_t)cpr), &pr) != 0 ||
+          plot_parse_cell(plot_table_get(t, r, (size_t)cl), &l) != 0 ||
+          !isfinite(pr) || !isfinite(l))
+        continue;
+      if (cp >= 0)
+        plot_parse_cell(plot_table_get(t, r, (size_t)cp), &pa);
+      if ((pa == 1) != pass)
+        continue;
+      size_t k = 0;
+      while (k < ng && !(g[k].x == pr && g[k].y == l))
+        k++;
+      if (k == ng) {
+        g[ng].x = pr;
+        g[ng].y = l;
+        g[ng].px = PARETO_L + (pr - xlo) / (xhi - xlo) * (PARETO_R - PARETO_L);
+        g[ng].py = PARETO_T + (yhi - l) / (yhi - ylo) * (PARETO_B - PARETO_T);
+        ng++;
+      }
+      g[k].pareto |= pa == 1;
+      if (g[k].n < 3) {
+        g[k].rows[g[k].n] = r;
+        size_t ch = co >= 0 ? utf8_chars(plot_table_get(t, r, (size_t)co),
+                                         PARETO_NAME_CHARS)
+                            : 1;
+        if (ch > g[k].max_chars)
+          g[k].max_chars = ch;
+      }
+      g[k].n++;
+    }
+  plot_sort(g, ng, sizeof *g, cmp_pgroup);
+  for (size_t i = 0; i < ng; i++)
+    points[i] = (pbox){g[i].px - 6, g[i].py - 6, g[i].px + 6, g[i].py + 6};
+  size_t n_obst = ng;
+  for (size_t k = 0; k + 1 < front->n; k++) {
+    double ax = PARETO_L +
+                (front->p[k].x - xlo) / (xhi - xlo) * (PARETO_R - PARETO_L),
+           ay = PARETO_T +
+                (yhi - front->p[k].y) / (yhi - ylo) * (PARETO_B - PARETO_T),
+           bx = PARETO_L +
+                (front->p[k + 1].x - xlo) / (xhi - xlo) * (PARETO_R - PARETO_L),
+           by = PARETO_T +
+                (yhi - front->p[k + 1].y) / (yhi - ylo) * (PARETO_B - PARETO_T);
+    size_t steps = (size_t)(hypot(bx - ax, by - ay) / 6) + 1;
+    for (size_t j = 0; j <= steps && n_obst < t->n_rows + n_line + 1; j++) {
+      double f = (double)j / (double)steps;
+      double x = ax + f * (bx - ax), y = ay + f * (by - ay);
+      points[n_obst++] = (pbox){x - 2, y - 2, x + 2, y + 2};
+    }
+  }
+  int label_others = t->n_rows <= 40;
+  size_t nlab = 1;
+  for (size_t i = 0; i < ng; i++) {
+    pgroup *q = &g[i];
+    size_t named = q->n < 3 ? q->n : 3;
+    size_t lines = named + (q->n > named);
+    if (q->n > named && q->max_chars < 12)
+      q->max_chars = 12; /* "and 12 more" */
+    pbox b;
+    int ok = (q->pareto || label_others) &&
+             place_label(q, lines, taken, n_taken, points, n_obst, i, &b);
+    if (!ok && q->pareto) { /* always named: right of the point */
+      double w = (double)q->max_chars * PARETO_CHAR_PX + 4;
+      b = (pbox){q->px + 7, q->py - 3 - (double)lines * PARETO_LINE_PX,
+                 q->px + 7 + w, q->py - 3};
+      ok = 1;
+    }
+    if (!ok) {
+      /* no room for the names: a short tag, the row in purchase.csv */
+      pgroup tag = *q;
+      char tagtxt[48];
+      if (q->n > 1)
+        snprintf(tagtxt, sizeof tagtxt, "#%zu +%zu", q->rows[0] + 1, q->n - 1);
+      else
+        snprintf(tagtxt, sizeof tagtxt, "#%zu", q->rows[0] + 1);
+      tag.max_chars = strlen(tagtxt);
+      if (place_label(&tag, 1, taken, n_taken, points, n_obst, i, &b)) {
+        taken[n_taken++] = b;
+        fprintf(gp, "set label %zu ", nlab++);
+        plot_gp_str(gp, tagtxt, 0);
+        fprintf(gp,
+                " at screen %.4f, screen %.4f left font ',9' tc rgb "
+                "'#707070' front\n",
+                (b.x0 + 2) / PARETO_W,
+                1 - (b.y0 + 0.5 * PARETO_LINE_PX) / PARETO_H);
+        (*tagged)++;
+      } else {
+        unnamed += (long)q->n;
+      }
+      continue;
+    }
+    taken[n_taken++] = b;
+    for (size_t j = 0; j < lines; j++) {
+      char more[64];
+      const char *text;
+      if (j < named) {
+        text = co >= 0 ? plot_table_get(t, q->rows[j], (size_t)co) : "?";
+      } else {
+        snprintf(more, sizeof more, "and %zu more", q->n - named);
+        text = more;
+      }
+      double cy = b.y0 + ((double)j + 0.5) * PARETO_LINE_PX;
+      fprintf(gp, "set label %zu ", nlab++);
+      plot_gp_str(gp, text, PARETO_NAME_CHARS);
+      fprintf(gp,
+              " at screen %.4f, screen %.4f left font ',9' tc rgb '%s' "
+              "front\n",
+              (b.x0 + 2) / PARETO_W, 1 - cy / PARETO_H,
+              q->pareto ? "#000000" : "#707070");
+    }
+  }
+  free(g);
+  free(taken);
+  free(points);
+  return unnamed;
 }
 
 /* ---- 5. purchasing Pareto chart ---------------------------------------- */
@@ -1368,61 +1654,78 @@ static int write_pareto(FILE *gp, FILE *dat, const plot_data *d,
     fputs("NaN NaN\n", dat);
   fputs("\n\n", dat);
 
+  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  for (size_t k = 0; k < all.n; k++) {
+    x0 = fmin(x0, all.p[k].x);
+    x1 = fmax(x1, all.p[k].x);
+    y0 = fmin(y0, all.p[k].y);
+    y1 = fmax(y1, all.p[k].y);
+  }
+  if (!all.n)
+    x0 = y0 = 0, x1 = y1 = 1;
+  double sx = x1 > x0 ? x1 - x0 : fabs(x1) + 1;
+  double sy = y1 > y0 ? y1 - y0 : fabs(y1) * 0.1 + 1e-9;
+  /* room around the points for the labels */
+  double xlo = x0 - 0.06 * sx, xhi = x1 + 0.25 * sx;
+  double ylo = y0 - 0.12 * sy, yhi = y1 + 0.12 * sy;
+  char sub[300];
+  snprintf(sub, sizeof sub, "%s",
+           "joined: the Pareto-optimal options (no other is both cheaper "
+           "and faster)");
+  /* the labels first: the subtitle says how many are left unnamed */
+  char *labels = NULL;
+  size_t labels_len = 0;
+  FILE *lf = open_memstream(&labels, &labels_len);
+  if (!lf)
+    goto nomem;
+  size_t tagged = 0;
+  long unnamed = pareto_labels(lf, t, co, cpr, cl, cp, &front, xlo, xhi, ylo,
+                               yhi, &tagged);
+  fclose(lf);
+  if (unnamed < 0) {
+    free(labels);
+    goto nomem;
+  }
+  if (tagged) {
+    size_t k = strlen(sub);
+    snprintf(sub + k, sizeof sub - k,
+             "\n#n: the option on row n of purchase.csv (no room for its "
+             "name)");
+  }
+  if (unnamed > 0) {
+    size_t k = strlen(sub);
+    snprintf(sub + k, sizeof sub - k,
+             "\n%ld options are not marked for lack of room (see "
+             "purchase.csv)",
+             unnamed);
+  }
   gp_begin(gp, c->base, "purchasing options, price vs weighted latency");
   gp_title(gp, "set title", "Purchasing options: price vs weighted latency",
-           "joined: the Pareto-optimal options (no other is both cheaper "
-           "and faster)",
-           1000);
+           sub, PARETO_W);
   fputs("set xlabel 'price (currency units of purchase.csv)'\n"
         "set ylabel 'weighted latency over the workload mix (s)'\n"
         "set border 3\nset tics out nomirror\n"
         "set grid xtics ytics lc rgb '#E6E6E6' lw 1 dt solid\n"
         "set key below left Left reverse horizontal samplen 2 width 2\n",
         gp);
-  if (all.n) {
-    double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-    for (size_t k = 0; k < all.n; k++) {
-      x0 = fmin(x0, all.p[k].x);
-      x1 = fmax(x1, all.p[k].x);
-      y0 = fmin(y0, all.p[k].y);
-      y1 = fmax(y1, all.p[k].y);
-    }
-    double sx = x1 > x0 ? x1 - x0 : fabs(x1) + 1;
-    double sy = y1 > y0 ? y1 - y0 : fabs(y1) * 0.1 + 1e-9;
-    /* room on the right and below for the labels */
-    fputs("set xrange [", gp);
-    gp_num(gp, x0 - 0.04 * sx);
-    fputc(':', gp);
-    gp_num(gp, x1 + 0.28 * sx);
-    fputs("]\nset yrange [", gp);
-    gp_num(gp, y0 - 0.10 * sy);
-    fputc(':', gp);
-    gp_num(gp, y1 + 0.10 * sy);
-    fputs("]\n", gp);
-  }
-  int label_all = t->n_rows <= 15;
-  size_t nlab = 1;
-  for (size_t r = 0; r < t->n_rows; r++) {
-    double pr, l, pa = 0;
-    if (plot_parse_cell(plot_table_get(t, r, (size_t)cpr), &pr) != 0 ||
-        plot_parse_cell(plot_table_get(t, r, (size_t)cl), &l) != 0 ||
-        !isfinite(pr) || !isfinite(l))
-      continue;
-    if (cp >= 0)
-      plot_parse_cell(plot_table_get(t, r, (size_t)cp), &pa);
-    if (!label_all && pa != 1)
-      continue;
-    fprintf(gp, "set label %zu ", nlab++);
-    plot_gp_str(gp, co >= 0 ? plot_table_get(t, r, (size_t)co) : "?", 40);
-    fputs(" at first ", gp);
-    gp_num(gp, pr);
-    fputs(", first ", gp);
-    gp_num(gp, l);
-    /* Pareto-optimal options labelled above their point, others below */
-    fprintf(gp, " offset char 1, char %s font ',9' tc rgb '%s' back\n",
-            pa == 1 ? "0.6" : "-0.6", pa == 1 ? "#000000" : "#707070");
-  }
-  gp_loop_open(gp, c->base, 1000, 650);
+  /* fixed plot area, so that the labels can be placed in pixels */
+  fprintf(gp,
+          "set lmargin at screen %.4f; set rmargin at screen %.4f\n"
+          "set tmargin at screen %.4f; set bmargin at screen %.4f\n",
+          PARETO_L / PARETO_W, PARETO_R / PARETO_W, 1 - PARETO_T / PARETO_H,
+          1 - PARETO_B / PARETO_H);
+  fputs("set xrange [", gp);
+  gp_num(gp, xlo);
+  fputc(':', gp);
+  gp_num(gp, xhi);
+  fputs("]\nset yrange [", gp);
+  gp_num(gp, ylo);
+  fputc(':', gp);
+  gp_num(gp, yhi);
+  fputs("]\n", gp);
+  fwrite(labels, 1, labels_len, gp);
+  free(labels);
+  gp_loop_open(gp, c->base, PARETO_W, PARETO_H);
   fprintf(gp,
           "  plot '%s.dat' index 0 using 1:2 with points pt 6 ps 1.4 lc rgb "
           "'#8C8C8C' title 'other option', \\\n"
@@ -1440,6 +1743,294 @@ out:
   free(front.p);
   free(front_row);
   return rc;
+}
+
+/* ---- 6. sensitivity tornado -------------------------------------------- */
+
+#define TORNADO_MAX_ROWS 30 /* parameters drawn; the rest are named in a note  \
+                             */
+#define TORNADO_LOW_COLOUR "#0072B2"
+#define TORNADO_HIGH_COLOUR "#D55E00"
+
+typedef struct trow {
+  size_t row;                          /* row of sensitivity.csv */
+  double base, lo_v, hi_v;             /* parameter values */
+  double lo_s, base_s, hi_s, effect_s; /* best latency */
+} trow;
+
+static int cmp_trow(const void *a, const void *b) {
+  const trow *x = a, *y = b;
+  int nx = isnan(x->effect_s), ny = isnan(y->effect_s);
+  if (nx != ny)
+    return nx ? 1 : -1;
+  if (!nx && x->effect_s != y->effect_s)
+    return x->effect_s > y->effect_s ? -1 : 1;
+  return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* The rows of sensitivity.csv sorted by effect (largest first, NaN last,
+ * ties in file order). *out is malloc'd (n_rows + 1 entries). Returns -1
+ * (err filled) on a missing column, a cell that is not a number, or no
+ * memory. */
+static int tornado_rows(const plot_data *d, trow **out, size_t *n_out,
+                        ss_error *err) {
+  const plot_table *t = &d->sensitivity;
+  static const char *const need[] = {"parameter", "best_low_s", "best_base_s",
+                                     "best_high_s"};
+  *out = NULL;
+  *n_out = 0;
+  for (size_t i = 0; i < 4; i++)
+    if (plot_table_col(t, need[i]) < 0)
+      return ss_error_set(err, t->path, "1", "missing column '%s'", need[i]);
+  long cb = plot_table_col(t, "base"), clv = plot_table_col(t, "low_value"),
+       chv = plot_table_col(t, "high_value"),
+       cls = plot_table_col(t, "best_low_s"),
+       cbs = plot_table_col(t, "best_base_s"),
+       chs = plot_table_col(t, "best_high_s");
+  trow *rows = calloc(t->n_rows + 1, sizeof *rows);
+  if (!rows)
+    return ss_error_set(err, t->path, NULL, "out of memory");
+  for (size_t r = 0; r < t->n_rows; r++) {
+    trow *x = &rows[r];
+    x->row = r;
+    x->base = x->lo_v = x->hi_v = NAN;
+    if ((cb >= 0 && plot_table_num(t, r, (size_t)cb, &x->base, err) != 0) ||
+        (clv >= 0 && plot_table_num(t, r, (size_t)clv, &x->lo_v, err) != 0) ||
+        (chv >= 0 && plot_table_num(t, r, (size_t)chv, &x->hi_v, err) != 0) ||
+        plot_table_num(t, r, (size_t)cls, &x->lo_s, err) != 0 ||
+        plot_table_num(t, r, (size_t)cbs, &x->base_s, err) != 0 ||
+        plot_table_num(t, r, (size_t)chs, &x->hi_s, err) != 0) {
+      free(rows);
+      return -1;
+    }
+    /* the effect as sensitivity.csv defines it, from the latencies (so a
+     * hand-edited file is still drawn in order) */
+    x->effect_s = fabs(x->hi_s - x->lo_s);
+  }
+  plot_sort(rows, t->n_rows, sizeof *rows, cmp_trow);
+  *out = rows;
+  *n_out = t->n_rows;
+  return 0;
+}
+
+int plot_tornado_possible(const plot_data *d, char *why, size_t whysize) {
+  trow *rows = NULL;
+  size_t n = 0;
+  ss_error err;
+  why[0] = 0;
+  if (tornado_rows(d, &rows, &n, &err) != 0) {
+    snprintf(why, whysize, "%.300s%s%.40s: %.300s", err.file,
+             err.where[0] ? ":" : "", err.where, err.msg);
+    return 0;
+  }
+  int finite = 0;
+  for (size_t i = 0; i < n; i++)
+    finite |= isfinite(rows[i].lo_s) || isfinite(rows[i].base_s) ||
+              isfinite(rows[i].hi_s);
+  free(rows);
+  if (!finite)
+    snprintf(why, whysize, "sensitivity.csv has no finite latency (%s)",
+             n ? "every weighted model is infeasible" : "no rows");
+  return finite;
+}
+
+/* "-50 %" with a real minus sign, from a value and its base; empty when the
+ * base is 0 or unknown. */
+static void pct_text(double v, double base, char *buf, size_t size) {
+  buf[0] = 0;
+  if (!isfinite(v) || !isfinite(base) || base == 0)
+    return;
+  double p = 100 * (v / base - 1);
+  if (fabs(p) < 0.05)
+    p = 0;
+  snprintf(buf, size, "%s%.3g %%", p < 0 ? "\xE2\x88\x92" : "+", fabs(p));
+}
+
+/* A label at the end of a bar, outside it: the parameter value there. */
+static void tornado_end_label(FILE *gp, size_t *nlab, double x, double y,
+                              double base_s, const char *text) {
+  int right = x >= base_s;
+  fprintf(gp, "set label %zu ", (*nlab)++);
+  plot_gp_str(gp, text, 40);
+  fputs(" at first ", gp);
+  gp_num(gp, x);
+  fputs(", first ", gp);
+  gp_num(gp, y);
+  fprintf(gp, " %s offset char %s,0 font ',9' tc rgb '#333333' front\n",
+          right ? "left" : "right", right ? "0.5" : "-0.5");
+}
+
+static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
+                         const plot_chart *c, ss_error *err) {
+  trow *rows = NULL;
+  size_t n_all = 0;
+  const plot_table *t = &d->sensitivity;
+  if (tornado_rows(d, &rows, &n_all, err) != 0)
+    return -1;
+  long cp = plot_table_col(t, "parameter");
+  size_t n = n_all < TORNADO_MAX_ROWS ? n_all : TORNADO_MAX_ROWS;
+
+  /* the base line: the first finite base latency (every row has the same
+   * one: the scenario as written) */
+  double base_s = NAN, lo = INFINITY, hi = -INFINITY;
+  for (size_t i = 0; i < n; i++) {
+    const double v[] = {rows[i].lo_s, rows[i].base_s, rows[i].hi_s};
+    if (isnan(base_s) && isfinite(rows[i].base_s))
+      base_s = rows[i].base_s;
+    for (size_t k = 0; k < 3; k++)
+      if (isfinite(v[k])) {
+        lo = fmin(lo, v[k]);
+        hi = fmax(hi, v[k]);
+      }
+  }
+  if (!isfinite(lo)) {
+    lo = 0;
+    hi = 1;
+  }
+  if (isnan(base_s))
+    base_s = 0.5 * (lo + hi);
+  double span = hi - lo;
+  if (!(span > 0))
+    span = fabs(hi) > 0 ? 0.2 * fabs(hi) : 1;
+
+  fputs("# tornado: y (top = largest effect) base_s low_s high_s low_value "
+        "high_value; one row per parameter\n",
+        dat);
+  for (size_t i = 0; i < n; i++) {
+    const trow *x = &rows[i];
+    const double v[] = {
+        (double)(n - 1 - i), x->base_s, x->lo_s, x->hi_s, x->lo_v, x->hi_v};
+    for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
+      if (k)
+        fputc(' ', dat);
+      gp_num(dat, v[k]);
+    }
+    fputc('\n', dat);
+  }
+  if (!n)
+    fputs("NaN NaN NaN NaN NaN NaN\n", dat);
+  fputs("\n\n", dat);
+
+  char line2[700];
+  size_t k2 = (size_t)snprintf(
+      line2, sizeof line2,
+      "workload-weighted mean over the models; the others at their base "
+      "values\nnumbers at the bar ends: the parameter's low and high values");
+  if (n < n_all && k2 < sizeof line2)
+    snprintf(line2 + k2, sizeof line2 - k2,
+             "\nthe %zu parameters with the smallest effect are left out "
+             "(see sensitivity.csv)",
+             n_all - n);
+  int w = 1100, h = 230 + 34 * (int)(n ? n : 1);
+  if (h < 440)
+    h = 440;
+  gp_begin(gp, c->base,
+           "sensitivity tornado (best latency, one parameter "
+           "moved at a time)");
+  /* the title is centred over the plot, right of the long tic labels:
+   * lines are kept short */
+  gp_title(gp, "set title",
+           "Sensitivity: best latency, one parameter moved at a time", line2,
+           760);
+  fputs("set xlabel 'best latency (s)'\n"
+        "set border 3\nset tics out nomirror\n"
+        "set grid xtics lc rgb '#E6E6E6' lw 1 dt solid\n",
+        gp);
+  fputs("set xrange [", gp);
+  gp_num(gp, lo - 0.16 * span);
+  fputc(':', gp);
+  gp_num(gp, hi + 0.16 * span);
+  /* room above the top bar for the base line's label */
+  fprintf(gp, "]\nset yrange [-0.7:%zu-0.05]\n", n ? n : 1);
+  /* parameter names (from the scenario: safe literals) and moves, as
+   * labels left of the axis (not tic labels: see write_models) */
+  fprintf(gp, "set ytics 0,1,%zu format '' scale 0.6\n", n ? n - 1 : 0);
+  size_t maxlab = 10;
+  for (size_t i = 0; i < n; i++) {
+    const trow *x = &rows[i];
+    char lab[300], lp[32], hp[32], txt[400];
+    plot_param_label(plot_table_get(t, x->row, (size_t)cp), lab, sizeof lab);
+    pct_text(x->lo_v, x->base, lp, sizeof lp);
+    pct_text(x->hi_v, x->base, hp, sizeof hp);
+    if (lp[0] && hp[0])
+      snprintf(txt, sizeof txt, "%.70s = %.4g, %s / %s", lab, x->base, lp, hp);
+    else if (isfinite(x->base))
+      snprintf(txt, sizeof txt, "%.70s = %.4g", lab, x->base);
+    else
+      snprintf(txt, sizeof txt, "%.70s", lab);
+    size_t chars = 0;
+    for (const char *q = txt; *q; q++)
+      chars += ((unsigned char)*q & 0xC0) != 0x80;
+    if (chars > maxlab)
+      maxlab = chars;
+    fprintf(gp, "set label %zu ", i + 1);
+    plot_gp_str(gp, txt, 0);
+    fprintf(gp, " at graph 0, first %zu right offset char -1,0 font ',10'\n",
+            n - 1 - i);
+  }
+  /* room for the labels: about 7.3 pixels a character at 10 points */
+  double lm = (7.3 * (double)maxlab + 30) / (double)w;
+  fprintf(gp, "set lmargin at screen %.3f\nset rmargin at screen 0.97\n",
+          lm < 0.6 ? lm : 0.6);
+  fputs("set arrow 1 from first ", gp);
+  gp_num(gp, base_s);
+  fputs(", graph 0 to first ", gp);
+  gp_num(gp, base_s);
+  fputs(", graph 1 nohead lc rgb '#222222' lw 1.5 front\n", gp);
+  size_t nlab = n + 1;
+  for (size_t i = 0; i < n; i++) {
+    const trow *x = &rows[i];
+    double y = (double)(n - 1 - i);
+    double b = isfinite(x->base_s) ? x->base_s : base_s;
+    char num[64];
+    int lo_ok = isfinite(x->lo_s), hi_ok = isfinite(x->hi_s);
+    if (lo_ok && hi_ok && x->lo_s == b && x->hi_s == b) {
+      tornado_end_label(gp, &nlab, b, y, -INFINITY, "no effect");
+      continue;
+    }
+    const double end[2] = {x->lo_s, x->hi_s}, val[2] = {x->lo_v, x->hi_v};
+    for (size_t s = 0; s < 2; s++) {
+      if (isfinite(end[s]) && end[s] != b) {
+        if (isfinite(val[s])) {
+          snprintf(num, sizeof num, "%.4g", val[s]);
+          tornado_end_label(gp, &nlab, end[s], y, b, num);
+        }
+      } else if (!isfinite(end[s])) {
+        if (isfinite(val[s]))
+          snprintf(num, sizeof num, "infeasible at %.4g", val[s]);
+        else
+          snprintf(num, sizeof num, "infeasible");
+        /* on the side the other end is not on */
+        int other_right = isfinite(end[1 - s]) && end[1 - s] > b;
+        tornado_end_label(gp, &nlab, b, y, other_right ? INFINITY : -INFINITY,
+                          num);
+      }
+    }
+  }
+  char basetxt[80];
+  snprintf(basetxt, sizeof basetxt, "base: %.4g s", base_s);
+  fprintf(gp, "set label %zu ", nlab++);
+  plot_gp_str(gp, basetxt, 0);
+  fputs(" at first ", gp);
+  gp_num(gp, base_s);
+  fputs(", graph 1 left offset char 0.6,-0.8 font ',10' tc rgb '#222222' "
+        "front\n",
+        gp);
+  gp_key_below(gp, 3, NULL);
+  gp_loop_open(gp, c->base, w, h);
+  fprintf(gp,
+          "  plot '%s.dat' index 0 using (($2+$3)/2):1:($2<$3?$2:$3):"
+          "($2<$3?$3:$2):($1-0.34):($1+0.34) with boxxyerror fs solid 0.85 "
+          "noborder lc rgb '%s' title 'parameter at its low value', \\\n"
+          "    '%s.dat' index 0 using (($2+$4)/2):1:($2<$4?$2:$4):"
+          "($2<$4?$4:$2):($1-0.34):($1+0.34) with boxxyerror fs solid 0.85 "
+          "noborder lc rgb '%s' title 'parameter at its high value', \\\n"
+          "    keyentry with lines lc rgb '#222222' lw 1.5 title "
+          "'base: every parameter at its base value'\n",
+          c->base, TORNADO_LOW_COLOUR, c->base, TORNADO_HIGH_COLOUR);
+  gp_loop_close(gp);
+  free(rows);
+  return 0;
 }
 
 /* ---- one chart, atomically ---------------------------------------------- */
@@ -1522,6 +2113,9 @@ int plot_write_chart(const plot_data *d, const plot_plan *p,
     break;
   case PLOT_PARETO:
     rc = write_pareto(gp, datf.fp, d, c, err);
+    break;
+  case PLOT_TORNADO:
+    rc = write_tornado(gp, datf.fp, d, c, err);
     break;
   }
   if (fclose(gp) != 0 && rc == 0)

@@ -567,13 +567,108 @@ static int push_val(grow_vals *g, double v) {
   return 0;
 }
 
-static int best_pass1(plot_data *d, const char *path, ss_error *err) {
+/* Copy the numbers of a best.csv row into model m's plot_best (the row of
+ * the chosen point). */
+static int take_point_row(plot_data *d, const plot_csv *c, const best_cols *b,
+                          plot_model *m, int pi, const double *row_vals,
+                          ss_error *err) {
+  plot_best *bb = &m->at;
+  bb->found = 1;
+  d->point_found = 1;
+  for (size_t a = 0; a < d->n_axes; a++)
+    d->point_values[a] = row_vals[a];
+  bb->place = pi;
+  if (field_num(c, b->latency, &bb->latency_s, err) != 0 ||
+      field_num(c, b->objective, &bb->objective, err) != 0 ||
+      field_num(c, b->ret, &bb->return_s, err) != 0)
+    return -1;
+  size_t nt = d->n_tiers;
+  for (size_t t = 0; t < nt; t++) {
+    if (field_num(c, b->compute[t], &bb->compute_s[t], err) != 0)
+      return -1;
+    for (size_t u = 0; u < nt; u++)
+      if (field_num(c, b->transfer[t * nt + u], &bb->transfer_s[t * nt + u],
+                    err) != 0 ||
+          field_num(c, b->bytes[t * nt + u], &bb->bytes[t * nt + u], err) != 0)
+        return -1;
+  }
+  if (pi >= 0 && isnan(bb->latency_s)) {
+    char where[32];
+    snprintf(where, sizeof where, "%ld", c->line);
+    return ss_error_set(err, c->path, where, "column latency_s: empty");
+  }
+  return 0;
+}
+
+/* Scores of the sweep points for choosing the default point: the tiers
+ * that compute something, summed over the models. Points past
+ * MAX_SCORED_POINTS score 0 (a best.csv that large is never read whole
+ * into memory). */
+#define MAX_SCORED_POINTS ((size_t)1 << 24)
+
+typedef struct point_scores {
+  unsigned *v;
+  size_t n, cap;
+} point_scores;
+
+static int score_add(point_scores *s, size_t pt, unsigned add) {
+  if (pt >= MAX_SCORED_POINTS)
+    return 0;
+  if (pt >= s->cap) {
+    size_t nc = s->cap ? s->cap : 256;
+    while (nc <= pt)
+      nc *= 2;
+    unsigned *nv = realloc(s->v, nc * sizeof *nv);
+    if (!nv)
+      return -1;
+    memset(nv + s->cap, 0, (nc - s->cap) * sizeof *nv);
+    s->v = nv;
+    s->cap = nc;
+  }
+  if (pt >= s->n)
+    s->n = pt + 1;
+  s->v[pt] += add;
+  return 0;
+}
+
+/* The default point (docs/charts.md, "The chosen point"): the one where
+ * the models' best placements use the most tiers in all; ties go to the
+ * point nearest the middle of the sweep (index n_points / 2), then the
+ * lower index. With no scores (or all equal) that is the middle. Only
+ * points that have rows are candidates. */
+static size_t choose_point(const plot_data *d, const point_scores *s,
+                           const unsigned char *seen, size_t n_seen,
+                           size_t fallback) {
+  size_t mid_pt = d->n_points / 2, best = fallback;
+  unsigned best_score = 0;
+  int have = 0;
+  for (size_t p = 0; p < n_seen && p < d->n_points; p++) {
+    if (!seen[p])
+      continue;
+    unsigned sc = p < s->n ? s->v[p] : 0;
+    size_t dist = p > mid_pt ? p - mid_pt : mid_pt - p;
+    size_t bdist = best > mid_pt ? best - mid_pt : mid_pt - best;
+    if (!have || sc > best_score || (sc == best_score && dist < bdist)) {
+      best = p;
+      best_score = sc;
+      have = 1;
+    }
+  }
+  return best;
+}
+
+/* Pass 1 over best.csv: the header (b, owned by the caller), the axes, the
+ * models and their placements, and (unless d->point_auto) the rows of the
+ * chosen point. With d->point_auto it sets d->point by choose_point. */
+static int best_pass1(plot_data *d, const char *path, best_cols *b,
+                      ss_error *err) {
   plot_csv c;
-  best_cols b;
   grow_vals *vals = NULL;
   double *row_vals = NULL;
   int *last_place = NULL;
-  memset(&b, 0, sizeof b);
+  point_scores sc = {NULL, 0, 0};
+  unsigned char *seen = NULL;
+  size_t seen_cap = 0;
   if (plot_csv_open(&c, path, err) != 0)
     return -1;
   int rc = plot_csv_next(&c, err);
@@ -583,7 +678,7 @@ static int best_pass1(plot_data *d, const char *path, ss_error *err) {
     goto fail;
   }
   size_t ncols = c.n;
-  if (read_header(d, &c, &b, err) != 0)
+  if (read_header(d, &c, b, err) != 0)
     goto fail;
   vals = calloc(d->n_axes + 1, sizeof *vals);
   row_vals = calloc(d->n_axes + 1, sizeof *row_vals);
@@ -592,6 +687,7 @@ static int best_pass1(plot_data *d, const char *path, ss_error *err) {
     goto nomem;
   long first_model = -1;
   int have_ref = 0;
+  size_t first_pt = 0;
   while ((rc = plot_csv_next(&c, err)) == 1) {
     char where[32];
     snprintf(where, sizeof where, "%ld", c.line);
@@ -601,15 +697,16 @@ static int best_pass1(plot_data *d, const char *path, ss_error *err) {
       goto fail;
     }
     long long pt;
-    if (ss_parse_int64(c.fields[b.point], &pt) != 0 || pt < 0) {
+    if (ss_parse_int64(c.fields[b->point], &pt) != 0 || pt < 0) {
       ss_error_set(err, path, where, "column point: not a point index: '%.40s'",
-                   c.fields[b.point]);
+                   c.fields[b->point]);
       goto fail;
     }
-    d->n_best_rows++;
+    if (d->n_best_rows++ == 0)
+      first_pt = (size_t)pt;
     if ((size_t)pt + 1 > d->n_points)
       d->n_points = (size_t)pt + 1;
-    const char *mname = c.fields[b.model];
+    const char *mname = c.fields[b->model];
     long mi = plot_model_index(d, mname);
     if (mi < 0) {
       plot_model *nm = realloc(d->models, (d->n_models + 1) * sizeof *nm);
@@ -632,7 +729,7 @@ static int best_pass1(plot_data *d, const char *path, ss_error *err) {
       last_place[mi] = -2;
     }
     plot_model *m = &d->models[mi];
-    const char *ptext = c.fields[b.placement];
+    const char *ptext = c.fields[b->placement];
     int pi = last_place[mi];
     if (pi < 0 || strcmp(m->places[pi], ptext) != 0) {
       pi = plot_model_add_place(m, ptext);
@@ -658,32 +755,33 @@ static int best_pass1(plot_data *d, const char *path, ss_error *err) {
         d->axes[a].ref = row_vals[a];
       have_ref = 1;
     }
-    if ((size_t)pt == d->point && !m->at.found) {
-      plot_best *bb = &m->at;
-      bb->found = 1;
-      d->point_found = 1;
-      for (size_t a = 0; a < d->n_axes; a++)
-        d->point_values[a] = row_vals[a];
-      bb->place = pi;
-      if (field_num(&c, b.latency, &bb->latency_s, err) != 0 ||
-          field_num(&c, b.objective, &bb->objective, err) != 0 ||
-          field_num(&c, b.ret, &bb->return_s, err) != 0)
-        goto fail;
-      size_t nt = d->n_tiers;
-      for (size_t t = 0; t < nt; t++) {
-        if (field_num(&c, b.compute[t], &bb->compute_s[t], err) != 0)
-          goto fail;
-        for (size_t u = 0; u < nt; u++)
-          if (field_num(&c, b.transfer[t * nt + u], &bb->transfer_s[t * nt + u],
-                        err) != 0 ||
-              field_num(&c, b.bytes[t * nt + u], &bb->bytes[t * nt + u], err) !=
-                  0)
-            goto fail;
+    if (d->point_auto) {
+      unsigned used = 0;
+      for (size_t t = 0; pi >= 0 && t < d->n_tiers; t++) {
+        double v;
+        if (b->compute[t] >= 0 &&
+            plot_parse_cell(c.fields[b->compute[t]], &v) == 0 && v > 0)
+          used++;
       }
-      if (pi >= 0 && isnan(bb->latency_s)) {
-        ss_error_set(err, path, where, "column latency_s: empty");
-        goto fail;
+      if (score_add(&sc, (size_t)pt, used) != 0)
+        goto nomem;
+      if ((size_t)pt < MAX_SCORED_POINTS) {
+        if ((size_t)pt >= seen_cap) {
+          size_t nc = seen_cap ? seen_cap : 256;
+          while (nc <= (size_t)pt)
+            nc *= 2;
+          unsigned char *ns = realloc(seen, nc);
+          if (!ns)
+            goto nomem;
+          memset(ns + seen_cap, 0, nc - seen_cap);
+          seen = ns;
+          seen_cap = nc;
+        }
+        seen[pt] = 1;
       }
+    } else if ((size_t)pt == d->point && !m->at.found) {
+      if (take_point_row(d, &c, b, m, pi, row_vals, err) != 0)
+        goto fail;
     }
   }
   if (rc < 0)
@@ -692,7 +790,10 @@ static int best_pass1(plot_data *d, const char *path, ss_error *err) {
     ss_error_set(err, path, NULL, "no rows");
     goto fail;
   }
-  if (!d->point_found) {
+  if (d->point_auto) {
+    d->point = choose_point(d, &sc, seen, seen_cap, first_pt);
+    d->point_score = d->point < sc.n ? sc.v[d->point] : 0;
+  } else if (!d->point_found) {
     ss_error_set(err, path, NULL,
                  "no sweep point %zu (the points are 0 to %zu)", d->point,
                  d->n_points - 1);
@@ -714,7 +815,8 @@ static int best_pass1(plot_data *d, const char *path, ss_error *err) {
   free(vals);
   free(row_vals);
   free(last_place);
-  best_cols_free(&b);
+  free(sc.v);
+  free(seen);
   plot_csv_close(&c);
   return 0;
 nomem:
@@ -726,9 +828,51 @@ fail:
   free(vals);
   free(row_vals);
   free(last_place);
-  best_cols_free(&b);
+  free(sc.v);
+  free(seen);
   plot_csv_close(&c);
   return -1;
+}
+
+/* Pass 2 when the point was chosen by the rule: the rows of d->point. */
+static int best_pass_point(plot_data *d, const char *path, const best_cols *b,
+                           ss_error *err) {
+  plot_csv c;
+  double *row_vals = calloc(d->n_axes + 1, sizeof *row_vals);
+  if (!row_vals)
+    return ss_error_set(err, path, NULL, "out of memory");
+  if (plot_csv_open(&c, path, err) != 0) {
+    free(row_vals);
+    return -1;
+  }
+  int rc = plot_csv_next(&c, err); /* header, checked in pass 1 */
+  while (rc >= 0 && (rc = plot_csv_next(&c, err)) == 1) {
+    long long pt;
+    if (ss_parse_int64(c.fields[b->point], &pt) != 0 || pt < 0 ||
+        (size_t)pt != d->point)
+      continue;
+    long mi = plot_model_index(d, c.fields[b->model]);
+    if (mi < 0 || d->models[mi].at.found)
+      continue;
+    plot_model *m = &d->models[mi];
+    int pi = plot_model_place(m, c.fields[b->placement]);
+    for (size_t a = 0; a < d->n_axes; a++)
+      if (plot_parse_cell(c.fields[d->axes[a].col], &row_vals[a]) != 0)
+        row_vals[a] = NAN;
+    if (take_point_row(d, &c, b, m, pi < -1 ? PLOT_INFEASIBLE : pi, row_vals,
+                       err) != 0) {
+      rc = -1;
+      break;
+    }
+  }
+  plot_csv_close(&c);
+  free(row_vals);
+  if (rc < 0)
+    return -1;
+  if (!d->point_found)
+    return ss_error_set(err, path, NULL, "no rows at sweep point %zu",
+                        d->point);
+  return 0;
 }
 
 /* Second pass for the decision map: cells of the (map_x, map_y) plane with
@@ -848,6 +992,7 @@ void plot_data_free(plot_data *d) {
   plot_table_free(&d->breakpoints);
   plot_table_free(&d->summary);
   plot_table_free(&d->purchase);
+  plot_table_free(&d->sensitivity);
   memset(d, 0, sizeof *d);
 }
 
@@ -912,8 +1057,10 @@ static int add_table_places(plot_data *d, const plot_table *t,
 int plot_data_load(plot_data *d, const char *outdir, size_t point,
                    ss_error *err) {
   yaml_facts y;
+  best_cols bc;
   memset(d, 0, sizeof *d);
   memset(&y, 0, sizeof y);
+  memset(&bc, 0, sizeof bc);
   d->map_x = d->map_y = -1;
   d->point = point;
   char *best = NULL;
@@ -940,7 +1087,9 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
     ss_error_set(err, outdir, NULL, "out of memory");
     goto fail;
   }
-  if (best_pass1(d, best, err) != 0)
+  d->point_auto = point == PLOT_POINT_AUTO;
+  if (best_pass1(d, best, &bc, err) != 0 ||
+      (d->point_auto && best_pass_point(d, best, &bc, err) != 0))
     goto fail;
 
   /* facts from the yaml */
@@ -1014,7 +1163,9 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
       load_table(d, "breakpoints.csv", &d->breakpoints, &d->has_breakpoints,
                  err) != 0 ||
       load_table(d, "summary.csv", &d->summary, &d->has_summary, err) != 0 ||
-      load_table(d, "purchase.csv", &d->purchase, &d->has_purchase, err) != 0)
+      load_table(d, "purchase.csv", &d->purchase, &d->has_purchase, err) != 0 ||
+      load_table(d, "sensitivity.csv", &d->sensitivity, &d->has_sensitivity,
+                 err) != 0)
     goto fail;
   static const char *const ccols[] = {"placement"};
   static const char *const bcols[] = {"placement_before", "placement_after"};
@@ -1024,10 +1175,12 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
       add_table_places(d, &d->breakpoints, bcols, 2, err) != 0)
     goto fail;
   free(best);
+  best_cols_free(&bc);
   yaml_facts_free(&y);
   return 0;
 fail:
   free(best);
+  best_cols_free(&bc);
   yaml_facts_free(&y);
   plot_data_free(d);
   return -1;

@@ -214,6 +214,10 @@ void plot_param_label(const char *param, char *buf, size_t bufsize) {
     snprintf(buf, bufsize, "model input size (MB)");
     return;
   }
+  if (strcmp(param, "input_scale") == 0) { /* sensitivity.csv */
+    snprintf(buf, bufsize, "model input size (factor)");
+    return;
+  }
   if (strcmp(param, "result_mb") == 0) {
     snprintf(buf, bufsize, "result size (MB)");
     return;

@@ -112,7 +112,10 @@ typedef struct plot_data {
   plot_model *models;
   size_t n_points; /* 1 + largest point index */
   size_t n_best_rows;
-  size_t point; /* chosen point */
+  size_t point;         /* chosen point */
+  int point_auto;       /* 1: chosen by the rule (no --point) */
+  unsigned point_score; /* with point_auto: tiers in use, summed over the
+                           models, at the chosen point */
   int point_found;
   double *point_values; /* axis values at the chosen point (n_axes) */
   long map_x, map_y;    /* axes of the decision map, -1 when none */
@@ -120,12 +123,15 @@ typedef struct plot_data {
                            [yi * n_axes + a], NaN when not seen */
   char *map_note;       /* why there is no decision map, or NULL */
   /* the smaller tables, loaded whole (empty when the file is absent) */
-  plot_table curves, breakpoints, summary, purchase;
-  int has_curves, has_breakpoints, has_summary, has_purchase;
+  plot_table curves, breakpoints, summary, purchase, sensitivity;
+  int has_curves, has_breakpoints, has_summary, has_purchase, has_sensitivity;
 } plot_data;
 
 /* Read the output folder. best.csv is required; the other tables are
- * optional (a chart that needs a missing one is left out). */
+ * optional (a chart that needs a missing one is left out). point: the
+ * sweep point of the breakdown and comparison charts, or PLOT_POINT_AUTO
+ * for the rule of docs/charts.md (the point where the best placements use
+ * the most tiers, ties nearest the middle of the sweep). */
 int plot_data_load(plot_data *d, const char *outdir, size_t point,
                    ss_error *err);
 void plot_data_free(plot_data *d); /* safe on a zeroed struct */
@@ -160,7 +166,8 @@ typedef enum plot_kind {
   PLOT_MAP,         /* decision map over two axes, one model */
   PLOT_BREAKDOWN,   /* per-block times of the best placement, one model */
   PLOT_MODELS,      /* model comparison at the chosen point */
-  PLOT_PARETO       /* purchasing options: price vs weighted latency */
+  PLOT_PARETO,      /* purchasing options: price vs weighted latency */
+  PLOT_TORNADO      /* sensitivity.csv: best latency, one parameter moved */
 } plot_kind;
 
 typedef struct plot_chart {
@@ -191,8 +198,12 @@ void plot_chart_caption(const plot_data *d, const plot_chart *c, char *buf,
 
 /* ---- gnuplot scripts --------------------------------------------------- */
 
-/* Write text as a safe single-quoted gnuplot string (see plot_gp_quote). */
+/* Write text as a safe single-quoted gnuplot string (see plot_gp_quote).
+ * Never as a tic label: gnuplot reads those as a format for the tic's
+ * value ('%s' prints the number, a bad '%' fails the script, and the result
+ * is cut at about 50 bytes); names are drawn with `set label` instead. */
 void plot_gp_str(FILE *fp, const char *text, size_t max_chars);
+
 /* The placement text without unused tiers ("Cloud(None) = -1 - -1"). */
 void plot_short_place(const char *text, char *buf, size_t bufsize);
 /* A human axis label with its unit for a parameter path, e.g.
@@ -213,6 +224,10 @@ const char *plot_place_colour(int i);
  * be drawn from `profiles` (a prof_set *); else 0 and why. */
 int plot_breakdown_possible(const plot_data *d, const void *profiles,
                             size_t model, char *why, size_t whysize);
+
+/* 1 when sensitivity.csv (loaded) can be drawn as a tornado chart; else 0
+ * and why. */
+int plot_tornado_possible(const plot_data *d, char *why, size_t whysize);
 
 /* Write the chart's data file and script, atomically. The script's first
  * line holds a checksum of the rest; with keep_edited, a script on disk

@@ -162,9 +162,9 @@ static int file_link(const out2 *o, const plot_data *d, const char *rel,
 }
 
 static void whole_table(const out2 *o, const plot_data *d, const plot_table *t,
-                        const char *file, size_t max_rows) {
+                        const char *file, const char *id, size_t max_rows) {
   char buf[400];
-  heading(o, 3, NULL, file);
+  heading(o, 3, id, file);
   size_t n = t->n_rows < max_rows ? t->n_rows : max_rows;
   table_begin(o, t->header, t->n_cols);
   for (size_t r = 0; r < n; r++)
@@ -387,7 +387,93 @@ static const struct {
     {PLOT_MAP, "Decision maps"},
     {PLOT_BREAKDOWN, "Per-block breakdown of the best placement"},
     {PLOT_PARETO, "Purchasing study"},
+    {PLOT_TORNADO, "Sensitivity study"},
 };
+
+/* Which sweep point the comparison and breakdown charts show, and why. */
+static void point_note(const out2 *o, const plot_data *d, const plot_plan *p) {
+  int any = 0;
+  for (size_t i = 0; i < p->n; i++)
+    any |=
+        p->charts[i].kind == PLOT_MODELS || p->charts[i].kind == PLOT_BREAKDOWN;
+  if (!any || d->n_points < 2)
+    return;
+  char buf[1600];
+  size_t k = (size_t)snprintf(
+      buf, sizeof buf,
+      "The model comparison and the per-block breakdowns show sweep point "
+      "%zu",
+      d->point);
+  for (size_t a = 0; a < d->n_axes && k < sizeof buf - 300; a++) {
+    char lab[200];
+    plot_param_label(d->axes[a].param, lab, sizeof lab);
+    k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s = %.4g",
+                          a ? ", " : " (", lab, d->point_values[a]);
+  }
+  if (d->n_axes && k < sizeof buf - 2)
+    k += (size_t)snprintf(buf + k, sizeof buf - k, ")");
+  if (k < sizeof buf - 400) {
+    if (d->point_auto)
+      snprintf(buf + k, sizeof buf - k,
+               ": of the %zu points, the one where the models' best "
+               "placements use the most tiers (%u tier uses over %zu "
+               "models; ties: the point nearest the middle of the sweep). "
+               "`splitsim plot --point N` draws another point.",
+               d->n_points, d->point_score, d->n_models);
+    else
+      snprintf(buf + k, sizeof buf - k, ", as asked with --point.");
+  }
+  para(o, NULL, buf);
+}
+
+/* Under the tornado chart: where its numbers are. */
+static void sensitivity_links(const out2 *o, const plot_data *d) {
+  const char *t = "The numbers: ";
+  fputs("<p>", o->h);
+  h_text(o, t);
+  md_escape(o->m, t);
+  fputs("<a href=\"#sensitivity-table\">the table below</a> (", o->h);
+  fputs("the table below (", o->m);
+  file_link(o, d, "sensitivity.csv", "sensitivity.csv");
+  t = "); every model on its own: ";
+  h_text(o, t);
+  md_escape(o->m, t);
+  if (!file_link(o, d, "sensitivity_models.csv", "sensitivity_models.csv")) {
+    h_text(o, "not written");
+    md_escape(o->m, "not written");
+  }
+  fputs(".</p>\n", o->h);
+  fputs(".\n\n", o->m);
+}
+
+/* The other study tables, linked when present (columns: docs/studies.md). */
+static void study_files(const out2 *o, const plot_data *d) {
+  static const char *const files[] = {"purchase_models.csv",
+                                      "purchase_sweep.csv", "robust.csv",
+                                      "sensitivity_models.csv"};
+  int any = 0;
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    char *path = plot_path_join(d->outdir, files[i]);
+    int ok = path && plot_file_exists(path);
+    free(path);
+    if (!ok)
+      continue;
+    if (!any) {
+      const char *t = "Further study tables (columns in docs/studies.md):";
+      fputs("<p>", o->h);
+      h_text(o, t);
+      md_escape(o->m, t);
+    }
+    fputc(' ', o->h);
+    fputc(' ', o->m);
+    file_link(o, d, files[i], files[i]);
+    any = 1;
+  }
+  if (any) {
+    fputs("</p>\n", o->h);
+    fputs("\n\n", o->m);
+  }
+}
 
 static int write_both(const plot_data *d, const plot_plan *p,
                       const plot_options *opt, const plot_summary *sum,
@@ -417,6 +503,7 @@ static int write_both(const plot_data *d, const plot_plan *p,
   heading(o, 2, "charts", "Charts");
   if (p->n == 0)
     para(o, NULL, "No charts for this output.");
+  point_note(o, d, p);
   for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
     int any = 0;
     for (size_t i = 0; i < p->n; i++)
@@ -425,19 +512,25 @@ static int write_both(const plot_data *d, const plot_plan *p,
           heading(o, 3, NULL, sections[s].title);
         any = 1;
         figure(o, d, &p->charts[i]);
+        if (p->charts[i].kind == PLOT_TORNADO)
+          sensitivity_links(o, d);
       }
   }
   placements(o, d);
 
   heading(o, 2, "tables", "Tables");
   if (d->has_summary)
-    whole_table(o, d, &d->summary, "summary.csv", max_rows);
+    whole_table(o, d, &d->summary, "summary.csv", NULL, max_rows);
   if (d->has_breakpoints)
-    whole_table(o, d, &d->breakpoints, "breakpoints.csv", max_rows);
+    whole_table(o, d, &d->breakpoints, "breakpoints.csv", NULL, max_rows);
   if (best_table(o, d, max_rows, err) != 0)
     return -1;
   if (d->has_purchase)
-    whole_table(o, d, &d->purchase, "purchase.csv", max_rows);
+    whole_table(o, d, &d->purchase, "purchase.csv", NULL, max_rows);
+  if (d->has_sensitivity)
+    whole_table(o, d, &d->sensitivity, "sensitivity.csv", "sensitivity-table",
+                max_rows);
+  study_files(o, d);
   if (d->has_curves) {
     fputs("<p>", o->h);
     const char *t = "The curves behind the latency charts: ";

@@ -3,6 +3,7 @@
 #include "plot_internal.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,10 @@
 
 #include "../profiles/import.h"
 
-void plot_options_init(plot_options *opt) { memset(opt, 0, sizeof *opt); }
+void plot_options_init(plot_options *opt) {
+  memset(opt, 0, sizeof *opt);
+  opt->point = PLOT_POINT_AUTO;
+}
 
 /* ---- the plan ----------------------------------------------------------- */
 
@@ -80,7 +84,9 @@ static int chart_files_exist(const plot_data *d, const char *base) {
 
 int plot_plan_make(plot_plan *p, const plot_data *d, const plot_options *opt,
                    ss_error *err) {
-  unsigned char *has_curve = NULL;
+  unsigned char *has_curve = NULL; /* 0 none, 1 one placement, 2 several */
+  size_t *first_row = NULL;        /* curves.csv row of the first placement */
+  double *omin = NULL, *omax = NULL;
   memset(p, 0, sizeof *p);
   size_t nm = d->n_models, na = d->n_axes;
   int width = nm >= 100 ? 3 : 2;
@@ -101,12 +107,67 @@ int plot_plan_make(plot_plan *p, const plot_data *d, const plot_options *opt,
     if (!cols_ok)
       plot_plan_note(p, "latency charts skipped: curves.csv lacks a column "
                         "(model, axis, value, placement, objective, optimal)");
+    long cp = plot_table_col(t, "placement"),
+         co = plot_table_col(t, "objective");
+    first_row = malloc((nm * (na ? na : 1) + 1) * sizeof *first_row);
+    omin = malloc((nm * (na ? na : 1) + 1) * sizeof *omin);
+    omax = malloc((nm * (na ? na : 1) + 1) * sizeof *omax);
+    if (!first_row || !omin || !omax)
+      goto nomem;
     for (size_t r = 0; cols_ok && r < t->n_rows; r++) {
       long mi = plot_model_index(d, plot_table_get(t, r, (size_t)cm));
       const char *axis = plot_table_get(t, r, (size_t)ca);
-      for (size_t a = 0; mi >= 0 && a < na; a++)
-        if (strcmp(d->axes[a].param, axis) == 0)
-          has_curve[(size_t)mi * na + a] = 1;
+      for (size_t a = 0; mi >= 0 && a < na; a++) {
+        if (strcmp(d->axes[a].param, axis) != 0)
+          continue;
+        size_t k = (size_t)mi * na + a;
+        double o;
+        if (plot_parse_cell(plot_table_get(t, r, (size_t)co), &o) != 0)
+          o = NAN;
+        if (!has_curve[k]) {
+          has_curve[k] = 1; /* one placement so far */
+          first_row[k] = r;
+          omin[k] = omax[k] = o;
+        } else if (has_curve[k] == 1) {
+          if (strcmp(plot_table_get(t, r, (size_t)cp),
+                     plot_table_get(t, first_row[k], (size_t)cp)) != 0)
+            has_curve[k] = 2; /* several placements */
+          omin[k] = fmin(omin[k], o);
+          omax[k] = fmax(omax[k], o);
+        }
+      }
+    }
+    /* one placement with the same objective all along: a flat line that
+     * says no more than the note does */
+    for (size_t a = 0; a < na; a++) {
+      char names[900];
+      size_t k2 = 0, n_flat = 0;
+      names[0] = 0;
+      for (size_t i = 0; i < nm; i++) {
+        size_t k = i * na + a;
+        if (has_curve[k] != 1 || !isfinite(omin[k]) || !isfinite(omax[k]) ||
+            fabs(omax[k] - omin[k]) > 1e-9 * fabs(omax[k]) ||
+            d->axes[a].n_values < 2 || plot_axis_is_companion(d, a))
+          continue;
+        has_curve[k] = 0;
+        if (k2 + 80 < sizeof names)
+          k2 += (size_t)snprintf(names + k2, sizeof names - k2, "%s%.60s",
+                                 n_flat ? ", " : "", d->models[i].name);
+        else if (k2 + 5 < sizeof names && names[k2 - 1] != '.')
+          k2 += (size_t)snprintf(names + k2, sizeof names - k2, ", ...");
+        n_flat++;
+      }
+      if (!n_flat)
+        continue;
+      char lab[256];
+      plot_axis_label(d, a, lab, sizeof lab);
+      plot_plan_note(p,
+                     "No %s chart for %s along %s: one placement is "
+                     "optimal all along that line (the other parameters at "
+                     "point 0) and the %s does not change (curves.csv has "
+                     "the numbers).",
+                     plot_objective_name(d->objective), names, lab,
+                     plot_objective_name(d->objective));
     }
   } else if (na) {
     plot_plan_note(p, "latency charts skipped: curves.csv not found");
@@ -159,14 +220,38 @@ int plot_plan_make(plot_plan *p, const plot_data *d, const plot_options *opt,
     }
   }
   if (d->map_x >= 0) {
+    size_t ncells = d->axes[d->map_x].n_values * d->axes[d->map_y].n_values,
+           n_one = 0;
+    char names[900] = "";
+    size_t kn = 0;
     for (size_t i = 0; i < nm; i++) {
-      if (!d->models[i].map)
+      const int *map = d->models[i].map;
+      if (!map)
         continue;
+      /* one placement over the whole plane: the note says it all */
+      size_t c = 1;
+      while (c < ncells && map[c] == map[0])
+        c++;
+      if (c == ncells && ncells > 1) {
+        if (kn + 80 < sizeof names)
+          kn += (size_t)snprintf(names + kn, sizeof names - kn, "%s%.60s",
+                                 n_one ? ", " : "", d->models[i].name);
+        else if (kn + 5 < sizeof names && names[kn - 1] != '.')
+          kn += (size_t)snprintf(names + kn, sizeof names - kn, ", ...");
+        n_one++;
+        continue;
+      }
       snprintf(base, sizeof base, "map-%0*zu-%s", width, i + 1,
                d->models[i].slug);
       if (add_chart(p, PLOT_MAP, i, 0, base, 1) != 0)
         goto nomem;
     }
+    if (n_one)
+      plot_plan_note(p,
+                     "No decision map for %s: one placement is optimal over "
+                     "the whole plane (see Placements; best.csv has the "
+                     "numbers).",
+                     names);
   } else if (d->map_note) {
     plot_plan_note(p, "%s", d->map_note);
   }
@@ -206,18 +291,35 @@ int plot_plan_make(plot_plan *p, const plot_data *d, const plot_options *opt,
                         "columns price and weighted_latency_s");
     }
   }
+  if (d->has_sensitivity) {
+    char why[800];
+    if (plot_tornado_possible(d, why, sizeof why)) {
+      if (add_chart(p, PLOT_TORNADO, 0, 0, "tornado", 1) != 0)
+        goto nomem;
+    } else {
+      plot_plan_note(p, "sensitivity tornado chart skipped: %s", why);
+    }
+  }
   free(has_curve);
+  free(first_row);
+  free(omin);
+  free(omax);
   return 0;
 nomem:
   free(has_curve);
+  free(first_row);
+  free(omin);
+  free(omax);
   plot_plan_free(p);
   return ss_error_set(err, d->outdir, NULL, "out of memory");
 }
 
 void plot_chart_caption(const plot_data *d, const plot_chart *c, char *buf,
                         size_t bufsize) {
-  char lab[256], lab2[256];
+  char lab[256], lab2[256], at[48] = "";
   const char *mname = d->models[c->model].name;
+  if (d->n_points > 1)
+    snprintf(at, sizeof at, " at point %zu", d->point);
   switch (c->kind) {
   case PLOT_LATENCY:
     plot_axis_label(d, c->axis, lab, sizeof lab);
@@ -238,21 +340,29 @@ void plot_chart_caption(const plot_data *d, const plot_chart *c, char *buf,
     break;
   case PLOT_BREAKDOWN:
     snprintf(buf, bufsize,
-             "%.80s: time of every block of the best placement at point "
-             "%zu, coloured by tier, with the transfers between tiers (log "
-             "time axis).",
-             mname, d->point);
+             "%.80s: time of every block of the best placement%s, "
+             "coloured by tier, with the transfers between tiers (log time "
+             "axis).",
+             mname, at);
     break;
   case PLOT_MODELS:
     snprintf(buf, bufsize,
-             "Every model at point %zu: the best end-to-end latency and the "
-             "share of it spent computing on each tier and transferring.",
-             d->point);
+             "Every model%s: the best end-to-end latency and the share of "
+             "it spent computing on each tier and transferring.",
+             at);
     break;
   case PLOT_PARETO:
     snprintf(buf, bufsize,
              "Purchasing options: price against the weighted latency of the "
              "workload mix; the Pareto-optimal options are joined.");
+    break;
+  case PLOT_TORNADO:
+    snprintf(buf, bufsize,
+             "Sensitivity (tornado): the best latency (workload-weighted "
+             "mean over the models) when one parameter moves to its low "
+             "(blue) or high (orange) value, the others at their base "
+             "values; largest effect on top. The numbers are in "
+             "sensitivity.csv below.");
     break;
   }
 }

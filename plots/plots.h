@@ -21,8 +21,15 @@
 
 #include "../common/ss_error.h"
 
-/* Options. A zeroed struct means the defaults (what `splitsim run` wants):
- * rewrite every script, render, breakdown and comparison at point 0. */
+/* `point` value: choose the point of the breakdown and comparison charts
+ * by the rule of docs/charts.md (the sweep point where the models' best
+ * placements use the most tiers; ties: the one nearest the middle of the
+ * sweep, index n_points / 2). */
+#define PLOT_POINT_AUTO ((size_t)-1)
+
+/* Options. plot_options_init gives the defaults (what `splitsim run`
+ * wants): rewrite every script, render, the chosen point by the rule (a
+ * zeroed struct is the same but with point 0). */
 typedef struct plot_options {
   const char *gnuplot;  /* program to run; NULL: $SPLITSIM_GNUPLOT when set,
                            else "gnuplot" looked up in PATH */
@@ -31,7 +38,8 @@ typedef struct plot_options {
                            NULL: the resolved scenario's `profiles:` (a
                            relative path there is taken relative to OUTDIR) */
   size_t point;         /* sweep point of the breakdown and model comparison
-                           charts (0-based, as in best.csv); default 0 */
+                           charts (0-based, as in best.csv); default
+                           PLOT_POINT_AUTO */
   int keep_scripts;     /* 1: keep a .gp script the user edited (its first
                            line's checksum no longer matches) and render it
                            as it is; scripts as splitsim wrote them are
@@ -43,7 +51,7 @@ typedef struct plot_options {
   int jobs;             /* gnuplot runs at once; 0 = online CPUs (max 8) */
 } plot_options;
 
-/* Zero the options (the defaults). */
+/* The defaults: zeroes, and point = PLOT_POINT_AUTO. */
 void plot_options_init(plot_options *opt);
 
 /* What a run of the charts did. */

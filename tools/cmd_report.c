@@ -19,7 +19,7 @@ static void report_help(FILE *fp) {
           "  --rows N          rows shown of long tables (default 50)\n"
           "  --point N         sweep point of the breakdown and comparison "
           "charts\n"
-          "                    (as given to `splitsim plot`; default 0)\n"
+          "                    (as given to `splitsim plot`; default: automatic)\n"
           "  --profiles PATH   profile store (as given to `splitsim plot`)\n"
           "  -q, --quiet       print nothing on success\n"
           "  -h, --help        this help\n");

@@ -1,7 +1,9 @@
 # splitsim plot / report on the hand-made scenario outputs of
 # tests/fixtures/plots/: every chart kind is rendered (PNG valid and not
-# trivial, SVG well-formed XML), every file the reports link exists, an
-# edited .gp script is kept (and rendered) until --regenerate.
+# trivial, SVG well-formed XML), the sensitivity tornado is linked with its
+# table, every file the reports link exists, an edited .gp script is kept
+# (and rendered) until --regenerate, the default point is the documented
+# rule's and --point overrides it.
 . tests/cli/lib.sh
 command -v gnuplot >/dev/null 2>&1 || { echo "skipped: gnuplot not installed"; exit 77; }
 command -v python3 >/dev/null 2>&1 || { echo "skipped: python3 not installed"; exit 77; }
@@ -10,24 +12,37 @@ o1=$TMP/f/sample-out/sample-1d
 o2=$TMP/f/sample-out/sample-2d
 
 run_cmd 0 $S plot "$o1"
-expect_out "6 charts in $o1/charts/ (6 rendered)"
+expect_out "7 charts in $o1/charts/ (7 rendered)"
 expect_out "report: $o1/report.html"
-python3 tests/cli/test_plot_check.py "$o1" 6 || die "sample-1d charts"
+python3 tests/cli/test_plot_check.py "$o1" 7 || die "sample-1d charts"
 for c in models latency-01-alexnet-links.device-edge.bandwidth_mbps \
-         breakdown-02-vgg16 pareto; do
+         breakdown-02-vgg16 pareto tornado; do
   [ -s "$o1/charts/$c.png" ] || die "no chart $c"
 done
+# the tornado with the sensitivity table, in both reports
+grep -q 'src="charts/tornado.png"' "$o1/report.html" || die "tornado not in report.html"
+grep -q 'id="sensitivity-table"' "$o1/report.html" || die "no sensitivity table"
+grep -q '](charts/tornado.png)' "$o1/report.md" || die "tornado not in report.md"
+grep -q '| links.device-edge.bandwidth\\_mbps | 100 | 50 | 150 |' "$o1/report.md" ||
+  die "sensitivity table not in report.md"
+# the default point: where the best placements use the most tiers (10)
+grep -q "show sweep point 10 (device-edge bandwidth (Mbps) = 31.62)" "$o1/report.html" ||
+  die "default point not 10"
+grep -q "point 10" "$o1/charts/breakdown-01-alexnet.gp" || die "breakdown not at point 10"
 
 run_cmd 0 $S plot --jobs 1 "$o2"
-python3 tests/cli/test_plot_check.py "$o2" 9 || die "sample-2d charts"
+python3 tests/cli/test_plot_check.py "$o2" 7 || die "sample-2d charts"
 [ -s "$o2/charts/map-01-alexnet.svg" ] || die "no decision map"
-[ -s "$o2/charts/latency-02-vgg16-links.device-edge.latency_ms.png" ] ||
-  die "no chart along the second axis"
+# flat along the second axis at point 0: a note instead of two charts
+[ -e "$o2/charts/latency-02-vgg16-links.device-edge.latency_ms.gp" ] &&
+  die "flat chart along the second axis drawn"
+grep -q "No latency chart for alexnet, vgg16 along device-edge latency (ms)" "$o2/report.md" ||
+  die "no note for the flat charts"
 
 # the report alone
 rm "$o1/report.html" "$o1/report.md"
 run_cmd 0 $S report --rows 3 "$o1"
-python3 tests/cli/test_plot_check.py "$o1" 6 || die "report"
+python3 tests/cli/test_plot_check.py "$o1" 7 || die "report"
 grep -q "The first 3 of 34 rows" "$o1/report.html" || die "best.csv rows not capped"
 
 # an edited script is kept and rendered; --regenerate rewrites it
@@ -43,6 +58,8 @@ grep -q "MY-EDIT" "$gp" && die "--regenerate kept the edit"
 # another point for the breakdown and comparison charts
 run_cmd 0 $S plot -q --point 16 "$o1"
 grep -q "point 16" "$o1/charts/breakdown-01-alexnet.gp" || die "--point ignored"
+grep -q "show sweep point 16 .*, as asked with --point" "$o1/report.html" ||
+  die "report does not say --point chose the point"
 run_cmd 1 $S plot -q --point 17 "$o1"
 expect_err "best.csv: error: no sweep point 17 (the points are 0 to 16)"
 

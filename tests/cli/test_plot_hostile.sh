@@ -33,8 +33,11 @@ for o in sample-1d sample-2d; do
 done
 [ -z "$(ls -A "$TMP/mark")" ] || die "a name ran a command: $(ls "$TMP/mark")"
 find "$TMP" -name 'm[123]' -o -name 's1' -o -name 'y1' | grep -q . && die "marker file created"
-python3 tests/cli/test_plot_check.py "$TMP/f/sample-out/sample-1d" 6 || die "sample-1d"
-python3 tests/cli/test_plot_check.py "$TMP/f/sample-out/sample-2d" 9 || die "sample-2d"
+python3 tests/cli/test_plot_check.py "$TMP/f/sample-out/sample-1d" 7 || die "sample-1d"
+python3 tests/cli/test_plot_check.py "$TMP/f/sample-out/sample-2d" 7 || die "sample-2d"
+# the system name reaches the tornado (availability.<system>) as text
+grep -q "availability of e‘touch" "$TMP/f/sample-out/sample-1d/charts/tornado.svg" ||
+  die "hostile system name not in the tornado chart"
 grep -q "<script>" "$TMP/f/sample-out/sample-1d/report.html" && die "report.html not escaped"
 grep -q "&lt;script&gt;" "$TMP/f/sample-out/sample-1d/report.html" || die "model name missing from the report"
 grep -q "<script>" "$TMP/f/sample-out/sample-1d/report.md" && die "report.md not escaped"

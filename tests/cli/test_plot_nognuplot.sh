@@ -12,10 +12,10 @@ run_cmd 0 env PATH="$TMP/bin" $S plot "$o"
 expect_err "charts skipped: gnuplot was not found (looked for in PATH: gnuplot)"
 expect_err "apt-get install gnuplot-nox"
 [ "$(grep -c 'gnuplot was not found' "$TMP/err")" = 1 ] || die "message not printed once"
-expect_out "6 charts in $o/charts/ (0 rendered)"
+expect_out "7 charts in $o/charts/ (0 rendered)"
 n=$(ls "$o/charts/"*.gp | wc -l)
-[ "$n" = 6 ] || die "$n scripts, expected 6"
-[ "$(ls "$o/charts/"*.dat | wc -l)" = 6 ] || die "data files missing"
+[ "$n" = 7 ] || die "$n scripts, expected 7"
+[ "$(ls "$o/charts/"*.dat | wc -l)" = 7 ] || die "data files missing"
 ls "$o/charts/"*.png >/dev/null 2>&1 && die "PNG without gnuplot"
 grep -q "gnuplot was not found" "$o/report.html" || die "report lacks the note"
 grep -q "Not rendered" "$o/report.md" || die "report.md lacks the note"
@@ -30,7 +30,7 @@ expect_err "(/nonexistent/other)"
 # once gnuplot is there, the same folder renders
 if command -v gnuplot >/dev/null 2>&1; then
   run_cmd 0 $S plot "$o"
-  expect_out "(6 rendered)"
+  expect_out "(7 rendered)"
   [ -s "$o/charts/models.png" ] || die "no rendering with gnuplot"
 fi
 exit 0

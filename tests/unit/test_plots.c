@@ -78,9 +78,9 @@ static void copy_file(const char *from, const char *to) {
  * TMP/sample-out/<name>/ (the yaml names ../../sample-profiles.csv). */
 static void copy_fixture(const char *tmp, const char *name) {
   static const char *const files[] = {
-      "best.csv",    "breakpoints.csv",        "curves.csv",
-      "summary.csv", "scenario.resolved.yaml", "run.json",
-      "purchase.csv"};
+      "best.csv",     "breakpoints.csv",        "curves.csv",
+      "summary.csv",  "scenario.resolved.yaml", "run.json",
+      "purchase.csv", "sensitivity.csv"};
   char a[2048], b[2048];
   snprintf(a, sizeof a, "%s/sample-out", tmp);
   mkdir(a, 0777);
@@ -446,10 +446,275 @@ static void test_load_errors(void **state) {
   free(tmp);
 }
 
+/* ---- the chosen point ------------------------------------------------------
+ */
+
+static void test_point_auto(void **state) {
+  (void)state;
+  plot_options opt;
+  plot_options_init(&opt);
+  assert_true(opt.point == PLOT_POINT_AUTO);
+  plot_data d;
+  ss_error err;
+  /* sample-1d: 2 tiers in use at points 0-9, 5 at points 10-16 (alexnet on
+   * all three, vgg16 on edge and cloud); the middle is 8, so 10 */
+  if (plot_data_load(&d, FIXTURE "/sample-out/sample-1d", PLOT_POINT_AUTO,
+                     &err) != 0)
+    fail_msg("%s:%s: %s", err.file, err.where, err.msg);
+  assert_true(d.point_auto);
+  assert_int_equal(d.point, 10);
+  assert_int_equal(d.point_score, 5);
+  assert_true(d.point_found);
+  assert_close(d.point_values[0], pow(10, 1.5), 1e-9);
+  const plot_model *a = &d.models[0];
+  assert_true(a->at.found && a->at.place >= 0);
+  assert_int_equal(strncmp(a->places[a->at.place],
+                           "Device(xeon-1t) = 1 - 13, Edge(xeon-16t) = 14 - 16",
+                           50),
+                   0);
+  assert_true(a->at.compute_s[1] > 0 && a->at.compute_s[2] > 0);
+  assert_true(d.models[1].at.found);
+  plot_data_free(&d);
+  /* sample-2d: 5 at points 48, 54, ..., 72; the middle is 39 */
+  if (plot_data_load(&d, FIXTURE "/sample-out/sample-2d", PLOT_POINT_AUTO,
+                     &err) != 0)
+    fail_msg("%s", err.msg);
+  assert_int_equal(d.point, 48);
+  plot_data_free(&d);
+  /* --point still wins */
+  if (plot_data_load(&d, FIXTURE "/sample-out/sample-1d", 3, &err) != 0)
+    fail_msg("%s", err.msg);
+  assert_false(d.point_auto);
+  assert_int_equal(d.point, 3);
+  plot_data_free(&d);
+
+  char *tmp = make_tmp();
+  char path[1024];
+  snprintf(path, sizeof path, "%s/best.csv", tmp);
+  static const char head[] =
+      "point,x,model,placement,latency_s,compute_s.device,compute_s.edge,"
+      "objective\n";
+  static const char dev[] = "\"Device(d) = 0 - 1, Edge(None) = -1 - -1\","
+                            "0.5,0.5,0,0.5\n";
+  static const char split[] = "\"Device(d) = 0 - 0, Edge(e) = 1 - 1\","
+                              "0.4,0.1,0.2,0.4\n";
+  char text[2048];
+  /* every point alike: the middle (4 points: index 2) */
+  snprintf(text, sizeof text, "%s0,1,m,%s1,2,m,%s2,3,m,%s3,4,m,%s", head, dev,
+           dev, dev, dev);
+  write_text(path, text);
+  assert_int_equal(plot_data_load(&d, tmp, PLOT_POINT_AUTO, &err), 0);
+  assert_int_equal(d.point, 2);
+  assert_int_equal(d.point_score, 1);
+  plot_data_free(&d);
+  /* the middle has no rows: the nearest points are 1 and 3, the lower wins */
+  snprintf(text, sizeof text, "%s0,1,m,%s1,2,m,%s3,4,m,%s", head, dev, dev,
+           dev);
+  write_text(path, text);
+  assert_int_equal(plot_data_load(&d, tmp, PLOT_POINT_AUTO, &err), 0);
+  assert_int_equal(d.point, 1);
+  plot_data_free(&d);
+  /* a split placement wins wherever it is */
+  snprintf(text, sizeof text, "%s0,1,m,%s1,2,m,%s2,3,m,%s3,4,m,%s", head, split,
+           dev, dev, dev);
+  write_text(path, text);
+  assert_int_equal(plot_data_load(&d, tmp, PLOT_POINT_AUTO, &err), 0);
+  assert_int_equal(d.point, 0);
+  assert_int_equal(d.point_score, 2);
+  assert_close(d.models[0].at.latency_s, 0.4, 0);
+  assert_close(d.point_values[0], 1, 0);
+  plot_data_free(&d);
+  rm_tree(tmp);
+  free(tmp);
+}
+
+/* A decision map that one placement fills is a note, not a chart. */
+static void test_uniform_map(void **state) {
+  (void)state;
+  char *tmp = make_tmp();
+  char path[1024];
+  snprintf(path, sizeof path, "%s/best.csv", tmp);
+  write_text(path, "point,x,y,model,placement,latency_s,compute_s.device,"
+                   "objective\n"
+                   "0,1,1,m,\"Device(d) = 0 - 1\",0.5,0.5,0.5\n"
+                   "1,1,2,m,\"Device(d) = 0 - 1\",0.5,0.5,0.5\n"
+                   "2,2,1,m,\"Device(d) = 0 - 1\",0.5,0.5,0.5\n"
+                   "3,2,2,m,\"Device(d) = 0 - 1\",0.5,0.5,0.5\n");
+  plot_data d;
+  plot_plan p;
+  ss_error err;
+  plot_options opt;
+  plot_options_init(&opt);
+  if (plot_data_load(&d, tmp, PLOT_POINT_AUTO, &err) != 0)
+    fail_msg("%s", err.msg);
+  assert_int_equal(d.map_x, 0);
+  assert_int_equal(d.map_y, 1);
+  assert_int_equal(plot_plan_make(&p, &d, &opt, &err), 0);
+  for (size_t i = 0; i < p.n; i++)
+    assert_true(p.charts[i].kind != PLOT_MAP);
+  int noted = 0;
+  for (size_t i = 0; i < p.n_notes; i++)
+    noted |= strstr(p.notes[i], "No decision map for m:") != NULL;
+  assert_true(noted);
+  plot_plan_free(&p);
+  plot_data_free(&d);
+  rm_tree(tmp);
+  free(tmp);
+}
+
+/* ---- the sensitivity tornado ------------------------------------------------
+ */
+
+static void test_tornado(void **state) {
+  (void)state;
+  char *tmp = make_tmp();
+  char out[1024], path[1400];
+  copy_fixture(tmp, "sample-1d");
+  snprintf(out, sizeof out, "%s/sample-out/sample-1d", tmp);
+  plot_options opt;
+  plot_options_init(&opt);
+  opt.jobs = 2;
+  plot_summary sum;
+  ss_error err;
+  if (plot_scenario_outputs_ex(out, &opt, &sum, &err) != 0)
+    fail_msg("%s:%s: %s", err.file, err.where, err.msg);
+  /* data: the largest effect on top (y = 9 of 10 rows): device-edge
+   * bandwidth, base 0.0423 s, 0.0678 s at 50 Mbps, 0.0333 s at 150 */
+  snprintf(path, sizeof path, "%s/charts/tornado.dat", out);
+  char *dat = read_text(path);
+  assert_non_null(dat);
+  const char *row = strchr(dat, '\n');
+  assert_non_null(row);
+  double y, b, lo, hi, lv, hv;
+  assert_int_equal(
+      sscanf(row + 1, "%lf %lf %lf %lf %lf %lf", &y, &b, &lo, &hi, &lv, &hv),
+      6);
+  assert_close(y, 9, 0);
+  assert_close(b, 0.042277499499999996, 1e-15);
+  assert_close(lo, 0.06783653949999999, 1e-15);
+  assert_close(hi, 0.03334985519999999, 1e-15);
+  assert_close(lv, 50, 0);
+  assert_close(hv, 150, 0);
+  free(dat);
+  /* script: names as labels (never tic labels), the moves, the bar ends */
+  snprintf(path, sizeof path, "%s/charts/tornado.gp", out);
+  char *gp = read_text(path);
+  assert_non_null(gp);
+  assert_non_null(strstr(gp, "'device-edge bandwidth (Mbps) = 100, "
+                             "\xE2\x88\x92"
+                             "50 % / +50 %' at graph 0, first 9 right"));
+  assert_non_null(strstr(gp, "'availability of xeon-1t (share) = 1, "
+                             "\xE2\x88\x92"
+                             "50 % / +0 %'"));
+  assert_non_null(strstr(gp, "'no effect'"));
+  assert_non_null(strstr(gp, "'best latency (s)'"));
+  assert_null(strstr(gp, "ytics ("));
+  free(gp);
+  /* the report shows it and the table, and links the file */
+  snprintf(path, sizeof path, "%s/report.html", out);
+  char *html = read_text(path);
+  assert_non_null(html);
+  assert_non_null(strstr(html, "Sensitivity study"));
+  assert_non_null(strstr(html, "<h3 id=\"sensitivity-table\">"));
+  assert_non_null(strstr(html, "href=\"#sensitivity-table\""));
+  assert_non_null(strstr(html, "<a href=\"sensitivity.csv\">"));
+  assert_non_null(strstr(html, "links.device-edge.bandwidth_mbps"));
+  free(html);
+  snprintf(path, sizeof path, "%s/report.md", out);
+  char *md = read_text(path);
+  assert_non_null(md);
+  assert_non_null(strstr(md, "(sensitivity.csv)"));
+  if (have_gnuplot()) {
+    assert_non_null(strstr(md, "](charts/tornado.png)"));
+    snprintf(path, sizeof path, "%s/charts/tornado.png", out);
+    check_png(path, 1000, 400, 15000);
+    snprintf(path, sizeof path, "%s/charts/tornado.svg", out);
+    check_svg(path);
+  }
+  free(md);
+  rm_tree(tmp);
+  free(tmp);
+}
+
+/* Unsorted rows, an infeasible end, a hostile parameter name; a table
+ * with nothing to draw is a note. */
+static void test_tornado_edges(void **state) {
+  (void)state;
+  char *tmp = make_tmp();
+  char out[1024], path[1400], mark[200], text[4096];
+  snprintf(mark, sizeof mark, "%.100s/pwned", tmp);
+  snprintf(out, sizeof out, "%s/o", tmp);
+  assert_int_equal(mkdir(out, 0777), 0);
+  snprintf(path, sizeof path, "%s/best.csv", out);
+  write_text(path, "point,model,placement,latency_s,compute_s.device,"
+                   "objective\n"
+                   "0,m,\"Device(d) = 0 - 1\",0.2,0.2,0.2\n");
+  snprintf(path, sizeof path, "%s/sensitivity.csv", out);
+  snprintf(text, sizeof text,
+           "parameter,base,low_value,high_value,best_low_s,best_base_s,"
+           "best_high_s,effect_s\n"
+           "x.small,1,0.5,1.5,0.21,0.2,0.19,0.02\n"
+           "input_mb,2,1,3,0.1,0.2,,\n"
+           "\"links.a`touch %s`'%%s-b.bandwidth_mbps\",10,5,15,0.3,0.2,0.15,"
+           "0.15\n",
+           mark);
+  write_text(path, text);
+  plot_options opt;
+  plot_options_init(&opt);
+  plot_summary sum;
+  ss_error err;
+  if (plot_scenario_outputs_ex(out, &opt, &sum, &err) != 0)
+    fail_msg("%s:%s: %s", err.file, err.where, err.msg);
+  snprintf(path, sizeof path, "%s/charts/tornado.dat", out);
+  char *dat = read_text(path);
+  assert_non_null(dat);
+  /* largest effect first, the infeasible one last */
+  assert_non_null(strstr(dat, "\n2 0.2 0.3 0.15 5 15\n1 0.2 0.21 0.19 0.5 "
+                              "1.5\n0 0.2 0.1 NaN 1 3\n"));
+  free(dat);
+  snprintf(path, sizeof path, "%s/charts/tornado.gp", out);
+  char *gp = read_text(path);
+  assert_non_null(gp);
+  assert_non_null(strstr(gp, "'infeasible at 3'"));
+  assert_non_null(strstr(gp, "'model input size (MB) = 2, "));
+  free(gp);
+  if (have_gnuplot()) {
+    assert_int_equal(sum.n_rendered, sum.n_charts);
+    assert_int_equal(access(mark, F_OK), -1);
+    snprintf(path, sizeof path, "%s/charts/tornado.svg", out);
+    check_svg(path);
+    char *svg = read_text(path);
+    assert_non_null(strstr(svg, "%s-b bandwidth (Mbps) = 10"));
+    free(svg);
+  }
+  /* nothing finite: left out with a note */
+  snprintf(path, sizeof path, "%s/sensitivity.csv", out);
+  write_text(path, "parameter,base,low_value,high_value,best_low_s,"
+                   "best_base_s,best_high_s,effect_s\nx,1,0.5,1.5,,,,\n");
+  opt.no_render = 1;
+  assert_int_equal(plot_scenario_outputs_ex(out, &opt, &sum, &err), 0);
+  snprintf(path, sizeof path, "%s/report.html", out);
+  char *html = read_text(path);
+  assert_non_null(strstr(html, "sensitivity tornado chart skipped: "
+                               "sensitivity.csv has no finite latency"));
+  free(html);
+  /* a column missing: the note names it */
+  snprintf(path, sizeof path, "%s/sensitivity.csv", out);
+  write_text(path, "parameter,best_low_s,best_base_s\nx,1,2\n");
+  assert_int_equal(plot_scenario_outputs_ex(out, &opt, &sum, &err), 0);
+  snprintf(path, sizeof path, "%s/report.html", out);
+  html = read_text(path);
+  assert_non_null(strstr(html, "missing column &#39;best_high_s&#39;"));
+  free(html);
+  rm_tree(tmp);
+  free(tmp);
+}
+
 /* ---- charts -----------------------------------------------------------------
  */
 
-static void render_fixture(const char *name, int n_charts, int expect_map) {
+static void render_fixture(const char *name, int n_charts, int expect_map,
+                           const char *report_has) {
   char *tmp = make_tmp();
   char out[1024], charts[1100], path[1400];
   copy_fixture(tmp, name);
@@ -469,6 +734,14 @@ static void render_fixture(const char *name, int n_charts, int expect_map) {
   assert_true(plot_file_exists(path));
   snprintf(path, sizeof path, "%s/report.md", out);
   assert_true(plot_file_exists(path));
+  if (report_has) {
+    snprintf(path, sizeof path, "%s/report.html", out);
+    char *html = read_text(path);
+    assert_non_null(html);
+    if (!strstr(html, report_has))
+      fail_msg("report.html lacks '%s'", report_has);
+    free(html);
+  }
   /* every script starts with its checksum line */
   snprintf(path, sizeof path, "%s/models.gp", charts);
   char *gp = read_text(path);
@@ -505,14 +778,18 @@ static void render_fixture(const char *name, int n_charts, int expect_map) {
 
 static void test_render_1d(void **state) {
   (void)state;
-  /* models, 2 latency, 2 breakdowns, pareto */
-  render_fixture("sample-1d", 6, 0);
+  /* models, 2 latency, 2 breakdowns, pareto, tornado */
+  render_fixture("sample-1d", 7, 0, "id=\"sensitivity-table\"");
 }
 
 static void test_render_2d(void **state) {
   (void)state;
-  /* models, 2 x 2 latency, 2 maps, 2 breakdowns */
-  render_fixture("sample-2d", 9, 1);
+  /* models, 2 latency along the bandwidth, 2 maps, 2 breakdowns; along the
+   * device-edge latency (at point 0: 0.1 Mbps) both models keep one
+   * placement and a constant latency, so those two charts are a note */
+  render_fixture("sample-2d", 7, 1,
+                 "No latency chart for alexnet, vgg16 along device-edge "
+                 "latency (ms)");
 }
 
 static void test_edited_script_kept(void **state) {
@@ -575,7 +852,7 @@ static void test_gnuplot_missing(void **state) {
   assert_true(sum.gnuplot_missing);
   assert_int_equal(sum.n_rendered, 0);
   assert_non_null(strstr(sum.message, "apt-get install gnuplot-nox"));
-  assert_int_equal(count_files(charts, ".gp"), 6);
+  assert_int_equal(count_files(charts, ".gp"), 7);
   assert_int_equal(count_files(charts, ".png"), 0);
   snprintf(html, sizeof html, "%s/report.html", out);
   char *t = read_text(html);
@@ -661,7 +938,8 @@ static void test_hostile_names(void **state) {
   assert_int_equal(mkdir(out, 0777), 0);
   char model[1024], sys[600];
   snprintf(model, sizeof model,
-           "'`touch %s`''; system('touch %s') \"\" @x <script>x</script> ]]>",
+           "50%%s%%n'`touch %s`''; system('touch %s') \"\" @x "
+           "<script>x</script> ]]>",
            mark, mark);
   snprintf(sys, sizeof sys, "e`touch %s`' \"\"x, y) = 3 - 4", mark);
   /* best.csv: two points, the model quoted as RFC 4180 wants */
@@ -709,6 +987,12 @@ static void test_hostile_names(void **state) {
   assert_int_equal(access(mark, F_OK), -1);
   snprintf(path, sizeof path, "%s/charts", out);
   assert_int_equal(count_files(path, ".png"), 3);
+  /* a '%' in a name is text (tic labels would read it as a format) */
+  snprintf(path, sizeof path, "%s/charts/models.svg", out);
+  char *svg = read_text(path);
+  assert_non_null(svg);
+  assert_non_null(strstr(svg, "50%s%n"));
+  free(svg);
   snprintf(path, sizeof path, "%s/report.html", out);
   char *html = read_text(path);
   assert_non_null(html);
@@ -730,12 +1014,16 @@ int main(void) {
       cmocka_unit_test(test_load_1d),
       cmocka_unit_test(test_load_2d),
       cmocka_unit_test(test_load_errors),
+      cmocka_unit_test(test_point_auto),
+      cmocka_unit_test(test_uniform_map),
       cmocka_unit_test(test_render_1d),
       cmocka_unit_test(test_render_2d),
       cmocka_unit_test(test_edited_script_kept),
       cmocka_unit_test(test_gnuplot_missing),
       cmocka_unit_test(test_runner),
       cmocka_unit_test(test_hostile_names),
+      cmocka_unit_test(test_tornado),
+      cmocka_unit_test(test_tornado_edges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
