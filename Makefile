@@ -90,7 +90,7 @@ unit: $(UNIT_BINS)
 cli: $(BIN) $(DEFAULT_STORE)
 	@SPLITSIM=$(BIN) BUILD=$(BUILD) sh tests/cli/run.sh
 
-test: unit cli
+test: unit cli fuzz-replay
 
 check: deps
 	@sh tools/install-torch.sh || echo "check: PyTorch could not be installed; profiler tests will be skipped"
@@ -126,3 +126,6 @@ format-check:
 
 clean:
 	rm -rf build build-asan build-*
+
+# Fuzzing (make fuzz), corpus replay (part of every test run) and valgrind.
+include tests/fuzz/fuzz.mk

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <float.h>
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,13 @@ char *ss_read_file(const char *path, size_t max_bytes, size_t *len_out,
   if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
     fclose(fp);
     ss_error_set(err, path, NULL, "is a directory, not a file");
+    return NULL;
+  }
+  if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > (uintmax_t)max_bytes) {
+    fclose(fp);
+    ss_error_set(err, path, NULL,
+                 "file larger than the limit of %zu bytes (it has %jd)",
+                 max_bytes, (intmax_t)st.st_size);
     return NULL;
   }
   size_t cap = max_bytes < 65536 ? max_bytes : 65536, len = 0;

@@ -555,9 +555,34 @@ static int write_both(const plot_data *d, const plot_plan *p,
   if (d->run_json) {
     fputs("<p>", o->h);
     file_link(o, d, "run.json", "run.json");
-    fputs(" (version, input checksums, timings):</p>\n", o->h);
-    fputs(" (version, input checksums, timings):\n\n", o->m);
-    verbatim(o, d->run_json);
+    fputs(" (version and input checksums; the run's timings are in the file "
+          "itself, left out here so that equal runs give equal reports):</p>\n",
+          o->h);
+    fputs(" (version and input checksums; timings are in the file itself):"
+          "\n\n",
+          o->m);
+    /* Drop the "timings_s" line: the report must not change between runs. */
+    size_t n = strlen(d->run_json);
+    char *copy = malloc(n + 1);
+    if (copy) {
+      char *w = copy;
+      for (const char *l = d->run_json; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t len = e ? (size_t)(e - l) + 1 : strlen(l);
+        char line[64];
+        size_t cut = len < sizeof line - 1 ? len : sizeof line - 1;
+        memcpy(line, l, cut);
+        line[cut] = '\0';
+        if (!strstr(line, "\"timings_s\"")) {
+          memcpy(w, l, len);
+          w += len;
+        }
+        l += len;
+      }
+      *w = '\0';
+    }
+    verbatim(o, copy ? copy : d->run_json);
+    free(copy);
   } else {
     para(o, NULL, "run.json is missing.");
   }

@@ -477,6 +477,9 @@ static void put_sidecar_system(prof_sbuf *b, const prof_system *s,
 }
 
 int prof_export_csv(const prof_set *set, const char *path, ss_error *err) {
+  if (set && set->n_systems == 0)
+    return ss_error_set(err, path, NULL,
+                        "nothing to export: the store has no systems");
   char **extras = NULL;
   prof_sbuf cb = {0}, jb = {0};
   char *csv = NULL, *json = NULL;

@@ -123,9 +123,13 @@ int prof_set_put_system(prof_set *set, prof_system *sys, int *replaced,
   return 0;
 }
 
+/* Integers beyond 2^53 would not survive JSON (doubles) exactly. */
+#define PROF_MAX_EXACT_INT ((int64_t)1 << 53)
+
 int prof_system_validate(const prof_system *sys, ss_error *err) {
   if (!sys->name || !sys->name[0])
     return ss_error_msg(err, "system has an empty name");
+
   if (sys->n_models > PROF_MAX_MODELS)
     return ss_error_msg(err,
                         "system '%s' has %zu models, more than the "
@@ -136,6 +140,10 @@ int prof_system_validate(const prof_system *sys, ss_error *err) {
     if (!m->name || !m->name[0])
       return ss_error_msg(err, "system '%s': model %zu has an empty name",
                           sys->name, i);
+    if (m->input_bytes > PROF_MAX_EXACT_INT)
+      return ss_error_msg(err,
+                          "system '%s': model '%s': input bytes above 2^53",
+                          sys->name, m->name);
     for (size_t j = 0; j < i; j++)
       if (strcmp(sys->models[j].name, m->name) == 0)
         return ss_error_msg(err, "system '%s': model '%s' appears twice",
@@ -160,6 +168,11 @@ int prof_system_validate(const prof_system *sys, ss_error *err) {
         what = "p90 time is infinite or negative";
       else if (k->output_bytes < 0)
         what = "output bytes are negative";
+      else if (k->output_bytes > PROF_MAX_EXACT_INT ||
+               k->repeats > PROF_MAX_EXACT_INT ||
+               k->last_layer > PROF_MAX_EXACT_INT ||
+               k->first_layer < -PROF_MAX_EXACT_INT)
+        what = "an integer is above 2^53 (not exact in every format)";
       else if (k->first_layer > k->last_layer)
         what = "first layer is after last layer";
       else if (b > 0 && k->first_layer <= m->blocks[b - 1].last_layer)

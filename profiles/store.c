@@ -7,6 +7,7 @@
  * a whole new file under a temporary name and renames it into place. */
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
+#include "csv_internal.h"
 #include "store_internal.h"
 
 #include <errno.h>
@@ -43,6 +44,7 @@
  * a compound dataset: with thousands of small block tables that costs far
  * more than the data. Created once, kept for the life of the process;
  * H5P_DEFAULT when it cannot be made. */
+
 static hid_t small_xfer(void) {
   static hid_t dxpl = -1;
   if (dxpl < 0) {
@@ -169,7 +171,30 @@ typedef struct h5_guard {
   int have_plugins;
 } h5_guard;
 
+/* Store the provenance object in the same canonical text the importers make
+ * (a hand-edited store could hold any JSON text). */
+static int canonical_extra(const store_ctx *c, const char *where,
+                           char **extra) {
+  if (!*extra)
+    return 0;
+  ss_error e;
+  ss_error_clear(&e);
+  char *canon = prof_json_canonical_object(*extra, &e);
+  if (!canon)
+    return fail(c, where, 0, "attribute extra_json: %s", e.msg);
+  free(*extra);
+  *extra = canon;
+  return 0;
+}
+
 static void guard_on(h5_guard *g) {
+  /* No clean-up chatter from libhdf5 at exit after a corrupt file. Only
+   * allowed before the library starts, so only on the first call. */
+  static int started;
+  if (!started) {
+    started = 1;
+    (void)H5dont_atexit();
+  }
   H5Eget_auto2(H5E_DEFAULT, &g->func, &g->data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   g->have_plugins = H5PLget_loading_state(&g->plugins) >= 0;
@@ -1201,6 +1226,7 @@ static int read_system(const store_ctx *c, hid_t g, const char *where,
       read_str_attr(c, g, where, "importer", 0, &sys->importer) != 0 ||
       read_str_attr(c, g, where, "import_date", 0, &sys->import_date) != 0 ||
       read_str_attr(c, g, where, "extra_json", 0, &sys->extra_json) != 0 ||
+      canonical_extra(c, where, &sys->extra_json) != 0 ||
       check_unit_attr(c, g, where, "time_unit", "s") != 0 ||
       check_unit_attr(c, g, where, "bytes_unit", "bytes") != 0 ||
       open_child(c, g, where, "models", H5I_GROUP, 1, &models) != 0 ||

@@ -25,8 +25,9 @@ void scn_pos_format(scn_pos pos, char *buf, size_t size) {
     buf[0] = '\0';
 }
 
-static int verr_pos(ss_error *err, const char *file, scn_pos pos,
-                    const char *fmt, va_list ap) {
+__attribute__((format(printf, 4, 0))) static int
+verr_pos(ss_error *err, const char *file, scn_pos pos, const char *fmt,
+         va_list ap) {
   if (!err)
     return -1;
   char where[32];
