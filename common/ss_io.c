@@ -5,8 +5,8 @@
 #include <fcntl.h>
 #include <float.h>
 #include <limits.h>
-#include <stdint.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>

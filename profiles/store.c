@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <hdf5.h>
@@ -1347,7 +1350,7 @@ static int validate_set(const store_ctx *c, const prof_set *set) {
   return 0;
 }
 
-int prof_store_read(const char *path, prof_set **out, ss_error *err) {
+int prof_store_read_direct(const char *path, prof_set **out, ss_error *err) {
   store_ctx c = {path, err};
   struct stat st;
   *out = NULL;
@@ -1399,4 +1402,82 @@ done:
   }
   *out = set;
   return 0;
+}
+
+/* libhdf5 itself can crash or loop forever on a damaged file (see
+ * docs/reliability.md). So a store is first read in a child process: when the
+ * child dies or hangs, the parent reports a damaged file instead of
+ * crashing; when it succeeds, the parent reads the (now known good) file. */
+#define STORE_CHILD_TIMEOUT_MS 30000 /* SPLITSIM_STORE_TIMEOUT_S overrides */
+
+int prof_store_read(const char *path, prof_set **out, ss_error *err) {
+  store_ctx c = {path, err};
+  *out = NULL;
+  if (getenv("SPLITSIM_STORE_IN_PROCESS"))
+    return prof_store_read_direct(path, out, err);
+  int pfd[2];
+  if (pipe(pfd) != 0)
+    return prof_store_read_direct(path, out, err);
+  fflush(NULL);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(pfd[0]);
+    close(pfd[1]);
+    return prof_store_read_direct(path, out, err);
+  }
+  if (pid == 0) { /* child: read, report the error if any, exit */
+    close(pfd[0]);
+    ss_error e;
+    ss_error_clear(&e);
+    prof_set *set = NULL;
+    int rc = prof_store_read_direct(path, &set, &e);
+    prof_set_free(set);
+    if (rc != 0 && write(pfd[1], &e, sizeof e) != (ssize_t)sizeof e)
+      _exit(4);
+    _exit(rc == 0 ? 0 : 3);
+  }
+  close(pfd[1]);
+  int status = 0, waited_ms = 0, limit_ms = STORE_CHILD_TIMEOUT_MS;
+  const char *env = getenv("SPLITSIM_STORE_TIMEOUT_S");
+  if (env && atoi(env) > 0)
+    limit_ms = atoi(env) * 1000;
+  pid_t w;
+  while ((w = waitpid(pid, &status, WNOHANG)) == 0 && waited_ms < limit_ms) {
+    struct timespec ts = {0, 5 * 1000 * 1000};
+    nanosleep(&ts, NULL);
+    waited_ms += 5;
+  }
+  if (w == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    close(pfd[0]);
+    return fail(&c, NULL, 0,
+                "reading the file takes over %d s (libhdf5 loops on it): "
+                "the file is damaged",
+                limit_ms / 1000);
+  }
+  ss_error e;
+  ssize_t got = read(pfd[0], &e, sizeof e);
+  close(pfd[0]);
+  if (w < 0)
+    return prof_store_read_direct(path, out, err);
+  if (WIFSIGNALED(status))
+    return fail(&c, NULL, 0,
+                "libhdf5 crashed reading the file (signal %d): the file is "
+                "damaged",
+                WTERMSIG(status));
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 3 &&
+      got == (ssize_t)sizeof e) {
+    e.file[sizeof e.file - 1] = e.where[sizeof e.where - 1] =
+        e.msg[sizeof e.msg - 1] = '\0';
+    if (err)
+      *err = e;
+    return -1;
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return fail(&c, NULL, 0,
+                "libhdf5 crashed reading the file (exit status %d): the file "
+                "is damaged",
+                WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  return prof_store_read_direct(path, out, err);
 }

@@ -8,7 +8,9 @@
 /* 1 if path looks like an HDF5 file (signature check), else 0. */
 int prof_store_is_hdf5(const char *path);
 
-/* Read and validate a whole store. Caller frees *out with prof_set_free. */
+/* Read and validate a whole store. Caller frees *out with prof_set_free.
+ * The file is first read in a child process, so that a damaged file that
+ * crashes or hangs libhdf5 gives an error instead of a crash. */
 int prof_store_read(const char *path, prof_set **out, ss_error *err);
 
 /* Write the set to path atomically (temporary file + rename): on failure the

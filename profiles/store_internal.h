@@ -25,4 +25,12 @@
  * Returns the length written, or -1 when out is too small or name is empty. */
 int prof_store_escape_name(const char *name, char *out, size_t outsize);
 
+#include "profile.h"
+
+/* prof_store_read without the child process that guards against libhdf5
+ * crashing or hanging on a damaged file: for the fuzzer, which wants to see
+ * such crashes. (Setting SPLITSIM_STORE_IN_PROCESS makes prof_store_read
+ * call it too.) */
+int prof_store_read_direct(const char *path, prof_set **out, ss_error *err);
+
 #endif

@@ -380,8 +380,8 @@ int scn_equal(const scn_scenario *a, const scn_scenario *b) {
       !dbl_eq(a->result_mb, b->result_mb) || a->n_tiers != b->n_tiers ||
       a->n_systems != b->n_systems || a->n_links != b->n_links ||
       a->objective != b->objective || a->top_k != b->top_k ||
-      a->calibrate != b->calibrate ||
-      a->n_axes != b->n_axes || a->n_groups != b->n_groups)
+      a->calibrate != b->calibrate || a->n_axes != b->n_axes ||
+      a->n_groups != b->n_groups)
     return 0;
   for (size_t i = 0; i < a->n_models; i++)
     if (!str_eq(a->models[i].name, b->models[i].name))
