@@ -1747,8 +1747,9 @@ out:
 
 /* ---- 6. sensitivity tornado -------------------------------------------- */
 
-#define TORNADO_MAX_ROWS 30 /* parameters drawn; the rest are named in a note  \
-                             */
+#define TORNADO_MAX_ROWS                                                       \
+  30 /* parameters drawn; the rest are named in a note                         \
+      */
 #define TORNADO_LOW_COLOUR "#0072B2"
 #define TORNADO_HIGH_COLOUR "#D55E00"
 

@@ -958,10 +958,10 @@ done:
 
 static int build(loader *L, const scn_node *root) {
   static const char *const keys[] = {
-      "name",        "profiles",    "network", "models",       "input_mb",
-      "result_mb",   "tiers",       "links",   "availability", "power",
-      "objective",   "constraints", "top_k", "calibrate",   "sweep",        "purchase",
-      "uncertainty", "sensitivity"};
+      "name",      "profiles",    "network",    "models",       "input_mb",
+      "result_mb", "tiers",       "links",      "availability", "power",
+      "objective", "constraints", "top_k",      "calibrate",    "sweep",
+      "purchase",  "uncertainty", "sensitivity"};
   scn_scenario *s = L->s;
   char d[80];
   if (root->kind != SCN_NODE_MAP)
@@ -977,10 +977,10 @@ static int build(loader *L, const scn_node *root) {
                 &s->network_pos) != 0 ||
       load_models(L, root) != 0 || load_input(L, root) != 0 ||
       load_tiers(L, root) != 0 || load_objective(L, root) != 0 ||
-      load_top_k(L, root) != 0 || load_calibrate(L, root) != 0 || load_availability(L, root) != 0 ||
-      load_power(L, root) != 0 || load_links(L, root) != 0 ||
-      load_constraints(L, root) != 0 || load_sweep(L, root) != 0 ||
-      scn_load_studies(L, root) != 0)
+      load_top_k(L, root) != 0 || load_calibrate(L, root) != 0 ||
+      load_availability(L, root) != 0 || load_power(L, root) != 0 ||
+      load_links(L, root) != 0 || load_constraints(L, root) != 0 ||
+      load_sweep(L, root) != 0 || scn_load_studies(L, root) != 0)
     return -1;
   return 0;
 }

@@ -200,7 +200,7 @@ typedef struct scn_scenario {
   scn_objective objective; /* default latency */
   scn_pos objective_pos;
   scn_constraints constraints;
-  size_t top_k; /* >= 1; default 1 */
+  size_t top_k;  /* >= 1; default 1 */
   int calibrate; /* 1: scale each system's block times of a model so they
                     sum to its measured whole-model time (when known);
                     default 0 */

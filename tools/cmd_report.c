@@ -8,21 +8,22 @@
 #include "commands.h"
 
 static void report_help(FILE *fp) {
-  fprintf(fp,
-          "usage: splitsim report [options] OUTDIR\n\n"
-          "Write OUTDIR/report.html (self-contained page: charts linked "
-          "from\ncharts/, tables, the resolved scenario, provenance from "
-          "run.json) and\nOUTDIR/report.md from a scenario output folder. "
-          "Charts are not rendered\nhere (see `splitsim plot`); a chart "
-          "without a rendering is named with a\nnote.\n\n"
-          "Options:\n"
-          "  --rows N          rows shown of long tables (default 50)\n"
-          "  --point N         sweep point of the breakdown and comparison "
-          "charts\n"
-          "                    (as given to `splitsim plot`; default: automatic)\n"
-          "  --profiles PATH   profile store (as given to `splitsim plot`)\n"
-          "  -q, --quiet       print nothing on success\n"
-          "  -h, --help        this help\n");
+  fprintf(
+      fp,
+      "usage: splitsim report [options] OUTDIR\n\n"
+      "Write OUTDIR/report.html (self-contained page: charts linked "
+      "from\ncharts/, tables, the resolved scenario, provenance from "
+      "run.json) and\nOUTDIR/report.md from a scenario output folder. "
+      "Charts are not rendered\nhere (see `splitsim plot`); a chart "
+      "without a rendering is named with a\nnote.\n\n"
+      "Options:\n"
+      "  --rows N          rows shown of long tables (default 50)\n"
+      "  --point N         sweep point of the breakdown and comparison "
+      "charts\n"
+      "                    (as given to `splitsim plot`; default: automatic)\n"
+      "  --profiles PATH   profile store (as given to `splitsim plot`)\n"
+      "  -q, --quiet       print nothing on success\n"
+      "  -h, --help        this help\n");
 }
 
 int cmd_report(int argc, char **argv) {
