@@ -94,6 +94,8 @@ test: unit cli fuzz-replay
 
 check: deps
 	@sh tools/install-torch.sh || echo "check: PyTorch could not be installed; profiler tests will be skipped"
+	@if command -v clang-format >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory format-check; fi
 	$(MAKE) --no-print-directory EXTRA_CFLAGS=-Werror check-deps test
 	@if [ -z "$$SPLITSIM_NO_ASAN" ]; then \
 	  $(MAKE) --no-print-directory asan; fi
