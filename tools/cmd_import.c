@@ -41,7 +41,21 @@ static int load_operand(const char *path, prof_set *into, ss_error *err) {
     prof_set_free(dir);
     return 0;
   }
-  return prof_import_file(path, into, err);
+  if (prof_import_file(path, into, err) == 0)
+    return 0;
+  /* A common slip: a network table given to import. Say where it goes. */
+  FILE *fp = fopen(path, "r");
+  char head[64] = "";
+  if (fp) {
+    if (!fgets(head, sizeof head, fp))
+      head[0] = '\0';
+    fclose(fp);
+  }
+  if (strncmp(head, "source,destination", 18) == 0)
+    ss_error_set(err, path, NULL,
+                 "this is a network table, not a profile: give it to "
+                 "'splitsim predict' or a scenario's 'network:' key");
+  return -1;
 }
 
 int cmd_import(int argc, char **argv) {
