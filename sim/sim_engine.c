@@ -548,27 +548,30 @@ static void rebuild(sim_ctx *c) {
       ms->sys[g].compute_power_w = ss->compute_power_w;
       ms->sys[g].radio_power_w = ss->radio_power_w;
     }
-    solver_constraints *cn = &ms->cons;
-    solver_constraints_init(cn);
-    cn->privacy = s->constraints.privacy;
-    for (size_t t = 0; t < s->n_tiers; t++) {
-      long long lo =
-          s->constraints.min_blocks ? s->constraints.min_blocks[t] : 0;
-      long long hi =
-          s->constraints.max_blocks ? s->constraints.max_blocks[t] : -1;
-      cn->min_blocks[t] = lo > 0 ? (size_t)lo : 0;
-      cn->max_blocks[t] = hi < 0 ? SIZE_MAX : (size_t)hi;
-    }
-    /* A tier-pair byte limit caps what the earlier tier uploads. */
-    for (size_t i = 0; i < s->constraints.n_link_limits; i++) {
-      const scn_link_limit *l = &s->constraints.link_limits[i];
-      if (isnan(l->mb))
-        continue;
-      size_t t = l->a < l->b ? l->a : l->b;
-      double bytes = l->mb * 1e6;
-      if (bytes < cn->max_upload_bytes[t])
-        cn->max_upload_bytes[t] = bytes;
-    }
+    sim_constraints_from_scenario(s, &ms->cons);
+  }
+}
+
+void sim_constraints_from_scenario(const scn_scenario *s,
+                                   solver_constraints *cn) {
+  solver_constraints_init(cn);
+  cn->privacy = s->constraints.privacy;
+  for (size_t t = 0; t < s->n_tiers; t++) {
+    long long lo = s->constraints.min_blocks ? s->constraints.min_blocks[t] : 0;
+    long long hi =
+        s->constraints.max_blocks ? s->constraints.max_blocks[t] : -1;
+    cn->min_blocks[t] = lo > 0 ? (size_t)lo : 0;
+    cn->max_blocks[t] = hi < 0 ? SIZE_MAX : (size_t)hi;
+  }
+  /* A tier-pair byte limit caps what the earlier tier uploads. */
+  for (size_t i = 0; i < s->constraints.n_link_limits; i++) {
+    const scn_link_limit *l = &s->constraints.link_limits[i];
+    if (isnan(l->mb))
+      continue;
+    size_t t = l->a < l->b ? l->a : l->b;
+    double bytes = l->mb * 1e6;
+    if (bytes < cn->max_upload_bytes[t])
+      cn->max_upload_bytes[t] = bytes;
   }
 }
 

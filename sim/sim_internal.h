@@ -23,6 +23,12 @@ typedef struct sim_buf {
   int oom; /* set once an allocation failed; later appends are dropped */
 } sim_buf;
 
+/* The solver constraints a scenario asks for (privacy, block counts per
+ * tier, tier-pair byte limits as upload caps of the earlier tier). Shared by
+ * the engine and the studies. */
+void sim_constraints_from_scenario(const scn_scenario *s,
+                                   solver_constraints *cn);
+
 void sim_buf_free(sim_buf *b);
 void sim_buf_reserve(sim_buf *b, size_t extra);
 void sim_buf_add(sim_buf *b, const char *s, size_t n);

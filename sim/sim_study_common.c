@@ -319,25 +319,7 @@ int sim_study_prob_refresh(const sim_study_world *w, const scn_scenario *s,
     pr->sys[g].compute_power_w = si >= 0 ? s->systems[si].compute_power_w : 0;
     pr->sys[g].radio_power_w = si >= 0 ? s->systems[si].radio_power_w : 0;
   }
-  solver_constraints *cn = &pr->cons;
-  solver_constraints_init(cn);
-  cn->privacy = s->constraints.privacy;
-  for (size_t t = 0; t < s->n_tiers; t++) {
-    long long lo = s->constraints.min_blocks ? s->constraints.min_blocks[t] : 0;
-    long long hi =
-        s->constraints.max_blocks ? s->constraints.max_blocks[t] : -1;
-    cn->min_blocks[t] = lo > 0 ? (size_t)lo : 0;
-    cn->max_blocks[t] = hi < 0 ? SIZE_MAX : (size_t)hi;
-  }
-  for (size_t i = 0; i < s->constraints.n_link_limits; i++) {
-    const scn_link_limit *l = &s->constraints.link_limits[i];
-    if (isnan(l->mb))
-      continue;
-    size_t t = l->a < l->b ? l->a : l->b;
-    double bytes = l->mb * 1e6;
-    if (bytes < cn->max_upload_bytes[t])
-      cn->max_upload_bytes[t] = bytes;
-  }
+  sim_constraints_from_scenario(s, &pr->cons);
   return 0;
 }
 
