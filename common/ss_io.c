@@ -214,3 +214,31 @@ int ss_parse_int64(const char *s, long long *out) {
   *out = v;
   return 0;
 }
+
+void ss_json_str(FILE *fp, const char *s) {
+  if (!s) {
+    fputs("null", fp);
+    return;
+  }
+  fputc('"', fp);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(fp, "\\%c", *p);
+    else if (*p == '\n')
+      fputs("\\n", fp);
+    else if (*p == '\t')
+      fputs("\\t", fp);
+    else if (*p == '\r')
+      fputs("\\r", fp);
+    else if (*p < 0x20 || *p == 0x7f)
+      fprintf(fp, "\\u%04x", *p);
+    else
+      fputc(*p, fp);
+  }
+  fputc('"', fp);
+}
+
+void ss_json_num(FILE *fp, double x) {
+  char buf[SS_DOUBLE_BUFSIZE];
+  fputs(isfinite(x) ? ss_fmt_double(buf, x) : "null", fp);
+}

@@ -44,6 +44,11 @@ int ss_rename_into_place(const char *tmp, const char *path, ss_error *err);
 #define SS_DOUBLE_BUFSIZE 32
 char *ss_fmt_double(char *buf, double x);
 
+/* JSON text to fp: a string with escapes ("null" for NULL), and a number
+ * that reads back to the same double ("null" when not finite). */
+void ss_json_str(FILE *fp, const char *s);
+void ss_json_num(FILE *fp, double x);
+
 /* Parse a whole string as a finite double (C locale, no trailing junk after
  * optional spaces). Returns 0 on success. */
 int ss_parse_double(const char *s, double *out);

@@ -116,29 +116,6 @@ static void remove_stale(const char *outroot, const char *name) {
 
 /* ---- run.json ---------------------------------------------------------- */
 
-static void json_str(FILE *fp, const char *s) {
-  if (!s) {
-    fputs("null", fp);
-    return;
-  }
-  fputc('"', fp);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(fp, "\\%c", *p);
-    else if (*p == '\n')
-      fputs("\\n", fp);
-    else if (*p == '\t')
-      fputs("\\t", fp);
-    else if (*p == '\r')
-      fputs("\\r", fp);
-    else if (*p < 0x20 || *p == 0x7f)
-      fprintf(fp, "\\u%04x", *p);
-    else
-      fputc(*p, fp);
-  }
-  fputc('"', fp);
-}
-
 typedef struct inputs {
   const char *scenario_file;
   char scenario_sha[65];
@@ -148,14 +125,6 @@ typedef struct inputs {
   const char *network;
   char network_sha[65];
 } inputs;
-
-static void json_num(FILE *fp, double x) {
-  char buf[SS_DOUBLE_BUFSIZE];
-  if (!isfinite(x))
-    fputs("null", fp);
-  else
-    fputs(ss_fmt_double(buf, x), fp);
-}
 
 static int write_run_json(const char *dir, const scn_scenario *s,
                           const sim_engine *e, const inputs *in, unsigned jobs,
@@ -169,41 +138,41 @@ static int write_run_json(const char *dir, const scn_scenario *s,
     return -1;
   FILE *fp = af.fp;
   fputs("{\n  \"splitsim_version\": ", fp);
-  json_str(fp, SPLITSIM_VERSION);
+  ss_json_str(fp, SPLITSIM_VERSION);
   fputs(",\n  \"name\": ", fp);
-  json_str(fp, s->name);
+  ss_json_str(fp, s->name);
   fputs(",\n  \"scenario_file\": ", fp);
-  json_str(fp, in->scenario_file);
+  ss_json_str(fp, in->scenario_file);
   fputs(",\n  \"scenario_sha256\": ", fp);
-  json_str(fp, in->scenario_sha);
+  ss_json_str(fp, in->scenario_sha);
   fputs(",\n  \"profiles\": ", fp);
-  json_str(fp, in->profiles);
+  ss_json_str(fp, in->profiles);
   fprintf(fp, ",\n  \"profiles_default\": %s",
           in->profiles_default ? "true" : "false");
   fputs(",\n  \"profiles_sha256\": ", fp);
-  json_str(fp, in->profiles_sha);
+  ss_json_str(fp, in->profiles_sha);
   fputs(",\n  \"network\": ", fp);
-  json_str(fp, in->network);
+  ss_json_str(fp, in->network);
   fputs(",\n  \"network_sha256\": ", fp);
-  json_str(fp, in->network ? in->network_sha : NULL);
+  ss_json_str(fp, in->network ? in->network_sha : NULL);
   fputs(",\n  \"objective\": ", fp);
-  json_str(fp, scn_objective_name(s->objective));
+  ss_json_str(fp, scn_objective_name(s->objective));
   fprintf(fp, ",\n  \"points\": %zu", e->n_points);
   fputs(",\n  \"models\": [", fp);
   for (size_t m = 0; m < e->n_models; m++) {
     fputs(m ? ", " : "", fp);
-    json_str(fp, e->models[m].name);
+    ss_json_str(fp, e->models[m].name);
   }
   fputs("],\n  \"tiers\": [", fp);
   for (size_t ti = 0; ti < s->n_tiers; ti++) {
     const scn_tier *tr = &s->tiers[ti];
     fputs(ti ? ",\n    " : "\n    ", fp);
     fputs("{\"name\": ", fp);
-    json_str(fp, tr->name);
+    ss_json_str(fp, tr->name);
     fputs(", \"systems\": [", fp);
     for (size_t j = 0; j < tr->n_systems; j++) {
       fputs(j ? ", " : "", fp);
-      json_str(fp, s->systems[tr->systems[j]].name);
+      ss_json_str(fp, s->systems[tr->systems[j]].name);
     }
     fputs("]}", fp);
   }
@@ -211,9 +180,9 @@ static int write_run_json(const char *dir, const scn_scenario *s,
   for (size_t k = 0; k < s->n_axes; k++) {
     fputs(k ? ",\n    " : "\n    ", fp);
     fputs("{\"param\": ", fp);
-    json_str(fp, s->axes[k].param);
+    ss_json_str(fp, s->axes[k].param);
     fprintf(fp, ", \"values\": %zu, \"zip\": ", s->axes[k].n_values);
-    json_str(fp, s->axes[k].zip);
+    ss_json_str(fp, s->axes[k].zip);
     fputs("}", fp);
   }
   fputs(s->n_axes ? "\n  ],\n" : "],\n", fp);
@@ -232,17 +201,17 @@ static int write_run_json(const char *dir, const scn_scenario *s,
     fputs("\"sensitivity.csv\", \"sensitivity_models.csv\", ", fp);
   fputs("\"scenario.resolved.yaml\", \"run.json\"],\n", fp);
   fputs("  \"report\": ", fp);
-  json_str(fp, report);
+  ss_json_str(fp, report);
   fprintf(fp, ",\n  \"jobs\": %u,\n  \"timings_s\": {\"load\": ", jobs);
-  json_num(fp, t->load_s);
+  ss_json_num(fp, t->load_s);
   fputs(", \"sweep\": ", fp);
-  json_num(fp, t->sweep_s);
+  ss_json_num(fp, t->sweep_s);
   fputs(", \"analysis\": ", fp);
-  json_num(fp, t->analysis_s);
+  ss_json_num(fp, t->analysis_s);
   fputs(", \"report\": ", fp);
-  json_num(fp, t->finish_s);
+  ss_json_num(fp, t->finish_s);
   fputs(", \"total\": ", fp);
-  json_num(fp, t->total_s);
+  ss_json_num(fp, t->total_s);
   fputs("}\n}\n", fp);
   return ss_atomic_commit(&af, err);
 }

@@ -716,53 +716,27 @@ static void print_csv(const solver_problem *p, const solver_result *r,
   fprintf(fp, "\n");
 }
 
-static void json_str(FILE *fp, const char *s) {
-  if (!s) {
-    fputs("null", fp);
-    return;
-  }
-  fputc('"', fp);
-  for (; *s; s++) {
-    unsigned char ch = (unsigned char)*s;
-    if (ch == '"' || ch == '\\')
-      fprintf(fp, "\\%c", ch);
-    else if (ch < 0x20)
-      fprintf(fp, "\\u%04x", ch);
-    else
-      fputc(ch, fp);
-  }
-  fputc('"', fp);
-}
-
-static void json_num(FILE *fp, double x) {
-  char buf[SS_DOUBLE_BUFSIZE];
-  if (!isfinite(x))
-    fputs("null", fp);
-  else
-    fputs(ss_fmt_double(buf, x), fp);
-}
-
 static void print_json(const solver_problem *p, const solver_result *r,
                        size_t n, const predict_opts *o, const char *model,
                        FILE *fp) {
   fprintf(fp, "{\n  \"model\": ");
-  json_str(fp, model);
+  ss_json_str(fp, model);
   fprintf(fp, ",\n  \"network\": ");
-  json_str(fp, o->network);
+  ss_json_str(fp, o->network);
   fprintf(fp, ",\n  \"input_bytes\": ");
-  json_num(fp, p->input_bytes);
+  ss_json_num(fp, p->input_bytes);
   fprintf(fp, ",\n  \"results\": [");
   for (size_t i = 0; i < n; i++) {
     const solver_result *x = &r[i];
     double comp = x->compute_s[0] + x->compute_s[1] + x->compute_s[2];
     fprintf(fp, "%s\n    {\"rank\": %zu, \"latency_s\": ", i ? "," : "", i + 1);
-    json_num(fp, x->latency_s);
+    ss_json_num(fp, x->latency_s);
     fprintf(fp, ", \"upload_mb\": ");
-    json_num(fp, upload_mb(x));
+    ss_json_num(fp, upload_mb(x));
     fprintf(fp, ", \"compute_s\": ");
-    json_num(fp, comp);
+    ss_json_num(fp, comp);
     fprintf(fp, ", \"transfer_s\": ");
-    json_num(fp, x->latency_s - comp);
+    ss_json_num(fp, x->latency_s - comp);
     fprintf(fp, ",\n     \"tiers\": [");
     for (int t = 0; t < N_TIERS; t++) {
       int64_t lo, hi;
@@ -771,15 +745,15 @@ static void print_json(const solver_problem *p, const solver_result *r,
           t == 0 ? p->tiers[0].systems[x->p.sys[0]].name : sys_name(p, x, t);
       fprintf(fp, "%s\n       {\"tier\": \"%s\", \"system\": ", t ? "," : "",
               tier_names[t]);
-      json_str(fp, name);
+      ss_json_str(fp, name);
       fprintf(fp,
               ", \"first_layer\": %lld, \"last_layer\": %lld, \"blocks\": %d, "
               "\"compute_s\": ",
               (long long)lo, (long long)hi,
               x->p.first[t] >= 0 ? x->p.last[t] - x->p.first[t] + 1 : 0);
-      json_num(fp, x->compute_s[t]);
+      ss_json_num(fp, x->compute_s[t]);
       fprintf(fp, ", \"upload_bytes\": ");
-      json_num(fp, x->upload_bytes[t]);
+      ss_json_num(fp, x->upload_bytes[t]);
       fprintf(fp, "}");
     }
     fprintf(fp, "],\n     \"hops\": [");
@@ -787,9 +761,9 @@ static void print_json(const solver_problem *p, const solver_result *r,
       fprintf(fp, "%s\n       {\"from\": \"%s\", \"to\": \"%s\", \"bytes\": ",
               h ? "," : "", tier_names[x->hop_from[h]],
               tier_names[x->hop_to[h]]);
-      json_num(fp, x->hop_bytes[h]);
+      ss_json_num(fp, x->hop_bytes[h]);
       fprintf(fp, ", \"transfer_s\": ");
-      json_num(fp, x->hop_s[h]);
+      ss_json_num(fp, x->hop_s[h]);
       fprintf(fp, "}");
     }
     fprintf(fp, "],\n     \"text\": \"");
