@@ -65,6 +65,21 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O3 -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
+# MPI (OpenMPI's mpicc): only tools/mpi_units.c talks to MPI. When mpicc is
+# found it is compiled with -DSPLITSIM_MPI and the binary links libmpi;
+# otherwise it compiles to "this build has no MPI" answers. NO_MPI=1 forces
+# the plain build.
+MPICC     ?= mpicc
+ifeq ($(NO_MPI),)
+MPI_CFLAGS := $(shell $(MPICC) --showme:compile 2>/dev/null)
+MPI_LIBS   := $(shell $(MPICC) --showme:link 2>/dev/null)
+endif
+ifneq ($(strip $(MPI_LIBS)),)
+$(BUILD)/obj/tools/mpi_units.o: CPPFLAGS += -DSPLITSIM_MPI
+$(BUILD)/obj/tools/mpi_units.o: CFLAGS += $(MPI_CFLAGS)
+$(BIN): LDLIBS += $(MPI_LIBS)
+endif
+
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)
 
 # Install missing Debian packages (no-op when everything is present).

@@ -59,6 +59,8 @@ typedef struct sim_options {
    * from the writing thread. May be NULL. */
   sim_progress_fn progress;
   void *progress_ctx;
+  /* Work units shipped between processes (sim_dist.h); NULL: none. */
+  struct sim_dist *dist;
 } sim_options;
 
 /* Timings of one run, seconds. */

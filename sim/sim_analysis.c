@@ -910,8 +910,10 @@ int sim_write_tables(const sim_engine *e, const char *outdir,
     goto done;
   }
   file_commit fc = {bp.fp, "breakpoints.csv"};
-  if (sim_run_tasks(n_bp_tasks, jobs, wp, bp_task, file_commit_fn, &fc, cancel,
-                    err) != 0)
+  sim_phase bp_phase = {"breakpoints",  n_bp_tasks, bp_task,
+                        file_commit_fn, &fc,        NULL,
+                        NULL,           NULL,       NULL};
+  if (sim_run_phase(&bp_phase, jobs, wp, opt, err) != 0)
     goto done;
   open_bp = 0;
   if (ss_atomic_commit(&bp, err) != 0)
@@ -927,8 +929,12 @@ int sim_write_tables(const sim_engine *e, const char *outdir,
     goto done;
   }
   file_commit fc2 = {cv.fp, "curves.csv"};
-  if (sim_run_tasks(e->n_models * s->n_axes, jobs, wp, curve_task,
-                    file_commit_fn, &fc2, cancel, err) != 0)
+  sim_phase cv_phase = {"curves",   e->n_models * s->n_axes,
+                        curve_task, file_commit_fn,
+                        &fc2,       NULL,
+                        NULL,       NULL,
+                        NULL};
+  if (sim_run_phase(&cv_phase, jobs, wp, opt, err) != 0)
     goto done;
   open_cv = 0;
   if (ss_atomic_commit(&cv, err) != 0)

@@ -180,6 +180,58 @@ int sim_run_tasks(size_t n_tasks, size_t n_workers, void **workers,
                   sim_task_fn fn, sim_commit_fn commit, void *commit_ctx,
                   const volatile sig_atomic_t *cancel, ss_error *err);
 
+/* ---- phases: ordered tasks that may be shipped as units (sim_units.c) --- */
+
+/* One phase of a run (sim_dist.h). name is unique within a run. pack
+ * appends to aux the worker state that commit needs besides the task's
+ * output and resets it; unpack restores it into a worker before commit
+ * (both NULL when the output is all). cost: estimated work of each task
+ * (NULL: all equal), used to balance shards. */
+typedef struct sim_phase {
+  const char *name;
+  size_t n_tasks;
+  sim_task_fn fn;
+  sim_commit_fn commit;
+  void *commit_ctx;
+  int (*pack)(void *worker, size_t task, sim_buf *aux, ss_error *err);
+  int (*unpack)(void *worker, size_t task, const char *aux, size_t len,
+                ss_error *err);
+  double (*cost)(const void *ctx, size_t task);
+  const void *cost_ctx;
+} sim_phase;
+
+/* Run a phase: on local threads (opt->dist NULL), computing only the units
+ * the dist's io hands out (collect), or committing units read from the
+ * shards (replay; a phase they do not hold runs locally). */
+int sim_run_phase(const sim_phase *ph, size_t n_workers, void **workers,
+                  const sim_options *opt, ss_error *err);
+
+/* 1 when opt asks to collect units (tables are not written then). */
+int sim_collecting(const sim_options *opt);
+
+/* Collect mode of a scenario run: io.begin, then every table phase with
+ * its units handed to the io (the tables go to a scratch folder that is
+ * removed), then the Monte Carlo pass-1 chunks of the robustness study. */
+struct sim_identity;
+int sim_collect_units(const sim_engine *e, const scn_scenario *s,
+                      const prof_set *set, const struct sim_identity *id,
+                      const char *outdir, const sim_options *opt,
+                      sim_timings *t, ss_error *err);
+
+/* Shard lookups for the replay (sim_shard.c): sim_shards_phase returns 1
+ * when the shards hold the phase (with the same task count), 0 when not,
+ * -1 on a mismatch; sim_shards_read fills out and aux with unit `task`. */
+struct sim_shards;
+int sim_shards_phase(const struct sim_shards *s, const char *name,
+                     size_t n_tasks, ss_error *err);
+int sim_shards_read(const struct sim_shards *s, const char *name, size_t task,
+                    sim_buf *out, sim_buf *aux, ss_error *err);
+
+/* Raw values in a unit's aux bytes (the writer's byte order; journals
+ * record it). sim_aux_get returns -1 when fewer than n bytes are left. */
+void sim_aux_put(sim_buf *b, const void *p, size_t n);
+int sim_aux_get(const char **p, const char *end, void *dst, size_t n);
+
 /* ---- the sweep over all points (sim_sweep.c) ---------------------------- */
 
 /* A placement that was optimal at some point, with where. */

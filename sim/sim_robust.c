@@ -677,7 +677,42 @@ static int cmp_robust(const void *pa, const void *pb) {
   return cmp_mean(pa, pb);
 }
 
-static int run_pass(rmodel *rm, unsigned jobs, const sim_options *opt,
+/* A pass-1 chunk as a work unit (sim_dist.h): its sums travel as aux. */
+static int chunk_pack(void *worker, size_t c, sim_buf *aux, ss_error *err) {
+  (void)c;
+  (void)err;
+  rworker *wk = worker;
+  size_t n = wk->rm->n_place;
+  sim_aux_put(aux, wk->sum, n * sizeof *wk->sum);
+  sim_aux_put(aux, wk->meet, n * sizeof *wk->meet);
+  sim_aux_put(aux, wk->opt, n * sizeof *wk->opt);
+  sim_aux_put(aux, &wk->sum_min, sizeof wk->sum_min);
+  return 0;
+}
+
+static int chunk_unpack(void *worker, size_t c, const char *aux, size_t len,
+                        ss_error *err) {
+  rworker *wk = worker;
+  size_t n = wk->rm->n_place;
+  const char *end = aux + len;
+  if (sim_aux_get(&aux, end, wk->sum, n * sizeof *wk->sum) != 0 ||
+      sim_aux_get(&aux, end, wk->meet, n * sizeof *wk->meet) != 0 ||
+      sim_aux_get(&aux, end, wk->opt, n * sizeof *wk->opt) != 0 ||
+      sim_aux_get(&aux, end, &wk->sum_min, sizeof wk->sum_min) != 0 ||
+      aux != end)
+    return ss_error_set(err, NULL, NULL, "damaged Monte Carlo unit %zu", c);
+  return 0;
+}
+
+static double chunk_cost(const void *ctx, size_t c) {
+  const rmodel *rm = ctx;
+  size_t n0 = c * CHUNK, n1 = n0 + CHUNK;
+  if (n1 > rm->u->samples)
+    n1 = rm->u->samples;
+  return (double)(n1 - n0) * (double)rm->n_place;
+}
+
+static int run_pass(rmodel *rm, size_t m, unsigned jobs, const sim_options *opt,
                     ss_error *err) {
   size_t n_chunks = (rm->u->samples + CHUNK - 1) / CHUNK;
   if (jobs > n_chunks)
@@ -691,8 +726,18 @@ static int run_pass(rmodel *rm, unsigned jobs, const sim_options *opt,
       oom(err);
       goto done;
     }
-  rc = sim_run_tasks(n_chunks, jobs, (void **)wks, chunk_task, chunk_commit, rm,
-                     opt ? opt->cancel : NULL, err);
+  char name[64];
+  snprintf(name, sizeof name, "robust.%zu.pass%d", m, rm->pass);
+  sim_phase ph = {name,
+                  n_chunks,
+                  chunk_task,
+                  chunk_commit,
+                  rm,
+                  rm->pass == 1 ? chunk_pack : NULL,
+                  rm->pass == 1 ? chunk_unpack : NULL,
+                  chunk_cost,
+                  rm};
+  rc = sim_run_phase(&ph, jobs, (void **)wks, opt, err);
 done:
   for (unsigned j = 0; j < jobs; j++)
     worker_free(wks[j]);
@@ -858,8 +903,12 @@ static int robust_model(sim_robust_result *res, const sim_study_world *w,
     goto done;
   }
   rm.pass = 1;
-  if (run_pass(&rm, jobs, opt, err) != 0)
+  if (run_pass(&rm, m, jobs, opt, err) != 0)
     goto done;
+  if (sim_collecting(opt)) { /* pass 2 needs every unit of pass 1 */
+    rc = 0;
+    goto done;
+  }
   double dn = (double)u->samples;
   for (size_t i = 0; i < rm.n_place; i++) {
     cs[i].place = i;
@@ -885,7 +934,7 @@ static int robust_model(sim_robust_result *res, const sim_study_world *w,
     goto done;
   }
   rm.pass = 2;
-  if (run_pass(&rm, jobs, opt, err) != 0 ||
+  if (run_pass(&rm, m, jobs, opt, err) != 0 ||
       make_rows(res, &rm, m, nom_best, err) != 0)
     goto done;
   rc = 0;

@@ -16,6 +16,7 @@
 
 #include "../common/ss_io.h"
 #include "../profiles/import.h"
+#include "sim_dist.h"
 #include "sim_study.h"
 
 static double now_s(void) {
@@ -270,6 +271,23 @@ static int up_to_date(const char *dir, const inputs *in, int want_report) {
   return ok;
 }
 
+/* The identity a unit journal records (sim_dist.h). */
+static void identity_of(const inputs *in, int report, sim_identity *id) {
+  memset(id, 0, sizeof *id);
+  snprintf(id->version, sizeof id->version, "%s", SPLITSIM_VERSION);
+  snprintf(id->scenario_file, sizeof id->scenario_file, "%s",
+           in->scenario_file ? in->scenario_file : "");
+  snprintf(id->scenario_sha, sizeof id->scenario_sha, "%s", in->scenario_sha);
+  snprintf(id->profiles, sizeof id->profiles, "%s", in->profiles);
+  id->profiles_default = in->profiles_default;
+  snprintf(id->profiles_sha, sizeof id->profiles_sha, "%s", in->profiles_sha);
+  snprintf(id->network, sizeof id->network, "%s",
+           in->network ? in->network : "");
+  snprintf(id->network_sha, sizeof id->network_sha, "%s",
+           in->network ? in->network_sha : "");
+  id->report = report;
+}
+
 /* ---- the run ----------------------------------------------------------- */
 
 static int name_ok(const char *name) {
@@ -323,7 +341,14 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
     ss_error_set(err, outroot, NULL, "output path too long");
     goto done;
   }
-  if (opt && opt->resume && up_to_date(rep->outdir, &in, opt->finish != NULL)) {
+  sim_dist *dist = opt ? opt->base.dist : NULL;
+  sim_identity ident;
+  identity_of(&in, opt && opt->finish, &ident);
+  if (dist && dist->mode == SIM_DIST_REPLAY &&
+      sim_shards_check(dist->shards, &ident, err) != 0)
+    goto done;
+  if (opt && opt->resume && !(dist && dist->mode == SIM_DIST_REPLAY) &&
+      up_to_date(rep->outdir, &in, opt->finish != NULL)) {
     rep->skipped = 1;
     rc = 0;
     goto done;
@@ -341,6 +366,11 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
   }
   rep->n_points = e->n_points;
   rep->n_models = e->n_models;
+  if (dist && dist->mode == SIM_DIST_COLLECT) { /* units only (sim_units.c) */
+    rc = sim_collect_units(e, s, set, &ident, rep->outdir, &opt->base, &rep->t,
+                           err);
+    goto done;
+  }
 
   if (mkdir_p(outroot, err) != 0)
     goto done;

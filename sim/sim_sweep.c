@@ -357,6 +357,147 @@ static int sweep_commit(void *ctx, void *worker, size_t task,
   return 0;
 }
 
+/* ---- a block as a work unit (sim_dist.h) --------------------------------
+ * aux = top.csv rows, then per model the counts of the block: feasible,
+ * objective range, and each placement entry. */
+
+static double block_cost(const void *ctx, size_t task) {
+  const sim_engine *e = ctx;
+  size_t lo = task * BLOCK_POINTS, hi = lo + BLOCK_POINTS;
+  if (hi > e->n_points)
+    hi = e->n_points;
+  return (double)(hi - lo) * (double)e->n_models;
+}
+
+static void msum_reset(sim_msum *ms) {
+  for (size_t i = 0; i < ms->n; i++) {
+    free(ms->v[i].cell);
+    free(ms->v[i].vmin);
+    free(ms->v[i].vmax);
+  }
+  ms->n = 0;
+  ms->feasible = 0;
+  ms->obj_min = ms->obj_max = NAN;
+  ms->hit_entry = -1;
+}
+
+static void pack_entry(sim_buf *b, const sim_pstat *ps, size_t K, size_t na) {
+  int32_t inf = ps->infeasible;
+  sim_aux_put(b, &inf, sizeof inf);
+  for (size_t t = 0; t < K; t++) {
+    int32_t v[3] = {ps->pl.sys[t], ps->pl.first[t], ps->pl.last[t]};
+    sim_aux_put(b, v, sizeof v);
+  }
+  uint64_t cl = strlen(ps->cell);
+  sim_aux_put(b, &cl, sizeof cl);
+  sim_aux_put(b, ps->cell, (size_t)cl);
+  sim_aux_put(b, &ps->points, sizeof ps->points);
+  sim_aux_put(b, &ps->first_point, sizeof ps->first_point);
+  sim_aux_put(b, ps->vmin, na * sizeof *ps->vmin);
+  sim_aux_put(b, ps->vmax, na * sizeof *ps->vmax);
+}
+
+static int sweep_pack(void *worker, size_t task, sim_buf *aux, ss_error *err) {
+  (void)task;
+  (void)err;
+  sweeper *w = worker;
+  size_t K = w->e->scn->n_tiers, na = w->e->scn->n_axes;
+  uint64_t tl = w->top.len;
+  sim_aux_put(aux, &tl, sizeof tl);
+  sim_aux_put(aux, w->top.p, w->top.len);
+  for (size_t m = 0; m < w->e->n_models; m++) {
+    sim_msum *ms = &w->sums[m];
+    uint64_t n = ms->n;
+    sim_aux_put(aux, &ms->feasible, sizeof ms->feasible);
+    sim_aux_put(aux, &ms->obj_min, sizeof ms->obj_min);
+    sim_aux_put(aux, &ms->obj_max, sizeof ms->obj_max);
+    sim_aux_put(aux, &n, sizeof n);
+    for (size_t i = 0; i < ms->n; i++)
+      pack_entry(aux, &ms->v[i], K, na);
+    msum_reset(ms);
+  }
+  return 0;
+}
+
+static int msum_merge(sim_msum *dst, const sim_msum *src, size_t K,
+                      size_t n_axes);
+
+/* One placement entry of aux into ms (as a one-entry sum merged in). */
+static int unpack_entry(const char **p, const char *end, sim_msum *ms, size_t K,
+                        size_t na) {
+  sim_pstat ps;
+  memset(&ps, 0, sizeof ps);
+  int32_t inf;
+  uint64_t cl;
+  if (sim_aux_get(p, end, &inf, sizeof inf) != 0)
+    return -1;
+  for (size_t t = 0; t < K; t++) {
+    int32_t v[3];
+    if (sim_aux_get(p, end, v, sizeof v) != 0)
+      return -1;
+    ps.pl.sys[t] = v[0];
+    ps.pl.first[t] = v[1];
+    ps.pl.last[t] = v[2];
+  }
+  if (sim_aux_get(p, end, &cl, sizeof cl) != 0 || (uint64_t)(end - *p) < cl)
+    return -1;
+  ps.infeasible = inf;
+  ps.cell = malloc((size_t)cl + 1);
+  ps.vmin = malloc((na + 1) * sizeof *ps.vmin);
+  ps.vmax = malloc((na + 1) * sizeof *ps.vmax);
+  int rc = -1;
+  if (ps.cell && ps.vmin && ps.vmax) {
+    memcpy(ps.cell, *p, (size_t)cl);
+    ps.cell[cl] = '\0';
+    *p += cl;
+    if (sim_aux_get(p, end, &ps.points, sizeof ps.points) == 0 &&
+        sim_aux_get(p, end, &ps.first_point, sizeof ps.first_point) == 0 &&
+        sim_aux_get(p, end, ps.vmin, na * sizeof *ps.vmin) == 0 &&
+        sim_aux_get(p, end, ps.vmax, na * sizeof *ps.vmax) == 0) {
+      sim_msum one = {1, 1, &ps, 0, NAN, NAN, 0, 0, -1};
+      rc = msum_merge(ms, &one, K, na);
+    }
+  }
+  free(ps.cell);
+  free(ps.vmin);
+  free(ps.vmax);
+  return rc;
+}
+
+static int sweep_unpack(void *worker, size_t task, const char *aux, size_t len,
+                        ss_error *err) {
+  sweeper *w = worker;
+  size_t K = w->e->scn->n_tiers, na = w->e->scn->n_axes;
+  const char *p = aux, *end = aux + len;
+  uint64_t tl;
+  w->top.len = 0;
+  if (sim_aux_get(&p, end, &tl, sizeof tl) != 0 || (uint64_t)(end - p) < tl)
+    goto bad;
+  sim_buf_add(&w->top, p, (size_t)tl);
+  p += tl;
+  for (size_t m = 0; m < w->e->n_models; m++) {
+    sim_msum *ms = &w->sums[m];
+    uint64_t feasible, n;
+    double lo, hi;
+    if (sim_aux_get(&p, end, &feasible, sizeof feasible) != 0 ||
+        sim_aux_get(&p, end, &lo, sizeof lo) != 0 ||
+        sim_aux_get(&p, end, &hi, sizeof hi) != 0 ||
+        sim_aux_get(&p, end, &n, sizeof n) != 0)
+      goto bad;
+    for (uint64_t i = 0; i < n; i++)
+      if (unpack_entry(&p, end, ms, K, na) != 0)
+        goto bad;
+    sim_msum range = {0, 0, NULL, feasible, lo, hi, 0, 0, -1};
+    if (msum_merge(ms, &range, K, na) != 0)
+      goto bad;
+  }
+  if (p != end || w->top.oom)
+    goto bad;
+  return 0;
+bad:
+  return ss_error_set(err, NULL, NULL, "damaged unit best#%zu", task);
+}
+
 static void sweeper_free(sweeper *w, size_t n_models) {
   if (!w)
     return;
@@ -459,8 +600,10 @@ int sim_sweep_all(const sim_engine *e, sim_ctx **ctxs, size_t n_ctx, FILE *best,
   commit_ctx cc = {best,        top, opt, 0, (uint64_t)e->n_points * nm,
                    e->n_points, nm};
   size_t n_tasks = (e->n_points + BLOCK_POINTS - 1) / BLOCK_POINTS;
-  if (sim_run_tasks(n_tasks, n_ctx, wp, sweep_task, sweep_commit, &cc,
-                    opt ? opt->cancel : NULL, err) != 0)
+  sim_phase ph = {"best",       n_tasks,    sweep_task,
+                  sweep_commit, &cc,        sweep_pack,
+                  sweep_unpack, block_cost, e};
+  if (sim_run_phase(&ph, n_ctx, wp, opt, err) != 0)
     goto done;
   for (size_t m = 0; m < nm; m++) {
     sums[m].obj_min = sums[m].obj_max = NAN;

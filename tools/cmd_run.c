@@ -16,6 +16,8 @@
 #include "../sim/sim.h"
 #include "cli.h"
 #include "commands.h"
+#include "mpi_units.h"
+#include "run_dist.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -28,7 +30,7 @@ static void run_help(FILE *fp) {
   fprintf(
       fp,
       "usage: splitsim run [-o OUTROOT] [-j N] [--resume] [--no-report] [-q]\n"
-      "                    SCENARIO_OR_FOLDER...\n\n"
+      "                    [--shard K/N | --mpi] SCENARIO_OR_FOLDER...\n\n"
       "Run scenario files (YAML or JSON; a folder means every *.yaml, *.yml\n"
       "and *.json in it, sorted by name). Each scenario writes the folder\n"
       "OUTROOT/<name>/: best.csv, breakpoints.csv, curves.csv, summary.csv,\n"
@@ -42,6 +44,12 @@ static void run_help(FILE *fp) {
       "      --resume          skip scenarios whose folder is complete for\n"
       "                        the same scenario, profiles and network\n"
       "      --no-report       tables only: no charts and no report\n"
+      "      --shard K/N       compute only shard K (0..N-1) of the work\n"
+      "                        units into OUTROOT/<name>/shard-K-of-N.units;\n"
+      "                        `splitsim merge OUTROOT/<name>` then writes\n"
+      "                        the outputs (docs/cluster.md)\n"
+      "      --mpi             under mpirun: the ranks share the units\n"
+      "                        (rank 0 dispatches and writes the outputs)\n"
       "  -q, --quiet           print only errors\n"
       "  -h, --help            show this help\n\n"
       "Scenarios without `profiles:` use the default store: "
@@ -248,7 +256,7 @@ static void progress_clear(progress *pg) {
 
 /* ctx: the profile store path when the scenario uses the default store
  * (its resolved YAML then has no path for plots to read), else NULL. */
-static int finish_charts(void *ctx, const char *dir, ss_error *err) {
+int run_finish_charts(void *ctx, const char *dir, ss_error *err) {
   plot_options po;
   plot_options_init(&po);
   po.profiles = ctx;
@@ -267,16 +275,21 @@ static int finish_charts(void *ctx, const char *dir, ss_error *err) {
 /* ---- the command ------------------------------------------------------- */
 
 int cmd_run(int argc, char **argv) {
+  ss_error err0;
   static const struct option opts[] = {{"output", required_argument, 0, 'o'},
                                        {"jobs", required_argument, 0, 'j'},
                                        {"resume", no_argument, 0, 'r'},
                                        {"no-report", no_argument, 0, 'n'},
                                        {"quiet", no_argument, 0, 'q'},
+                                       {"shard", required_argument, 0, 's'},
+                                       {"mpi", no_argument, 0, 'm'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   const char *outroot = "out";
   long jobs = 1;
   int resume = 0, no_report = 0, quiet = 0, c;
+  run_dist dist;
+  memset(&dist, 0, sizeof dist);
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
     switch (c) {
@@ -303,6 +316,21 @@ int cmd_run(int argc, char **argv) {
     case 'q':
       quiet = 1;
       break;
+    case 's': {
+      unsigned long k, n;
+      int used = 0;
+      if (sscanf(optarg, "%lu/%lu%n", &k, &n, &used) != 2 || optarg[used] ||
+          optarg[0] == '-' || n < 1 || n > 1000000 || k >= n)
+        return cli_usage_error(
+            "run", "--shard wants K/N with 0 <= K < N, got '%s'", optarg);
+      dist.shard = 1;
+      dist.k = k;
+      dist.n = n;
+      break;
+    }
+    case 'm':
+      dist.mpi = 1;
+      break;
     case 'h':
       run_help(stdout);
       return 0;
@@ -314,6 +342,18 @@ int cmd_run(int argc, char **argv) {
     return cli_usage_error("run", "no scenario files given");
   if (!*outroot)
     return cli_usage_error("run", "-o wants a folder");
+  if (dist.shard && dist.mpi)
+    return cli_usage_error("run", "--shard and --mpi do not go together");
+  if (dist.mpi) {
+    ss_error_clear(&err0);
+    if (mpi_units_init(NULL, NULL, &dist.rank, &dist.size, &err0) != 0 ||
+        mpi_units_new(&stop_requested, &dist.mu, &err0) != 0) {
+      fprintf(stderr, "splitsim run: --mpi: %s\n", err0.msg);
+      return 1;
+    }
+    if (dist.rank != 0)
+      quiet = 1;
+  }
 
   int failed = 0;
   ss_error err;
@@ -357,8 +397,11 @@ int cmd_run(int argc, char **argv) {
     const char *file = files.v[i];
     scn_scenario *s = NULL;
     ss_error_clear(&err);
+    if (dist.mpi && i > 0 && mpi_units_scenario_end(dist.mu, i - 1, &err) != 0)
+      break;
     if (scn_load(file, &s, &err) != 0) {
-      cli_print_error(&err);
+      if (dist.rank == 0)
+        cli_print_error(&err);
       failed = 1;
       continue;
     }
@@ -391,7 +434,7 @@ int cmd_run(int argc, char **argv) {
     ro.default_profiles_hint = hint;
     ro.resume = resume;
     if (!no_report) {
-      ro.finish = finish_charts;
+      ro.finish = run_finish_charts;
       ro.finish_ctx = s->profiles ? NULL : (void *)store;
     }
     pg.name = s->name;
@@ -399,9 +442,14 @@ int cmd_run(int argc, char **argv) {
     pg.t0 = now_s();
     pg.last = pg.t0;
     sim_run_report rep;
-    int rc = sim_run(s, &ro, &rep, &err);
+    char note[8192] = "";
+    int rc = dist.shard || dist.mpi ? run_dist_scenario(s, &ro, &dist, i, &rep,
+                                                        note, sizeof note, &err)
+                                    : sim_run(s, &ro, &rep, &err);
     progress_clear(&pg);
     if (rc != 0) {
+      if (dist.rank != 0)
+        fprintf(stderr, "splitsim run: rank %d: ", dist.rank);
       if (!stop_requested && !sim_interrupted(&err)) {
         cli_print_error(&err);
         if (rep.report_failed)
@@ -411,6 +459,9 @@ int cmd_run(int argc, char **argv) {
                   s->name, rep.outdir);
       }
       failed = 1;
+    } else if (!quiet && note[0]) {
+      printf("%s\n", note);
+      fflush(stdout);
     } else if (!quiet) {
       if (rep.skipped)
         printf("%s: up to date in %s/ (skipped, --resume)\n", s->name,
@@ -423,11 +474,28 @@ int cmd_run(int argc, char **argv) {
     }
     scn_free(s);
   }
+  if (dist.mpi && files.n && !stop_requested &&
+      mpi_units_scenario_end(dist.mu, files.n - 1, &err) != 0)
+    failed = 1;
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
   list_free(&files);
   list_free(&names);
   list_free(&owners);
+  if (dist.mpi) {
+    mpi_units_free(dist.mu);
+    if (!stop_requested)
+      mpi_units_finalize();
+  }
+  if (stop_requested && (dist.mpi || dist.shard)) {
+    if (dist.rank == 0)
+      fprintf(stderr,
+              "splitsim run: stopped (a rank died, or the job was "
+              "cancelled); no output folder was written; the units done "
+              "so far are kept in OUTROOT/<name>/shard-*.units and "
+              "--resume computes only the missing ones\n");
+    return 130;
+  }
   if (stop_requested) {
     fprintf(stderr, "splitsim run: interrupted; no partial output was "
                     "left (--resume continues the batch)\n");

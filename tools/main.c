@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"export", cmd_export, "write a store as CSV+JSON or JSON"},
     {"predict", cmd_predict, "best placements, Scission-compatible"},
     {"run", cmd_run, "run scenario files (sweeps, tables, charts)"},
+    {"merge", cmd_merge, "merge the shard files of `run --shard K/N`"},
     {"plot", cmd_plot, "re-render the charts of a scenario output folder"},
     {"report", cmd_report,
      "write report.html and report.md for an output folder"},
