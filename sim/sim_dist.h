@@ -52,8 +52,8 @@ typedef struct sim_unit_io {
                ss_error *err);
   /* A phase starts: its name, task count and per-task cost estimates
    * (cost may be NULL: all equal). */
-  int (*phase)(void *ctx, const char *name, size_t n_tasks,
-               const double *cost, ss_error *err);
+  int (*phase)(void *ctx, const char *name, size_t n_tasks, const double *cost,
+               ss_error *err);
   /* The next task of the phase to compute into *task: 1, 0 when this
    * process has no more, -1 on error. */
   int (*next)(void *ctx, size_t *task, ss_error *err);
@@ -77,9 +77,9 @@ typedef enum sim_dist_mode {
 
 typedef struct sim_dist {
   sim_dist_mode mode;
-  sim_unit_io io;            /* collect */
-  const sim_shards *shards;  /* replay */
-  unsigned long long units;  /* out: units computed (collect) or read */
+  sim_unit_io io;           /* collect */
+  const sim_shards *shards; /* replay */
+  unsigned long long units; /* out: units computed (collect) or read */
 } sim_dist;
 
 /* ---- shard journals --------------------------------------------------- */
@@ -101,8 +101,7 @@ sim_unit_io sim_shard_io_get(sim_shard_io *s);
 /* After the run: seal the journal (0) or leave it resumable. */
 int sim_shard_io_finish(sim_shard_io *s, int ok, ss_error *err);
 /* Units kept from an earlier journal (resume) and units computed now. */
-void sim_shard_io_counts(const sim_shard_io *s, size_t *kept,
-                         size_t *computed);
+void sim_shard_io_counts(const sim_shard_io *s, size_t *kept, size_t *computed);
 /* The journal file (valid after begin). */
 const char *sim_shard_io_path(const sim_shard_io *s);
 

@@ -124,8 +124,8 @@ static int header_line(char *line, sim_identity *id, size_t *k, size_t *n,
 }
 
 /* Read the header; leaves fp at the first record. */
-static int header_read(FILE *fp, const char *path, sim_identity *id,
-                       size_t *k, size_t *n, ss_error *err) {
+static int header_read(FILE *fp, const char *path, sim_identity *id, size_t *k,
+                       size_t *n, ss_error *err) {
   char line[4200];
   memset(id, 0, sizeof *id);
   *k = *n = (size_t)-1;
@@ -364,8 +364,7 @@ static int scan_records(FILE *fp, const char *path, size_t file, uindex *x,
   return rc;
 }
 
-static const uentry *uindex_find(const uindex *x, size_t phase,
-                                 uint64_t task) {
+static const uentry *uindex_find(const uindex *x, size_t phase, uint64_t task) {
   uentry key = {phase, task, 0, 0, 0, 0};
   return bsearch(&key, x->u, x->n_u, sizeof *x->u, cmp_uentry);
 }
@@ -503,9 +502,8 @@ static int shard_phase(void *ctx, const char *name, size_t n_tasks,
   free(s->todo);
   s->todo = NULL;
   s->n_todo = s->next = 0;
-  if (s->complete)
-    return 0;
-  if (rec_write(s->fp, 'P', name, n_tasks, NULL, 0, NULL, 0) != 0)
+  if (!s->complete &&
+      rec_write(s->fp, 'P', name, n_tasks, NULL, 0, NULL, 0) != 0)
     return ss_error_set(err, s->path, NULL, "cannot write: %s",
                         strerror(errno));
   if (!(s->todo = malloc((n_tasks + 1) * sizeof *s->todo)))
@@ -554,8 +552,8 @@ static int shard_done(void *ctx, size_t task, const char *out, size_t out_len,
 }
 
 sim_unit_io sim_shard_io_get(sim_shard_io *s) {
-  sim_unit_io io = {s,    shard_begin, shard_phase, shard_next,
-                    shard_done, NULL, NULL};
+  sim_unit_io io = {s,          shard_begin, shard_phase, shard_next,
+                    shard_done, NULL,        NULL};
   return io;
 }
 
@@ -567,8 +565,8 @@ int sim_shard_io_finish(sim_shard_io *s, int ok, ss_error *err) {
     if (rec_write(s->fp, 'E', "", s->n_kept + s->n_computed, NULL, 0, NULL,
                   0) != 0 ||
         fsync(fileno(s->fp)) != 0)
-      rc = ss_error_set(err, s->path, NULL, "cannot write: %s",
-                        strerror(errno));
+      rc =
+          ss_error_set(err, s->path, NULL, "cannot write: %s", strerror(errno));
   }
   if (fclose(s->fp) != 0 && rc == 0)
     rc = ss_error_set(err, s->path, NULL, "cannot write: %s", strerror(errno));
@@ -676,10 +674,9 @@ static int open_one(sim_shards *sh, size_t i, size_t want_k, size_t want_n,
   if (i == 0)
     sh->id = id;
   else if (!same_identity(&sh->id, &id, &what))
-    return ss_error_set(err, path, NULL,
-                        "foreign shard: another %s than %s (%s)", what, first,
-                        strcmp(what, "splitsim version") == 0 ? id.version
-                                                              : id.scenario_file);
+    return ss_error_set(
+        err, path, NULL, "foreign shard: another %s than %s (%s)", what, first,
+        strcmp(what, "splitsim version") == 0 ? id.version : id.scenario_file);
   long end;
   int complete;
   if (scan_records(fp, path, i, &sh->x, &end, &complete, err) != 0)
@@ -774,7 +771,8 @@ int sim_shards_remove(const sim_shards *s, ss_error *err) {
   return 0;
 }
 
-/* ---- lookups for the replay (sim_internal.h) ------------------------------ */
+/* ---- lookups for the replay (sim_internal.h) ------------------------------
+ */
 
 int sim_shards_phase(const sim_shards *s, const char *name, size_t n_tasks,
                      ss_error *err) {
@@ -785,8 +783,7 @@ int sim_shards_phase(const sim_shards *s, const char *name, size_t n_tasks,
     return ss_error_set(err, s->paths[0], NULL,
                         "phase '%s' has %llu units in the shards, the merge "
                         "expects %zu (made by another splitsim?)",
-                        name, (unsigned long long)s->x.ph[id].n_tasks,
-                        n_tasks);
+                        name, (unsigned long long)s->x.ph[id].n_tasks, n_tasks);
   return 1;
 }
 
@@ -808,8 +805,8 @@ int sim_shards_read(const sim_shards *s, const char *name, size_t task,
   if (fseek(fp, e->off, SEEK_SET) != 0 ||
       fread(out->p, 1, (size_t)e->out_len, fp) != e->out_len ||
       fread(aux->p, 1, (size_t)e->aux_len, fp) != e->aux_len)
-    return ss_error_set(err, s->paths[e->file], NULL,
-                        "cannot read unit %s#%zu", name, task);
+    return ss_error_set(err, s->paths[e->file], NULL, "cannot read unit %s#%zu",
+                        name, task);
   out->len = (size_t)e->out_len;
   aux->len = (size_t)e->aux_len;
   out->p[out->len] = '\0';

@@ -81,8 +81,8 @@ static void *collect_loop(void *arg) {
       rc = ss_error_set(&err, NULL, NULL, "out of memory");
     pthread_mutex_lock(&c->mu);
     if (rc == 0 && !c->failed)
-      rc = io->done(io->ctx, t, out.p ? out.p : "", out.len,
-                    aux.p ? aux.p : "", aux.len, &err);
+      rc = io->done(io->ctx, t, out.p ? out.p : "", out.len, aux.p ? aux.p : "",
+                    aux.len, &err);
     if (rc != 0)
       collect_fail(c, &err);
     else

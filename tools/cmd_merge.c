@@ -19,21 +19,22 @@ static void on_signal(int sig) {
 }
 
 static void merge_help(FILE *fp) {
-  fprintf(fp,
-          "usage: splitsim merge [-j N] [-q] OUTROOT/NAME...\n\n"
-          "Merge the shard files OUTROOT/NAME/shard-K-of-N.units written by\n"
-          "`splitsim run --shard K/N` (K = 0..N-1, possibly on many machines\n"
-          "at once) into the folder one `splitsim run` writes: the same\n"
-          "tables, studies, charts, report and run.json, byte for byte\n"
-          "except the timings and jobs in run.json. The shard files are\n"
-          "removed afterwards. A missing, unfinished or foreign shard (another\n"
-          "scenario, other inputs, another version or split) is refused with\n"
-          "its name. The scenario file and profiles the shards recorded must\n"
-          "be readable here.\n\n"
-          "  -j, --jobs N   threads for the parts not computed in the shards\n"
-          "  -q, --quiet    print only errors\n"
-          "  -h, --help     show this help\n\n"
-          "Exit status: 0 merged, 1 failure, 2 usage error, 130 interrupted.\n");
+  fprintf(
+      fp,
+      "usage: splitsim merge [-j N] [-q] OUTROOT/NAME...\n\n"
+      "Merge the shard files OUTROOT/NAME/shard-K-of-N.units written by\n"
+      "`splitsim run --shard K/N` (K = 0..N-1, possibly on many machines\n"
+      "at once) into the folder one `splitsim run` writes: the same\n"
+      "tables, studies, charts, report and run.json, byte for byte\n"
+      "except the timings and jobs in run.json. The shard files are\n"
+      "removed afterwards. A missing, unfinished or foreign shard (another\n"
+      "scenario, other inputs, another version or split) is refused with\n"
+      "its name. The scenario file and profiles the shards recorded must\n"
+      "be readable here.\n\n"
+      "  -j, --jobs N   threads for the parts not computed in the shards\n"
+      "  -q, --quiet    print only errors\n"
+      "  -h, --help     show this help\n\n"
+      "Exit status: 0 merged, 1 failure, 2 usage error, 130 interrupted.\n");
 }
 
 int cmd_merge(int argc, char **argv) {
@@ -51,9 +52,8 @@ int cmd_merge(int argc, char **argv) {
       errno = 0;
       jobs = strtol(optarg, &end, 10);
       if (errno || *end || end == optarg || jobs < 1 || jobs > 256)
-        return cli_usage_error("merge",
-                               "--jobs wants a whole number 1..256, got '%s'",
-                               optarg);
+        return cli_usage_error(
+            "merge", "--jobs wants a whole number 1..256, got '%s'", optarg);
       break;
     }
     case 'q':
@@ -87,9 +87,9 @@ int cmd_merge(int argc, char **argv) {
         cli_print_error(&err);
       failed = 1;
     } else if (!quiet) {
-      printf("%s: merged %zu shard%s (%llu unit%s) -> %s/ (%.2f s)\n",
-             argv[i], n_shards, n_shards == 1 ? "" : "s", units,
-             units == 1 ? "" : "s", rep.outdir, rep.t.total_s);
+      printf("%s: merged %zu shard%s (%llu unit%s) -> %s/ (%.2f s)\n", argv[i],
+             n_shards, n_shards == 1 ? "" : "s", units, units == 1 ? "" : "s",
+             rep.outdir, rep.t.total_s);
     }
   }
   sigaction(SIGINT, &old_int, NULL);

@@ -290,6 +290,7 @@ int cmd_run(int argc, char **argv) {
   int resume = 0, no_report = 0, quiet = 0, c;
   run_dist dist;
   memset(&dist, 0, sizeof dist);
+  char stopped_in[PATH_MAX + 256] = "OUTROOT/<name>";
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
     switch (c) {
@@ -441,6 +442,7 @@ int cmd_run(int argc, char **argv) {
     pg.index = i + 1;
     pg.t0 = now_s();
     pg.last = pg.t0;
+    snprintf(stopped_in, sizeof stopped_in, "%s/%s", outroot, s->name);
     sim_run_report rep;
     char note[8192] = "";
     int rc = dist.shard || dist.mpi ? run_dist_scenario(s, &ro, &dist, i, &rep,
@@ -491,9 +493,10 @@ int cmd_run(int argc, char **argv) {
     if (dist.rank == 0)
       fprintf(stderr,
               "splitsim run: stopped (a rank died, or the job was "
-              "cancelled); no output folder was written; the units done "
-              "so far are kept in OUTROOT/<name>/shard-*.units and "
-              "--resume computes only the missing ones\n");
+              "cancelled): no output was written for %s; the units done "
+              "so far are kept in %s/shard-*.units and --resume computes "
+              "only the missing ones\n",
+              stopped_in, stopped_in);
     return 130;
   }
   if (stop_requested) {

@@ -168,8 +168,8 @@ static int recv_probed(mpi_units *m, const MPI_Status *st, size_t *len,
     m->buf = nb;
     m->cap = (size_t)count + 1;
   }
-  MPI_Recv(m->buf, count, MPI_BYTE, st->MPI_SOURCE, st->MPI_TAG,
-           MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  MPI_Recv(m->buf, count, MPI_BYTE, st->MPI_SOURCE, st->MPI_TAG, MPI_COMM_WORLD,
+           MPI_STATUS_IGNORE);
   *len = (size_t)count;
   return 0;
 }
@@ -367,7 +367,8 @@ static int r0_serve(void *ctx, ss_error *err) {
   }
 }
 
-/* ---- ranks > 0 ------------------------------------------------------------ */
+/* ---- ranks > 0 ------------------------------------------------------------
+ */
 
 static int w_begin(void *ctx, const sim_identity *id, const char *outdir,
                    ss_error *err) {
