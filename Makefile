@@ -39,7 +39,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 LIB       := $(BUILD)/libsplitsim.a
 BIN       := $(BUILD)/splitsim
 
-.PHONY: all deps run check test unit cli asan bench install format \
+.PHONY: all deps run check test unit cli asan bench install format FORCE \
         format-check check-deps clean store
 .DELETE_ON_ERROR:
 
@@ -79,6 +79,12 @@ $(BUILD)/obj/tools/mpi_units.o: CPPFLAGS += -DSPLITSIM_MPI
 $(BUILD)/obj/tools/mpi_units.o: CFLAGS += $(MPI_CFLAGS)
 $(BIN): LDLIBS += $(MPI_LIBS)
 endif
+# Rebuild the MPI file and relink when MPI appears or goes away.
+MPI_MODE := $(if $(strip $(MPI_LIBS)),mpi,none)
+$(BUILD)/mpi-mode: FORCE
+	@mkdir -p $(BUILD) && echo $(MPI_MODE) | cmp -s - $@ || echo $(MPI_MODE) >$@
+$(BUILD)/obj/tools/mpi_units.o $(BIN): $(BUILD)/mpi-mode
+FORCE:
 
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)
 

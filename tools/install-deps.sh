@@ -20,6 +20,8 @@ need_pkg cmocka libcmocka-dev
 need_cmd h5dump hdf5-tools
 need_cmd gnuplot gnuplot-nox
 need_cmd python3 python3
+need_cmd mpicc libopenmpi-dev # MPI (splitsim run --mpi; docs/cluster.md)
+need_cmd mpirun openmpi-bin
 [ -z "$missing" ] && exit 0
 
 echo "install-deps: installing:$missing"

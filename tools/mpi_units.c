@@ -13,7 +13,7 @@ int mpi_units_built(void);
 
 #define NO_MPI                                                                 \
   "this splitsim was built without MPI (install openmpi-bin and "              \
-  "libopenmpi-dev, then rebuild: make clean && make)"
+  "libopenmpi-dev, then rebuild with make)"
 
 int mpi_units_built(void) { return 0; }
 int mpi_units_init(int *argc, char ***argv, int *rank, int *size,

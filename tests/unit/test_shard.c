@@ -216,8 +216,7 @@ static void test_torn_resume(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_balance_by_cost, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_partition_property, setup,
-                                      teardown),
+      cmocka_unit_test_setup_teardown(test_partition_property, setup, teardown),
       cmocka_unit_test_setup_teardown(test_journal_roundtrip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_torn_resume, setup, teardown),
   };
