@@ -400,13 +400,20 @@ class Timer:
         return samples, out
 
 
-def profile_model(spec, opts, device, dtype, log=None):
-    """Profiles one model. Returns (name, rows, summary): rows are dicts with
-    the CSV columns but 'system', summary is the JSON entry of the model."""
+class SplitModel:
+    """A model traced, moved to its device and split into blocks: name,
+    gm (the traced GraphModule), nodes, blocks ((first, last) node ranges),
+    example (the input tensor), model (the original module)."""
+
+
+def prepare_model(spec, input_shape, batch, device, dtype):
+    """Loads, traces and splits one model (see profile_model). input_shape
+    overrides the model's own; the example input is seeded, so every
+    process that prepares the same model gets the same blocks and input."""
     import torch
     name, model, shape = load_model(spec)
-    if opts.input_shape:
-        shape = opts.input_shape
+    if input_shape:
+        shape = input_shape
     if shape is None:
         shape = default_input_shape(spec.split("=")[-1])
     model.eval()
@@ -414,7 +421,7 @@ def profile_model(spec, opts, device, dtype, log=None):
     nodes = list(gm.graph.nodes)
     check_graph_shape(nodes)
     gen = torch.Generator().manual_seed(0)
-    example = torch.randn((opts.batch,) + tuple(shape), generator=gen)
+    example = torch.randn((batch,) + tuple(shape), generator=gen)
     try:
         model = model.to(device=device, dtype=dtype)
         gm = gm.to(device=device, dtype=dtype)
@@ -428,7 +435,6 @@ def profile_model(spec, opts, device, dtype, log=None):
     except Exception as e:
         raise ProfileError("model '%s': cannot move it to %s as %s: %s" %
                            (name, device, dtype, e))
-    timer = Timer(device)
     with torch.inference_mode():
         try:
             tensors = tensor_nodes(gm, example)
@@ -437,9 +443,42 @@ def profile_model(spec, opts, device, dtype, log=None):
                 "model '%s': running it on %s as %s failed: %s: %s" %
                 (name, device, dtype, type(e).__name__,
                  str(e).strip().splitlines()[0] if str(e).strip() else ""))
-        cuts = find_cut_points(gm.graph,
-                               lambda i: nodes[i].name in tensors)
-        blocks = blocks_from_cuts(cuts, len(nodes))
+    cuts = find_cut_points(gm.graph, lambda i: nodes[i].name in tensors)
+    sm = SplitModel()
+    sm.name, sm.model, sm.gm, sm.nodes = name, model, gm, nodes
+    sm.blocks = blocks_from_cuts(cuts, len(nodes))
+    sm.example = example
+    return sm
+
+
+def split_at_block(sm, cut_block):
+    """(head, tail): GraphModules running blocks 0..cut_block-1 and
+    cut_block..B-1 of a SplitModel; head is None when cut_block is 0 (the
+    input itself is sent), tail None when cut_block is B."""
+    nb = len(sm.blocks)
+    if not 0 <= cut_block <= nb:
+        raise ProfileError("model '%s': cut block %d out of range 0..%d" %
+                           (sm.name, cut_block, nb))
+    parts = []
+    if cut_block > 0:
+        parts.append((sm.blocks[0][0], sm.blocks[cut_block - 1][1]))
+    if cut_block < nb:
+        parts.append((sm.blocks[cut_block][0], sm.blocks[-1][1]))
+    mods = split_graph(sm.gm, sm.nodes, parts)
+    head = mods.pop(0) if cut_block > 0 else None
+    tail = mods.pop(0) if cut_block < nb else None
+    return head, tail
+
+
+def profile_model(spec, opts, device, dtype, log=None):
+    """Profiles one model. Returns (name, rows, summary): rows are dicts with
+    the CSV columns but 'system', summary is the JSON entry of the model."""
+    import torch
+    sm = prepare_model(spec, opts.input_shape, opts.batch, device, dtype)
+    name, model, gm, nodes = sm.name, sm.model, sm.gm, sm.nodes
+    blocks, example = sm.blocks, sm.example
+    timer = Timer(device)
+    with torch.inference_mode():
         mods = split_graph(gm, nodes, blocks)
         rows = []
         x = example
