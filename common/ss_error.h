@@ -9,7 +9,21 @@
 
 #include <stddef.h>
 
+/* What kind of failure: for code to branch on (the message is for people;
+ * never compare message text). */
+typedef enum ss_error_kind {
+  SS_ERR_NONE = 0,   /* no error (a cleared record) */
+  SS_ERR_FAILED,     /* unclassified (ss_error_set) */
+  SS_ERR_IO,         /* a file could not be opened, read, written, moved */
+  SS_ERR_OOM,        /* out of memory */
+  SS_ERR_FORMAT,     /* input that does not follow its format */
+  SS_ERR_INVALID,    /* a value outside its allowed range or set */
+  SS_ERR_NOT_FOUND,  /* a named thing (file, system, model) is absent */
+  SS_ERR_INTERRUPTED /* the caller's cancel flag stopped the work */
+} ss_error_kind;
+
 typedef struct ss_error {
+  ss_error_kind kind;
   char file[512];
   char where[256];
   char msg[1024];
@@ -18,16 +32,32 @@ typedef struct ss_error {
 /* Clear an error record (err may be NULL). */
 void ss_error_clear(ss_error *err);
 
-/* Fill err (if not NULL). file/where may be NULL. Always returns -1 so that
- * callers can write `return ss_error_set(err, ...);`. */
+/* Fill err (if not NULL; kind SS_ERR_FAILED). file/where may be NULL.
+ * Always returns -1 so that callers can write `return ss_error_set(...);`. */
 int ss_error_set(ss_error *err, const char *file, const char *where,
                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Set only the message; keeps file/where already there. Returns -1. */
+/* The same with a kind. */
+int ss_error_setk(ss_error *err, ss_error_kind kind, const char *file,
+                  const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* "out of memory" (SS_ERR_OOM) at file/where (either may be NULL).
+ * Returns -1. */
+int ss_error_oom(ss_error *err, const char *file, const char *where);
+
+/* "interrupted" (SS_ERR_INTERRUPTED). Returns -1. */
+int ss_error_interrupted(ss_error *err);
+
+/* The kind of err (SS_ERR_NONE for NULL). */
+ss_error_kind ss_error_kind_of(const ss_error *err);
+
+/* Set only the message; keeps kind, file and where. Returns -1. */
 int ss_error_msg(ss_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Prefix the message with "prefix: " (e.g. to add context). Returns -1. */
+/* Prefix the message with "prefix: " (e.g. to add context); keeps the
+ * kind. Returns -1. */
 int ss_error_prefix(ss_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -74,7 +74,7 @@ char *ss_read_file(const char *path, size_t max_bytes, size_t *len_out,
 oom:
   free(buf);
   fclose(fp);
-  ss_error_set(err, path, NULL, "out of memory");
+  ss_error_oom(err, path, NULL);
   return NULL;
 }
 

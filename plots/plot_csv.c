@@ -28,7 +28,7 @@ int plot_csv_open(plot_csv *c, const char *path, ss_error *err) {
   memset(c, 0, sizeof *c);
   c->path = plot_strdup(path);
   if (!c->path)
-    return ss_error_set(err, path, NULL, "out of memory");
+    return ss_error_oom(err, path, NULL);
   c->fp = fopen(path, "rb");
   if (!c->fp) {
     int e = errno;
@@ -177,7 +177,7 @@ int plot_csv_next(plot_csv *c, ss_error *err) {
     c->fields[i] = c->buf + c->offs[i];
   return 1;
 nomem:
-  return ss_error_set(err, c->path, where, "out of memory");
+  return ss_error_oom(err, c->path, where);
 }
 
 void plot_table_free(plot_table *t) {
@@ -257,7 +257,7 @@ int plot_table_load(plot_table *t, const char *path, ss_error *err) {
   plot_csv_close(&c);
   return 0;
 nomem:
-  ss_error_set(err, path, NULL, "out of memory");
+  ss_error_oom(err, path, NULL);
 fail:
   plot_csv_close(&c);
   plot_table_free(t);

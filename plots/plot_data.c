@@ -491,22 +491,22 @@ static int read_header(plot_data *d, plot_csv *c, best_cols *b, ss_error *err) {
   if (d->n_axes) {
     d->axes = calloc(d->n_axes, sizeof *d->axes);
     if (!d->axes)
-      return ss_error_set(err, c->path, NULL, "out of memory");
+      return ss_error_oom(err, c->path, NULL);
   }
   for (size_t i = 0; i < d->n_axes; i++) {
     d->axes[i].col = i + 1;
     d->axes[i].ref = NAN;
     if (!(d->axes[i].param = plot_strdup(c->fields[i + 1])))
-      return ss_error_set(err, c->path, NULL, "out of memory");
+      return ss_error_oom(err, c->path, NULL);
   }
   for (size_t i = 0; i < c->n; i++)
     if (strncmp(c->fields[i], "compute_s.", 10) == 0) {
       char **nt = realloc(d->tiers, (d->n_tiers + 1) * sizeof *nt);
       if (!nt)
-        return ss_error_set(err, c->path, NULL, "out of memory");
+        return ss_error_oom(err, c->path, NULL);
       d->tiers = nt;
       if (!(d->tiers[d->n_tiers++] = plot_strdup(c->fields[i] + 10)))
-        return ss_error_set(err, c->path, NULL, "out of memory");
+        return ss_error_oom(err, c->path, NULL);
     }
   size_t nt = d->n_tiers;
   b->compute = malloc((nt ? nt : 1) * sizeof *b->compute);
@@ -514,7 +514,7 @@ static int read_header(plot_data *d, plot_csv *c, best_cols *b, ss_error *err) {
   b->transfer = malloc(nn * sizeof *b->transfer);
   b->bytes = malloc(nn * sizeof *b->bytes);
   if (!b->compute || !b->transfer || !b->bytes)
-    return ss_error_set(err, c->path, NULL, "out of memory");
+    return ss_error_oom(err, c->path, NULL);
   for (size_t t = 0; t < nt; t++) {
     char name[600];
     snprintf(name, sizeof name, "compute_s.%s", d->tiers[t]);
@@ -820,7 +820,7 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
   plot_csv_close(&c);
   return 0;
 nomem:
-  ss_error_set(err, path, NULL, "out of memory");
+  ss_error_oom(err, path, NULL);
 fail:
   if (vals)
     for (size_t a = 0; a <= d->n_axes; a++)
@@ -840,7 +840,7 @@ static int best_pass_point(plot_data *d, const char *path, const best_cols *b,
   plot_csv c;
   double *row_vals = calloc(d->n_axes + 1, sizeof *row_vals);
   if (!row_vals)
-    return ss_error_set(err, path, NULL, "out of memory");
+    return ss_error_oom(err, path, NULL);
   if (plot_csv_open(&c, path, err) != 0) {
     free(row_vals);
     return -1;
@@ -885,20 +885,20 @@ static int best_pass_map(plot_data *d, const char *path, ss_error *err) {
   for (size_t m = 0; m < d->n_models; m++) {
     d->models[m].map = malloc(ncells * sizeof(int));
     if (!d->models[m].map)
-      return ss_error_set(err, path, NULL, "out of memory");
+      return ss_error_oom(err, path, NULL);
     for (size_t i = 0; i < ncells; i++)
       d->models[m].map[i] = -2;
   }
   d->map_rows = malloc(ay->n_values * d->n_axes * sizeof(double));
   if (!d->map_rows)
-    return ss_error_set(err, path, NULL, "out of memory");
+    return ss_error_oom(err, path, NULL);
   for (size_t i = 0; i < ay->n_values * d->n_axes; i++)
     d->map_rows[i] = NAN;
   if (plot_csv_open(&c, path, err) != 0)
     return -1;
   row_vals = calloc(d->n_axes, sizeof *row_vals);
   if (!row_vals) {
-    ss_error_set(err, path, NULL, "out of memory");
+    ss_error_oom(err, path, NULL);
     goto fail;
   }
   int rc = plot_csv_next(&c, err); /* header, checked in pass 1 */
@@ -1001,7 +1001,7 @@ static char *read_optional(const char *dir, const char *name, int *absent,
   char *path = plot_path_join(dir, name);
   *absent = 0;
   if (!path) {
-    ss_error_set(err, dir, NULL, "out of memory");
+    ss_error_oom(err, dir, NULL);
     return NULL;
   }
   if (!plot_file_exists(path)) {
@@ -1019,7 +1019,7 @@ static int load_table(const plot_data *d, const char *name, plot_table *t,
   char *path = plot_path_join(d->outdir, name);
   *has = 0;
   if (!path)
-    return ss_error_set(err, d->outdir, NULL, "out of memory");
+    return ss_error_oom(err, d->outdir, NULL);
   if (!plot_file_exists(path)) {
     free(path);
     return 0;
@@ -1048,7 +1048,7 @@ static int add_table_places(plot_data *d, const plot_table *t,
         continue;
       if (plot_model_add_place(&d->models[mi],
                                plot_table_get(t, r, (size_t)pc)) == -3)
-        return ss_error_set(err, t->path, NULL, "out of memory");
+        return ss_error_oom(err, t->path, NULL);
     }
   }
   return 0;
@@ -1068,7 +1068,7 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
   if (!(d->outdir = plot_strdup(outdir)) ||
       !(d->charts = plot_path_join(outdir, "charts")) ||
       !(best = plot_path_join(outdir, "best.csv"))) {
-    ss_error_set(err, outdir, NULL, "out of memory");
+    ss_error_oom(err, outdir, NULL);
     goto fail;
   }
   if (!plot_file_exists(best)) {
@@ -1084,7 +1084,7 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
   if (!d->run_json && !absent)
     goto fail;
   if (d->yaml_text && yaml_read(d->yaml_text, &y) != 0) {
-    ss_error_set(err, outdir, NULL, "out of memory");
+    ss_error_oom(err, outdir, NULL);
     goto fail;
   }
   d->point_auto = point == PLOT_POINT_AUTO;
@@ -1109,7 +1109,7 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
   }
   d->objective = plot_strdup(y.objective ? y.objective : "latency");
   if (!d->name || !d->objective) {
-    ss_error_set(err, outdir, NULL, "out of memory");
+    ss_error_oom(err, outdir, NULL);
     goto fail;
   }
   if (y.profiles) {
@@ -1118,7 +1118,7 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
     else
       d->profiles = plot_path_join(outdir, y.profiles);
     if (!d->profiles) {
-      ss_error_set(err, outdir, NULL, "out of memory");
+      ss_error_oom(err, outdir, NULL);
       goto fail;
     }
   } else if (y.has_profiles_key) {
@@ -1133,7 +1133,7 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
       if (y.axes[k].param && strcmp(y.axes[k].param, ax->param) == 0) {
         ax->form = y.axes[k].form;
         if (y.axes[k].zip && !(ax->zip = plot_strdup(y.axes[k].zip))) {
-          ss_error_set(err, outdir, NULL, "out of memory");
+          ss_error_oom(err, outdir, NULL);
           goto fail;
         }
       }

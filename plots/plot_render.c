@@ -106,7 +106,7 @@ static int start_job(job *j, const char *charts_dir, const char *gnuplot,
   j->tmpdir = malloc(n);
   j->script = malloc(strlen(j->base) + 8);
   if (!j->tmpdir || !j->script)
-    return ss_error_set(err, charts_dir, NULL, "out of memory");
+    return ss_error_oom(err, charts_dir, NULL);
   snprintf(j->tmpdir, n, "%s/.render-%s-XXXXXX", charts_dir, j->base);
   snprintf(j->script, strlen(j->base) + 8, "../%s.gp", j->base);
   if (!mkdtemp(j->tmpdir))
@@ -185,7 +185,7 @@ static int collect(const job *j, const char *charts_dir, ss_error *err) {
     char *from = plot_path_join(j->tmpdir, de->d_name);
     char *to = plot_path_join(charts_dir, de->d_name);
     if (!from || !to) {
-      rc = ss_error_set(err, charts_dir, NULL, "out of memory");
+      rc = ss_error_oom(err, charts_dir, NULL);
     } else if (rename(from, to) != 0) {
       rc = ss_error_set(err, to, NULL, "cannot rename the rendering: %s",
                         strerror(errno));
@@ -241,7 +241,7 @@ int plot_render(const char *charts_dir, const char *gnuplot,
   int first_failure = 0;
   *n_ok = 0;
   if (!js)
-    return ss_error_set(err, charts_dir, NULL, "out of memory");
+    return ss_error_oom(err, charts_dir, NULL);
   if (jobs < 1)
     jobs = 1;
   for (size_t i = 0; i < n; i++)

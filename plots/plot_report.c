@@ -191,7 +191,7 @@ static int best_table(const out2 *o, const plot_data *d, size_t max_rows,
   plot_csv c;
   char *path = plot_path_join(d->outdir, "best.csv");
   if (!path)
-    return ss_error_set(err, d->outdir, NULL, "out of memory");
+    return ss_error_oom(err, d->outdir, NULL);
   int rc = plot_csv_open(&c, path, err);
   free(path);
   if (rc != 0)
@@ -206,7 +206,7 @@ static int best_table(const out2 *o, const plot_data *d, size_t max_rows,
   char **header = calloc(ncols, sizeof *header);
   if (!header) {
     plot_csv_close(&c);
-    return ss_error_set(err, d->outdir, NULL, "out of memory");
+    return ss_error_oom(err, d->outdir, NULL);
   }
   for (size_t i = 0; i < ncols; i++)
     header[i] = plot_strdup(c.fields[i]);
@@ -601,7 +601,7 @@ int plot_report_write(const plot_data *d, const plot_plan *p,
   char *mp = plot_path_join(d->outdir, "report.md");
   int rc = -1, h_open = 0, m_open = 0;
   if (!hp || !mp) {
-    ss_error_set(err, d->outdir, NULL, "out of memory");
+    ss_error_oom(err, d->outdir, NULL);
     goto out;
   }
   if (ss_atomic_open(&h, hp, err) != 0)

@@ -311,7 +311,7 @@ nomem:
   free(omin);
   free(omax);
   plot_plan_free(p);
-  return ss_error_set(err, d->outdir, NULL, "out of memory");
+  return ss_error_oom(err, d->outdir, NULL);
 }
 
 void plot_chart_caption(const plot_data *d, const plot_chart *c, char *buf,
@@ -403,7 +403,7 @@ static int run_charts(const plot_data *d, const plot_plan *p,
     return -1;
   bases = calloc(p->n + 1, sizeof *bases);
   if (!bases)
-    return ss_error_set(err, d->charts, NULL, "out of memory");
+    return ss_error_oom(err, d->charts, NULL);
   sum->n_charts = p->n;
   for (size_t i = 0; i < p->n; i++) {
     const plot_chart *c = &p->charts[i];

@@ -237,7 +237,7 @@ static int check_set(const prof_set *set, const char *path, char ***extras,
   ss_error_clear(&e);
   char **ex = calloc(set->n_systems ? set->n_systems : 1, sizeof *ex);
   if (!ex)
-    return ss_error_set(err, path, NULL, "out of memory");
+    return ss_error_oom(err, path, NULL);
   for (size_t i = 0; i < set->n_systems; i++) {
     const prof_system *s = &set->systems[i];
     if (prof_system_validate(s, &e) != 0)
@@ -402,7 +402,7 @@ int prof_export_json(const prof_set *set, const char *path, ss_error *err) {
   size_t len = b.len;
   text = prof_sbuf_take(&b);
   if (!text)
-    return ss_error_set(err, path, NULL, "out of memory");
+    return ss_error_oom(err, path, NULL);
   if (stage_file(&af, path, text, len, err) != 0)
     goto fail;
   if (ss_atomic_commit(&af, err) != 0)
@@ -506,7 +506,7 @@ int prof_export_csv(const prof_set *set, const char *path, ss_error *err) {
   csv = prof_sbuf_take(&cb);
   json = prof_sbuf_take(&jb);
   if (!csv || !json) {
-    ss_error_set(err, path, NULL, "out of memory");
+    ss_error_oom(err, path, NULL);
     goto fail;
   }
   if (stage_file(&acsv, path, csv, csv_len, err) != 0 ||

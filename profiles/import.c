@@ -153,7 +153,7 @@ static int load_folder(const char *dir, prof_set *set, ss_error *err) {
   rc = 0;
   goto done;
 oom:
-  ss_error_set(err, dir, NULL, "out of memory");
+  ss_error_oom(err, dir, NULL);
 done:
   if (d)
     closedir(d);
@@ -172,13 +172,13 @@ int prof_load_path(const char *path, prof_set **out, ss_error *err) {
     return prof_store_read(path, out, err);
   prof_set *set = prof_set_new(), *one = NULL;
   if (!set)
-    return ss_error_set(err, path, NULL, "out of memory");
+    return ss_error_oom(err, path, NULL);
   if (S_ISDIR(st.st_mode)) {
     if (load_folder(path, set, err) != 0)
       goto fail;
   } else {
     if (!(one = prof_set_new())) {
-      ss_error_set(err, path, NULL, "out of memory");
+      ss_error_oom(err, path, NULL);
       goto fail;
     }
     if (prof_import_file(path, one, err) != 0 ||

@@ -655,7 +655,7 @@ static int apply_measured(prof_system *sys, const cJSON *root,
                     csv_path, side, "models", err);
   goto done;
 oom:
-  ss_error_set(err, side, NULL, "out of memory");
+  ss_error_oom(err, side, NULL);
 done:
   free(tier);
   free(device);
@@ -827,7 +827,7 @@ int prof_import_measured_csv(const char *csv_path, prof_set *out,
   if (prof_csv_init(&r, csv_path, text, len, err) != 0)
     goto done;
   if (!(tmp = prof_set_new())) {
-    ss_error_set(err, csv_path, NULL, "out of memory");
+    ss_error_oom(err, csv_path, NULL);
     goto done;
   }
   got = prof_csv_next(&r, err);
@@ -847,7 +847,7 @@ int prof_import_measured_csv(const char *csv_path, prof_set *out,
   prof_today_utc(today);
   for (size_t i = 0; i < tmp->n_systems; i++)
     if (set_defaults(&tmp->systems[i], csv_path, today) != 0) {
-      ss_error_set(err, csv_path, NULL, "out of memory");
+      ss_error_oom(err, csv_path, NULL);
       goto done;
     }
   if (prof_csv_sidecar_path(csv_path, side, sizeof side) != 0) {
@@ -873,7 +873,7 @@ int prof_import_measured_csv(const char *csv_path, prof_set *out,
       goto done;
     }
   if (prof_set_move_all(tmp, out) != 0) {
-    ss_error_set(err, csv_path, NULL, "out of memory");
+    ss_error_oom(err, csv_path, NULL);
     goto done;
   }
   rc = 0;

@@ -163,7 +163,7 @@ int prof_json_opt_string(const char *file, const char *where, const cJSON *v,
                         "wrong type: expected a string or null, found %s",
                         prof_json_type_name(v));
   if (!(*out = strdup(v->valuestring)))
-    return ss_error_set(err, file, where, "out of memory");
+    return ss_error_oom(err, file, where);
   return 0;
 }
 
@@ -229,7 +229,7 @@ int prof_json_shape(const char *file, const char *where, const cJSON *v,
     prof_sbuf_printf(&b, i ? "x%lld" : "%lld", (long long)d);
   }
   if (!(*out = prof_sbuf_take(&b)))
-    return ss_error_set(err, file, where, "out of memory");
+    return ss_error_oom(err, file, where);
   return 0;
 }
 
@@ -265,7 +265,7 @@ int prof_json_check_members(const char *file, const char *prefix,
   /* Sorted copy of the names: repeats are neighbours (O(n log n)). */
   const char **names = malloc(n * sizeof *names);
   if (!names)
-    return ss_error_set(err, file, prefix, "out of memory");
+    return ss_error_oom(err, file, prefix);
   n = 0;
   for (const cJSON *c = obj->child; c; c = c->next)
     names[n++] = c->string;

@@ -91,7 +91,7 @@ static int parse_file_name(const char *path, char **tier, char **name,
     free(*tier);
     free(*name);
     *tier = *name = NULL;
-    return ss_error_set(err, path, NULL, "out of memory");
+    return ss_error_oom(err, path, NULL);
   }
   return 0;
 }
@@ -213,7 +213,7 @@ static int read_model(const char *path, const pk_value *key,
     return fail_at(err, path, list, "model '%s' has no blocks", qname);
   m->blocks = calloc(list->u.seq.n, sizeof *m->blocks);
   if (!m->blocks)
-    return ss_error_set(err, path, NULL, "out of memory");
+    return ss_error_oom(err, path, NULL);
   m->n_blocks = list->u.seq.n;
   for (size_t i = 0; i < list->u.seq.n; i++) {
     prof_block *b = &m->blocks[i];
@@ -244,7 +244,7 @@ static int read_system(const char *path, const pk_value *root, prof_system *sys,
                    root->u.dict.n, SCISSION_MAX_MODELS);
   sys->models = calloc(root->u.dict.n, sizeof *sys->models);
   if (!sys->models)
-    return ss_error_set(err, path, NULL, "out of memory");
+    return ss_error_oom(err, path, NULL);
   for (size_t i = 0; i < root->u.dict.n; i++) {
     const pk_value *key = root->u.dict.keys[i];
     prof_model *m = &sys->models[i];
@@ -264,7 +264,7 @@ static int read_system(const char *path, const pk_value *root, prof_system *sys,
     sys->n_models = i + 1;
     m->name = strdup(key->u.str.s);
     if (!m->name)
-      return ss_error_set(err, path, NULL, "out of memory");
+      return ss_error_oom(err, path, NULL);
     m->input_bytes = -1; /* Scission takes the input size on its command line */
     m->whole_model_time_s = NAN;
     if (read_model(path, key, root->u.dict.vals[i], m, err) != 0)
@@ -311,7 +311,7 @@ int prof_import_scission_dat(const char *path, prof_set *out, ss_error *err) {
   prof_system *ns =
       realloc(out->systems, (out->n_systems + 1) * sizeof *out->systems);
   if (!ns) {
-    ss_error_set(err, path, NULL, "out of memory");
+    ss_error_oom(err, path, NULL);
     goto fail;
   }
   out->systems = ns;

@@ -66,7 +66,7 @@ static int check_duplicates(const prof_network *net, const long *lines,
     return 0;
   link_ref *refs = malloc(net->n_links * sizeof *refs);
   if (!refs)
-    return ss_error_set(err, path, NULL, "out of memory");
+    return ss_error_oom(err, path, NULL);
   for (size_t i = 0; i < net->n_links; i++) {
     refs[i].link = &net->links[i];
     refs[i].line = lines[i];
@@ -109,7 +109,7 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
   if (prof_csv_init(&r, path, text, len, err) != 0)
     goto done;
   if (!(net = calloc(1, sizeof *net))) {
-    ss_error_set(err, path, NULL, "out of memory");
+    ss_error_oom(err, path, NULL);
     goto done;
   }
   got = prof_csv_next(&r, err);
@@ -127,7 +127,7 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
     char *name = trimmed(r.fields[f].text);
     int col = -1;
     if (!name) {
-      ss_error_set(err, path, NULL, "out of memory");
+      ss_error_oom(err, path, NULL);
       goto done;
     }
     for (int i = 0; i < N_NCOLS; i++)
@@ -165,7 +165,7 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
       if (nl)
         net->links = nl;
       if (!nl || !nli) {
-        ss_error_set(err, path, NULL, "out of memory");
+        ss_error_oom(err, path, NULL);
         goto done;
       }
       lines = nli;
@@ -178,7 +178,7 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
     l->source = trimmed(r.fields[col_at[N_SOURCE]].text);
     l->destination = trimmed(r.fields[col_at[N_DEST]].text);
     if (!l->source || !l->destination) {
-      ss_error_set(err, path, NULL, "out of memory");
+      ss_error_oom(err, path, NULL);
       goto done;
     }
     if (!l->source[0] || !l->destination[0]) {

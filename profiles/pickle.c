@@ -930,7 +930,7 @@ int pk_decode(const unsigned char *data, size_t len, const char *path,
 
   r.doc = calloc(1, sizeof *r.doc);
   if (!r.doc) {
-    ss_error_set(err, path, NULL, "out of memory");
+    ss_error_oom(err, path, NULL);
     goto fail;
   }
   if (len == 0 || data[0] != OP_PROTO) {

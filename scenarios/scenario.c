@@ -39,10 +39,6 @@ static int fail(loader *L, scn_pos pos, const char *fmt, ...) {
   return scn_err_pos(L->err, L->s->file, pos, "%s", msg);
 }
 
-static int oom(loader *L) {
-  return ss_error_set(L->err, L->s->file, NULL, "out of memory");
-}
-
 /* A short description of a node for "expected X, got Y" messages. */
 static const char *describe(const scn_node *n, char *buf, size_t size) {
   if (n->kind == SCN_NODE_MAP)
@@ -237,7 +233,9 @@ static int load_name(loader *L, const scn_node *root) {
     if (check_scenario_name(name, why, sizeof why) != 0)
       return fail(L, n->pos, "name '%s' %s", name, why);
     L->s->name_pos = n->pos;
-    return (L->s->name = scn_strdup(name)) ? 0 : oom(L);
+    return (L->s->name = scn_strdup(name))
+               ? 0
+               : ss_error_oom(L->err, L->s->file, NULL);
   }
   /* default: the file name without folder and extension */
   const char *file = L->s->file ? L->s->file : "scenario";
@@ -245,7 +243,7 @@ static int load_name(loader *L, const scn_node *root) {
   base = base ? base + 1 : file;
   char *name = scn_strdup(base);
   if (!name)
-    return oom(L);
+    return ss_error_oom(L->err, L->s->file, NULL);
   char *dot = strrchr(name, '.');
   if (dot && dot != name)
     *dot = '\0';
@@ -272,11 +270,11 @@ static int load_path(loader *L, const scn_node *root, const char *key,
     return -1;
   *pos = n->pos;
   if (!(*raw = scn_strdup(text)))
-    return oom(L);
+    return ss_error_oom(L->err, L->s->file, NULL);
   size_t need = strlen(L->base_dir) + strlen(text) + 2;
   char *joined = malloc(need);
   if (!joined)
-    return oom(L);
+    return ss_error_oom(L->err, L->s->file, NULL);
   if (text[0] == '/')
     snprintf(joined, need, "%s", text);
   else
@@ -347,7 +345,7 @@ static int load_models(loader *L, const scn_node *root) {
                 "models: more than %d models; use 'models: all'",
                 SCN_MAX_MODELS);
   if (!(s->models = calloc(count, sizeof *s->models)))
-    return oom(L);
+    return ss_error_oom(L->err, L->s->file, NULL);
   for (size_t i = 0; i < count; i++) {
     const char *name;
     if (get_name(L, items[i], "models", &name) != 0)
@@ -358,7 +356,7 @@ static int load_models(loader *L, const scn_node *root) {
                     "models: '%s' is listed twice (first at %d:%d)", name,
                     s->models[j].pos.line, s->models[j].pos.column);
     if (!(s->models[s->n_models].name = scn_strdup(name)))
-      return oom(L);
+      return ss_error_oom(L->err, L->s->file, NULL);
     s->models[s->n_models++].pos = items[i]->pos;
   }
   return 0;
@@ -424,7 +422,7 @@ static int load_tiers(loader *L, const scn_node *root) {
                 "tiers: at most %d tiers are supported, got %zu", SCN_MAX_TIERS,
                 n->n);
   if (!(s->tiers = calloc(n->n, sizeof *s->tiers)))
-    return oom(L);
+    return ss_error_oom(L->err, L->s->file, NULL);
   for (size_t i = 0; i < n->n; i++) {
     const scn_node *k = n->items[2 * i], *v = n->items[2 * i + 1];
     const char *tname;
@@ -433,7 +431,7 @@ static int load_tiers(loader *L, const scn_node *root) {
     scn_tier *t = &s->tiers[s->n_tiers++];
     t->pos = k->pos;
     if (!(t->name = scn_strdup(tname)))
-      return oom(L);
+      return ss_error_oom(L->err, L->s->file, NULL);
     char label[300];
     snprintf(label, sizeof label, "tiers.%s", tname);
     const scn_node *const *items = (const scn_node *const *)&v;
@@ -449,7 +447,7 @@ static int load_tiers(loader *L, const scn_node *root) {
                   label);
     if (!(t->systems = calloc(count, sizeof *t->systems)) ||
         !(t->system_pos = calloc(count, sizeof *t->system_pos)))
-      return oom(L);
+      return ss_error_oom(L->err, L->s->file, NULL);
     for (size_t j = 0; j < count; j++) {
       const char *sname;
       if (get_name(L, items[j], label, &sname) != 0)
@@ -465,7 +463,7 @@ static int load_tiers(loader *L, const scn_node *root) {
                     SCN_MAX_SYSTEMS);
       long idx = add_system(L, sname);
       if (idx < 0)
-        return oom(L);
+        return ss_error_oom(L->err, L->s->file, NULL);
       t->systems[t->n_systems] = (size_t)idx;
       t->system_pos[t->n_systems++] = items[j]->pos;
     }
@@ -476,7 +474,7 @@ static int load_tiers(loader *L, const scn_node *root) {
       !(c->max_blocks = calloc(s->n_tiers, sizeof *c->max_blocks)) ||
       !(c->min_blocks_pos = calloc(s->n_tiers, sizeof *c->min_blocks_pos)) ||
       !(c->max_blocks_pos = calloc(s->n_tiers, sizeof *c->max_blocks_pos)))
-    return oom(L);
+    return ss_error_oom(L->err, L->s->file, NULL);
   for (size_t i = 0; i < s->n_tiers; i++)
     c->max_blocks[i] = -1;
   return 0;
@@ -627,7 +625,7 @@ static int load_links(loader *L, const scn_node *root) {
       return -1;
     long idx = scn_link_add(s, key, kind, a, b, k->pos);
     if (idx < 0)
-      return oom(L);
+      return ss_error_oom(L->err, L->s->file, NULL);
     scn_link *l = &s->links[idx];
     const scn_node *x;
     char flabel[340];
@@ -762,7 +760,7 @@ static int load_constraints(loader *L, const scn_node *root) {
                     c->link_limits[dup].pos.column);
       long idx = scn_limit_add(s, key, a, b, k->pos);
       if (idx < 0)
-        return oom(L);
+        return ss_error_oom(L->err, L->s->file, NULL);
       char label[340];
       snprintf(label, sizeof label, "constraints.max_link_mb.%s", key);
       if (get_param_value(L, v, label, SCN_PARAM_MAX_LINK_MB,
@@ -825,7 +823,7 @@ static int load_range(loader *L, scn_axis *ax, const scn_node *n,
     return fail(L, n->items[2]->pos,
                 "%s: n = 1 cannot span from %s to %s; use n >= 2", label, f, t);
   if (scn_axis_generate(ax, count) != 0)
-    return oom(L);
+    return ss_error_oom(L->err, L->s->file, NULL);
   return 0;
 }
 
@@ -850,7 +848,7 @@ static int load_axis(loader *L, size_t i, const scn_node *n, scn_pos *zip_pos) {
     return -1;
   ax->pos = p->pos;
   if (!(ax->param = scn_strdup(path)))
-    return oom(L);
+    return ss_error_oom(L->err, L->s->file, NULL);
   if (scn_param_resolve_at(s, path, p->pos, &ax->target, L->err) != 0)
     return -1;
   for (size_t j = 0; j < i; j++)
@@ -891,7 +889,7 @@ static int load_axis(loader *L, size_t i, const scn_node *n, scn_pos *zip_pos) {
       return fail(L, range->pos, "%s: more than %zu values", rl,
                   SCN_MAX_AXIS_VALUES);
     if (!(ax->values = malloc(range->n * sizeof *ax->values)))
-      return oom(L);
+      return ss_error_oom(L->err, L->s->file, NULL);
     for (size_t j = 0; j < range->n; j++) {
       if (get_number(L, range->items[j], rl, &ax->values[j]) != 0)
         return -1;
@@ -922,7 +920,7 @@ static int load_axis(loader *L, size_t i, const scn_node *n, scn_pos *zip_pos) {
     if (get_name(L, z, "zip", &zname) != 0)
       return -1;
     if (!(ax->zip = scn_strdup(zname)))
-      return oom(L);
+      return ss_error_oom(L->err, L->s->file, NULL);
     zip_pos[i] = z->pos;
   }
   return 0;
@@ -942,7 +940,7 @@ static int load_sweep(loader *L, const scn_node *root) {
   scn_pos *zip_pos = calloc(n->n, sizeof *zip_pos);
   if (!zip_pos || !(s->axes = calloc(n->n, sizeof *s->axes))) {
     free(zip_pos);
-    return oom(L);
+    return ss_error_oom(L->err, L->s->file, NULL);
   }
   int rc = -1;
   for (size_t i = 0; i < n->n; i++) {
@@ -1001,7 +999,7 @@ int scn_ld_fail(scn_loader *L, scn_pos pos, const char *fmt, ...) {
   return scn_err_pos(L->err, L->s->file, pos, "%s", msg);
 }
 
-int scn_ld_oom(scn_loader *L) { return oom(L); }
+int scn_ld_oom(scn_loader *L) { return ss_error_oom(L->err, L->s->file, NULL); }
 
 int scn_ld_kind(scn_loader *L, const scn_node *n, scn_node_kind kind,
                 const char *label) {
@@ -1042,7 +1040,7 @@ int scn_load_text(const char *text, size_t len, const char *file,
   scn_node *root = NULL;
   loader L = {NULL, base_dir ? base_dir : ".", err, 0};
   if (!(L.s = calloc(1, sizeof *L.s)))
-    return ss_error_set(err, file, NULL, "out of memory");
+    return ss_error_oom(err, file, NULL);
   if (file && !(L.s->file = scn_strdup(file)))
     goto nomem;
   if (scn_yaml_parse(text, len, file, &root, err) != 0)
@@ -1053,7 +1051,7 @@ int scn_load_text(const char *text, size_t len, const char *file,
   *out = L.s;
   return 0;
 nomem:
-  ss_error_set(err, file, NULL, "out of memory");
+  ss_error_oom(err, file, NULL);
 fail:
   scn_node_free(root);
   scn_free(L.s);
@@ -1069,7 +1067,7 @@ int scn_load(const char *path, scn_scenario **out, ss_error *err) {
   char *dir = scn_strdup(path);
   if (!dir) {
     free(text);
-    return ss_error_set(err, path, NULL, "out of memory");
+    return ss_error_oom(err, path, NULL);
   }
   char *slash = strrchr(dir, '/');
   if (!slash)

@@ -280,7 +280,7 @@ int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
   static const char *const cons[] = {"min_blocks", "max_blocks", "max_link_mb"};
   char *buf = scn_strdup(path);
   if (!buf)
-    return ss_error_set(err, s->file, NULL, "out of memory");
+    return ss_error_oom(err, s->file, NULL);
   int rc = -1;
   char *dot = strchr(buf, '.');
   char *rest = dot ? dot + 1 : NULL;
@@ -322,7 +322,7 @@ int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
       long idx =
           l ? (long)(l - s->links) : scn_link_add(s, rest, kind, a, b, pos);
       if (idx < 0) {
-        ss_error_set(err, s->file, NULL, "out of memory");
+        ss_error_oom(err, s->file, NULL);
         goto done;
       }
       out->kind =
@@ -368,7 +368,7 @@ int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
       if (idx < 0)
         idx = scn_limit_add(s, arg, a, b, pos);
       if (idx < 0) {
-        ss_error_set(err, s->file, NULL, "out of memory");
+        ss_error_oom(err, s->file, NULL);
         goto done;
       }
       out->kind = SCN_PARAM_MAX_LINK_MB;
@@ -525,7 +525,7 @@ int scn_sweep_build_groups(scn_scenario *s, scn_pos *zip_pos, scn_pos sweep_pos,
     return 0;
   s->groups = calloc(s->n_axes, sizeof *s->groups);
   if (!s->groups)
-    return ss_error_set(err, s->file, NULL, "out of memory");
+    return ss_error_oom(err, s->file, NULL);
   for (size_t i = 0; i < s->n_axes; i++) {
     scn_axis *ax = &s->axes[i];
     size_t g = s->n_groups;
@@ -551,7 +551,7 @@ int scn_sweep_build_groups(scn_scenario *s, scn_pos *zip_pos, scn_pos sweep_pos,
     }
     size_t *na = realloc(grp->axes, (grp->n_axes + 1) * sizeof *na);
     if (!na)
-      return ss_error_set(err, s->file, NULL, "out of memory");
+      return ss_error_oom(err, s->file, NULL);
     grp->axes = na;
     grp->axes[grp->n_axes++] = i;
     ax->group = g;

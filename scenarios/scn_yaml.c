@@ -56,7 +56,7 @@ static int parser_error(builder *b) {
   char ctxbuf[160] = "";
   switch (ps->error) {
   case YAML_MEMORY_ERROR:
-    return ss_error_set(b->err, b->file, NULL, "out of memory");
+    return ss_error_oom(b->err, b->file, NULL);
   case YAML_READER_ERROR:
     pos = offset_pos(b->text, b->len, ps->problem_offset);
     if (ps->problem_value >= 0)
@@ -121,7 +121,7 @@ static int check_duplicates(builder *b, const scn_node *map) {
     return 0;
   scn_node **keys = malloc(map->n * sizeof *keys);
   if (!keys)
-    return ss_error_set(b->err, b->file, NULL, "out of memory");
+    return ss_error_oom(b->err, b->file, NULL);
   for (size_t i = 0; i < map->n; i++)
     keys[i] = map->items[2 * i];
   qsort(keys, map->n, sizeof *keys, cmp_key);
@@ -182,7 +182,7 @@ static int build_children(builder *b, scn_node *node, int depth) {
       scn_node **ni = realloc(node->items, ncap * sizeof *ni);
       if (!ni) {
         scn_node_free(child);
-        return ss_error_set(b->err, b->file, NULL, "out of memory");
+        return ss_error_oom(b->err, b->file, NULL);
       }
       node->items = ni;
       cap = ncap;
@@ -266,7 +266,7 @@ static int build_node(builder *b, yaml_event_t *ev, int depth, scn_node **out) {
   }
 oom:
   scn_node_free(node);
-  return ss_error_set(b->err, b->file, NULL, "out of memory");
+  return ss_error_oom(b->err, b->file, NULL);
 }
 
 int scn_yaml_parse(const char *text, size_t len, const char *file,
@@ -279,7 +279,7 @@ int scn_yaml_parse(const char *text, size_t len, const char *file,
   b.err = err;
   *root = NULL;
   if (!yaml_parser_initialize(&b.parser))
-    return ss_error_set(err, file, NULL, "out of memory");
+    return ss_error_oom(err, file, NULL);
   yaml_parser_set_input_string(&b.parser, (const unsigned char *)text, len);
   yaml_parser_set_encoding(&b.parser, YAML_UTF8_ENCODING);
 

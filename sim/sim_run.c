@@ -51,7 +51,7 @@ int sim_remove_tree(const char *path, ss_error *err) {
     size_t len = strlen(path) + strlen(de->d_name) + 2;
     char *child = malloc(len);
     if (!child) {
-      rc = ss_error_set(err, path, NULL, "out of memory");
+      rc = ss_error_oom(err, path, NULL);
       break;
     }
     snprintf(child, len, "%s/%s", path, de->d_name);
@@ -409,7 +409,7 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
   if (scn_save_resolved_yaml(s, path, err) != 0)
     goto done;
   if (opt && opt->base.cancel && *opt->base.cancel) {
-    ss_error_set(err, NULL, NULL, "interrupted");
+    ss_error_interrupted(err);
     goto done;
   }
   unsigned jobs = opt && opt->base.jobs > 1 ? opt->base.jobs : 1;
@@ -428,7 +428,7 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
         *err = ferr;
     }
     if (opt->base.cancel && *opt->base.cancel) {
-      ss_error_set(err, NULL, NULL, "interrupted");
+      ss_error_interrupted(err);
       rep->report_failed = 0;
       goto done;
     }

@@ -205,7 +205,7 @@ int sim_sha256_path(const char *path, char hex[65], ss_error *err) {
   rc = 0;
   goto done;
 oom:
-  ss_error_set(err, path, NULL, "out of memory");
+  ss_error_oom(err, path, NULL);
 done:
   closedir(d);
   for (size_t i = 0; i < n; i++)

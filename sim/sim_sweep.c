@@ -267,7 +267,7 @@ static int top_rows(sweeper *w, size_t point, size_t m, ss_error *err) {
   for (size_t i = 0; i < ok; i++) {
     const char *cell = sim_ctx_text(w->c, m, w->pick[i], &w->res[i].p);
     if (!cell)
-      return ss_error_set(err, NULL, NULL, "out of memory");
+      return ss_error_oom(err, NULL, NULL);
     row_head(w, point, m, i + 1, &w->top);
     sim_buf_str(&w->top, cell);
     row_numbers(w, m, &w->res[i], &w->top);
@@ -302,12 +302,12 @@ static int sweep_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
         row_numbers(w, m, NULL, out);
         sim_pstat *ps = msum_entry(sm, NULL, NULL, K, s->n_axes);
         if (!ps)
-          return ss_error_set(err, NULL, NULL, "out of memory");
+          return ss_error_oom(err, NULL, NULL);
         pstat_count(ps, pt, w->vals, s->n_axes);
       } else {
         const char *cell = sim_ctx_text(w->c, m, idx, &r.p);
         if (!cell)
-          return ss_error_set(err, NULL, NULL, "out of memory");
+          return ss_error_oom(err, NULL, NULL);
         sim_buf_str(out, cell);
         row_numbers(w, m, &r, out);
         sim_mstate *mst = &w->c->ms[m];
@@ -318,7 +318,7 @@ static int sweep_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
         } else {
           ps = msum_entry(sm, &r.p, cell, K, s->n_axes);
           if (!ps)
-            return ss_error_set(err, NULL, NULL, "out of memory");
+            return ss_error_oom(err, NULL, NULL);
           sm->hit_gen = mst->gen;
           sm->hit_idx = idx;
           sm->hit_entry = (long)(ps - sm->v);
@@ -335,7 +335,7 @@ static int sweep_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
     }
   }
   if (w->top.oom)
-    return ss_error_set(err, NULL, NULL, "out of memory");
+    return ss_error_oom(err, NULL, NULL);
   return 0;
 }
 
@@ -617,7 +617,7 @@ int sim_sweep_all(const sim_engine *e, sim_ctx **ctxs, size_t n_ctx, FILE *best,
   rc = 0;
   goto done;
 oom:
-  ss_error_set(err, NULL, NULL, "out of memory");
+  ss_error_oom(err, NULL, NULL);
 done:
   if (ws)
     for (size_t i = 0; i < n_ctx; i++)

@@ -40,7 +40,7 @@ static int run_one(runner *r, slot *sl, size_t t, ss_error *err) {
   if (r->fn(sl->worker, t, &sl->buf, err) != 0)
     return -1;
   if (sl->buf.oom)
-    return ss_error_set(err, NULL, NULL, "out of memory");
+    return ss_error_oom(err, NULL, NULL);
   return 0;
 }
 
@@ -52,7 +52,7 @@ static void *thread_main(void *arg) {
   for (;;) {
     pthread_mutex_lock(&r->mu);
     if (!r->failed && r->cancel && *r->cancel) {
-      ss_error_set(&err, NULL, NULL, "interrupted");
+      ss_error_interrupted(&err);
       fail_locked(r, &err);
       pthread_cond_broadcast(&r->cv);
     }
@@ -93,7 +93,7 @@ int sim_run_tasks(size_t n_tasks, size_t n_workers, void **workers,
     int rc = 0;
     for (size_t t = 0; t < n_tasks && rc == 0; t++) {
       if (cancel && *cancel) {
-        rc = ss_error_set(err, NULL, NULL, "interrupted");
+        rc = ss_error_interrupted(err);
         break;
       }
       rc = run_one(&r, &sl, t, err);
@@ -116,7 +116,7 @@ int sim_run_tasks(size_t n_tasks, size_t n_workers, void **workers,
   if (!slots || !th) {
     free(slots);
     free(th);
-    return ss_error_set(err, NULL, NULL, "out of memory");
+    return ss_error_oom(err, NULL, NULL);
   }
   pthread_mutex_init(&r.mu, NULL);
   pthread_cond_init(&r.cv, NULL);
@@ -152,5 +152,5 @@ int sim_run_tasks(size_t n_tasks, size_t n_workers, void **workers,
 }
 
 int sim_interrupted(const ss_error *err) {
-  return err && strcmp(err->msg, "interrupted") == 0;
+  return ss_error_kind_of(err) == SS_ERR_INTERRUPTED;
 }

@@ -90,7 +90,7 @@ int solver_criteria_parse(const char *text, solver_criteria *out,
       (count[TOK_SYS_INC] + count[TOK_SYS_EXC]) * sizeof(char *) + chars;
   unsigned char *mem = malloc(bytes ? bytes : 1);
   if (!mem)
-    return ss_error_set(err, NULL, NULL, "out of memory");
+    return ss_error_oom(err, NULL, NULL);
   int64_t *inc = (int64_t *)(void *)mem;
   int64_t *exc = inc + count[TOK_LAYER_INC];
   char **sinc = (char **)(void *)(exc + count[TOK_LAYER_EXC]);

@@ -97,7 +97,7 @@ int cmd_import(int argc, char **argv) {
   } else {
     store = prof_set_new();
     if (!store) {
-      ss_error_set(&err, store_path, NULL, "out of memory");
+      ss_error_oom(&err, store_path, NULL);
       goto fail;
     }
   }

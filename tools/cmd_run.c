@@ -115,7 +115,7 @@ static int add_folder(strlist *files, const char *dir, ss_error *err) {
   int rc = 0;
   while ((de = readdir(d)) != NULL)
     if (scenario_name(de->d_name) && list_add(&names, de->d_name) != 0) {
-      rc = ss_error_set(err, dir, NULL, "out of memory");
+      rc = ss_error_oom(err, dir, NULL);
       break;
     }
   closedir(d);
@@ -128,14 +128,14 @@ static int add_folder(strlist *files, const char *dir, ss_error *err) {
     size_t len = strlen(dir) + strlen(names.v[i]) + 2;
     char *p = malloc(len);
     if (!p) {
-      rc = ss_error_set(err, dir, NULL, "out of memory");
+      rc = ss_error_oom(err, dir, NULL);
       break;
     }
     size_t dl = strlen(dir);
     snprintf(p, len, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/",
              names.v[i]);
     if (list_add(files, p) != 0)
-      rc = ss_error_set(err, dir, NULL, "out of memory");
+      rc = ss_error_oom(err, dir, NULL);
     free(p);
   }
   list_free(&names);
