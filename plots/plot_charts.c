@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_units.h"
 #include "../profiles/profile.h"
 
 #define NAME_CHARS 60   /* longest model / system name shown */
@@ -616,7 +617,7 @@ static int write_latency(FILE *gp, FILE *dat, const plot_data *d,
   rc = 0;
   goto out;
 nomem:
-  rc = ss_error_set(err, d->charts, c->base, "out of memory");
+  rc = ss_error_oom(err, d->charts, c->base);
 out:
   if (ser)
     for (size_t i = 0; i <= m->n_places; i++)
@@ -812,7 +813,7 @@ static int write_map(FILE *gp, FILE *dat, const plot_data *d,
   rc = 0;
   goto out;
 nomem:
-  rc = ss_error_set(err, d->charts, c->base, "out of memory");
+  rc = ss_error_oom(err, d->charts, c->base);
 out:
   free(used);
   free(segs);
@@ -961,7 +962,7 @@ static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
   double *sec_hi = calloc(nt + 1, sizeof(double));
   double *scale = calloc(nt + 1, sizeof(double));
   if (!sec_lo || !sec_hi || !scale) {
-    rc = ss_error_set(err, d->charts, c->base, "out of memory");
+    rc = ss_error_oom(err, d->charts, c->base);
     goto out;
   }
   /* per-tier scale: the engine's compute time over the profile's sum (the
@@ -997,7 +998,7 @@ static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
   tlabel *tl = calloc(nt + 2, sizeof *tl);
   size_t n_tl = 0;
   if (!tl) {
-    rc = ss_error_set(err, d->charts, c->base, "out of memory");
+    rc = ss_error_oom(err, d->charts, c->base);
     goto out;
   }
   /* the raw input leaves tier 0 when tier 0 runs nothing */
@@ -1162,7 +1163,7 @@ static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
       snprintf(txt, sizeof txt, "result back to %s", d->tiers[0]);
     else
       snprintf(txt, sizeof txt, "to %s: %.3g MB", d->tiers[tl[i].b],
-               tl[i].bytes / 1e6);
+               ss_bytes_to_mb(tl[i].bytes));
     fprintf(gp, "set label %zu ", nlab++);
     plot_gp_str(gp, txt, 80);
     fputs(" at first ", gp);
@@ -1219,7 +1220,7 @@ static int write_models(FILE *gp, FILE *dat, const plot_data *d,
   if (!tot || !comp) {
     free(tot);
     free(comp);
-    return ss_error_set(err, d->charts, c->base, "out of memory");
+    return ss_error_oom(err, d->charts, c->base);
   }
   double lmin = INFINITY, lmax = 0;
   size_t maxname = 4;
@@ -1611,7 +1612,7 @@ static int write_pareto(FILE *gp, FILE *dat, const plot_data *d,
   size_t *front_row = calloc(t->n_rows + 1, sizeof *front_row);
   size_t n_front_rows = 0;
   if (!front_row)
-    return ss_error_set(err, d->charts, c->base, "out of memory");
+    return ss_error_oom(err, d->charts, c->base);
   fputs("# purchasing options: block 0 = the options not Pareto-optimal "
         "(price weighted_latency_s), block 1 = the Pareto-optimal ones by "
         "price\n",
@@ -1736,7 +1737,7 @@ static int write_pareto(FILE *gp, FILE *dat, const plot_data *d,
   rc = 0;
   goto out;
 nomem:
-  rc = ss_error_set(err, d->charts, c->base, "out of memory");
+  rc = ss_error_oom(err, d->charts, c->base);
 out:
   free(all.p);
   free(others.p);
@@ -1790,7 +1791,7 @@ static int tornado_rows(const plot_data *d, trow **out, size_t *n_out,
        chs = plot_table_col(t, "best_high_s");
   trow *rows = calloc(t->n_rows + 1, sizeof *rows);
   if (!rows)
-    return ss_error_set(err, t->path, NULL, "out of memory");
+    return ss_error_oom(err, t->path, NULL);
   for (size_t r = 0; r < t->n_rows; r++) {
     trow *x = &rows[r];
     x->row = r;
@@ -2088,7 +2089,7 @@ int plot_write_chart(const plot_data *d, const plot_plan *p,
   snprintf(name, sizeof name, "%s.dat", c->base);
   dat_path = plot_path_join(d->charts, name);
   if (!gp_path || !dat_path) {
-    ss_error_set(err, d->charts, NULL, "out of memory");
+    ss_error_oom(err, d->charts, NULL);
     goto out;
   }
   if (ss_atomic_open(&datf, dat_path, err) != 0)
@@ -2096,7 +2097,7 @@ int plot_write_chart(const plot_data *d, const plot_plan *p,
   dat_open = 1;
   gp = open_memstream(&script, &script_len);
   if (!gp) {
-    ss_error_set(err, gp_path, NULL, "out of memory");
+    ss_error_oom(err, gp_path, NULL);
     goto out;
   }
   switch (c->kind) {
@@ -2120,7 +2121,7 @@ int plot_write_chart(const plot_data *d, const plot_plan *p,
     break;
   }
   if (fclose(gp) != 0 && rc == 0)
-    rc = ss_error_set(err, gp_path, NULL, "out of memory");
+    rc = ss_error_oom(err, gp_path, NULL);
   gp = NULL;
   if (rc != 0)
     goto out;

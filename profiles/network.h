@@ -11,7 +11,7 @@ typedef struct prof_link {
   char *source;
   char *destination;
   double ping_ms;        /* added once per hop */
-  double bandwidth_mbps; /* 1 Mbps = 125000 bytes/s */
+  double bandwidth_mbps; /* Mbit/s (bytes/s: common/ss_units.h) */
 } prof_link;
 
 typedef struct prof_network {

@@ -92,7 +92,7 @@ typedef struct scn_link {
   int has_bandwidth_mbps;
   double latency_ms;     /* >= 0, one-way, added once per hop used; NaN
                             when not set */
-  double bandwidth_mbps; /* > 0; 1 Mbps = 125000 bytes/s; NaN when unset */
+  double bandwidth_mbps; /* > 0, Mbit/s (common/ss_units.h); NaN when unset */
   scn_pos pos;           /* the key (or the sweep param that created it) */
 } scn_link;
 
@@ -279,6 +279,10 @@ const scn_link *scn_link_find(const scn_scenario *s, scn_link_kind kind,
  * formatted message. Returns -1. For semantic errors found later. */
 int scn_error_at(ss_error *err, const scn_scenario *s, scn_pos pos,
                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Place an error found by a lower layer (which knows no file) at pos of
+ * s: sets its file and "line:col", keeps its kind and message. -1. */
+int scn_error_place(ss_error *err, const scn_scenario *s, scn_pos pos);
 
 /* Write the scenario as YAML with every default filled in and absolute
  * paths; reading it back gives an equal scenario (scn_equal). */

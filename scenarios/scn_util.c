@@ -55,6 +55,16 @@ int scn_error_at(ss_error *err, const scn_scenario *s, scn_pos pos,
   return -1;
 }
 
+int scn_error_place(ss_error *err, const scn_scenario *s, scn_pos pos) {
+  if (!err)
+    return -1;
+  char where[32];
+  scn_pos_format(pos, where, sizeof where);
+  snprintf(err->file, sizeof err->file, "%s", s && s->file ? s->file : "");
+  snprintf(err->where, sizeof err->where, "%s", where);
+  return -1;
+}
+
 /* Optimal string alignment distance, case-insensitive, capped at 64 chars. */
 static size_t edit_distance(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);

@@ -190,7 +190,7 @@ static void ident_cell(analyst *w, size_t m, const ident *id, sim_buf *b) {
     return;
   }
   char txt[2048];
-  sim_placement_text(&w->c->ms[m].prob, &id->pl, txt, sizeof txt);
+  sim_placement_text(&w->c->ms[m].pb.p, &id->pl, txt, sizeof txt);
   sim_buf_csv(b, txt);
 }
 
@@ -286,7 +286,7 @@ static int exact_line(analyst *w, size_t m, size_t k, size_t line, sim_buf *b,
     if (nu)
       w->use = nu;
     if (!na || !nb || !nu)
-      return ss_error_set(err, NULL, NULL, "out of memory");
+      return ss_error_oom(err, NULL, NULL);
     w->coef_cap = np;
   }
   size_t used = 0;
@@ -311,7 +311,7 @@ static int exact_line(analyst *w, size_t m, size_t k, size_t line, sim_buf *b,
   sim_break *br = NULL;
   size_t nbr = 0;
   if (sim_envelope(w->ca, w->cb, w->use, np, ulo, uhi, &start, &br, &nbr) != 0)
-    return ss_error_set(err, NULL, NULL, "out of memory");
+    return ss_error_oom(err, NULL, NULL);
   double *fv = w->lo_vals;
   sim_point_values(s, sim_line_point(s, g, line, 0), fv);
   int rc = 1;
@@ -488,13 +488,13 @@ static int bisect_line(analyst *w, size_t m, size_t k, size_t line, sim_buf *b,
   size_t g = ax->group, ng = group_len(s, k);
   const scn_group *grp = &s->groups[g];
   if (grow_order(w, ng) != 0)
-    return ss_error_set(err, NULL, NULL, "out of memory");
+    return ss_error_oom(err, NULL, NULL);
   for (size_t i = 0; i < ng; i++)
     w->order[i] = i;
   if (grp->n_axes == 1) {
     size_t *tmp = malloc((ng + 1) * sizeof *tmp);
     if (!tmp)
-      return ss_error_set(err, NULL, NULL, "out of memory");
+      return ss_error_oom(err, NULL, NULL);
     sort_positions(w->order, tmp, ng, ax->values);
     free(tmp);
   }
@@ -502,7 +502,7 @@ static int bisect_line(analyst *w, size_t m, size_t k, size_t line, sim_buf *b,
   double *vb = malloc((s->n_axes + 1) * sizeof *vb);
   int rc = -1;
   if (!va || !vb) {
-    ss_error_set(err, NULL, NULL, "out of memory");
+    ss_error_oom(err, NULL, NULL);
     goto done;
   }
   ident prev, cur;
@@ -575,7 +575,7 @@ static int curve_task_run(analyst *w, size_t m, size_t k, sim_buf *b,
   const scn_axis *ax = &s->axes[k];
   size_t g = ax->group, ng = group_len(s, k), K = s->n_tiers;
   if (grow_order(w, ng) != 0)
-    return ss_error_set(err, NULL, NULL, "out of memory");
+    return ss_error_oom(err, NULL, NULL);
   w->n_ids = 0;
   for (size_t i = 0; i < ng; i++) {
     sim_point_values(s, sim_line_point(s, g, 0, i), w->vals);
@@ -593,7 +593,7 @@ static int curve_task_run(analyst *w, size_t m, size_t k, sim_buf *b,
         size_t nc = w->ids_cap ? w->ids_cap * 2 : 8;
         ident *ni = realloc(w->ids, nc * sizeof *ni);
         if (!ni)
-          return ss_error_set(err, NULL, NULL, "out of memory");
+          return ss_error_oom(err, NULL, NULL);
         w->ids = ni;
         w->ids_cap = nc;
       }
@@ -606,7 +606,7 @@ static int curve_task_run(analyst *w, size_t m, size_t k, sim_buf *b,
     ident_cell(w, m, &w->ids[j], &cell);
     if (cell.oom) {
       sim_buf_free(&cell);
-      return ss_error_set(err, NULL, NULL, "out of memory");
+      return ss_error_oom(err, NULL, NULL);
     }
     for (size_t i = 0; i < ng; i++) {
       sim_point_values(s, sim_line_point(s, g, 0, i), w->vals);
@@ -617,8 +617,8 @@ static int curve_task_run(analyst *w, size_t m, size_t k, sim_buf *b,
       sim_mstate *ms = &w->c->ms[m];
       solver_result r;
       double obj = NAN;
-      if (solver_evaluate(&ms->prob, &w->ids[j].pl, w->e->obj, &r, NULL) == 0 &&
-          solver_satisfies(&ms->prob, &ms->cons, &r))
+      if (solver_evaluate(&ms->pb.p, &w->ids[j].pl, w->e->obj, &r, NULL) == 0 &&
+          solver_satisfies(&ms->pb.p, &ms->cons, &r))
         obj = r.objective;
       sim_buf_str(b, w->e->models[m].cell);
       sim_buf_char(b, ',');
@@ -737,7 +737,7 @@ static int write_summary(analyst *w, const sim_msum *sums, FILE *fp,
   double *el = calloc(na + 1, sizeof *el);
   int rc = -1;
   if (!el) {
-    ss_error_set(err, NULL, NULL, "out of memory");
+    ss_error_oom(err, NULL, NULL);
     goto done;
   }
   sim_buf_str(&b, "model,placement,points,share");
@@ -798,7 +798,7 @@ static int write_summary(analyst *w, const sim_msum *sums, FILE *fp,
     }
   }
   if (b.oom) {
-    ss_error_set(err, NULL, NULL, "out of memory");
+    ss_error_oom(err, NULL, NULL);
     goto done;
   }
   if (fwrite(b.p, 1, b.len, fp) != b.len) {
@@ -849,14 +849,14 @@ int sim_write_tables(const sim_engine *e, const char *outdir,
   int rc = -1;
   double t0 = now_s(), t1 = t0;
   if (!ctxs || !an || !aw || !wp || !sums) {
-    ss_error_set(err, NULL, NULL, "out of memory");
+    ss_error_oom(err, NULL, NULL);
     goto done;
   }
   for (size_t i = 0; i < jobs; i++) {
     if (sim_ctx_new(e, &ctxs[i], err) != 0)
       goto done;
     if (analyst_init(&an[i], e, ctxs[i]) != 0) {
-      ss_error_set(err, NULL, NULL, "out of memory");
+      ss_error_oom(err, NULL, NULL);
       goto done;
     }
   }
@@ -886,7 +886,7 @@ int sim_write_tables(const sim_engine *e, const char *outdir,
   /* breakpoints.csv */
   tm.offset = calloc(e->n_models * s->n_axes + 1, sizeof *tm.offset);
   if (!tm.offset) {
-    ss_error_set(err, NULL, NULL, "out of memory");
+    ss_error_oom(err, NULL, NULL);
     goto done;
   }
   for (size_t m = 0, acc = 0; m < e->n_models; m++)
@@ -942,7 +942,7 @@ int sim_write_tables(const sim_engine *e, const char *outdir,
 
   /* summary.csv */
   if (cancel && *cancel) {
-    ss_error_set(err, NULL, NULL, "interrupted");
+    ss_error_interrupted(err);
     goto done;
   }
   if (open_table(&sm, outdir, "summary.csv", err) != 0)

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/ss_units.h"
+
 /* ---- small helpers ----------------------------------------------------- */
 
 /* "a, b, c" into buf, cut with ", ..." when it does not fit. */
@@ -38,10 +40,6 @@ static scn_pos system_pos(const scn_scenario *s, size_t sys) {
 
 static const char *store_name(const scn_scenario *s) {
   return s->profiles ? s->profiles : "the embedded default store";
-}
-
-static int oom(ss_error *err) {
-  return ss_error_set(err, NULL, NULL, "out of memory");
 }
 
 /* ---- placement text ---------------------------------------------------- */
@@ -90,24 +88,17 @@ size_t sim_line_point(const scn_scenario *s, size_t g, size_t line, size_t i) {
 
 /* ---- engine ------------------------------------------------------------ */
 
-static void model_clear(sim_model *m, size_t n_sys) {
+static void model_clear(sim_model *m) {
   free(m->name);
   free(m->cell);
-  free(m->output_bytes);
-  free(m->first_layer);
-  free(m->last_layer);
-  if (m->time_s)
-    for (size_t i = 0; i < n_sys; i++)
-      free(m->time_s[i]);
-  free(m->time_s);
+  sim_blocks_free(&m->blocks);
 }
 
 void sim_engine_free(sim_engine *e) {
   if (!e)
     return;
-  size_t n_sys = e->scn ? e->scn->n_systems : 0;
   for (size_t i = 0; i < e->n_models; i++)
-    model_clear(&e->models[i], n_sys);
+    model_clear(&e->models[i]);
   free(e->models);
   free(e->g_tier);
   free(e->g_sys);
@@ -131,7 +122,7 @@ static int unknown_system(const scn_scenario *s, const prof_set *set, size_t i,
                           ss_error *err) {
   const char **names = calloc(set->n_systems + 1, sizeof *names);
   if (!names)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   for (size_t k = 0; k < set->n_systems; k++)
     names[k] = set->systems[k].name;
   char list[700];
@@ -181,63 +172,29 @@ static void all_model_list(const prof_set *set, char *buf, size_t size) {
   free(names);
 }
 
-/* Copy one model's tables out of the profiles. */
-static int model_fill(sim_engine *e, const scn_scenario *s,
-                      const prof_system **psys, const char *name, scn_pos pos,
-                      sim_model *m, ss_error *err) {
-  const prof_model *ref = prof_system_find_model(psys[0], name);
-  size_t nb = ref->n_blocks;
-  if (nb == 0)
-    return scn_error_at(err, s, pos, "model '%s' of system '%s' has no blocks",
-                        name, s->systems[0].name);
-  for (size_t i = 1; i < s->n_systems; i++) {
-    const prof_model *pm = prof_system_find_model(psys[i], name);
-    if (pm->n_blocks != nb)
-      return scn_error_at(err, s, pos,
-                          "model '%s': system '%s' has %zu blocks but '%s' "
-                          "has %zu; all systems must share block boundaries",
-                          name, s->systems[0].name, nb, s->systems[i].name,
-                          pm->n_blocks);
-    for (size_t b = 0; b < nb; b++)
-      if (pm->blocks[b].first_layer != ref->blocks[b].first_layer ||
-          pm->blocks[b].last_layer != ref->blocks[b].last_layer)
-        return scn_error_at(
-            err, s, pos,
-            "model '%s': block %zu covers layers %lld-%lld on '%s' but "
-            "%lld-%lld on '%s'; all systems must share block boundaries",
-            name, b, (long long)ref->blocks[b].first_layer,
-            (long long)ref->blocks[b].last_layer, s->systems[0].name,
-            (long long)pm->blocks[b].first_layer,
-            (long long)pm->blocks[b].last_layer, s->systems[i].name);
-  }
-  m->n_blocks = nb;
-  m->name = prof_strdup(name);
-  m->cell = sim_csv_cell(name);
-  m->output_bytes = malloc(nb * sizeof *m->output_bytes);
-  m->first_layer = malloc(nb * sizeof *m->first_layer);
-  m->last_layer = malloc(nb * sizeof *m->last_layer);
-  m->time_s = calloc(s->n_systems, sizeof *m->time_s);
-  if (!m->name || !m->cell || !m->output_bytes || !m->first_layer ||
-      !m->last_layer || !m->time_s)
-    return oom(err);
-  for (size_t b = 0; b < nb; b++) {
-    m->output_bytes[b] = (double)ref->blocks[b].output_bytes;
-    m->first_layer[b] = ref->blocks[b].first_layer;
-    m->last_layer[b] = ref->blocks[b].last_layer;
-  }
-  m->profile_input_bytes = -1;
+/* One model's block tables on every scenario system (the builder checks
+ * that they share blocks; its message is placed at pos). */
+static int model_fill(sim_engine *e, const prof_system **psys, const char *name,
+                      scn_pos pos, sim_model *m, ss_error *err) {
+  const scn_scenario *s = e->scn;
+  sim_blocks_source *src = calloc(s->n_systems + 1, sizeof *src);
+  if (!src)
+    return ss_error_oom(err, NULL, NULL);
   for (size_t i = 0; i < s->n_systems; i++) {
     const prof_model *pm = prof_system_find_model(psys[i], name);
-    if (!(m->time_s[i] = malloc(nb * sizeof(double))))
-      return oom(err);
     /* Opt-in: rescale to the measured whole-model time. */
     double scale = s->calibrate ? prof_model_calibration(pm) : 1.0;
-    for (size_t b = 0; b < nb; b++)
-      m->time_s[i][b] = pm->blocks[b].time_s * scale;
-    if (m->profile_input_bytes < 0 && pm->input_bytes >= 0)
-      m->profile_input_bytes = (double)pm->input_bytes;
+    src[i] = (sim_blocks_source){s->systems[i].name, pm, scale};
   }
-  (void)e;
+  int rc = sim_blocks_build(name, src, s->n_systems, &m->blocks, err);
+  free(src);
+  if (rc != 0)
+    return ss_error_kind_of(err) == SS_ERR_OOM ? -1
+                                               : scn_error_place(err, s, pos);
+  m->name = prof_strdup(name);
+  m->cell = sim_csv_cell(name);
+  if (!m->name || !m->cell)
+    return ss_error_oom(err, NULL, NULL);
   return 0;
 }
 
@@ -249,7 +206,7 @@ static int resolve_models(sim_engine *e, const scn_scenario *s,
     const prof_system *first = psys[s->tiers[0].systems[0]];
     e->models = calloc(first->n_models + 1, sizeof *e->models);
     if (!e->models)
-      return oom(err);
+      return ss_error_oom(err, NULL, NULL);
     for (size_t k = 0; k < first->n_models; k++) {
       const char *name = first->models[k].name;
       int everywhere = 1;
@@ -257,7 +214,7 @@ static int resolve_models(sim_engine *e, const scn_scenario *s,
         everywhere = prof_system_find_model(psys[i], name) != NULL;
       if (!everywhere)
         continue;
-      if (model_fill(e, s, psys, name, s->models_pos, &e->models[e->n_models++],
+      if (model_fill(e, psys, name, s->models_pos, &e->models[e->n_models++],
                      err) != 0)
         return -1;
     }
@@ -270,7 +227,7 @@ static int resolve_models(sim_engine *e, const scn_scenario *s,
   }
   e->models = calloc(s->n_models + 1, sizeof *e->models);
   if (!e->models)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   for (size_t k = 0; k < s->n_models; k++) {
     const char *name = s->models[k].name;
     size_t have = 0, missing = 0;
@@ -295,8 +252,8 @@ static int resolve_models(sim_engine *e, const scn_scenario *s,
                           "models: %s)",
                           name, ps->name, ps->n_models ? list : "none");
     }
-    if (model_fill(e, s, psys, name, s->models[k].pos,
-                   &e->models[e->n_models++], err) != 0)
+    if (model_fill(e, psys, name, s->models[k].pos, &e->models[e->n_models++],
+                   err) != 0)
       return -1;
   }
   return 0;
@@ -328,23 +285,11 @@ static int class_of(scn_param_kind k) {
   }
 }
 
-/* The link of global pair (ga, gb) under scenario values s: network row,
- * then the tier-pair link, then the system-pair link, field by field. */
-static solver_link merge_pair(const sim_engine *e, const scn_scenario *s,
-                              size_t ga, size_t gb) {
-  const sim_pair *pr = &e->pairs[ga * e->n_total + gb];
-  solver_link l = {pr->net_latency_s, pr->net_bandwidth};
-  long idx[2] = {pr->tier_link, pr->sys_link};
-  for (int k = 0; k < 2; k++) {
-    if (idx[k] < 0)
-      continue;
-    const scn_link *sl = &s->links[idx[k]];
-    if (sl->has_latency_ms)
-      l.latency_s = sl->latency_ms / 1000.0;
-    if (sl->has_bandwidth_mbps)
-      l.bandwidth_bytes_per_s = sl->bandwidth_mbps * 125000.0;
-  }
-  return l;
+/* The parameters of the link of global pair (ga, gb) under scenario
+ * values s. */
+static sim_link_params pair_params(const sim_engine *e, const scn_scenario *s,
+                                   size_t ga, size_t gb) {
+  return sim_link_source_params(&e->pairs[ga * e->n_total + gb], s->links);
 }
 
 static int build_pairs(sim_engine *e, const scn_scenario *s,
@@ -355,33 +300,13 @@ static int build_pairs(sim_engine *e, const scn_scenario *s,
     return -1;
   for (size_t ga = 0; ga < n; ga++)
     for (size_t gb = 0; gb < n; gb++) {
-      sim_pair *pr = &e->pairs[ga * n + gb];
-      pr->net_latency_s = NAN;
-      pr->net_bandwidth = NAN;
-      pr->tier_link = pr->sys_link = -1;
       size_t ta = e->g_tier[ga], tb = e->g_tier[gb];
       if (ta >= tb)
         continue;
       size_t sa = e->g_sys[ga], sb = e->g_sys[gb];
-      const char *na = s->systems[sa].name, *nb = s->systems[sb].name;
-      const prof_link *row = NULL;
-      if (net) {
-        row = prof_network_find(net, na, nb);
-        if (!row)
-          row = prof_network_find(net, nb, na);
-      }
-      if (row) {
-        pr->net_latency_s = row->ping_ms / 1000.0;
-        pr->net_bandwidth = row->bandwidth_mbps * 125000.0;
-      }
-      const scn_link *tl = scn_link_find(s, SCN_LINK_TIERS, ta, tb);
-      if (tl)
-        pr->tier_link = (long)(tl - s->links);
-      if (sa != sb) {
-        const scn_link *sl = scn_link_find(s, SCN_LINK_SYSTEMS, sa, sb);
-        if (sl)
-          pr->sys_link = (long)(sl - s->links);
-      }
+      e->pairs[ga * n + gb] =
+          sim_link_source_find(s, net, s->systems[sa].name, ta, (long)sa,
+                               s->systems[sb].name, tb, (long)sb);
     }
   return 0;
 }
@@ -392,7 +317,7 @@ static int check_links(const sim_engine *e, ss_error *err) {
   const scn_scenario *s0 = e->scn;
   scn_scenario *s = scn_copy(s0);
   if (!s)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   int rc = -1;
   if (e->n_points > 0 && scn_apply_point(s, 0, err) != 0)
     goto done;
@@ -401,14 +326,11 @@ static int check_links(const sim_engine *e, ss_error *err) {
       size_t ta = e->g_tier[ga], tb = e->g_tier[gb];
       if (ta >= tb)
         continue;
-      solver_link l = merge_pair(e, s, ga, gb);
-      int no_lat = isnan(l.latency_s), no_bw = isnan(l.bandwidth_bytes_per_s);
-      if (!no_lat && !no_bw)
+      sim_link_params l = pair_params(e, s, ga, gb);
+      const char *what = sim_link_missing(&l);
+      if (!what)
         continue;
       size_t sa = e->g_sys[ga], sb = e->g_sys[gb];
-      const char *what = no_lat && no_bw ? "latency_ms and bandwidth_mbps"
-                         : no_lat        ? "latency_ms"
-                                         : "bandwidth_mbps";
       char sys_hint[600] = "";
       if (sa != sb)
         snprintf(sys_hint, sizeof sys_hint, " or links.%s-%s",
@@ -435,7 +357,7 @@ int sim_engine_new(const scn_scenario *s, const prof_set *set,
   const prof_system **psys = NULL;
   sim_engine *e = calloc(1, sizeof *e);
   if (!e)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   if (!(e->scn = scn_copy(s)))
     goto oom;
   e->obj = objective_of(s->objective);
@@ -491,7 +413,7 @@ int sim_engine_new(const scn_scenario *s, const prof_set *set,
   *out = e;
   return 0;
 oom:
-  oom(err);
+  ss_error_oom(err, NULL, NULL);
 fail:
   free(psys);
   sim_engine_free(e);
@@ -516,7 +438,7 @@ void sim_ctx_free(sim_ctx *c) {
     for (size_t m = 0; m < c->e->n_models; m++) {
       solver_sweep_free(c->ms[m].sw);
       text_cache_clear(&c->ms[m]);
-      free(c->ms[m].sys);
+      sim_problem_free(&c->ms[m].pb);
     }
   free(c->ms);
   free(c->links);
@@ -536,17 +458,12 @@ static void rebuild(sim_ctx *c) {
     solver_sweep_free(ms->sw);
     ms->sw = NULL;
     text_cache_clear(ms);
-    if (s->input_mb_set)
-      ms->prob.input_bytes = s->input_mb * 1e6;
-    else if (md->profile_input_bytes >= 0)
-      ms->prob.input_bytes = md->profile_input_bytes;
-    else
-      ms->prob.input_bytes = SCN_DEFAULT_INPUT_MB * 1e6;
-    ms->prob.result_bytes = s->result_mb * 1e6;
+    sim_problem_set_bytes(
+        &ms->pb, sim_scenario_input_bytes(s, md->blocks.profile_input_bytes),
+        ss_mb_to_bytes(s->result_mb));
     for (size_t g = 0; g < e->n_total; g++) {
       const scn_system *ss = &s->systems[e->g_sys[g]];
-      ms->sys[g].compute_power_w = ss->compute_power_w;
-      ms->sys[g].radio_power_w = ss->radio_power_w;
+      sim_problem_set_power(&ms->pb, g, ss->compute_power_w, ss->radio_power_w);
     }
     sim_constraints_from_scenario(s, &ms->cons);
   }
@@ -569,7 +486,7 @@ void sim_constraints_from_scenario(const scn_scenario *s,
     if (isnan(l->mb))
       continue;
     size_t t = l->a < l->b ? l->a : l->b;
-    double bytes = l->mb * 1e6;
+    double bytes = ss_mb_to_bytes(l->mb);
     if (bytes < cn->max_upload_bytes[t])
       cn->max_upload_bytes[t] = bytes;
   }
@@ -589,17 +506,20 @@ static int ctx_sync(sim_ctx *c, int classes, ss_error *err) {
       for (size_t gb = ga + 1; gb < n; gb++) {
         if (e->g_tier[ga] >= e->g_tier[gb])
           continue;
-        solver_link l = merge_pair(e, c->s, ga, gb);
+        sim_link_params lp = pair_params(e, c->s, ga, gb);
+        solver_link l = sim_link_cost(&lp, 0);
         if (same_link(l, c->links[ga * n + gb]))
           continue;
         c->links[ga * n + gb] = l;
         c->links[gb * n + ga] = l;
-        for (size_t m = 0; m < e->n_models; m++)
+        for (size_t m = 0; m < e->n_models; m++) {
+          sim_problem_set_link(&c->ms[m].pb, ga, gb, &lp);
           if (c->ms[m].sw && solver_sweep_set_link(c->ms[m].sw, ga, gb, l))
-            return ss_error_set(err, c->s->file, NULL,
-                                "invalid link value between '%s' and '%s'",
-                                c->s->systems[e->g_sys[ga]].name,
-                                c->s->systems[e->g_sys[gb]].name);
+            return ss_error_setk(err, SS_ERR_INVALID, c->s->file, NULL,
+                                 "invalid link value between '%s' and '%s'",
+                                 c->s->systems[e->g_sys[ga]].name,
+                                 c->s->systems[e->g_sys[gb]].name);
+        }
       }
   }
   if (classes & (SIM_CLASS_AVAIL | SIM_CLASS_STRUCT)) {
@@ -607,9 +527,9 @@ static int ctx_sync(sim_ctx *c, int classes, ss_error *err) {
       double a = c->s->systems[e->g_sys[g]].availability;
       for (size_t m = 0; m < e->n_models; m++) {
         sim_mstate *ms = &c->ms[m];
-        if (ms->sys[g].availability == a)
+        if (ms->pb.sys[g].availability == a)
           continue;
-        ms->sys[g].availability = a;
+        sim_problem_set_availability(&ms->pb, g, a);
         if (ms->sw && solver_sweep_set_availability(ms->sw, g, a))
           return ss_error_set(err, c->s->file, NULL,
                               "invalid availability %g of '%s'", a,
@@ -626,7 +546,7 @@ int sim_ctx_new(const sim_engine *e, sim_ctx **out, ss_error *err) {
   size_t n = e->n_total;
   sim_ctx *c = calloc(1, sizeof *c);
   if (!c)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   c->e = e;
   c->s = scn_copy(s);
   c->cur = malloc((s->n_axes + 1) * sizeof *c->cur);
@@ -640,36 +560,26 @@ int sim_ctx_new(const sim_engine *e, sim_ctx **out, ss_error *err) {
     c->links[i].latency_s = NAN;
     c->links[i].bandwidth_bytes_per_s = NAN;
   }
+  sim_problem_spec spec;
+  memset(&spec, 0, sizeof spec);
+  spec.n_tiers = s->n_tiers;
+  for (size_t t = 0; t < s->n_tiers; t++)
+    spec.tiers[t] = (sim_problem_tier){s->tiers[t].name, s->tiers[t].n_systems,
+                                       s->tiers[t].systems};
   for (size_t m = 0; m < e->n_models; m++) {
     sim_mstate *ms = &c->ms[m];
-    const sim_model *md = &e->models[m];
-    if (!(ms->sys = calloc(n, sizeof *ms->sys)))
-      goto oom;
-    for (size_t g = 0; g < n; g++) {
-      ms->sys[g].name = s->systems[e->g_sys[g]].name;
-      ms->sys[g].time_s = md->time_s[e->g_sys[g]];
-      ms->sys[g].availability = NAN; /* set by the first sync */
-    }
-    solver_problem *p = &ms->prob;
-    p->n_blocks = md->n_blocks;
-    p->output_bytes = md->output_bytes;
-    p->first_layer = md->first_layer;
-    p->last_layer = md->last_layer;
-    p->n_tiers = s->n_tiers;
-    for (size_t t = 0; t < s->n_tiers; t++) {
-      p->tiers[t].name = s->tiers[t].name;
-      p->tiers[t].n_systems = s->tiers[t].n_systems;
-      p->tiers[t].systems = ms->sys + e->base[t];
-    }
-    p->links = c->links;
-    p->scission_quirks = 0;
+    spec.blocks = &e->models[m].blocks;
+    if (sim_problem_build(&spec, &ms->pb, err) != 0)
+      goto fail;
+    for (size_t g = 0; g < n; g++) /* set by the first sync */
+      sim_problem_set_availability(&ms->pb, g, NAN);
   }
   if (ctx_sync(c, SIM_CLASS_STRUCT, err) != 0)
     goto fail;
   *out = c;
   return 0;
 oom:
-  oom(err);
+  ss_error_oom(err, NULL, NULL);
 fail:
   sim_ctx_free(c);
   return -1;
@@ -694,11 +604,15 @@ int sim_ctx_set(sim_ctx *c, const double *vals, ss_error *err) {
   return classes ? ctx_sync(c, classes, err) : 0;
 }
 
+const sim_problem *sim_ctx_problem(const sim_ctx *c, size_t m) {
+  return &c->ms[m].pb;
+}
+
 int sim_ctx_prepare(sim_ctx *c, size_t m, ss_error *err) {
   sim_mstate *ms = &c->ms[m];
   if (ms->sw)
     return 0;
-  if (solver_sweep_prepare(&ms->prob, &ms->cons, c->e->obj, &ms->sw, err) !=
+  if (solver_sweep_prepare(&ms->pb.p, &ms->cons, c->e->obj, &ms->sw, err) !=
       0) {
     ms->sw = NULL;
     return ss_error_prefix(err, "model '%s'", c->e->models[m].name);
@@ -707,7 +621,7 @@ int sim_ctx_prepare(sim_ctx *c, size_t m, ss_error *err) {
   ms->n_place = solver_sweep_size(ms->sw);
   ms->text = calloc(ms->n_place + 1, sizeof *ms->text);
   if (!ms->text)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   return 0;
 }
 
@@ -735,7 +649,7 @@ int sim_ctx_values(sim_ctx *c, size_t m, double **vals, size_t *cap, size_t *n,
   if (need > *cap || !*vals) {
     double *nv = realloc(*vals, (need + 1) * sizeof *nv);
     if (!nv)
-      return oom(err);
+      return ss_error_oom(err, NULL, NULL);
     *vals = nv;
     *cap = need;
   }
@@ -751,7 +665,7 @@ const char *sim_ctx_text(sim_ctx *c, size_t m, size_t i,
   if (i < ms->n_place && ms->text[i])
     return ms->text[i];
   char buf[2048];
-  sim_placement_text(&ms->prob, pl, buf, sizeof buf);
+  sim_placement_text(&ms->pb.p, pl, buf, sizeof buf);
   char *cell = sim_csv_cell(buf);
   if (!cell)
     return NULL;
@@ -771,7 +685,7 @@ int sim_engine_best_at(const sim_engine *e, size_t point, size_t m,
   double *vals = malloc((e->scn->n_axes + 1) * sizeof *vals);
   int rc = -1;
   if (!vals) {
-    oom(err);
+    ss_error_oom(err, NULL, NULL);
     goto done;
   }
   if (sim_ctx_new(e, &c, err) != 0)

@@ -14,6 +14,7 @@
 #include "../scenarios/scenario.h"
 #include "../solver/solver.h"
 #include "sim.h"
+#include "sim_problem.h"
 
 /* ---- text buffers and numbers (sim_fmt.c) ------------------------------ */
 
@@ -62,22 +63,9 @@ char *sim_csv_cell(const char *s);
 
 typedef struct sim_model {
   char *name;
-  char *cell; /* CSV cell text of the name */
-  size_t n_blocks;
-  double *output_bytes;       /* n_blocks */
-  int64_t *first_layer;       /* n_blocks */
-  int64_t *last_layer;        /* n_blocks */
-  double **time_s;            /* per scenario system: n_blocks times */
-  double profile_input_bytes; /* -1 when the profile has none */
+  char *cell;        /* CSV cell text of the name */
+  sim_blocks blocks; /* source i = scenario system i */
 } sim_model;
-
-/* How the engine finds the value of one directed system pair. */
-typedef struct sim_pair {
-  double net_latency_s; /* NaN when the network file has no row */
-  double net_bandwidth; /* bytes/s, NaN when none */
-  long tier_link;       /* index into scenario links, -1 */
-  long sys_link;        /* index into scenario links, -1 */
-} sim_pair;
 
 /* Parameter classes by how a change reaches the solver. */
 enum { SIM_CLASS_LINK = 1, SIM_CLASS_AVAIL = 2, SIM_CLASS_STRUCT = 4 };
@@ -91,7 +79,7 @@ struct sim_engine {
   size_t *g_tier; /* n_total: tier of global system g */
   size_t *g_sys;  /* n_total: scenario system index of g */
   size_t base[SOLVER_MAX_TIERS + 1];
-  sim_pair *pairs; /* n_total^2, [ga * n_total + gb] for ga before gb */
+  sim_link_source *pairs; /* n_total^2, [ga * n_total + gb], ga before gb */
   size_t n_points;
   int *axis_class;  /* n_axes: SIM_CLASS_* */
   char **pair_name; /* n_tiers^2: "a-b" for tier pairs a < b */
@@ -99,8 +87,7 @@ struct sim_engine {
 
 /* Per-model solver state of a context. */
 typedef struct sim_mstate {
-  solver_problem prob;
-  solver_system *sys; /* n_total, in global order */
+  sim_problem pb; /* pb.p is the model's solver problem */
   solver_constraints cons;
   solver_sweep *sw; /* NULL until needed after a structural change */
   unsigned gen;     /* bumped at every prepare */
@@ -130,6 +117,10 @@ int sim_ctx_best(sim_ctx *c, size_t m, solver_result *r, size_t *index,
  * by the caller, grown as needed). */
 int sim_ctx_values(sim_ctx *c, size_t m, double **vals, size_t *cap, size_t *n,
                    ss_error *err);
+/* Model m's problem at the current values (links, availabilities, bytes
+ * as the last sim_ctx_set left them): borrowed, valid until the next
+ * sim_ctx_set. For per-stage costs of a placement, sim_problem_stages. */
+const sim_problem *sim_ctx_problem(const sim_ctx *c, size_t m);
 /* Ensure model m's sweep is prepared. */
 int sim_ctx_prepare(sim_ctx *c, size_t m, ss_error *err);
 /* CSV cell of the text of placement pl, index i of model m's current sweep

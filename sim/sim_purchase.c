@@ -20,10 +20,6 @@
 /* Most (option sets + tuples) x sweep points kept in memory. */
 #define MAX_CELLS ((size_t)50000000)
 
-static int oom(ss_error *err) {
-  return ss_error_set(err, NULL, NULL, "out of memory");
-}
-
 typedef struct ptier {
   size_t n;        /* systems of the tier over the baseline and all options */
   size_t sys[64];  /* study system indices */
@@ -158,11 +154,11 @@ static int make_rows(pstudy *ps, ss_error *err) {
   }
   if (l.oom) {
     free(l.v);
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   }
   if (!(r->rows = calloc(l.n, sizeof *r->rows))) {
     free(l.v);
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   }
   r->n_rows = l.n;
   size_t np = ps->n_points;
@@ -192,7 +188,7 @@ static int make_rows(pstudy *ps, ss_error *err) {
     if (!x->option || !x->weighted_latency_s || !x->weighted_throughput_per_s ||
         !x->gain_s || !x->pareto) {
       free(l.v);
-      return oom(err);
+      return ss_error_oom(err, NULL, NULL);
     }
     if (k == 0) {
       strcpy(x->option, "baseline");
@@ -241,15 +237,11 @@ static int check_links(pstudy *ps, ss_error *err) {
       for (size_t i = 0; i < ps->tier[ta].n; i++)
         for (size_t j = 0; j < ps->tier[tb].n; j++) {
           const ptier *a = &ps->tier[ta], *b = &ps->tier[tb];
-          solver_link l =
+          sim_link_params l =
               sim_study_link(ps->w, s, a->sys[i], ta, b->sys[j], tb);
-          if (!isnan(l.latency_s) && !isnan(l.bandwidth_bytes_per_s))
+          const char *what = sim_link_missing(&l);
+          if (!what)
             continue;
-          const char *what =
-              isnan(l.latency_s) && isnan(l.bandwidth_bytes_per_s)
-                  ? "latency_ms and bandwidth_mbps"
-              : isnan(l.latency_s) ? "latency_ms"
-                                   : "bandwidth_mbps";
           int later = b->pos[j].line > a->pos[i].line ||
                       (b->pos[j].line == a->pos[i].line &&
                        b->pos[j].column > a->pos[i].column);
@@ -378,14 +370,14 @@ static int setup_slots(pstudy *ps, ss_error *err) {
   ps->slot_tuple = malloc(ps->n_tuples * sizeof *ps->slot_tuple);
   ps->set_off = malloc((r->n_rows + 1) * sizeof *ps->set_off);
   if (!ps->slot_of || !ps->slot_tuple || !ps->set_off)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   for (size_t i = 0; i < ps->n_tuples; i++)
     ps->slot_of[i] = -1;
   mark_ctx mc = {ps, 0, 0, 0};
   for (size_t k = 0; k < r->n_rows; k++) {
     ps->set_off[k] = mc.n;
     if (for_tuples(ps, r->rows[k].options, mark_tuple, &mc) != 0)
-      return oom(err);
+      return ss_error_oom(err, NULL, NULL);
   }
   ps->set_off[r->n_rows] = mc.n;
   size_t np = ps->n_points;
@@ -405,20 +397,20 @@ static int setup_slots(pstudy *ps, ss_error *err) {
   ps->bad = calloc(r->n_rows * np, 1);
   if (!ps->t_lat || !ps->t_thr || !ps->t_est || !ps->t_text || !ps->lat_sum ||
       !ps->thr_sum || !ps->bad)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   return 0;
 }
 
 /* ---- solving ----------------------------------------------------------- */
 
 static int push_values(solver_sweep *sw, const sim_study_prob *pr) {
-  size_t n = pr->n_total;
+  size_t n = pr->pb.n_total;
   for (size_t ga = 0; ga < n; ga++) {
-    if (solver_sweep_set_availability(sw, ga, pr->sys[ga].availability) != 0)
+    if (solver_sweep_set_availability(sw, ga, pr->pb.sys[ga].availability) != 0)
       return -1;
     for (size_t gb = ga + 1; gb < n; gb++)
-      if (pr->g_tier[ga] < pr->g_tier[gb] &&
-          solver_sweep_set_link(sw, ga, gb, pr->links[ga * n + gb]) != 0)
+      if (pr->pb.g_tier[ga] < pr->pb.g_tier[gb] &&
+          solver_sweep_set_link(sw, ga, gb, pr->pb.links[ga * n + gb]) != 0)
         return -1;
   }
   return 0;
@@ -445,8 +437,8 @@ static int slot_task(void *ctx, size_t k, ss_error *err) {
   int rc = -1;
   if (sim_study_prob_build(w, s, ps->model, ts, nts, &pr, err) != 0)
     return -1;
-  if (ps->use_sweep &&
-      solver_sweep_prepare(&pr.p, &pr.cons, SOLVER_OBJ_LATENCY, &sw, err) != 0)
+  if (ps->use_sweep && solver_sweep_prepare(&pr.pb.p, &pr.cons,
+                                            SOLVER_OBJ_LATENCY, &sw, err) != 0)
     goto done;
   for (size_t p = 0; p < np; p++) {
     if (p > 0) {
@@ -467,7 +459,8 @@ static int slot_task(void *ctx, size_t k, ss_error *err) {
       if (found == 1 && solver_sweep_describe(sw, idx, &r, err) != 0)
         goto done;
     } else {
-      found = solver_best(&pr.p, &pr.cons, SOLVER_OBJ_LATENCY, &r, NULL, err);
+      found =
+          solver_best(&pr.pb.p, &pr.cons, SOLVER_OBJ_LATENCY, &r, NULL, err);
     }
     if (found < 0)
       goto done;
@@ -483,9 +476,9 @@ static int slot_task(void *ctx, size_t k, ss_error *err) {
       ps->t_text[k] = NULL;
       if (found) {
         char buf[2048];
-        sim_placement_text(&pr.p, &r.p, buf, sizeof buf);
+        sim_placement_text(&pr.pb.p, &r.p, buf, sizeof buf);
         if (!(ps->t_text[k] = prof_strdup(buf))) {
-          oom(err);
+          ss_error_oom(err, NULL, NULL);
           goto done;
         }
       }
@@ -538,7 +531,7 @@ static int combine(pstudy *ps, ss_error *err) {
       pk->throughput_per_s = ps->t_thr[(size_t)bs * np];
       pk->estimated = ps->t_est[(size_t)bs * np];
       if (!(pk->placement = prof_strdup(ps->t_text[bs])))
-        return oom(err);
+        return ss_error_oom(err, NULL, NULL);
     }
   return 0;
 }
@@ -562,7 +555,7 @@ static int cmp_pareto(const void *pa, const void *pb) {
 static int mark_pareto(sim_purchase_result *r, size_t p, ss_error *err) {
   pareto_item *it = malloc((r->n_rows + 1) * sizeof *it);
   if (!it)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   size_t n = 0;
   for (size_t k = 0; k < r->n_rows; k++) {
     r->rows[k].pareto[p] = 0;
@@ -636,7 +629,7 @@ int sim_purchase_run(const sim_engine *e, const scn_scenario *s,
   }
   sim_purchase_result *r = calloc(1, sizeof *r);
   if (!r)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   ps.r = r;
   r->n_points = ps.n_points;
   if (sim_study_world_new(s, set, 0, &ps.w, err) != 0 ||
@@ -693,7 +686,7 @@ int sim_purchase_run(const sim_engine *e, const scn_scenario *s,
   *out = r;
   return 0;
 nomem:
-  oom(err);
+  ss_error_oom(err, NULL, NULL);
 fail:
   pstudy_clear(&ps);
   sim_purchase_result_free(r);
@@ -765,7 +758,7 @@ int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
   if (r->n_points > 1) {
     double *vals = malloc((s->n_axes + 1) * sizeof *vals);
     if (!vals) {
-      oom(err);
+      ss_error_oom(err, NULL, NULL);
       goto fail;
     }
     b.len = 0;

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/ss_units.h"
+
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -32,15 +34,7 @@
 #define Z90 1.2815515655446004
 #define MAX_REDRAWS 1000
 
-static int oom(ss_error *err) {
-  return ss_error_set(err, NULL, NULL, "out of memory");
-}
-
 /* One global system pair's sources of link values. */
-typedef struct rpair {
-  double net_lat_s, net_bw; /* NaN when the network file has no row */
-  long tier_link, sys_link; /* scenario link indices, -1 */
-} rpair;
 
 /* Placements first .. first + count - 1 share every term but those of
  * their last boundary y (the end of the last tier but one): their latency
@@ -74,7 +68,7 @@ typedef struct rmodel {
   long *pair_id; /* [ga * n_total + gb] hop pair index, -1 */
   size_t n_pairs;
   size_t *pair_a, *pair_b; /* per hop pair: global systems */
-  rpair *pairs;            /* n_total^2 */
+  sim_link_source *pairs;  /* n_total^2 */
   double *bytes;           /* B + 1: bytes crossing boundary k */
   /* per scenario system (the block times drawn) */
   size_t n_ssys;
@@ -97,10 +91,9 @@ typedef struct rworker {
   gsl_rng *rp, *rb;
   double *table;
   double *lat;
-  double **times;         /* per scenario system: B */
-  double *avail;          /* n_total */
-  double *lk_lat, *lk_bw; /* per scenario link, sampled */
-  unsigned char *lk_has_lat, *lk_has_bw;
+  double **times;    /* per scenario system: B */
+  double *avail;     /* n_total */
+  scn_link *lk;      /* per scenario link: a copy with the sampled values */
   double *sys_avail; /* per scenario system */
   double *sum;
   uint64_t *meet, *opt;
@@ -147,33 +140,14 @@ static int build_pairs(rmodel *rm) {
     return -1;
   for (size_t ga = 0; ga < n; ga++)
     for (size_t gb = 0; gb < n; gb++) {
-      rpair *pp = &rm->pairs[ga * n + gb];
       rm->pair_id[ga * n + gb] = -1;
-      pp->net_lat_s = pp->net_bw = NAN;
-      pp->tier_link = pp->sys_link = -1;
-      size_t ta = rm->pr.g_tier[ga], tb = rm->pr.g_tier[gb];
+      size_t ta = rm->pr.pb.g_tier[ga], tb = rm->pr.pb.g_tier[gb];
       if (ta >= tb)
         continue;
-      const sim_study_sys *x = &w->sys[rm->pr.g_study[ga]],
-                          *y = &w->sys[rm->pr.g_study[gb]];
-      if (w->net) {
-        const prof_link *row = prof_network_find(w->net, x->base, y->base);
-        if (!row)
-          row = prof_network_find(w->net, y->base, x->base);
-        if (row) {
-          pp->net_lat_s = row->ping_ms / 1000.0;
-          pp->net_bw = row->bandwidth_mbps * 125000.0;
-        }
-      }
-      const scn_link *tl = scn_link_find(s, SCN_LINK_TIERS, ta, tb);
-      if (tl)
-        pp->tier_link = (long)(tl - s->links);
-      if (x->scn_sys >= 0 && y->scn_sys >= 0 && x->scn_sys != y->scn_sys) {
-        const scn_link *sl = scn_link_find(
-            s, SCN_LINK_SYSTEMS, (size_t)x->scn_sys, (size_t)y->scn_sys);
-        if (sl)
-          pp->sys_link = (long)(sl - s->links);
-      }
+      const sim_study_sys *x = &w->sys[rm->pr.pb.g_source[ga]],
+                          *y = &w->sys[rm->pr.pb.g_source[gb]];
+      rm->pairs[ga * n + gb] = sim_link_source_find(
+          s, w->net, x->base, ta, x->scn_sys, y->base, tb, y->scn_sys);
       rm->pair_a[rm->n_pairs] = ga;
       rm->pair_b[rm->n_pairs] = gb;
       rm->pair_id[ga * n + gb] = (long)rm->n_pairs++;
@@ -185,7 +159,7 @@ static int build_pairs(rmodel *rm) {
  * global system and boundary; hop entries per pair and boundary; return
  * entries per pair; boundary tables G (table 0 all zeros). */
 static int build_terms(rmodel *rm, ss_error *err) {
-  const solver_problem *p = &rm->pr.p;
+  const solver_problem *p = &rm->pr.pb.p;
   size_t n = rm->n_total, B = rm->B;
   rm->comp_base = 1;
   rm->hop_base = rm->comp_base + n * (B + 1);
@@ -211,7 +185,7 @@ static int build_terms(rmodel *rm, ss_error *err) {
   long *g_of_pair = malloc((rm->n_pairs + 1) * sizeof *g_of_pair);
   if (!rm->g_a || !rm->g_b || !g_of_pair) {
     free(g_of_pair);
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   }
   for (size_t h = 0; h < rm->n_pairs; h++)
     g_of_pair[h] = -1;
@@ -226,7 +200,7 @@ static int build_terms(rmodel *rm, ss_error *err) {
   rm->row_of = malloc(rm->n_place * sizeof *rm->row_of);
   rm->exact = malloc(rm->n_place * sizeof *rm->exact);
   if (!rm->terms || !rm->rows || !rm->row_of || !rm->exact) {
-    oom(err);
+    ss_error_oom(err, NULL, NULL);
     goto done;
   }
   uint32_t prev_y = 0, prev_g = 0;
@@ -383,12 +357,8 @@ static int sample(rworker *wk, ss_error *err) {
   const scn_scenario *s = rm->s;
   const scn_uncertainty *u = rm->u;
   size_t n = rm->n_total, B = rm->B;
-  for (size_t i = 0; i < s->n_links; i++) {
-    wk->lk_lat[i] = s->links[i].latency_ms;
-    wk->lk_bw[i] = s->links[i].bandwidth_mbps;
-    wk->lk_has_lat[i] = (unsigned char)s->links[i].has_latency_ms;
-    wk->lk_has_bw[i] = (unsigned char)s->links[i].has_bandwidth_mbps;
-  }
+  for (size_t i = 0; i < s->n_links; i++)
+    wk->lk[i] = s->links[i];
   for (size_t i = 0; i < s->n_systems; i++)
     wk->sys_avail[i] = s->systems[i].availability;
   for (size_t k = 0; k < u->n_dists; k++) {
@@ -407,12 +377,12 @@ static int sample(rworker *wk, ss_error *err) {
     size_t i = d->target.index;
     switch (d->target.kind) {
     case SCN_PARAM_LINK_LATENCY_MS:
-      wk->lk_lat[i] = v;
-      wk->lk_has_lat[i] = 1;
+      wk->lk[i].latency_ms = v;
+      wk->lk[i].has_latency_ms = 1;
       break;
     case SCN_PARAM_LINK_BANDWIDTH_MBPS:
-      wk->lk_bw[i] = v;
-      wk->lk_has_bw[i] = 1;
+      wk->lk[i].bandwidth_mbps = v;
+      wk->lk[i].has_bandwidth_mbps = 1;
       break;
     case SCN_PARAM_AVAILABILITY:
       wk->sys_avail[i] = v;
@@ -442,7 +412,7 @@ static int sample(rworker *wk, ss_error *err) {
   double *tab = wk->table;
   tab[0] = 0;
   for (size_t g = 0; g < n; g++) {
-    size_t st = rm->pr.g_study[g]; /* == scenario system */
+    size_t st = rm->pr.pb.g_source[g]; /* == scenario system */
     double a = wk->sys_avail[st];
     wk->avail[g] = a;
     const double *t = wk->times[st];
@@ -456,22 +426,14 @@ static int sample(rworker *wk, ss_error *err) {
   }
   for (size_t h = 0; h < rm->n_pairs; h++) {
     size_t ga = rm->pair_a[h], gb = rm->pair_b[h];
-    const rpair *pp = &rm->pairs[ga * n + gb];
-    double lat = pp->net_lat_s, bw = pp->net_bw;
-    long li[2] = {pp->tier_link, pp->sys_link};
-    for (int q = 0; q < 2; q++) {
-      if (li[q] < 0)
-        continue;
-      if (wk->lk_has_lat[li[q]])
-        lat = wk->lk_lat[li[q]] / 1000.0;
-      if (wk->lk_has_bw[li[q]])
-        bw = wk->lk_bw[li[q]] * 125000.0;
-    }
-    double inv = 1.0 / bw;
+    sim_link_params lp =
+        sim_link_source_params(&rm->pairs[ga * n + gb], wk->lk);
+    solver_link l = sim_link_cost(&lp, 0);
+    double lat = l.latency_s, inv = 1.0 / l.bandwidth_bytes_per_s;
     double *hv = &tab[rm->hop_base + h * (B + 1)];
     for (size_t k = 0; k <= B; k++)
       hv[k] = lat + rm->bytes[k] * inv;
-    tab[rm->ret_base + h] = lat + rm->pr.p.result_bytes * inv;
+    tab[rm->ret_base + h] = lat + rm->pr.pb.p.result_bytes * inv;
   }
   for (size_t k = 1; k < rm->n_g; k++) {
     const double *ca = &tab[rm->comp_base + rm->g_a[k] * (B + 1)];
@@ -599,10 +561,7 @@ static void worker_free(rworker *wk) {
       free(wk->times[i]);
   free(wk->times);
   free(wk->avail);
-  free(wk->lk_lat);
-  free(wk->lk_bw);
-  free(wk->lk_has_lat);
-  free(wk->lk_has_bw);
+  free(wk->lk);
   free(wk->sys_avail);
   free(wk->sum);
   free(wk->meet);
@@ -622,17 +581,14 @@ static rworker *worker_new(rmodel *rm) {
   wk->lat = calloc(rm->n_place + 1, sizeof *wk->lat);
   wk->times = calloc(rm->n_ssys + 1, sizeof *wk->times);
   wk->avail = calloc(rm->n_total + 1, sizeof *wk->avail);
-  wk->lk_lat = calloc(nl, sizeof *wk->lk_lat);
-  wk->lk_bw = calloc(nl, sizeof *wk->lk_bw);
-  wk->lk_has_lat = calloc(nl, 1);
-  wk->lk_has_bw = calloc(nl, 1);
+  wk->lk = calloc(nl, sizeof *wk->lk);
   wk->sys_avail = calloc(ns, sizeof *wk->sys_avail);
   wk->sum = calloc(rm->n_place + 1, sizeof *wk->sum);
   wk->meet = calloc(rm->n_place + 1, sizeof *wk->meet);
   wk->opt = calloc(rm->n_place + 1, sizeof *wk->opt);
   if (!wk->rp || !wk->rb || !wk->table || !wk->lat || !wk->times ||
-      !wk->avail || !wk->lk_lat || !wk->lk_bw || !wk->lk_has_lat ||
-      !wk->lk_has_bw || !wk->sys_avail || !wk->sum || !wk->meet || !wk->opt) {
+      !wk->avail || !wk->lk || !wk->sys_avail || !wk->sum || !wk->meet ||
+      !wk->opt) {
     worker_free(wk);
     return NULL;
   }
@@ -719,11 +675,11 @@ static int run_pass(rmodel *rm, size_t m, unsigned jobs, const sim_options *opt,
     jobs = (unsigned)n_chunks;
   rworker **wks = calloc(jobs, sizeof *wks);
   if (!wks)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   int rc = -1;
   for (unsigned j = 0; j < jobs; j++)
     if (!(wks[j] = worker_new(rm))) {
-      oom(err);
+      ss_error_oom(err, NULL, NULL);
       goto done;
     }
   char name[64];
@@ -758,7 +714,7 @@ static int nominal_check(rmodel *rm, size_t *best, ss_error *err) {
   rworker *wk = sg ? worker_new(&nm) : NULL;
   int rc = -1;
   if (!wk) {
-    oom(err);
+    ss_error_oom(err, NULL, NULL);
     goto done;
   }
   if (sample(wk, err) != 0)
@@ -803,7 +759,7 @@ static int make_rows(sim_robust_result *res, rmodel *rm, size_t m,
   sim_robust_row *nr = realloc(res->rows, (res->n_rows + nk) * sizeof *nr);
   if (!kc || !nr) {
     free(kc);
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   }
   res->rows = nr;
   for (size_t q = 0; q < nk; q++) {
@@ -826,12 +782,12 @@ static int make_rows(sim_robust_result *res, rmodel *rm, size_t m,
       return -1;
     }
     char buf[2048];
-    sim_placement_text(&rm->pr.p, &sr.p, buf, sizeof buf);
+    sim_placement_text(&rm->pr.pb.p, &sr.p, buf, sizeof buf);
     sim_robust_row *row = &res->rows[res->n_rows];
     memset(row, 0, sizeof *row);
     if (!(row->placement = prof_strdup(buf))) {
       free(kc);
-      return oom(err);
+      return ss_error_oom(err, NULL, NULL);
     }
     res->n_rows++;
     row->model = m;
@@ -864,7 +820,7 @@ static int robust_model(sim_robust_result *res, const sim_study_world *w,
   rm.s = s;
   rm.u = u;
   rm.K = s->n_tiers;
-  rm.deadline_s = u->has_deadline ? u->deadline_ms / 1000.0 : INFINITY;
+  rm.deadline_s = u->has_deadline ? ss_ms_to_s(u->deadline_ms) : INFINITY;
   cand *cs = NULL;
   size_t *keep = NULL;
   int rc = -1;
@@ -873,16 +829,16 @@ static int robust_model(sim_robust_result *res, const sim_study_world *w,
   sim_study_scenario_tiers(w, ts, nts);
   if (sim_study_prob_build(w, s, m, ts, nts, &rm.pr, err) != 0)
     goto done;
-  rm.n_total = rm.pr.n_total;
-  rm.B = rm.pr.p.n_blocks;
+  rm.n_total = rm.pr.pb.n_total;
+  rm.B = rm.pr.pb.p.n_blocks;
   if (!(rm.bytes = malloc((rm.B + 1) * sizeof *rm.bytes)) ||
       build_pairs(&rm) != 0 || build_sigma(&rm, &w->models[m]) != 0) {
-    oom(err);
+    ss_error_oom(err, NULL, NULL);
     goto done;
   }
-  rm.bytes[0] = rm.pr.p.input_bytes;
+  rm.bytes[0] = rm.pr.pb.p.input_bytes;
   for (size_t b = 0; b < rm.B; b++)
-    rm.bytes[b + 1] = rm.pr.p.output_bytes[b];
+    rm.bytes[b + 1] = rm.pr.pb.p.output_bytes[b];
   if (build_terms(&rm, err) != 0)
     goto done;
   res->n_placements[m] = rm.n_place;
@@ -899,7 +855,7 @@ static int robust_model(sim_robust_result *res, const sim_study_world *w,
   cs = calloc(rm.n_place, sizeof *cs);
   keep = calloc(2 * u->top_k + 1, sizeof *keep);
   if (!rm.sum || !rm.meet || !rm.opt || !cs || !keep) {
-    oom(err);
+    ss_error_oom(err, NULL, NULL);
     goto done;
   }
   rm.pass = 1;
@@ -930,7 +886,7 @@ static int robust_model(sim_robust_result *res, const sim_study_world *w,
   rm.n_keep = nk;
   rm.keep = keep;
   if (!(rm.kept = malloc(nk * u->samples * sizeof *rm.kept))) {
-    oom(err);
+    ss_error_oom(err, NULL, NULL);
     goto done;
   }
   rm.pass = 2;
@@ -971,7 +927,7 @@ int sim_robust_run(const sim_engine *e, const scn_scenario *s,
   sim_study_world *w = NULL;
   sim_robust_result *r = calloc(1, sizeof *r);
   if (!r)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   r->samples = s->uncertainty->samples;
   if (sim_study_world_new(s, set, 0, &w, err) != 0 ||
       sim_study_world_models(w, NULL, 0, e, err) != 0)
@@ -980,12 +936,12 @@ int sim_robust_run(const sim_engine *e, const scn_scenario *s,
   r->models = calloc(w->n_models + 1, sizeof *r->models);
   r->n_placements = calloc(w->n_models + 1, sizeof *r->n_placements);
   if (!r->models || !r->n_placements) {
-    oom(err);
+    ss_error_oom(err, NULL, NULL);
     goto fail;
   }
   for (size_t m = 0; m < w->n_models; m++)
     if (!(r->models[m] = prof_strdup(w->models[m].name))) {
-      oom(err);
+      ss_error_oom(err, NULL, NULL);
       goto fail;
     }
   for (size_t m = 0; m < w->n_models; m++)

@@ -15,10 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int oom(ss_error *err) {
-  return ss_error_set(err, NULL, NULL, "out of memory");
-}
-
 enum { SP_SCN = 0, SP_NET, SP_INPUT_SCALE };
 
 typedef struct sparam {
@@ -81,7 +77,7 @@ static int discover(const sim_study_world *w, splist *l, ss_error *err) {
         continue;
       snprintf(name, sizeof name, "links.%s.%s", k->key, field[f]);
       if (sp_add(l, name, SP_SCN, f ? k->bandwidth_mbps : k->latency_ms, &p))
-        return oom(err);
+        return ss_error_oom(err, NULL, NULL);
       if (p) {
         p->target.kind =
             f ? SCN_PARAM_LINK_BANDWIDTH_MBPS : SCN_PARAM_LINK_LATENCY_MS;
@@ -116,7 +112,7 @@ static int discover(const sim_study_world *w, splist *l, ss_error *err) {
             snprintf(name, sizeof name, "links.%s-%s.%s", na, nb, field[f]);
             if (sp_add(l, name, SP_NET, f ? row->bandwidth_mbps : row->ping_ms,
                        &p))
-              return oom(err);
+              return ss_error_oom(err, NULL, NULL);
             if (p) {
               p->a = na;
               p->b = nb;
@@ -127,7 +123,7 @@ static int discover(const sim_study_world *w, splist *l, ss_error *err) {
   for (size_t i = 0; i < s->n_systems; i++) {
     snprintf(name, sizeof name, "availability.%s", s->systems[i].name);
     if (sp_add(l, name, SP_SCN, s->systems[i].availability, &p))
-      return oom(err);
+      return ss_error_oom(err, NULL, NULL);
     if (p) {
       p->target.kind = SCN_PARAM_AVAILABILITY;
       p->target.index = i;
@@ -135,15 +131,15 @@ static int discover(const sim_study_world *w, splist *l, ss_error *err) {
   }
   if (s->input_mb_set) {
     if (sp_add(l, "input_mb", SP_SCN, s->input_mb, &p))
-      return oom(err);
+      return ss_error_oom(err, NULL, NULL);
     if (p)
       p->target.kind = SCN_PARAM_INPUT_MB;
   } else if (sp_add(l, "input_scale", SP_INPUT_SCALE, 1, &p)) {
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   }
   if (s->result_mb > 0) {
     if (sp_add(l, "result_mb", SP_SCN, s->result_mb, &p))
-      return oom(err);
+      return ss_error_oom(err, NULL, NULL);
     if (p)
       p->target.kind = SCN_PARAM_RESULT_MB;
   }
@@ -159,7 +155,7 @@ static int listed(const sim_study_world *w, const scn_sensitivity *v, splist *l,
     sparam *p;
     if (t->kind == SCN_PARAM_INPUT_MB && !s->input_mb_set) {
       if (sp_add(l, "input_scale", SP_INPUT_SCALE, 1, &p))
-        return oom(err);
+        return ss_error_oom(err, NULL, NULL);
       continue;
     }
     double base = scn_param_get(s, t);
@@ -171,7 +167,7 @@ static int listed(const sim_study_world *w, const scn_sensitivity *v, splist *l,
                           "gives)",
                           v->params[i]);
     if (sp_add(l, v->params[i], SP_SCN, base, &p))
-      return oom(err);
+      return ss_error_oom(err, NULL, NULL);
     if (p)
       p->target = *t;
   }
@@ -192,9 +188,10 @@ static int best_all(sstate *st, double *out, ss_error *err) {
     sim_study_prob *pr = &st->pr[m];
     if (sim_study_prob_refresh(w, w->s, pr, err) != 0)
       return -1;
-    pr->p.input_bytes *= st->input_scale;
+    pr->pb.p.input_bytes *= st->input_scale;
     solver_result r;
-    int rc = solver_best(&pr->p, &pr->cons, SOLVER_OBJ_LATENCY, &r, NULL, err);
+    int rc =
+        solver_best(&pr->pb.p, &pr->cons, SOLVER_OBJ_LATENCY, &r, NULL, err);
     if (rc < 0)
       return ss_error_prefix(err, "sensitivity: model '%s'", w->models[m].name);
     out[m] = rc ? r.latency_s : NAN;
@@ -317,7 +314,7 @@ int sim_sensitivity_run(const sim_engine *e, const scn_scenario *s,
   sim_sens_row *rows = NULL;
   sim_sens_result *r = calloc(1, sizeof *r);
   if (!r)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   r->range_pct = v->range_pct;
   const scn_weight *wl = v->n_workload ? v->workload
                          : s->purchase ? s->purchase->workload
@@ -356,7 +353,7 @@ int sim_sensitivity_run(const sim_engine *e, const scn_scenario *s,
   double f = v->range_pct / 100;
   for (size_t i = 0; i < l.n; i++) {
     if (opt && opt->cancel && *opt->cancel) {
-      ss_error_set(err, NULL, NULL, "interrupted");
+      ss_error_interrupted(err);
       goto fail;
     }
     const sparam *p = &l.v[i];
@@ -405,7 +402,7 @@ int sim_sensitivity_run(const sim_engine *e, const scn_scenario *s,
   *out = r;
   return 0;
 nomem:
-  oom(err);
+  ss_error_oom(err, NULL, NULL);
 fail:
   sp_free(&l);
   free(base);
@@ -437,7 +434,7 @@ int sim_sensitivity_write(const sim_sens_result *r, const char *outdir,
   sim_buf b = {NULL, 0, 0, 0};
   size_t *idx = malloc((r->n_rows + 1) * sizeof *idx);
   if (!idx)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   sim_buf_str(&b, head);
   for (size_t i = 0; i < r->n_rows; i++) {
     const sim_sens_row *x = &r->rows[i];

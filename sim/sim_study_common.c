@@ -11,23 +11,14 @@
 #include <string.h>
 
 #include "../common/ss_io.h"
-
-static int oom(ss_error *err) {
-  return ss_error_set(err, NULL, NULL, "out of memory");
-}
+#include "../common/ss_units.h"
 
 /* ---- world ------------------------------------------------------------- */
 
-static void model_clear(sim_study_model *m, size_t n_sys) {
+static void model_clear(sim_study_model *m) {
   free(m->name);
   free(m->cell);
-  free(m->output_bytes);
-  free(m->first_layer);
-  free(m->last_layer);
-  if (m->time_s)
-    for (size_t i = 0; i < n_sys; i++)
-      free(m->time_s[i]);
-  free(m->time_s);
+  sim_blocks_free(&m->blocks);
   free(m->prof);
 }
 
@@ -35,7 +26,7 @@ void sim_study_world_free(sim_study_world *w) {
   if (!w)
     return;
   for (size_t i = 0; i < w->n_models; i++)
-    model_clear(&w->models[i], w->n_sys);
+    model_clear(&w->models[i]);
   free(w->models);
   for (size_t i = 0; i < w->n_sys; i++) {
     free(w->sys[i].name);
@@ -52,10 +43,10 @@ int sim_study_world_new(const scn_scenario *s, const prof_set *set,
   *out = NULL;
   sim_study_world *w = calloc(1, sizeof *w);
   if (!w)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   w->set = set;
   if (!(w->s = scn_copy(s))) {
-    oom(err);
+    ss_error_oom(err, NULL, NULL);
     goto fail;
   }
   if (s->n_axes && scn_apply_point(w->s, point, err) != 0)
@@ -118,7 +109,7 @@ long sim_study_add_sys(sim_study_world *w, const char *base, double scale,
     size_t cap = w->cap_sys ? 2 * w->cap_sys : 16;
     sim_study_sys *ns = realloc(w->sys, cap * sizeof *ns);
     if (!ns)
-      return oom(err);
+      return ss_error_oom(err, NULL, NULL);
     w->sys = ns;
     w->cap_sys = cap;
   }
@@ -129,7 +120,7 @@ long sim_study_add_sys(sim_study_world *w, const char *base, double scale,
   if (!x->name || !x->base) {
     free(x->name);
     free(x->base);
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   }
   x->prof = ps;
   x->scale = scale;
@@ -139,59 +130,29 @@ long sim_study_add_sys(sim_study_world *w, const char *base, double scale,
 
 static int model_fill(sim_study_world *w, sim_study_model *m, const char *name,
                       scn_pos pos, ss_error *err) {
+  sim_blocks_source *src = calloc(w->n_sys + 1, sizeof *src);
   if (!(m->name = prof_strdup(name)) || !(m->cell = sim_csv_cell(name)) ||
-      !(m->prof = calloc(w->n_sys, sizeof *m->prof)) ||
-      !(m->time_s = calloc(w->n_sys, sizeof *m->time_s)))
-    return oom(err);
+      !(m->prof = calloc(w->n_sys, sizeof *m->prof)) || !src) {
+    free(src);
+    return ss_error_oom(err, NULL, NULL);
+  }
   m->pos = pos;
   for (size_t i = 0; i < w->n_sys; i++) {
     const prof_model *pm = prof_system_find_model(w->sys[i].prof, name);
-    if (!pm)
+    if (!pm) {
+      free(src);
       return scn_error_at(err, w->s, pos,
                           "model '%s' is not profiled on system '%s'", name,
                           w->sys[i].base);
+    }
     m->prof[i] = pm;
+    src[i] = (sim_blocks_source){w->sys[i].name, pm, w->sys[i].scale};
   }
-  const prof_model *ref = m->prof[0];
-  size_t nb = ref->n_blocks;
-  if (nb == 0)
-    return scn_error_at(err, w->s, pos,
-                        "model '%s' of system '%s' has no "
-                        "blocks",
-                        name, w->sys[0].base);
-  for (size_t i = 1; i < w->n_sys; i++) {
-    const prof_model *pm = m->prof[i];
-    int same = pm->n_blocks == nb;
-    for (size_t b = 0; same && b < nb; b++)
-      same = pm->blocks[b].first_layer == ref->blocks[b].first_layer &&
-             pm->blocks[b].last_layer == ref->blocks[b].last_layer;
-    if (!same)
-      return scn_error_at(err, w->s, pos,
-                          "model '%s': systems '%s' and '%s' do not share "
-                          "block boundaries",
-                          name, w->sys[0].base, w->sys[i].base);
-  }
-  m->n_blocks = nb;
-  m->output_bytes = malloc(nb * sizeof *m->output_bytes);
-  m->first_layer = malloc(nb * sizeof *m->first_layer);
-  m->last_layer = malloc(nb * sizeof *m->last_layer);
-  if (!m->output_bytes || !m->first_layer || !m->last_layer)
-    return oom(err);
-  for (size_t b = 0; b < nb; b++) {
-    m->output_bytes[b] = (double)ref->blocks[b].output_bytes;
-    m->first_layer[b] = ref->blocks[b].first_layer;
-    m->last_layer[b] = ref->blocks[b].last_layer;
-  }
-  m->profile_input_bytes = -1;
-  for (size_t i = 0; i < w->n_sys; i++) {
-    if (!(m->time_s[i] = malloc(nb * sizeof(double))))
-      return oom(err);
-    for (size_t b = 0; b < nb; b++)
-      m->time_s[i][b] = m->prof[i]->blocks[b].time_s * w->sys[i].scale;
-    if (m->profile_input_bytes < 0 && m->prof[i]->input_bytes >= 0)
-      m->profile_input_bytes = (double)m->prof[i]->input_bytes;
-  }
-  return 0;
+  int rc = sim_blocks_build(name, src, w->n_sys, &m->blocks, err);
+  free(src);
+  if (rc != 0 && ss_error_kind_of(err) != SS_ERR_OOM)
+    return scn_error_place(err, w->s, pos);
+  return rc;
 }
 
 int sim_study_world_models(sim_study_world *w, const scn_weight *weights,
@@ -199,7 +160,7 @@ int sim_study_world_models(sim_study_world *w, const scn_weight *weights,
                            ss_error *err) {
   size_t n = n_weights ? n_weights : sim_engine_n_models(e);
   if (!(w->models = calloc(n + 1, sizeof *w->models)))
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   const scn_scenario *s = w->s;
   for (size_t i = 0; i < n; i++) {
     const char *name = n_weights ? weights[i].model : sim_engine_model(e, i);
@@ -219,41 +180,21 @@ int sim_study_world_models(sim_study_world *w, const scn_weight *weights,
 
 /* ---- links and availability -------------------------------------------- */
 
-solver_link sim_study_link(const sim_study_world *w, const scn_scenario *s,
-                           size_t a, size_t ta, size_t b, size_t tb) {
+sim_link_params sim_study_link(const sim_study_world *w, const scn_scenario *s,
+                               size_t a, size_t ta, size_t b, size_t tb) {
   const sim_study_sys *x = &w->sys[a], *y = &w->sys[b];
-  solver_link l = {NAN, NAN};
-  if (w->net) {
-    const prof_link *row = prof_network_find(w->net, x->base, y->base);
-    if (!row)
-      row = prof_network_find(w->net, y->base, x->base);
-    if (row) {
-      l.latency_s = row->ping_ms / 1000.0;
-      l.bandwidth_bytes_per_s = row->bandwidth_mbps * 125000.0;
-    }
-  }
+  sim_link_source src = sim_link_source_find(s, w->net, x->base, ta, x->scn_sys,
+                                             y->base, tb, y->scn_sys);
   const sim_study_override *o = &w->ovr;
   if (o->active &&
       ((strcmp(o->a, x->base) == 0 && strcmp(o->b, y->base) == 0) ||
        (strcmp(o->a, y->base) == 0 && strcmp(o->b, x->base) == 0))) {
     if (o->bandwidth)
-      l.bandwidth_bytes_per_s = o->value * 125000.0;
+      src.net.bandwidth_mbps = o->value;
     else
-      l.latency_s = o->value / 1000.0;
+      src.net.latency_ms = o->value;
   }
-  const scn_link *sl[2] = {scn_link_find(s, SCN_LINK_TIERS, ta, tb), NULL};
-  if (x->scn_sys >= 0 && y->scn_sys >= 0 && x->scn_sys != y->scn_sys)
-    sl[1] = scn_link_find(s, SCN_LINK_SYSTEMS, (size_t)x->scn_sys,
-                          (size_t)y->scn_sys);
-  for (int k = 0; k < 2; k++) {
-    if (!sl[k])
-      continue;
-    if (sl[k]->has_latency_ms)
-      l.latency_s = sl[k]->latency_ms / 1000.0;
-    if (sl[k]->has_bandwidth_mbps)
-      l.bandwidth_bytes_per_s = sl[k]->bandwidth_mbps * 125000.0;
-  }
-  return l;
+  return sim_link_source_params(&src, s->links);
 }
 
 double sim_study_availability(const sim_study_world *w, const scn_scenario *s,
@@ -267,57 +208,49 @@ double sim_study_availability(const sim_study_world *w, const scn_scenario *s,
 void sim_study_prob_free(sim_study_prob *pr) {
   if (!pr)
     return;
-  free(pr->sys);
-  free(pr->g_study);
-  free(pr->g_tier);
-  free(pr->links);
+  sim_problem_free(&pr->pb);
   memset(pr, 0, sizeof *pr);
+}
+
+static int no_link(const scn_scenario *s, const sim_study_sys *x,
+                   const sim_study_sys *y, size_t ta, size_t tb,
+                   const char *what, ss_error *err) {
+  return scn_error_at(err, s, s->tiers_pos,
+                      "no link from '%s' (%s) to '%s' (%s): %s not "
+                      "set; add links.%s-%s to the scenario%s%s",
+                      x->name, s->tiers[ta].name, y->name, s->tiers[tb].name,
+                      what, s->tiers[ta].name, s->tiers[tb].name,
+                      s->network ? " or a row to " : " or a network file",
+                      s->network ? s->network : "");
 }
 
 int sim_study_prob_refresh(const sim_study_world *w, const scn_scenario *s,
                            sim_study_prob *pr, ss_error *err) {
   const sim_study_model *md = &w->models[pr->model];
-  size_t n = pr->n_total;
-  solver_problem *p = &pr->p;
+  sim_problem *pb = &pr->pb;
+  size_t n = pb->n_total;
   for (size_t g = 0; g < n; g++)
-    pr->sys[g].availability = sim_study_availability(w, s, pr->g_study[g]);
+    sim_problem_set_availability(pb, g,
+                                 sim_study_availability(w, s, pb->g_source[g]));
   for (size_t ga = 0; ga < n; ga++)
     for (size_t gb = ga + 1; gb < n; gb++) {
-      size_t ta = pr->g_tier[ga], tb = pr->g_tier[gb];
+      size_t ta = pb->g_tier[ga], tb = pb->g_tier[gb];
       if (ta >= tb)
         continue;
-      solver_link l =
-          sim_study_link(w, s, pr->g_study[ga], ta, pr->g_study[gb], tb);
-      if (isnan(l.latency_s) || isnan(l.bandwidth_bytes_per_s)) {
-        const sim_study_sys *x = &w->sys[pr->g_study[ga]],
-                            *y = &w->sys[pr->g_study[gb]];
-        const char *what = isnan(l.latency_s) && isnan(l.bandwidth_bytes_per_s)
-                               ? "latency_ms and bandwidth_mbps"
-                           : isnan(l.latency_s) ? "latency_ms"
-                                                : "bandwidth_mbps";
-        return scn_error_at(err, s, s->tiers_pos,
-                            "no link from '%s' (%s) to '%s' (%s): %s not "
-                            "set; add links.%s-%s to the scenario%s%s",
-                            x->name, s->tiers[ta].name, y->name,
-                            s->tiers[tb].name, what, s->tiers[ta].name,
-                            s->tiers[tb].name,
-                            s->network ? " or a row to " : " or a network file",
-                            s->network ? s->network : "");
-      }
-      pr->links[ga * n + gb] = l;
-      pr->links[gb * n + ga] = l;
+      size_t a = pb->g_source[ga], b = pb->g_source[gb];
+      sim_link_params l = sim_study_link(w, s, a, ta, b, tb);
+      const char *what = sim_link_missing(&l);
+      if (what)
+        return no_link(s, &w->sys[a], &w->sys[b], ta, tb, what, err);
+      sim_problem_set_link(pb, ga, gb, &l);
     }
-  if (s->input_mb_set)
-    p->input_bytes = s->input_mb * 1e6;
-  else if (md->profile_input_bytes >= 0)
-    p->input_bytes = md->profile_input_bytes;
-  else
-    p->input_bytes = SCN_DEFAULT_INPUT_MB * 1e6;
-  p->result_bytes = s->result_mb * 1e6;
+  sim_problem_set_bytes(
+      pb, sim_scenario_input_bytes(s, md->blocks.profile_input_bytes),
+      ss_mb_to_bytes(s->result_mb));
   for (size_t g = 0; g < n; g++) {
-    long si = w->sys[pr->g_study[g]].scn_sys;
-    pr->sys[g].compute_power_w = si >= 0 ? s->systems[si].compute_power_w : 0;
-    pr->sys[g].radio_power_w = si >= 0 ? s->systems[si].radio_power_w : 0;
+    long si = w->sys[pb->g_source[g]].scn_sys;
+    sim_problem_set_power(pb, g, si >= 0 ? s->systems[si].compute_power_w : 0,
+                          si >= 0 ? s->systems[si].radio_power_w : 0);
   }
   sim_constraints_from_scenario(s, &pr->cons);
   return 0;
@@ -327,41 +260,17 @@ int sim_study_prob_build(const sim_study_world *w, const scn_scenario *s,
                          size_t m, const size_t *const *tier_sys,
                          const size_t *n_tier_sys, sim_study_prob *out,
                          ss_error *err) {
-  const sim_study_model *md = &w->models[m];
   memset(out, 0, sizeof *out);
   out->model = m;
-  size_t n = 0;
+  sim_problem_spec spec;
+  memset(&spec, 0, sizeof spec);
+  spec.blocks = &w->models[m].blocks;
+  spec.n_tiers = s->n_tiers;
   for (size_t t = 0; t < s->n_tiers; t++)
-    n += n_tier_sys[t];
-  out->n_total = n;
-  out->sys = calloc(n + 1, sizeof *out->sys);
-  out->g_study = calloc(n + 1, sizeof *out->g_study);
-  out->g_tier = calloc(n + 1, sizeof *out->g_tier);
-  out->links = calloc(n * n + 1, sizeof *out->links);
-  if (!out->sys || !out->g_study || !out->g_tier || !out->links) {
-    sim_study_prob_free(out);
-    return oom(err);
-  }
-  solver_problem *p = &out->p;
-  p->n_blocks = md->n_blocks;
-  p->output_bytes = md->output_bytes;
-  p->first_layer = md->first_layer;
-  p->last_layer = md->last_layer;
-  p->n_tiers = s->n_tiers;
-  p->links = out->links;
-  size_t g = 0;
-  for (size_t t = 0; t < s->n_tiers; t++) {
-    p->tiers[t].name = s->tiers[t].name;
-    p->tiers[t].n_systems = n_tier_sys[t];
-    p->tiers[t].systems = out->sys + g;
-    for (size_t j = 0; j < n_tier_sys[t]; j++, g++) {
-      size_t k = tier_sys[t][j];
-      out->g_study[g] = k;
-      out->g_tier[g] = t;
-      out->sys[g].name = w->sys[k].name;
-      out->sys[g].time_s = md->time_s[k];
-    }
-  }
+    spec.tiers[t] =
+        (sim_problem_tier){s->tiers[t].name, n_tier_sys[t], tier_sys[t]};
+  if (sim_problem_build(&spec, &out->pb, err) != 0)
+    return -1;
   if (sim_study_prob_refresh(w, s, out, err) != 0) {
     sim_study_prob_free(out);
     return -1;
@@ -383,7 +292,7 @@ void sim_study_scenario_tiers(const sim_study_world *w,
 int sim_study_save(const char *dir, const char *name, const sim_buf *b,
                    ss_error *err) {
   if (b->oom)
-    return oom(err);
+    return ss_error_oom(err, NULL, NULL);
   char path[4096];
   if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path)
     return ss_error_set(err, dir, NULL, "path too long");
@@ -488,7 +397,7 @@ int sim_study_parallel(size_t n, unsigned jobs, sim_study_task_fn fn, void *ctx,
     return -1;
   }
   if (st.cancelled || (cancel && *cancel))
-    return ss_error_set(err, NULL, NULL, "interrupted");
+    return ss_error_interrupted(err);
   return 0;
 }
 

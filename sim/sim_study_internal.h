@@ -27,13 +27,9 @@ typedef struct sim_study_model {
   char *name;
   char *cell; /* CSV cell of the name */
   double weight;
-  scn_pos pos; /* where it was named (workload), or {0,0} */
-  size_t n_blocks;
-  double *output_bytes; /* n_blocks */
-  int64_t *first_layer, *last_layer;
-  double profile_input_bytes; /* -1 when no profile has one */
-  double **time_s;            /* per study system: n_blocks (x scale) */
-  const prof_model **prof;    /* per study system (borrowed) */
+  scn_pos pos;             /* where it was named (workload), or {0,0} */
+  sim_blocks blocks;       /* source i = study system i (times x scale) */
+  const prof_model **prof; /* per study system (borrowed) */
 } sim_study_model;
 
 /* A link value that replaces the network file's value for one pair of
@@ -79,12 +75,12 @@ int sim_study_world_models(sim_study_world *w, const scn_weight *weights,
 /* The functions below take the scenario values from s: w->s, or a copy
  * of it with another sweep point applied (one per thread). */
 
-/* The link between study systems a (on tier ta) and b (on tier tb > ta):
- * the network file's row (either direction; w->ovr replaces it for its
- * pair), overridden by the scenario's tier-pair link, overridden by its
- * system-pair link, value by value. A value that nothing sets is NaN. */
-solver_link sim_study_link(const sim_study_world *w, const scn_scenario *s,
-                           size_t a, size_t ta, size_t b, size_t tb);
+/* The parameters of the link between study systems a (on tier ta) and b
+ * (on tier tb > ta): the network file's row (either direction; w->ovr
+ * replaces it for its pair), overridden by the scenario's tier-pair link,
+ * overridden by its system-pair link, value by value (sim_link_source). */
+sim_link_params sim_study_link(const sim_study_world *w, const scn_scenario *s,
+                               size_t a, size_t ta, size_t b, size_t tb);
 /* Availability of a study system: the scenario's value for its profile
  * system, else 1. */
 double sim_study_availability(const sim_study_world *w, const scn_scenario *s,
@@ -95,13 +91,8 @@ double sim_study_availability(const sim_study_world *w, const scn_scenario *s,
  * availabilities come from the world; constraints from the scenario. */
 typedef struct sim_study_prob {
   size_t model;
-  solver_problem p;
+  sim_problem pb; /* pb.g_source[g]: the study system of global system g */
   solver_constraints cons;
-  size_t n_total;
-  solver_system *sys; /* n_total, tier 0 first */
-  size_t *g_study;    /* n_total: study system of each global system */
-  size_t *g_tier;     /* n_total */
-  solver_link *links; /* n_total^2 */
 } sim_study_prob;
 
 int sim_study_prob_build(const sim_study_world *w, const scn_scenario *s,

@@ -246,8 +246,7 @@ static int name_listed(const char *const *list, size_t n, const char *name) {
   return 0;
 }
 
-/* System criteria for a tier that runs >= 1 block on system `name`. */
-static int names_ok(const solver_criteria *cr, const char *name) {
+int solver_criteria_allow_system(const solver_criteria *cr, const char *name) {
   if (cr->n_system_include &&
       !name_listed(cr->system_include, cr->n_system_include, name))
     return 0;
@@ -277,7 +276,7 @@ int solver_rcons_init(solver_rcons *rc, const solver_prep *sp,
   rc->c = c;
   rc->sys_ok = malloc(sp->n_total ? sp->n_total : 1);
   if (!rc->sys_ok)
-    return ss_error_set(err, NULL, NULL, "out of memory");
+    return ss_error_oom(err, NULL, NULL);
   for (size_t t = 0; t < p->n_tiers; t++) {
     rc->min_blocks[t] = 0;
     rc->max_blocks[t] = SIZE_MAX;
@@ -287,7 +286,8 @@ int solver_rcons_init(solver_rcons *rc, const solver_prep *sp,
     rc->max_pct[t] = INFINITY;
     for (size_t s = 0; s < p->tiers[t].n_systems; s++) {
       const char *name = p->tiers[t].systems[s].name;
-      rc->sys_ok[sp->base[t] + s] = c ? names_ok(&c->criteria[t], name) : 1;
+      rc->sys_ok[sp->base[t] + s] =
+          c ? solver_criteria_allow_system(&c->criteria[t], name) : 1;
     }
     if (!c)
       continue;
@@ -436,7 +436,7 @@ int solver_eval_with(const solver_prep *sp, const double *avail,
     r->hop_from[h] = (int)prev;
     r->hop_to[h] = (int)t;
     r->hop_bytes[h] = bytes;
-    r->hop_s[h] = l->latency_s + bytes / l->bandwidth_bytes_per_s;
+    r->hop_s[h] = solver_hop_s(l, bytes);
     hop_sum += r->hop_s[h];
     r->total_bytes += bytes;
     if (r->hop_s[h] > slowest)
@@ -449,7 +449,7 @@ int solver_eval_with(const solver_prep *sp, const double *avail,
     const solver_link *l = &links[gsys[0] * n + gsys[prev]];
     if (!solver_link_usable(l))
       return -1;
-    r->return_s = l->latency_s + p->result_bytes / l->bandwidth_bytes_per_s;
+    r->return_s = solver_hop_s(l, p->result_bytes);
     r->latency_s += r->return_s;
     r->total_bytes += p->result_bytes;
     if (r->return_s > slowest)
@@ -508,7 +508,7 @@ int solver_evaluate(const solver_problem *p, const solver_placement *pl,
     return -1;
   avail = malloc(sp.n_total * sizeof *avail);
   if (!avail) {
-    ss_error_set(err, NULL, NULL, "out of memory");
+    ss_error_oom(err, NULL, NULL);
     goto fail;
   }
   for (size_t t = 0; t < p->n_tiers; t++)
@@ -544,7 +544,8 @@ int solver_satisfies(const solver_problem *p, const solver_constraints *c,
       min = 1;
     if (n < min || n > c->max_blocks[t])
       return 0;
-    if (used && !names_ok(cr, p->tiers[t].systems[pl->sys[t]].name))
+    if (used &&
+        !solver_criteria_allow_system(cr, p->tiers[t].systems[pl->sys[t]].name))
       return 0;
     if (!used && (cr->n_system_include || cr->n_system_exclude))
       return 0;
@@ -1217,7 +1218,7 @@ static int search_init(search *s, const solver_prep *sp, const solver_rcons *rc,
       s->pair_phi = malloc(ns * nu * (B + 1) * sizeof *s->pair_phi);
       if (!s->pair_phi) {
         search_free(s);
-        return ss_error_set(err, NULL, NULL, "out of memory");
+        return ss_error_oom(err, NULL, NULL);
       }
       for (size_t si = 0; si < ns; si++)
         for (size_t sj = 0; sj < nu; sj++) {
@@ -1290,7 +1291,7 @@ static int top_k(const solver_problem *p, const solver_constraints *c,
   fin = malloc((s.n_cands ? s.n_cands : 1) * sizeof *fin);
   res = malloc((s.n_cands ? s.n_cands : 1) * sizeof *res);
   if (!fin || !res) {
-    ss_error_set(err, NULL, NULL, "out of memory");
+    ss_error_oom(err, NULL, NULL);
     goto fail;
   }
   size_t nf = 0;

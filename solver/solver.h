@@ -55,6 +55,14 @@ typedef struct solver_link {
   double bandwidth_bytes_per_s; /* > 0 */
 } solver_link;
 
+/* The per-hop cost: seconds to send `bytes` over link l. Every exact
+ * evaluation goes through here; the searches and sweeps use the same affine
+ * form prepared as (latency_s, 1 / bandwidth). Link parameters in user
+ * units become a solver_link in sim_link_cost (sim/sim_problem.h). */
+static inline double solver_hop_s(const solver_link *l, double bytes) {
+  return l->latency_s + bytes / l->bandwidth_bytes_per_s;
+}
+
 typedef struct solver_tier {
   const char *name;       /* "device", "edge", "cloud", ... (borrowed) */
   size_t n_systems;       /* >= 1 for tier 0; 0 allowed for later tiers */
@@ -143,6 +151,10 @@ int solver_criteria_parse(const char *text, solver_criteria *out,
                           ss_error *err);
 /* Free what solver_criteria_parse allocated and zero *c (NULL is a no-op). */
 void solver_criteria_free(solver_criteria *c);
+/* 1 when the system criteria c allow a tier to run >= 1 block on system
+ * `name` (it is listed when a list of systems to include is given, and not
+ * excluded), else 0. */
+int solver_criteria_allow_system(const solver_criteria *c, const char *name);
 
 /* Constraints on a placement. Start from solver_constraints_init (nothing
  * constrained) and set what you need. Tier t's block count is 0 when it runs

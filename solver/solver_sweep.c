@@ -314,7 +314,7 @@ int solver_sweep_prepare(const solver_problem *p, const solver_constraints *c,
                         (unsigned long long)solver_count_placements(p));
   sw = calloc(1, sizeof *sw);
   if (!sw)
-    return ss_error_set(err, NULL, NULL, "out of memory");
+    return ss_error_oom(err, NULL, NULL);
   if (solver_prep_init(&sw->sp, p, err) < 0) {
     free(sw);
     return -1;
@@ -340,7 +340,7 @@ int solver_sweep_prepare(const solver_problem *p, const solver_constraints *c,
   sw->phi = malloc(2 * sw->stride * sizeof *sw->phi);
   sw->pair_index = malloc((n > 0 ? n * n : 1) * sizeof *sw->pair_index);
   if (!sw->avail || !sw->links || !sw->bytes || !sw->phi || !sw->pair_index) {
-    ss_error_set(err, NULL, NULL, "out of memory");
+    ss_error_oom(err, NULL, NULL);
     goto fail;
   }
   for (size_t t = 0; t < p->n_tiers; t++)
@@ -524,7 +524,7 @@ static int group_setup(solver_sweep *sw, const sweep_group *gr,
     const solver_link *l = &sw->links[gr->g[0] * n + gr->g[m]];
     if (!solver_link_usable(l))
       return 0;
-    ret_s = l->latency_s + p->result_bytes / l->bandwidth_bytes_per_s;
+    ret_s = solver_hop_s(l, p->result_bytes);
     ret_bytes = p->result_bytes;
   }
   if (sum_objective(sw)) {

@@ -16,8 +16,10 @@
 #include <sys/stat.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_units.h"
 #include "../profiles/import.h"
 #include "../profiles/network.h"
+#include "../sim/sim_problem.h"
 #include "../solver/solver.h"
 #include "cli.h"
 #include "commands.h"
@@ -250,21 +252,14 @@ typedef struct cand_sys {
 typedef struct built {
   cand_sys cands[N_TIERS][64];
   size_t n_cands[N_TIERS];
-  solver_system systems[N_TIERS * 64];
-  double *times; /* n_total x n_blocks */
-  double *out_bytes;
-  int64_t *first_layer, *last_layer;
-  solver_link *links;
-  solver_problem p;
+  sim_blocks blocks; /* source g = global system g */
+  sim_problem pb;    /* pb.p: the solver problem */
   const char *model_name;
 } built;
 
 static void built_free(built *b) {
-  free(b->times);
-  free(b->out_bytes);
-  free(b->first_layer);
-  free(b->last_layer);
-  free(b->links);
+  sim_problem_free(&b->pb);
+  sim_blocks_free(&b->blocks);
 }
 
 static int cmp_cand(const void *a, const void *b) {
@@ -403,23 +398,9 @@ static int find_network(const char *bench, const char *name, char *path,
   return -1;
 }
 
-/* 0 when a tier's system criteria rule out system `name`. */
-static int crit_allows(const solver_criteria *c, const char *name) {
-  int listed = 0;
-  for (size_t i = 0; i < c->n_system_include; i++)
-    listed |= strcmp(c->system_include[i], name) == 0;
-  if (c->n_system_include && !listed)
-    return 0;
-  for (size_t i = 0; i < c->n_system_exclude; i++)
-    if (strcmp(c->system_exclude[i], name) == 0)
-      return 0;
-  return 1;
-}
-
-static int build_problem(const predict_opts *o, const prof_set *set,
-                         const prof_network *net, const solver_criteria *cr,
-                         built *b) {
-  memset(b, 0, sizeof *b);
+/* Collect the systems that have the model, per tier, sorted by name. */
+static int collect_candidates(const predict_opts *o, const prof_set *set,
+                              built *b) {
   size_t n_with_model = 0;
   for (size_t i = 0; i < set->n_systems; i++) {
     const prof_system *s = &set->systems[i];
@@ -460,63 +441,14 @@ static int build_problem(const predict_opts *o, const prof_set *set,
   }
   for (int t = 0; t < N_TIERS; t++)
     qsort(b->cands[t], b->n_cands[t], sizeof b->cands[t][0], cmp_cand);
-  if (check_criteria_names(b, cr) != 0)
-    return 1;
+  return 0;
+}
 
-  const prof_model *ref = b->cands[0][0].model;
-  size_t B = ref->n_blocks, n_total = 0;
-  if (B == 0) {
-    fprintf(stderr, "splitsim predict: model '%s' has no blocks\n", ref->name);
-    return 1;
-  }
-  for (int t = 0; t < N_TIERS; t++)
-    n_total += b->n_cands[t];
-  b->times = malloc(n_total * B * sizeof *b->times);
-  b->out_bytes = malloc(B * sizeof *b->out_bytes);
-  b->first_layer = malloc(B * sizeof *b->first_layer);
-  b->last_layer = malloc(B * sizeof *b->last_layer);
-  b->links = calloc(n_total * n_total, sizeof *b->links);
-  if (!b->times || !b->out_bytes || !b->first_layer || !b->last_layer ||
-      !b->links) {
-    fprintf(stderr, "splitsim predict: out of memory\n");
-    return 1;
-  }
-  for (size_t i = 0; i < B; i++) {
-    b->out_bytes[i] = (double)ref->blocks[i].output_bytes;
-    b->first_layer[i] = ref->blocks[i].first_layer;
-    b->last_layer[i] = ref->blocks[i].last_layer;
-  }
-  size_t g = 0;
-  for (int t = 0; t < N_TIERS; t++)
-    for (size_t s = 0; s < b->n_cands[t]; s++, g++) {
-      const cand_sys *c = &b->cands[t][s];
-      const prof_model *m = c->model;
-      if (m->n_blocks != B) {
-        fprintf(stderr,
-                "splitsim predict: systems %s and %s split model '%s' into "
-                "%zu and %zu blocks\n",
-                b->cands[0][0].sys->name, c->sys->name, ref->name, B,
-                m->n_blocks);
-        return 1;
-      }
-      double scale = o->calibrate ? prof_model_calibration(m) : 1.0;
-      for (size_t i = 0; i < B; i++) {
-        const prof_block *k = &m->blocks[i];
-        if (k->first_layer != b->first_layer[i] ||
-            k->last_layer != b->last_layer[i] ||
-            (double)k->output_bytes != b->out_bytes[i]) {
-          fprintf(stderr,
-                  "splitsim predict: systems %s and %s disagree on block %zu "
-                  "of model '%s' (layers or output size)\n",
-                  b->cands[0][0].sys->name, c->sys->name, i, ref->name);
-          return 1;
-        }
-        b->times[g * B + i] = k->time_s * scale;
-      }
-      b->systems[g] = (solver_system){c->sys->name, &b->times[g * B], 1, 0, 0};
-    }
-  /* Links for every ordered pair of tiers; a pair the criteria leave
-   * possible must be in the network file. */
+/* Links for every ordered pair of tiers from the network file (Scission's
+ * source->destination rows); a pair the criteria leave possible must be
+ * there with a bandwidth above 0. */
+static int set_links(const predict_opts *o, const prof_network *net,
+                     const solver_criteria *cr, built *b) {
   size_t base[N_TIERS + 1] = {0};
   for (int t = 0; t < N_TIERS; t++)
     base[t + 1] = base[t] + b->n_cands[t];
@@ -526,51 +458,73 @@ static int build_problem(const predict_opts *o, const prof_set *set,
         for (size_t sb = 0; sb < b->n_cands[tb]; sb++) {
           const char *na = b->cands[ta][sa].sys->name;
           const char *nb = b->cands[tb][sb].sys->name;
-          const prof_link *l = prof_network_find(net, na, nb);
-          solver_link *dst =
-              &b->links[(base[ta] + sa) * n_total + base[tb] + sb];
-          if (l) {
-            dst->latency_s = l->ping_ms / 1000;
-            /* Scission: round(mbps * 125000) bytes/s, half to even. */
-            dst->bandwidth_bytes_per_s = nearbyint(l->bandwidth_mbps * 125000);
-            if (dst->bandwidth_bytes_per_s > 0)
-              continue;
-          }
+          const prof_link *row = prof_network_find(net, na, nb);
+          sim_link_params lp = sim_link_of_row(row);
+          solver_link l =
+              sim_problem_set_link(&b->pb, base[ta] + sa, base[tb] + sb, &lp);
+          if (row && l.bandwidth_bytes_per_s > 0)
+            continue;
           /* Needed unless the criteria rule out one of the two systems. */
-          int a_ok = !cr || crit_allows(&cr[ta], na);
-          int b_ok = !cr || crit_allows(&cr[tb], nb);
-          if (!a_ok || !b_ok)
+          if (!solver_criteria_allow_system(&cr[ta], na) ||
+              !solver_criteria_allow_system(&cr[tb], nb))
             continue;
           fprintf(stderr,
                   "splitsim predict: the network file %s lacks the pair "
                   "%s,%s (%s to %s)%s\n",
                   o->network, na, nb, tier_names[ta], tier_names[tb],
-                  l ? " with a bandwidth above 0" : "");
+                  row ? " with a bandwidth above 0" : "");
           return 1;
         }
-  solver_problem *p = &b->p;
-  p->n_blocks = B;
-  p->output_bytes = b->out_bytes;
-  p->first_layer = b->first_layer;
-  p->last_layer = b->last_layer;
-  /* Python: x * 1000 * 1000. Without -i: the model's recorded input size,
-   * else Scission's 0.15 MB (Scission's .dat files record none). */
-  p->input_bytes = o->input_mb * 1000 * 1000;
+  return 0;
+}
+
+/* The problem through the one builder, with Scission's rules. */
+static int build_problem(const predict_opts *o, const prof_set *set,
+                         const prof_network *net, const solver_criteria *cr,
+                         built *b) {
+  memset(b, 0, sizeof *b);
+  if (collect_candidates(o, set, b) != 0 || check_criteria_names(b, cr) != 0)
+    return 1;
+  sim_blocks_source src[N_TIERS * 64];
+  size_t idx[N_TIERS * 64], g = 0;
+  sim_problem_spec spec;
+  memset(&spec, 0, sizeof spec);
+  spec.blocks = &b->blocks;
+  spec.n_tiers = N_TIERS;
+  spec.scission = 1;
+  for (int t = 0; t < N_TIERS; t++) {
+    spec.tiers[t] = (sim_problem_tier){tier_names[t], b->n_cands[t], &idx[g]};
+    for (size_t s = 0; s < b->n_cands[t]; s++, g++) {
+      const cand_sys *c = &b->cands[t][s];
+      idx[g] = g;
+      src[g] = (sim_blocks_source){
+          c->sys->name, c->model,
+          o->calibrate ? prof_model_calibration(c->model) : 1.0};
+    }
+  }
+  const prof_model *ref = b->cands[0][0].model;
+  ss_error err;
+  ss_error_clear(&err);
+  if (sim_blocks_build(ref->name, src, g, &b->blocks, &err) != 0 ||
+      sim_problem_build(&spec, &b->pb, &err) != 0) {
+    fprintf(stderr, "splitsim predict: %s\n", err.msg);
+    return 1;
+  }
+  if (set_links(o, net, cr, b) != 0)
+    return 1;
+  /* Without -i: the model's recorded input size, else Scission's 0.15 MB
+   * (Scission's .dat files record none). */
+  double input_bytes = ss_scission_mb_to_bytes(o->input_mb);
   if (!o->input_given && ref->input_bytes > 0)
-    p->input_bytes = (double)ref->input_bytes;
-  p->n_tiers = N_TIERS;
-  for (int t = 0; t < N_TIERS; t++)
-    p->tiers[t] =
-        (solver_tier){tier_names[t], b->n_cands[t], &b->systems[base[t]]};
-  p->links = b->links;
-  p->scission_quirks = 1;
+    input_bytes = (double)ref->input_bytes;
+  sim_problem_set_bytes(&b->pb, input_bytes, 0);
   return 0;
 }
 
 /* ---- output ------------------------------------------------------------- */
 
 static double upload_mb(const solver_result *r) {
-  return (r->upload_bytes[0] + r->upload_bytes[1]) / 1000 / 1000;
+  return ss_scission_bytes_to_mb(r->upload_bytes[0] + r->upload_bytes[1]);
 }
 
 static const char *sys_name(const solver_problem *p, const solver_result *r,
@@ -818,7 +772,7 @@ int cmd_predict(int argc, char **argv) {
   }
   for (int t = 0; t < 2; t++)
     if (!isnan(o.upload_mb[t]))
-      c.max_upload_bytes[t] = o.upload_mb[t] * 1000 * 1000;
+      c.max_upload_bytes[t] = ss_scission_mb_to_bytes(o.upload_mb[t]);
 
   if (prof_load_path(o.bench, &set, &err) != 0) {
     cli_print_error(&err);
@@ -839,7 +793,7 @@ int cmd_predict(int argc, char **argv) {
   if (build_problem(&o, set, net, cr, &b) != 0)
     goto done;
   size_t k = (size_t)o.count, n = 0;
-  uint64_t total = solver_count_placements(&b.p);
+  uint64_t total = solver_count_placements(&b.pb.p);
   if ((uint64_t)k > total)
     k = (size_t)total;
   res = malloc(k * sizeof *res);
@@ -847,7 +801,8 @@ int cmd_predict(int argc, char **argv) {
     fprintf(stderr, "splitsim predict: out of memory for %zu results\n", k);
     goto done;
   }
-  if (solver_top_k(&b.p, &c, SOLVER_OBJ_LATENCY, k, res, &n, NULL, &err) != 0) {
+  if (solver_top_k(&b.pb.p, &c, SOLVER_OBJ_LATENCY, k, res, &n, NULL, &err) !=
+      0) {
     cli_print_error(&err);
     goto done;
   }
@@ -859,19 +814,19 @@ int cmd_predict(int argc, char **argv) {
   }
   switch (o.format) {
   case FMT_JSON:
-    print_json(&b.p, res, n, &o, b.model_name, stdout);
+    print_json(&b.pb.p, res, n, &o, b.model_name, stdout);
     break;
   case FMT_CSV:
     print_csv_header(stdout);
     for (size_t i = 0; i < n; i++)
-      print_csv(&b.p, &res[i], i + 1, stdout);
+      print_csv(&b.pb.p, &res[i], i + 1, stdout);
     break;
   default:
     for (size_t i = 0; i < n; i++) {
       if (o.format == FMT_TABLE)
-        print_table(&b.p, &res[i], i + 1, stdout);
+        print_table(&b.pb.p, &res[i], i + 1, stdout);
       else
-        print_text(&b.p, &res[i], i + 1, stdout);
+        print_text(&b.pb.p, &res[i], i + 1, stdout);
     }
     break;
   }
