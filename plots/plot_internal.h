@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "plot_kinds.h"
 #include "plots.h"
 
 /* ---- CSV (RFC 4180) ---------------------------------------------------- */
@@ -161,15 +162,6 @@ int plot_axis_is_companion(const plot_data *d, size_t a);
 
 /* ---- the chart plan ---------------------------------------------------- */
 
-typedef enum plot_kind {
-  PLOT_LATENCY = 0, /* objective vs one swept parameter, one model */
-  PLOT_MAP,         /* decision map over two axes, one model */
-  PLOT_BREAKDOWN,   /* per-block times of the best placement, one model */
-  PLOT_MODELS,      /* model comparison at the chosen point */
-  PLOT_PARETO,      /* purchasing options: price vs weighted latency */
-  PLOT_TORNADO      /* sensitivity.csv: best latency, one parameter moved */
-} plot_kind;
-
 typedef struct plot_chart {
   plot_kind kind;
   size_t model;   /* PLOT_LATENCY, PLOT_MAP, PLOT_BREAKDOWN */
@@ -189,6 +181,15 @@ typedef struct plot_plan {
 int plot_plan_make(plot_plan *p, const plot_data *d, const plot_options *opt,
                    ss_error *err);
 void plot_plan_free(plot_plan *p);
+/* Append a chart to the plan; -1 when out of memory. */
+int plot_plan_add(plot_plan *p, plot_kind kind, size_t model, size_t axis,
+                  const char *base, int writable);
+/* A file-name-safe short form of s (at most 40 characters). */
+void plot_slug(const char *s, char *out, size_t size);
+/* 1 when charts/<base>.gp and .dat both exist. */
+int plot_chart_files_exist(const plot_data *d, const char *base);
+/* Digits of the model numbers in chart names (2, or 3 from 100 models). */
+int plot_index_width(const plot_data *d);
 /* Add a formatted note (out of memory: dropped). */
 void plot_plan_note(plot_plan *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -378,18 +378,6 @@ static const char css[] =
     ".note{background:#fff8e1;border-left:4px solid #f0b400;"
     "padding:.5em .8em}\n";
 
-static const struct {
-  plot_kind kind;
-  const char *title;
-} sections[] = {
-    {PLOT_MODELS, "Model comparison"},
-    {PLOT_LATENCY, "Objective against each swept parameter"},
-    {PLOT_MAP, "Decision maps"},
-    {PLOT_BREAKDOWN, "Per-block breakdown of the best placement"},
-    {PLOT_PARETO, "Purchasing study"},
-    {PLOT_TORNADO, "Sensitivity study"},
-};
-
 /* Which sweep point the comparison and breakdown charts show, and why. */
 static void point_note(const out2 *o, const plot_data *d, const plot_plan *p) {
   int any = 0;
@@ -504,12 +492,13 @@ static int write_both(const plot_data *d, const plot_plan *p,
   if (p->n == 0)
     para(o, NULL, "No charts for this output.");
   point_note(o, d, p);
-  for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++) {
+  for (size_t s = 0; s < plot_n_kinds; s++) {
+    const plot_kind_ops *k = plot_kind_table[s];
     int any = 0;
     for (size_t i = 0; i < p->n; i++)
-      if (p->charts[i].kind == sections[s].kind) {
+      if (p->charts[i].kind == k->kind) {
         if (!any)
-          heading(o, 3, NULL, sections[s].title);
+          heading(o, 3, NULL, k->section);
         any = 1;
         figure(o, d, &p->charts[i]);
         if (p->charts[i].kind == PLOT_TORNADO)

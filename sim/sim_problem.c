@@ -118,8 +118,8 @@ void sim_blocks_free(sim_blocks *b) {
 }
 
 /* Source i has the same blocks as source 0, or an error says where not. */
-static int same_blocks(const char *name, const sim_blocks_source *src,
-                       size_t i, ss_error *err) {
+static int same_blocks(const char *name, const sim_blocks_source *src, size_t i,
+                       ss_error *err) {
   const prof_model *ref = src[0].model, *pm = src[i].model;
   if (pm->n_blocks != ref->n_blocks)
     return ss_error_setk(err, SS_ERR_FORMAT, NULL, NULL,
@@ -155,8 +155,8 @@ static int blocks_alloc(sim_blocks *out, size_t nb, size_t n, ss_error *err) {
   out->output_bytes = malloc(nb * sizeof *out->output_bytes);
   out->first_layer = malloc(nb * sizeof *out->first_layer);
   out->last_layer = malloc(nb * sizeof *out->last_layer);
-  if (!out->system || !out->time_s || !out->output_bytes ||
-      !out->first_layer || !out->last_layer) {
+  if (!out->system || !out->time_s || !out->output_bytes || !out->first_layer ||
+      !out->last_layer) {
     sim_blocks_free(out);
     return ss_error_oom(err, NULL, NULL);
   }

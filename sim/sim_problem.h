@@ -134,10 +134,10 @@ void sim_blocks_free(sim_blocks *b);
 /* ---- a solver problem -------------------------------------------------- */
 
 typedef struct sim_problem_tier {
-  const char *name;       /* "device", ... (borrowed) */
-  size_t n_systems;       /* >= 1 for tier 0 */
-  const size_t *systems;  /* indices into the blocks' systems (read at
-                             build time only) */
+  const char *name;      /* "device", ... (borrowed) */
+  size_t n_systems;      /* >= 1 for tier 0 */
+  const size_t *systems; /* indices into the blocks' systems (read at
+                            build time only) */
 } sim_problem_tier;
 
 typedef struct sim_problem_spec {

@@ -135,12 +135,11 @@ static void toy_problem(sim_blocks *bl, sim_problem *pb, double result) {
   ss_error err;
   assert_int_equal(sim_blocks_build("toy", src, 3, bl, &err), 0);
   static const size_t idx[3] = {0, 1, 2};
-  sim_problem_spec sp = {bl,
-                         3,
-                         {{"device", 1, &idx[0]},
-                          {"edge", 1, &idx[1]},
-                          {"cloud", 1, &idx[2]}},
-                         0};
+  sim_problem_spec sp = {
+      bl,
+      3,
+      {{"device", 1, &idx[0]}, {"edge", 1, &idx[1]}, {"cloud", 1, &idx[2]}},
+      0};
   assert_int_equal(sim_problem_build(&sp, pb, &err), 0);
   sim_link_params de = {10, 8}, dc = {50, 8}, ec = {5, 80};
   sim_problem_set_link(pb, 0, 1, &de);
@@ -197,9 +196,9 @@ static void test_stages_every_placement(void **state) {
   solver_result res[64];
   size_t n = 0;
   ss_error err;
-  assert_int_equal(solver_top_k(&pb.p, NULL, SOLVER_OBJ_LATENCY, 64, res, &n,
-                                NULL, &err),
-                   0);
+  assert_int_equal(
+      solver_top_k(&pb.p, NULL, SOLVER_OBJ_LATENCY, 64, res, &n, NULL, &err),
+      0);
   assert_true(n > 8);
   for (size_t i = 0; i < n; i++) {
     sim_stages st;

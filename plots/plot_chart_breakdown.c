@@ -1,0 +1,483 @@
+/* The per-block breakdown of the best placement of one model at the
+ * chosen point: every block's time on its tier, and the transfers (needs
+ * the profile store). */
+#include "plot_script.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../profiles/import.h"
+#include "../profiles/profile.h"
+#include "../common/ss_io.h"
+#include "../common/ss_units.h"
+
+typedef struct tier_range {
+  int used;
+  char *system;
+  long long first, last;
+} tier_range;
+
+/* Tier name with its first letter upper-cased, as placement texts spell
+ * it. */
+static void cap_name(const char *tier, char *buf, size_t size) {
+  snprintf(buf, size, "%s", tier);
+  if (buf[0] >= 'a' && buf[0] <= 'z')
+    buf[0] = (char)(buf[0] - 'a' + 'A');
+}
+
+static void free_ranges(tier_range *r, size_t n) {
+  if (!r)
+    return;
+  for (size_t i = 0; i < n; i++)
+    free(r[i].system);
+  free(r);
+}
+
+/* Parse "Device(x) = a - b, Edge(None) = -1 - -1, ..." knowing the tiers.
+ * System names may hold ", " or ")": a candidate end is accepted only when
+ * the range and the next tier's name follow. NULL when it does not parse. */
+static tier_range *parse_placement(const char *text, char *const *tiers,
+                                   size_t nt) {
+  tier_range *out = calloc(nt ? nt : 1, sizeof *out);
+  const char *p = text;
+  if (!out)
+    return NULL;
+  for (size_t t = 0; t < nt; t++) {
+    char head[300], next[300];
+    cap_name(tiers[t], head, sizeof head);
+    size_t hl = strlen(head);
+    if (strncmp(p, head, hl) != 0 || p[hl] != '(')
+      goto bad;
+    p += hl + 1;
+    next[0] = 0;
+    if (t + 1 < nt) {
+      cap_name(tiers[t + 1], next, sizeof next);
+      size_t l = strlen(next);
+      if (l + 1 < sizeof next) {
+        next[l] = '(';
+        next[l + 1] = 0;
+      }
+    }
+    const char *end = NULL, *after = NULL;
+    long long a = 0, b = 0;
+    for (const char *q = p; (q = strstr(q, ") = ")) != NULL; q++) {
+      char *e1, *e2;
+      a = strtoll(q + 4, &e1, 10);
+      if (e1 == q + 4 || strncmp(e1, " - ", 3) != 0)
+        continue;
+      b = strtoll(e1 + 3, &e2, 10);
+      if (e2 == e1 + 3)
+        continue;
+      if (t + 1 == nt ? *e2 == 0
+                      : (strncmp(e2, ", ", 2) == 0 &&
+                         strncmp(e2 + 2, next, strlen(next)) == 0)) {
+        end = q;
+        after = (t + 1 == nt) ? e2 : e2 + 2;
+        break;
+      }
+    }
+    if (!end)
+      goto bad;
+    out[t].system = malloc((size_t)(end - p) + 1);
+    if (!out[t].system)
+      goto bad;
+    memcpy(out[t].system, p, (size_t)(end - p));
+    out[t].system[end - p] = 0;
+    out[t].first = a;
+    out[t].last = b;
+    out[t].used = !(a == -1 && b == -1);
+    p = after;
+  }
+  return out;
+bad:
+  free_ranges(out, nt);
+  return NULL;
+}
+
+/* The profiled model of a used tier's system, or NULL. */
+static const prof_model *tier_model(const prof_set *set, const tier_range *r,
+                                    const char *model) {
+  const prof_system *s = prof_set_find_system(set, r->system);
+  return s ? prof_system_find_model(s, model) : NULL;
+}
+
+int plot_breakdown_possible(const plot_data *d, const void *profiles,
+                            size_t model, char *why, size_t whysize) {
+  const plot_model *m = &d->models[model];
+  const prof_set *set = profiles;
+  why[0] = 0;
+  if (!m->at.found || m->at.place < 0) {
+    snprintf(why, whysize, "no feasible placement at point %zu", d->point);
+    return 0;
+  }
+  tier_range *r = parse_placement(m->places[m->at.place], d->tiers, d->n_tiers);
+  if (!r) {
+    snprintf(why, whysize, "cannot read the placement text");
+    return 0;
+  }
+  int ok = 1;
+  for (size_t t = 0; t < d->n_tiers && ok; t++) {
+    if (!r[t].used)
+      continue;
+    if (!tier_model(set, &r[t], m->name)) {
+      snprintf(why, whysize,
+               "the profile store has no model '%.60s' on "
+               "system '%.60s'",
+               m->name, r[t].system);
+      ok = 0;
+    }
+  }
+  free_ranges(r, d->n_tiers);
+  return ok;
+}
+
+static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
+                           const plot_plan *p, const plot_chart *c,
+                           ss_error *err) {
+  const plot_model *m = &d->models[c->model];
+  const prof_set *set = p->profiles;
+  size_t nt = d->n_tiers;
+  const plot_best *bb = &m->at;
+  tier_range *r = parse_placement(m->places[bb->place], d->tiers, nt);
+  if (!r)
+    return ss_error_set(err, d->charts, c->base,
+                        "cannot read the placement text of model %s", m->name);
+  int rc = -1;
+  double tmin = INFINITY, tmax = 0;
+  double slot = 0;
+  /* tier sections: slot range, for the labels */
+  double *sec_lo = calloc(nt + 1, sizeof(double));
+  double *sec_hi = calloc(nt + 1, sizeof(double));
+  double *scale = calloc(nt + 1, sizeof(double));
+  if (!sec_lo || !sec_hi || !scale) {
+    rc = ss_error_oom(err, d->charts, c->base);
+    goto out;
+  }
+  /* per-tier scale: the engine's compute time over the profile's sum (the
+   * share of the machine, availability, is in the engine's number) */
+  for (size_t t = 0; t < nt; t++) {
+    scale[t] = 1;
+    if (!r[t].used)
+      continue;
+    const prof_model *pm = tier_model(set, &r[t], m->name);
+    double sum = 0;
+    for (size_t k = 0; pm && k < pm->n_blocks; k++)
+      if (pm->blocks[k].first_layer >= r[t].first &&
+          pm->blocks[k].last_layer <= r[t].last)
+        sum += pm->blocks[k].time_s;
+    if (sum > 0 && isfinite(bb->compute_s[t]) && bb->compute_s[t] > 0)
+      scale[t] = bb->compute_s[t] / sum;
+  }
+  fputs("# per-block breakdown: x y xlow xhigh ylow(=0, replaced in the "
+        "script) yhigh linetype (tier number, then transfer, return); one "
+        "row per block or transfer\n",
+        dat);
+  size_t prev = 0;
+  int have_prev = 0;
+  double last_tic = -10;
+  char xt[8192];
+  size_t xk = 0;
+  xt[0] = 0;
+  typedef struct tlabel {
+    double x, y;
+    size_t a, b;
+    double bytes;
+  } tlabel;
+  tlabel *tl = calloc(nt + 2, sizeof *tl);
+  size_t n_tl = 0;
+  if (!tl) {
+    rc = ss_error_oom(err, d->charts, c->base);
+    goto out;
+  }
+  /* the raw input leaves tier 0 when tier 0 runs nothing */
+  if (!r[0].used)
+    have_prev = 1;
+  for (size_t t = 0; t < nt; t++) {
+    if (!r[t].used)
+      continue;
+    if (have_prev) { /* transfer prev -> t */
+      double tr = bb->transfer_s[prev * nt + t];
+      if (isfinite(tr) && tr > 0) {
+        plot_gp_num(dat, slot);
+        fputc(' ', dat);
+        plot_gp_num(dat, tr);
+        fputc(' ', dat);
+        plot_gp_num(dat, slot - 0.4);
+        fputc(' ', dat);
+        plot_gp_num(dat, slot + 0.4);
+        fputs(" 0 ", dat);
+        plot_gp_num(dat, tr);
+        fprintf(dat, " %zu\n", nt + 1);
+        tl[n_tl++] = (tlabel){slot, tr, prev, t, bb->bytes[prev * nt + t]};
+        tmin = fmin(tmin, tr);
+        tmax = fmax(tmax, tr);
+        slot += 1;
+      }
+    }
+    const prof_model *pm = tier_model(set, &r[t], m->name);
+    sec_lo[t] = slot - 0.5;
+    size_t nb = 0;
+    for (size_t k = 0; pm && k < pm->n_blocks; k++) {
+      const prof_block *blk = &pm->blocks[k];
+      if (blk->first_layer < r[t].first || blk->last_layer > r[t].last)
+        continue;
+      double tt = blk->time_s * scale[t];
+      if (tt > 0 && isfinite(tt)) {
+        plot_gp_num(dat, slot);
+        fputc(' ', dat);
+        plot_gp_num(dat, tt);
+        fputc(' ', dat);
+        plot_gp_num(dat, slot - 0.4);
+        fputc(' ', dat);
+        plot_gp_num(dat, slot + 0.4);
+        fputs(" 0 ", dat);
+        plot_gp_num(dat, tt);
+        fprintf(dat, " %zu\n", t + 1);
+        tmin = fmin(tmin, tt);
+        tmax = fmax(tmax, tt);
+      }
+      size_t every = pm->n_blocks > 60 ? 10 : pm->n_blocks > 25 ? 5 : 2;
+      /* a tier's first block always gets a tic; a regular one is left out
+       * when it would crowd the previous tic */
+      if ((nb == 0 || (k % every == 0 && slot - last_tic >= 2)) &&
+          xk + 40 < sizeof xt) {
+        last_tic = slot;
+        int n =
+            snprintf(xt + xk, sizeof xt - xk, "%s'%zu' ", xk ? ", " : "", k);
+        xk += (size_t)n;
+        char num[SS_DOUBLE_BUFSIZE];
+        n = snprintf(xt + xk, sizeof xt - xk, "%s", ss_fmt_double(num, slot));
+        xk += (size_t)n;
+      }
+      nb++;
+      slot += 1;
+    }
+    sec_hi[t] = slot - 0.5;
+    prev = t;
+    have_prev = 1;
+  }
+  if (isfinite(bb->return_s) && bb->return_s > 0) {
+    plot_gp_num(dat, slot);
+    fputc(' ', dat);
+    plot_gp_num(dat, bb->return_s);
+    fputc(' ', dat);
+    plot_gp_num(dat, slot - 0.4);
+    fputc(' ', dat);
+    plot_gp_num(dat, slot + 0.4);
+    fputs(" 0 ", dat);
+    plot_gp_num(dat, bb->return_s);
+    fprintf(dat, " %zu\n", nt + 2);
+    tl[n_tl++] = (tlabel){slot, bb->return_s, prev, 0, NAN};
+    tmin = fmin(tmin, bb->return_s);
+    tmax = fmax(tmax, bb->return_s);
+    slot += 1;
+  }
+  fputs("\n\n", dat);
+  if (!isfinite(tmin)) {
+    tmin = 1e-6;
+    tmax = 1e-3;
+  }
+  double ybot = pow(10, floor(log10(tmin / 1.5)));
+  double ytop = tmax * 6;
+  for (size_t i = 0; i < n_tl; i++) /* room for the rotated labels */
+    ytop = fmax(ytop, tl[i].y * 1.3 * 40);
+  ytop = pow(10, ceil(log10(ytop)));
+  int w = 900 + (int)(slot > 40 ? (slot - 40) * 10 : 0);
+  if (w > 1800)
+    w = 1800;
+
+  char line1[512], line2[700], shortp[512], other[400];
+  plot_short_place(m->places[bb->place], shortp, sizeof shortp);
+  plot_other_axes_text(d, -1, -1, d->point_values, other, sizeof other);
+  char at[48] = "";
+  if (d->n_points > 1)
+    snprintf(at, sizeof at, " at point %zu", d->point);
+  snprintf(line1, sizeof line1,
+           "%.*s: time per block of the best placement%s; latency %.4g s",
+           PLOT_NAME_CHARS, m->name, at, bb->latency_s);
+  snprintf(line2, sizeof line2, "%.*s", PLOT_PLACE_CHARS, shortp);
+  if (other[0]) {
+    size_t k = strlen(line2);
+    snprintf(line2 + k, sizeof line2 - k, "\n%s", other);
+  }
+  plot_gp_begin(gp, c->base, "per-block breakdown of the best placement");
+  plot_gp_colours(gp, d);
+  for (size_t t = 0; t < nt; t++)
+    fprintf(gp, "set linetype %zu lc rgb '%s'\n", t + 1,
+            plot_tier_colour(d->tiers[t], t));
+  fprintf(gp, "set linetype %zu lc rgb '%s'\nset linetype %zu lc rgb '%s'\n",
+          nt + 1, PLOT_TRANSFER_COLOUR, nt + 2, PLOT_RETURN_COLOUR);
+  plot_gp_title(gp, "set title", line1, line2, w);
+  fputs("set xlabel 'block (in model order; grey bars: transfers between "
+        "tiers)'\nset ylabel 'time (s, log scale)'\n"
+        "set logscale y\nset format y '%g'\n",
+        gp);
+  fprintf(gp, "YBOT = ");
+  plot_gp_num(gp, ybot);
+  fputs("\nset yrange [YBOT:", gp);
+  plot_gp_num(gp, ytop);
+  fputs("]\nset xrange [-0.8:", gp);
+  plot_gp_num(gp, slot - 0.2);
+  fprintf(gp, "]\nset xtics (%s) out nomirror font ',9'\n", xt);
+  fputs("set ytics out nomirror\nset border 3\n"
+        "set grid ytics lc rgb '#E6E6E6' lw 1 dt solid\n",
+        gp);
+  size_t n_keys = n_tl ? 1 : 0;
+  for (size_t t = 0; t < nt; t++)
+    n_keys += r[t].used != 0;
+  n_keys += isfinite(bb->return_s) && bb->return_s > 0;
+  plot_gp_key_below(gp, n_keys, NULL);
+  size_t nlab = 1;
+  for (size_t t = 0; t < nt; t++) {
+    if (!r[t].used)
+      continue;
+    char txt[400];
+    snprintf(txt, sizeof txt, "%s: %.*s", d->tiers[t], PLOT_NAME_CHARS, r[t].system);
+    /* only when it fits over the tier's bars (about 7 px a character;
+     * the legend names every tier anyway) */
+    double px_per_slot = (double)(w - 170) / (slot + 0.6);
+    if ((double)strlen(txt) * 7.0 > (sec_hi[t] - sec_lo[t]) * px_per_slot)
+      continue;
+    fprintf(gp, "set label %zu ", nlab++);
+    plot_gp_str(gp, txt, 0);
+    fputs(" at first ", gp);
+    plot_gp_num(gp, 0.5 * (sec_lo[t] + sec_hi[t]));
+    fprintf(gp, ", graph 0.96 center tc rgb '%s' font ',11' boxed front\n",
+            plot_tier_colour(d->tiers[t], t));
+  }
+  for (size_t i = 0; i < n_tl; i++) {
+    char txt[700];
+    if (isnan(tl[i].bytes))
+      snprintf(txt, sizeof txt, "result back to %s", d->tiers[0]);
+    else
+      snprintf(txt, sizeof txt, "to %s: %.3g MB", d->tiers[tl[i].b],
+               ss_bytes_to_mb(tl[i].bytes));
+    fprintf(gp, "set label %zu ", nlab++);
+    plot_gp_str(gp, txt, 80);
+    fputs(" at first ", gp);
+    plot_gp_num(gp, tl[i].x);
+    fputs(", first ", gp);
+    plot_gp_num(gp, tl[i].y * 1.3);
+    fputs(" rotate by 90 left font ',9' tc rgb '#404040' front\n", gp);
+  }
+  plot_gp_loop_open(gp, c->base, w, 600 + 22 * (int)n_keys);
+  fprintf(gp,
+          "  plot '%s.dat' index 0 using 1:2:3:4:(YBOT):6:7 with boxxyerror "
+          "fs solid 0.9 noborder lc variable notitle",
+          c->base);
+  for (size_t t = 0; t < nt; t++) {
+    if (!r[t].used)
+      continue;
+    char txt[400];
+    snprintf(txt, sizeof txt, "%s compute (%.*s)", d->tiers[t], PLOT_NAME_CHARS,
+             r[t].system);
+    fprintf(gp, ", \\\n    keyentry with boxes fs solid 0.9 lt %zu title ",
+            t + 1);
+    plot_gp_str(gp, txt, 0);
+  }
+  if (n_tl)
+    fprintf(gp,
+            ", \\\n    keyentry with boxes fs solid 0.9 lt %zu title "
+            "'transfer (link latency + bytes / bandwidth)'",
+            nt + 1);
+  if (isfinite(bb->return_s) && bb->return_s > 0)
+    fprintf(gp,
+            ", \\\n    keyentry with boxes fs solid 0.9 lt %zu title "
+            "'result download'",
+            nt + 2);
+  fputc('\n', gp);
+  plot_gp_loop_close(gp);
+  free(tl);
+  rc = 0;
+out:
+  free(sec_lo);
+  free(sec_hi);
+  free(scale);
+  free_ranges(r, nt);
+  return rc;
+}
+
+/* ---- plan, caption, kind ------------------------------------------------ */
+
+/* Load the profile store the breakdowns need into p->profiles; when it
+ * cannot be had, why (for the note). */
+static void load_store(plot_plan *p, const plot_data *d,
+                       const plot_options *opt, char *why, size_t size) {
+  const char *store = opt && opt->profiles ? opt->profiles : d->profiles;
+  int any_feasible = 0;
+  for (size_t i = 0; i < d->n_models; i++)
+    any_feasible |= d->models[i].at.found && d->models[i].at.place >= 0;
+  why[0] = 0;
+  if (any_feasible && store) { /* (plot_data_load found the point) */
+    prof_set *set = NULL;
+    ss_error perr;
+    ss_error_clear(&perr);
+    if (prof_load_path(store, &set, &perr) == 0) {
+      p->profiles = set;
+    } else {
+      char msg[1900];
+      ss_error_format(&perr, msg, sizeof msg);
+      snprintf(why, size, "cannot read the profile store: %.1000s", msg);
+    }
+  } else if (any_feasible) {
+    snprintf(why, size, "%s",
+             d->profiles_embedded
+                 ? "the scenario uses the embedded default profile "
+                   "store; give its path with `splitsim plot "
+                   "--profiles PATH`"
+                 : "the profile store is not known (no "
+                   "scenario.resolved.yaml); give it with "
+                   "`splitsim plot --profiles PATH`");
+  }
+}
+
+static int plan_breakdown(plot_plan *p, const plot_data *d,
+                          const plot_options *opt) {
+  char why_store[1200];
+  load_store(p, d, opt, why_store, sizeof why_store);
+  int noted_store = 0, width = plot_index_width(d);
+  char base[160];
+  for (size_t i = 0; d->point_found && i < d->n_models; i++) {
+    const plot_model *m = &d->models[i];
+    char why[400] = "";
+    snprintf(base, sizeof base, "breakdown-%0*zu-%s", width, i + 1, m->slug);
+    int ok = 0;
+    if (!m->at.found || m->at.place < 0)
+      continue; /* nothing to break down; the comparison says infeasible */
+    if (p->profiles)
+      ok = plot_breakdown_possible(d, p->profiles, i, why, sizeof why);
+    if (ok) {
+      if (plot_plan_add(p, PLOT_BREAKDOWN, i, 0, base, 1) != 0)
+        return -1;
+    } else if (opt && opt->keep_scripts && plot_chart_files_exist(d, base)) {
+      if (plot_plan_add(p, PLOT_BREAKDOWN, i, 0, base, 0) != 0)
+        return -1;
+    } else if (!p->profiles) {
+      if (!noted_store)
+        plot_plan_note(p, "per-block breakdown charts skipped: %s",
+                       why_store[0] ? why_store : "no profile store");
+      noted_store = 1;
+    } else {
+      plot_plan_note(p, "per-block breakdown of model %.60s skipped: %s",
+                     m->name, why);
+    }
+  }
+  return 0;
+}
+
+static void caption_breakdown(const plot_data *d, const plot_chart *c,
+                              char *buf, size_t bufsize) {
+  char at[48] = "";
+  if (d->n_points > 1)
+    snprintf(at, sizeof at, " at point %zu", d->point);
+  snprintf(buf, bufsize,
+           "%.80s: time of every block of the best placement%s, "
+           "coloured by tier, with the transfers between tiers (log time "
+           "axis).",
+           d->models[c->model].name, at);
+}
+
+const plot_kind_ops plot_chart_breakdown = {
+    PLOT_BREAKDOWN, "Per-block breakdown of the best placement",
+    plan_breakdown, caption_breakdown, write_breakdown};
