@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../profiles/import.h"
-#include "../profiles/profile.h"
 #include "../common/ss_io.h"
 #include "../common/ss_units.h"
+#include "../profiles/import.h"
+#include "../profiles/profile.h"
 
 typedef struct tier_range {
   int used;
@@ -333,7 +333,8 @@ static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
     if (!r[t].used)
       continue;
     char txt[400];
-    snprintf(txt, sizeof txt, "%s: %.*s", d->tiers[t], PLOT_NAME_CHARS, r[t].system);
+    snprintf(txt, sizeof txt, "%s: %.*s", d->tiers[t], PLOT_NAME_CHARS,
+             r[t].system);
     /* only when it fits over the tier's bars (about 7 px a character;
      * the legend names every tier anyway) */
     double px_per_slot = (double)(w - 170) / (slot + 0.6);
@@ -479,5 +480,5 @@ static void caption_breakdown(const plot_data *d, const plot_chart *c,
 }
 
 const plot_kind_ops plot_chart_breakdown = {
-    PLOT_BREAKDOWN, "Per-block breakdown of the best placement",
-    plan_breakdown, caption_breakdown, write_breakdown};
+    PLOT_BREAKDOWN, "Per-block breakdown of the best placement", plan_breakdown,
+    caption_breakdown, write_breakdown};

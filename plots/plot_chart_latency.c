@@ -13,7 +13,8 @@ typedef struct region {
 } region;
 
 static int write_latency(FILE *gp, FILE *dat, const plot_data *d,
-    const plot_plan *p, const plot_chart *c, ss_error *err) {
+                         const plot_plan *p, const plot_chart *c,
+                         ss_error *err) {
   (void)p;
   const plot_model *m = &d->models[c->model];
   const plot_axis *ax = &d->axes[c->axis];
@@ -433,8 +434,7 @@ static void drop_flat(plot_plan *p, const plot_data *d, curve_scan *cs) {
     names[0] = 0;
     for (size_t i = 0; i < nm; i++) {
       size_t k = i * na + a;
-      if (cs->has[k] != 1 || !isfinite(cs->omin[k]) ||
-          !isfinite(cs->omax[k]) ||
+      if (cs->has[k] != 1 || !isfinite(cs->omin[k]) || !isfinite(cs->omax[k]) ||
           fabs(cs->omax[k] - cs->omin[k]) > 1e-9 * fabs(cs->omax[k]) ||
           d->axes[a].n_values < 2 || plot_axis_is_companion(d, a))
         continue;
@@ -517,8 +517,8 @@ static int plan_latency(plot_plan *p, const plot_data *d,
   return rc;
 }
 
-static void caption_latency(const plot_data *d, const plot_chart *c,
-                            char *buf, size_t bufsize) {
+static void caption_latency(const plot_data *d, const plot_chart *c, char *buf,
+                            size_t bufsize) {
   char lab[256];
   plot_axis_label(d, c->axis, lab, sizeof lab);
   snprintf(buf, bufsize,

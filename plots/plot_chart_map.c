@@ -22,7 +22,7 @@ static double grow_edge(double v, const plot_axis *a) {
 }
 
 static int write_map(FILE *gp, FILE *dat, const plot_data *d,
-    const plot_plan *p, const plot_chart *c, ss_error *err) {
+                     const plot_plan *p, const plot_chart *c, ss_error *err) {
   (void)p;
   const plot_model *m = &d->models[c->model];
   const plot_axis *ax = &d->axes[d->map_x], *ay = &d->axes[d->map_y];
@@ -56,7 +56,8 @@ static int write_map(FILE *gp, FILE *dat, const plot_data *d,
   for (size_t yi = 0; yi < ny; yi++) {
     double yv = ay->values[yi];
     double ylo = yi ? plot_mid(ay->values[yi - 1], yv, ay->is_log) : yv;
-    double yhi = yi + 1 < ny ? plot_mid(yv, ay->values[yi + 1], ay->is_log) : yv;
+    double yhi =
+        yi + 1 < ny ? plot_mid(yv, ay->values[yi + 1], ay->is_log) : yv;
     if (ny == 1)
       ylo = yhi = yv;
     /* exact breakpoints along x on this row */
@@ -201,8 +202,7 @@ out:
 
 /* One map per model, unless one placement is optimal over the whole
  * plane (then a note says so). */
-static int plan_map(plot_plan *p, const plot_data *d,
-                    const plot_options *opt) {
+static int plan_map(plot_plan *p, const plot_data *d, const plot_options *opt) {
   (void)opt;
   if (d->map_x < 0) {
     if (d->map_note)

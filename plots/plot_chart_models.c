@@ -7,7 +7,8 @@
 #include <string.h>
 
 static int write_models(FILE *gp, FILE *dat, const plot_data *d,
-    const plot_plan *p, const plot_chart *c, ss_error *err) {
+                        const plot_plan *p, const plot_chart *c,
+                        ss_error *err) {
   (void)p;
   size_t nt = d->n_tiers, nm = d->n_models;
   size_t ncomp = nt + 2; /* tiers, transfers, result download */
@@ -190,6 +191,5 @@ static void caption_models(const plot_data *d, const plot_chart *c, char *buf,
            at);
 }
 
-const plot_kind_ops plot_chart_models = {PLOT_MODELS, "Model comparison",
-                                         plan_models, caption_models,
-                                         write_models};
+const plot_kind_ops plot_chart_models = {
+    PLOT_MODELS, "Model comparison", plan_models, caption_models, write_models};

@@ -91,8 +91,9 @@ static int cmp_pgroup(const void *a, const void *b) {
  * (*tagged counts those). Returns the number of options left unmarked, or
  * -1 when out of memory. */
 static long pareto_labels(FILE *gp, const plot_table *t, long co, long cpr,
-                          long cl, long cp, const plot_series *front, double xlo,
-                          double xhi, double ylo, double yhi, size_t *tagged) {
+                          long cl, long cp, const plot_series *front,
+                          double xlo, double xhi, double ylo, double yhi,
+                          size_t *tagged) {
   /* obstacles: every point, and the Pareto line sampled every few pixels */
   size_t n_line = 0;
   for (size_t k = 0; k + 1 < front->n; k++) {
@@ -235,7 +236,8 @@ static long pareto_labels(FILE *gp, const plot_table *t, long co, long cpr,
 /* ---- 5. purchasing Pareto chart ---------------------------------------- */
 
 static int write_pareto(FILE *gp, FILE *dat, const plot_data *d,
-    const plot_plan *p, const plot_chart *c, ss_error *err) {
+                        const plot_plan *p, const plot_chart *c,
+                        ss_error *err) {
   (void)p;
   const plot_table *t = &d->purchase;
   long co = plot_table_col(t, "option"), cpr = plot_table_col(t, "price"),
@@ -336,8 +338,8 @@ static int write_pareto(FILE *gp, FILE *dat, const plot_data *d,
              unnamed);
   }
   plot_gp_begin(gp, c->base, "purchasing options, price vs weighted latency");
-  plot_gp_title(gp, "set title", "Purchasing options: price vs weighted latency",
-           sub, PARETO_W);
+  plot_gp_title(gp, "set title",
+                "Purchasing options: price vs weighted latency", sub, PARETO_W);
   fputs("set xlabel 'price (currency units of purchase.csv)'\n"
         "set ylabel 'weighted latency over the workload mix (s)'\n"
         "set border 3\nset tics out nomirror\n"
@@ -405,6 +407,5 @@ static void caption_pareto(const plot_data *d, const plot_chart *c, char *buf,
            "workload mix; the Pareto-optimal options are joined.");
 }
 
-const plot_kind_ops plot_chart_pareto = {PLOT_PARETO, "Purchasing study",
-                                         plan_pareto, caption_pareto,
-                                         write_pareto};
+const plot_kind_ops plot_chart_pareto = {
+    PLOT_PARETO, "Purchasing study", plan_pareto, caption_pareto, write_pareto};

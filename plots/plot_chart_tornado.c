@@ -121,7 +121,8 @@ static void tornado_end_label(FILE *gp, size_t *nlab, double x, double y,
 }
 
 static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
-    const plot_plan *p, const plot_chart *c, ss_error *err) {
+                         const plot_plan *p, const plot_chart *c,
+                         ss_error *err) {
   (void)p;
   trow *rows = NULL;
   size_t n_all = 0;
@@ -186,13 +187,13 @@ static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
   if (h < 440)
     h = 440;
   plot_gp_begin(gp, c->base,
-           "sensitivity tornado (best latency, one parameter "
-           "moved at a time)");
+                "sensitivity tornado (best latency, one parameter "
+                "moved at a time)");
   /* the title is centred over the plot, right of the long tic labels:
    * lines are kept short */
   plot_gp_title(gp, "set title",
-           "Sensitivity: best latency, one parameter moved at a time", line2,
-           760);
+                "Sensitivity: best latency, one parameter moved at a time",
+                line2, 760);
   fputs("set xlabel 'best latency (s)'\n"
         "set border 3\nset tics out nomirror\n"
         "set grid xtics lc rgb '#E6E6E6' lw 1 dt solid\n",
@@ -308,8 +309,8 @@ static int plan_tornado(plot_plan *p, const plot_data *d,
   return 0;
 }
 
-static void caption_tornado(const plot_data *d, const plot_chart *c,
-                            char *buf, size_t bufsize) {
+static void caption_tornado(const plot_data *d, const plot_chart *c, char *buf,
+                            size_t bufsize) {
   (void)d;
   (void)c;
   snprintf(buf, bufsize,

@@ -133,7 +133,7 @@ static size_t title_piece(const char *s, size_t len, size_t max_chars,
  * broken at a ", " or a space, else cut; at most 6 lines. Returns the
  * number of lines. */
 int plot_gp_title(FILE *fp, const char *cmd, const char *line1,
-                    const char *line2, int w) {
+                  const char *line2, int w) {
   size_t max = (size_t)(w > 300 ? (w - 60) / 8.5 : 30);
   int lines = 0;
   fprintf(fp, "%s ", cmd);
@@ -173,7 +173,7 @@ void plot_fmt_g(char *buf, size_t size, double v) {
 /* "param = value, ..." for the other axes at point 0 (or at the chosen
  * point when `at` is given). */
 void plot_other_axes_text(const plot_data *d, long skip1, long skip2,
-                            const double *at, char *buf, size_t size) {
+                          const double *at, char *buf, size_t size) {
   size_t k = 0;
   buf[0] = 0;
   for (size_t a = 0; a < d->n_axes; a++) {
@@ -192,21 +192,20 @@ void plot_other_axes_text(const plot_data *d, long skip1, long skip2,
 
 /* "other parameters at point 0: ..." or empty when there are none. */
 void plot_other_line(const plot_data *d, long skip1, long skip2, char *buf,
-                       size_t size) {
+                     size_t size) {
   static const char head[] = "other parameters at point 0: ";
   buf[0] = 0;
   if (size <= sizeof head)
     return;
   plot_other_axes_text(d, skip1, skip2, NULL, buf + sizeof head - 1,
-                  size - sizeof head + 1);
+                       size - sizeof head + 1);
   if (buf[sizeof head - 1])
     memcpy(buf, head, sizeof head - 1);
   else
     buf[0] = 0;
 }
 
-void plot_place_title(const plot_model *m, int place, char *buf,
-                        size_t size) {
+void plot_place_title(const plot_model *m, int place, char *buf, size_t size) {
   char letter[8], shortp[512];
   if (place < 0) {
     snprintf(buf, size, "infeasible (no placement meets the constraints)");

@@ -63,8 +63,7 @@ void plot_other_axes_text(const plot_data *d, long skip1, long skip2,
 void plot_other_line(const plot_data *d, long skip1, long skip2, char *buf,
                      size_t size);
 /* "A: Device(x) = 0 - 3, ..." for placement `place` of m (or infeasible). */
-void plot_place_title(const plot_model *m, int place, char *buf,
-                      size_t size);
+void plot_place_title(const plot_model *m, int place, char *buf, size_t size);
 /* linetype N = placement N-1 of the model; infeasible = n_places + 1. */
 void plot_gp_place_types(FILE *fp, const plot_model *m);
 int plot_lt_of(const plot_model *m, int place);

@@ -287,8 +287,8 @@ static int class_of(scn_param_kind k) {
 
 /* The parameters of the link of global pair (ga, gb) under scenario
  * values s. */
-static sim_link_params pair_params(const sim_engine *e, const scn_scenario *s,
-                                   size_t ga, size_t gb) {
+static sim_link_spec pair_params(const sim_engine *e, const scn_scenario *s,
+                                 size_t ga, size_t gb) {
   return sim_link_source_params(&e->pairs[ga * e->n_total + gb], s->links);
 }
 
@@ -326,7 +326,7 @@ static int check_links(const sim_engine *e, ss_error *err) {
       size_t ta = e->g_tier[ga], tb = e->g_tier[gb];
       if (ta >= tb)
         continue;
-      sim_link_params l = pair_params(e, s, ga, gb);
+      sim_link_spec l = pair_params(e, s, ga, gb);
       const char *what = sim_link_missing(&l);
       if (!what)
         continue;
@@ -506,7 +506,7 @@ static int ctx_sync(sim_ctx *c, int classes, ss_error *err) {
       for (size_t gb = ga + 1; gb < n; gb++) {
         if (e->g_tier[ga] >= e->g_tier[gb])
           continue;
-        sim_link_params lp = pair_params(e, c->s, ga, gb);
+        sim_link_spec lp = pair_params(e, c->s, ga, gb);
         solver_link l = sim_link_cost(&lp, 0);
         if (same_link(l, c->links[ga * n + gb]))
           continue;

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/ss_units.h"
+
 typedef struct link_job {
   double mark;   /* fair: finish mark (virtual bytes); fifo: bytes */
   uint64_t seq;  /* start order */
@@ -61,7 +63,7 @@ int sim_link_sharing_parse(const char *name, sim_link_sharing *out) {
 void sim_link_params_default(sim_link_params *p) {
   memset(p, 0, sizeof *p);
   p->latency_s = 0;
-  p->bandwidth_bytes_per_s = SIM_BYTES_PER_S_PER_MBPS;
+  p->bandwidth_bytes_per_s = ss_mbps_to_bytes_per_s(1);
   p->trace = NULL;
   p->trace_scale = 1;
   p->trace_offset_s = 0;

@@ -14,7 +14,7 @@
  *         trace step, by integrating the trace: sim_trace.h).
  *
  * Times are seconds of simulated time (link time 0 = the trace's offset),
- * sizes bytes, bandwidth bytes/s (1 Mbps = 125000 bytes/s).
+ * sizes bytes, bandwidth bytes/s (from Mbit/s: common/ss_units.h).
  *
  * Use (the caller owns the event loop):
  *   sim_link_start(l, now, bytes, tag) when a transfer begins;

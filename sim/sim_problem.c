@@ -10,13 +10,13 @@
 
 /* ---- link parameters ---------------------------------------------------- */
 
-sim_link_params sim_link_unset(void) {
-  sim_link_params l = {NAN, NAN};
+sim_link_spec sim_link_unset(void) {
+  sim_link_spec l = {NAN, NAN};
   return l;
 }
 
-sim_link_params sim_link_of_scenario(const scn_link *l) {
-  sim_link_params p = sim_link_unset();
+sim_link_spec sim_link_of_scenario(const scn_link *l) {
+  sim_link_spec p = sim_link_unset();
   if (!l)
     return p;
   if (l->has_latency_ms)
@@ -26,8 +26,8 @@ sim_link_params sim_link_of_scenario(const scn_link *l) {
   return p;
 }
 
-sim_link_params sim_link_of_row(const prof_link *row) {
-  sim_link_params p = sim_link_unset();
+sim_link_spec sim_link_of_row(const prof_link *row) {
+  sim_link_spec p = sim_link_unset();
   if (row) {
     p.latency_ms = row->ping_ms;
     p.bandwidth_mbps = row->bandwidth_mbps;
@@ -35,8 +35,8 @@ sim_link_params sim_link_of_row(const prof_link *row) {
   return p;
 }
 
-sim_link_params sim_link_of_network(const prof_network *net, const char *a,
-                                    const char *b) {
+sim_link_spec sim_link_of_network(const prof_network *net, const char *a,
+                                  const char *b) {
   const prof_link *row = NULL;
   if (net) {
     row = prof_network_find(net, a, b);
@@ -46,14 +46,14 @@ sim_link_params sim_link_of_network(const prof_network *net, const char *a,
   return sim_link_of_row(row);
 }
 
-void sim_link_overlay(sim_link_params *base, const sim_link_params *over) {
+void sim_link_overlay(sim_link_spec *base, const sim_link_spec *over) {
   if (!isnan(over->latency_ms))
     base->latency_ms = over->latency_ms;
   if (!isnan(over->bandwidth_mbps))
     base->bandwidth_mbps = over->bandwidth_mbps;
 }
 
-const char *sim_link_missing(const sim_link_params *l) {
+const char *sim_link_missing(const sim_link_spec *l) {
   int no_lat = isnan(l->latency_ms), no_bw = isnan(l->bandwidth_mbps);
   if (no_lat && no_bw)
     return "latency_ms and bandwidth_mbps";
@@ -64,7 +64,7 @@ const char *sim_link_missing(const sim_link_params *l) {
   return NULL;
 }
 
-solver_link sim_link_cost(const sim_link_params *l, int scission_rounding) {
+solver_link sim_link_cost(const sim_link_spec *l, int scission_rounding) {
   solver_link c;
   c.latency_s = ss_ms_to_s(l->latency_ms);
   c.bandwidth_bytes_per_s = ss_mbps_to_bytes_per_s(l->bandwidth_mbps);
@@ -92,13 +92,13 @@ sim_link_source sim_link_source_find(const scn_scenario *s,
   return src;
 }
 
-sim_link_params sim_link_source_params(const sim_link_source *src,
-                                       const scn_link *links) {
-  sim_link_params l = src->net;
+sim_link_spec sim_link_source_params(const sim_link_source *src,
+                                     const scn_link *links) {
+  sim_link_spec l = src->net;
   long idx[2] = {src->tier_link, src->sys_link};
   for (int k = 0; k < 2; k++)
     if (idx[k] >= 0) {
-      sim_link_params over = sim_link_of_scenario(&links[idx[k]]);
+      sim_link_spec over = sim_link_of_scenario(&links[idx[k]]);
       sim_link_overlay(&l, &over);
     }
   return l;
@@ -264,7 +264,7 @@ int sim_problem_build(const sim_problem_spec *spec, sim_problem *out,
 }
 
 solver_link sim_problem_set_link(sim_problem *pb, size_t ga, size_t gb,
-                                 const sim_link_params *l) {
+                                 const sim_link_spec *l) {
   solver_link c = sim_link_cost(l, pb->scission);
   pb->links[ga * pb->n_total + gb] = c;
   pb->links[gb * pb->n_total + ga] = c;

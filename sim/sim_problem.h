@@ -48,26 +48,26 @@
  * user units. A field that is not set is NaN (a pointer field: NULL). New
  * per-link fields are added here and in the four functions below, and
  * nowhere else. */
-typedef struct sim_link_params {
+typedef struct sim_link_spec {
   double latency_ms;     /* one-way, added once per hop used */
   double bandwidth_mbps; /* nominal rate, Mbit/s */
-} sim_link_params;
+} sim_link_spec;
 
 /* Every field unset. */
-sim_link_params sim_link_unset(void);
+sim_link_spec sim_link_unset(void);
 /* The values a scenario link sets (its unset values stay unset). */
-sim_link_params sim_link_of_scenario(const scn_link *l);
+sim_link_spec sim_link_of_scenario(const scn_link *l);
 /* The network file's row for the pair (either direction; a->b first), or
  * every field unset when the file (net may be NULL) has none. */
-sim_link_params sim_link_of_network(const prof_network *net, const char *a,
-                                    const char *b);
+sim_link_spec sim_link_of_network(const prof_network *net, const char *a,
+                                  const char *b);
 /* A network row as parameters (row may be NULL: unset). */
-sim_link_params sim_link_of_row(const prof_link *row);
+sim_link_spec sim_link_of_row(const prof_link *row);
 /* Every field set in `over` replaces the one in *base. */
-void sim_link_overlay(sim_link_params *base, const sim_link_params *over);
+void sim_link_overlay(sim_link_spec *base, const sim_link_spec *over);
 /* The fields a usable link lacks as words ("latency_ms and
  * bandwidth_mbps", "latency_ms", "bandwidth_mbps"), or NULL when none. */
-const char *sim_link_missing(const sim_link_params *l);
+const char *sim_link_missing(const sim_link_spec *l);
 
 /* THE per-hop cost model, in one place: a hop that carries `bytes` over
  * link l costs  latency_s + bytes / bandwidth_bytes_per_s  seconds
@@ -76,15 +76,15 @@ const char *sim_link_missing(const sim_link_params *l);
  * is rounded to whole bytes per second, half to even, as
  * scission_predict.py rounds it. An unset value gives NaN: "no link" to
  * the solver. */
-solver_link sim_link_cost(const sim_link_params *l, int scission_rounding);
+solver_link sim_link_cost(const sim_link_spec *l, int scission_rounding);
 
 /* Where a scenario's link between two systems comes from: the network
  * file's row, then the scenario's tier-pair link, then its system-pair
  * link, value by value (later wins). Found once, merged at every point. */
 typedef struct sim_link_source {
-  sim_link_params net; /* the network file's row; unset when none */
-  long tier_link;      /* index into s->links of links.<tierA>-<tierB>, -1 */
-  long sys_link;       /* index of links.<sysA>-<sysB>, -1 */
+  sim_link_spec net; /* the network file's row; unset when none */
+  long tier_link;    /* index into s->links of links.<tierA>-<tierB>, -1 */
+  long sys_link;     /* index of links.<sysA>-<sysB>, -1 */
 } sim_link_source;
 
 /* The sources of the link between system a on tier ta and system b on
@@ -97,8 +97,8 @@ sim_link_source sim_link_source_find(const scn_scenario *s,
 /* The merged parameters with the scenario link values now: `links` is
  * s->links of the same scenario, of a copy with sweep values applied, or
  * of a copy with sampled values (same indices). */
-sim_link_params sim_link_source_params(const sim_link_source *src,
-                                       const scn_link *links);
+sim_link_spec sim_link_source_params(const sim_link_source *src,
+                                     const scn_link *links);
 
 /* ---- one model's block tables ------------------------------------------ */
 
@@ -171,7 +171,7 @@ void sim_problem_free(sim_problem *pb);
  * order) from its parameters, through sim_link_cost. Returns the solver
  * link now in the problem. */
 solver_link sim_problem_set_link(sim_problem *pb, size_t ga, size_t gb,
-                                 const sim_link_params *l);
+                                 const sim_link_spec *l);
 /* Share of machine g this workload gets, (0,1] (0: down). */
 void sim_problem_set_availability(sim_problem *pb, size_t g,
                                   double availability);

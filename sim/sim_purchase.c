@@ -237,7 +237,7 @@ static int check_links(pstudy *ps, ss_error *err) {
       for (size_t i = 0; i < ps->tier[ta].n; i++)
         for (size_t j = 0; j < ps->tier[tb].n; j++) {
           const ptier *a = &ps->tier[ta], *b = &ps->tier[tb];
-          sim_link_params l =
+          sim_link_spec l =
               sim_study_link(ps->w, s, a->sys[i], ta, b->sys[j], tb);
           const char *what = sim_link_missing(&l);
           if (!what)

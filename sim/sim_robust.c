@@ -426,8 +426,7 @@ static int sample(rworker *wk, ss_error *err) {
   }
   for (size_t h = 0; h < rm->n_pairs; h++) {
     size_t ga = rm->pair_a[h], gb = rm->pair_b[h];
-    sim_link_params lp =
-        sim_link_source_params(&rm->pairs[ga * n + gb], wk->lk);
+    sim_link_spec lp = sim_link_source_params(&rm->pairs[ga * n + gb], wk->lk);
     solver_link l = sim_link_cost(&lp, 0);
     double lat = l.latency_s, inv = 1.0 / l.bandwidth_bytes_per_s;
     double *hv = &tab[rm->hop_base + h * (B + 1)];

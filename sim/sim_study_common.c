@@ -180,8 +180,8 @@ int sim_study_world_models(sim_study_world *w, const scn_weight *weights,
 
 /* ---- links and availability -------------------------------------------- */
 
-sim_link_params sim_study_link(const sim_study_world *w, const scn_scenario *s,
-                               size_t a, size_t ta, size_t b, size_t tb) {
+sim_link_spec sim_study_link(const sim_study_world *w, const scn_scenario *s,
+                             size_t a, size_t ta, size_t b, size_t tb) {
   const sim_study_sys *x = &w->sys[a], *y = &w->sys[b];
   sim_link_source src = sim_link_source_find(s, w->net, x->base, ta, x->scn_sys,
                                              y->base, tb, y->scn_sys);
@@ -238,7 +238,7 @@ int sim_study_prob_refresh(const sim_study_world *w, const scn_scenario *s,
       if (ta >= tb)
         continue;
       size_t a = pb->g_source[ga], b = pb->g_source[gb];
-      sim_link_params l = sim_study_link(w, s, a, ta, b, tb);
+      sim_link_spec l = sim_study_link(w, s, a, ta, b, tb);
       const char *what = sim_link_missing(&l);
       if (what)
         return no_link(s, &w->sys[a], &w->sys[b], ta, tb, what, err);

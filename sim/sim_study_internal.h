@@ -79,8 +79,8 @@ int sim_study_world_models(sim_study_world *w, const scn_weight *weights,
  * (on tier tb > ta): the network file's row (either direction; w->ovr
  * replaces it for its pair), overridden by the scenario's tier-pair link,
  * overridden by its system-pair link, value by value (sim_link_source). */
-sim_link_params sim_study_link(const sim_study_world *w, const scn_scenario *s,
-                               size_t a, size_t ta, size_t b, size_t tb);
+sim_link_spec sim_study_link(const sim_study_world *w, const scn_scenario *s,
+                             size_t a, size_t ta, size_t b, size_t tb);
 /* Availability of a study system: the scenario's value for its profile
  * system, else 1. */
 double sim_study_availability(const sim_study_world *w, const scn_scenario *s,

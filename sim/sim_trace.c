@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_units.h"
 
 void sim_trace_free(sim_trace *t) {
   if (!t)
@@ -218,7 +219,7 @@ static int parse_line(trace_rows *r, const char *s, size_t len, int line,
     snprintf(msg, msgcap, "more than %zu rows", SIM_TRACE_MAX_ROWS);
     return -1;
   }
-  if (rows_push(r, t, mbps * SIM_BYTES_PER_S_PER_MBPS, line)) {
+  if (rows_push(r, t, ss_mbps_to_bytes_per_s(mbps), line)) {
     snprintf(msg, msgcap, "out of memory");
     return -1;
   }

@@ -4,11 +4,11 @@
  * File format (docs/traces.md): one row per sample, `time_s mbps`, two
  * numbers separated by spaces or tabs; `#` starts a comment; blank lines are
  * skipped. Times strictly increase; bandwidths are finite and >= 0 (0 is an
- * outage). 1 Mbps = 125000 bytes/s. The series is piecewise constant: row i
- * holds from its time to the next row's time; the last row lasts as long as
- * the row before it (one row alone lasts 1 s), so the trace's duration is
- * last time - first time + last spacing. Times are taken relative to the
- * first row (a trace whose first row is at 3.5 s starts there).
+ * outage); Mbit/s become bytes/s through common/ss_units.h. The series is
+ * piecewise constant: row i holds from its time to the next row's time; the
+ * last row lasts as long as the row before it (one row alone lasts 1 s), so the
+ * trace's duration is last time - first time + last spacing. Times are taken
+ * relative to the first row (a trace whose first row is at 3.5 s starts there).
  *
  * Using a trace: `scale` multiplies every bandwidth (> 0), `offset_s` (>= 0)
  * starts the link that far into the trace, and `repeat` says what happens
@@ -32,8 +32,6 @@
 #define SIM_TRACE_MAX_BYTES ((size_t)16 * 1024 * 1024)
 /* Most rows in one trace. */
 #define SIM_TRACE_MAX_ROWS ((size_t)2000000)
-/* Bytes per second in one Mbps. */
-#define SIM_BYTES_PER_S_PER_MBPS 125000.0
 
 typedef struct sim_trace {
   char *file;                    /* path as given (for messages); owned */

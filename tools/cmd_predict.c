@@ -459,7 +459,7 @@ static int set_links(const predict_opts *o, const prof_network *net,
           const char *na = b->cands[ta][sa].sys->name;
           const char *nb = b->cands[tb][sb].sys->name;
           const prof_link *row = prof_network_find(net, na, nb);
-          sim_link_params lp = sim_link_of_row(row);
+          sim_link_spec lp = sim_link_of_row(row);
           solver_link l =
               sim_problem_set_link(&b->pb, base[ta] + sa, base[tb] + sb, &lp);
           if (row && l.bandwidth_bytes_per_s > 0)

@@ -18,6 +18,7 @@
 
 #include "profiles/import.h"
 #include "profiles/network.h"
+#include "sim/sim_problem.h"
 #include "solver/solver.h"
 
 #define MAXSYS 16
@@ -114,8 +115,8 @@ static int build(const prof_set *set, const char *model,
       const prof_link *nl =
           net ? prof_network_find(net, bp->sys[a].name, bp->sys[b].name) : NULL;
       if (nl) {
-        l->latency_s = nl->ping_ms / 1000;
-        l->bandwidth_bytes_per_s = nearbyint(nl->bandwidth_mbps * 125000);
+        sim_link_spec ls = sim_link_of_row(nl);
+        *l = sim_link_cost(&ls, 1); /* Scission's rounding, as predict */
       } else if (!net) {
         l->latency_s = 0.005 + 0.05 * urand();
         l->bandwidth_bytes_per_s = 1e6 + 1e8 * urand();

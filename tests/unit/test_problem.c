@@ -52,7 +52,7 @@ static void test_units(void **state) {
 
 static void test_link_params(void **state) {
   (void)state;
-  sim_link_params l = sim_link_unset();
+  sim_link_spec l = sim_link_unset();
   assert_string_equal(sim_link_missing(&l), "latency_ms and bandwidth_mbps");
   solver_link c = sim_link_cost(&l, 0);
   assert_true(isnan(c.latency_s) && isnan(c.bandwidth_bytes_per_s));
@@ -68,7 +68,7 @@ static void test_link_params(void **state) {
   sl.has_bandwidth_mbps = 1;
   sl.bandwidth_mbps = 8;
   sl.latency_ms = NAN;
-  sim_link_params over = sim_link_of_scenario(&sl);
+  sim_link_spec over = sim_link_of_scenario(&sl);
   assert_string_equal(sim_link_missing(&over), "latency_ms");
   sim_link_overlay(&l, &over);
   assert_true(l.latency_ms == 20 && l.bandwidth_mbps == 8);
@@ -84,7 +84,7 @@ static void test_network_either_direction(void **state) {
   (void)state;
   prof_link rows[1] = {{(char *)"edge1", (char *)"dev1", 5, 40}};
   prof_network net = {1, rows};
-  sim_link_params l = sim_link_of_network(&net, "dev1", "edge1");
+  sim_link_spec l = sim_link_of_network(&net, "dev1", "edge1");
   assert_true(l.latency_ms == 5 && l.bandwidth_mbps == 40);
   l = sim_link_of_network(&net, "dev1", "cloud1");
   assert_non_null(sim_link_missing(&l));
@@ -141,7 +141,7 @@ static void toy_problem(sim_blocks *bl, sim_problem *pb, double result) {
       {{"device", 1, &idx[0]}, {"edge", 1, &idx[1]}, {"cloud", 1, &idx[2]}},
       0};
   assert_int_equal(sim_problem_build(&sp, pb, &err), 0);
-  sim_link_params de = {10, 8}, dc = {50, 8}, ec = {5, 80};
+  sim_link_spec de = {10, 8}, dc = {50, 8}, ec = {5, 80};
   sim_problem_set_link(pb, 0, 1, &de);
   sim_problem_set_link(pb, 2, 0, &dc); /* either order */
   sim_problem_set_link(pb, 1, 2, &ec);
