@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../common/ss_io.h"
+#include "../solver/solver.h"
 
 #define PLOT_MAX_TEXT_BYTES ((size_t)16 * 1024 * 1024)
 
@@ -1107,7 +1108,9 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
       free(copy);
     }
   }
-  d->objective = plot_strdup(y.objective ? y.objective : "latency");
+  d->objective = plot_strdup(
+      y.objective ? y.objective
+                  : solver_objective_info_of(SOLVER_OBJ_LATENCY)->name);
   if (!d->name || !d->objective) {
     ss_error_oom(err, outdir, NULL);
     goto fail;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "../common/ss_io.h"
+#include "../solver/solver.h"
 
 /* ---- safe text ----------------------------------------------------------
  * gnuplot expands `command` (backquotes) and @macros on a command line, and
@@ -235,23 +236,13 @@ void plot_param_label(const char *param, char *buf, size_t bufsize) {
 }
 
 const char *plot_objective_name(const char *objective) {
-  if (strcmp(objective, "bytes") == 0)
-    return "bytes sent";
-  if (strcmp(objective, "device_energy") == 0)
-    return "device energy";
-  return objective;
+  const solver_objective_info *o = solver_objective_find(objective);
+  return o ? o->words : objective;
 }
 
 const char *plot_objective_label(const char *objective) {
-  if (strcmp(objective, "latency") == 0)
-    return "end-to-end latency (s)";
-  if (strcmp(objective, "throughput") == 0)
-    return "throughput (inferences/s)";
-  if (strcmp(objective, "bytes") == 0)
-    return "bytes sent (bytes)";
-  if (strcmp(objective, "device_energy") == 0)
-    return "device energy (J)";
-  return "objective";
+  const solver_objective_info *o = solver_objective_find(objective);
+  return o ? o->label : "objective";
 }
 
 /* ---- colours (Okabe-Ito for tiers, so the three stay apart for colour

@@ -19,10 +19,6 @@
 
 _Static_assert(SCN_MAX_TIERS == SOLVER_MAX_TIERS,
                "scenario and solver tier limits differ");
-_Static_assert((int)SCN_OBJ_DEVICE_ENERGY == (int)SOLVER_OBJ_DEVICE_ENERGY &&
-                   (int)SCN_OBJ_THROUGHPUT == (int)SOLVER_OBJ_THROUGHPUT &&
-                   (int)SCN_OBJ_BYTES == (int)SOLVER_OBJ_BYTES,
-               "scenario objectives follow the solver's order");
 
 #define MAX_TOP_K 1000000LL
 
@@ -648,29 +644,30 @@ static int load_links(loader *L, const scn_node *root) {
 }
 
 static int load_objective(loader *L, const scn_node *root) {
-  static const char *const names[] = {"latency", "throughput", "bytes",
-                                      "device_energy"};
   const scn_node *n = map_get(root, "objective", NULL);
-  L->s->objective = SCN_OBJ_LATENCY;
+  L->s->objective = SOLVER_OBJ_LATENCY;
   if (!n)
     return 0;
   const char *text;
   if (get_name(L, n, "objective", &text) != 0)
     return -1;
   L->s->objective_pos = n->pos;
-  for (int i = 0; i < 4; i++)
-    if (strcmp(text, names[i]) == 0) {
-      L->s->objective = (scn_objective)i;
-      return 0;
-    }
-  char hint[100] = "";
-  const char *best = scn_suggest(text, names, 4);
+  const solver_objective_info *o = solver_objective_find(text);
+  if (o) {
+    L->s->objective = o->id;
+    return 0;
+  }
+  const char *names[SOLVER_MAX_OBJECTIVES];
+  solver_objective_names(names);
+  char hint[100] = "", valid[400] = "";
+  const char *best = scn_suggest(text, names, solver_n_objectives);
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
-  return fail(L, n->pos,
-              "unknown objective '%s'%s (valid: latency, throughput, bytes, "
-              "device_energy)",
-              text, hint);
+  for (size_t i = 0, k = 0; i < solver_n_objectives && k < sizeof valid; i++)
+    k += (size_t)snprintf(valid + k, sizeof valid - k, "%s%s", i ? ", " : "",
+                          names[i]);
+  return fail(L, n->pos, "unknown objective '%s'%s (valid: %s)", text, hint,
+              valid);
 }
 
 static int load_top_k(loader *L, const scn_node *root) {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "../common/ss_error.h"
+#include "../solver/solver.h"
 
 /* Largest scenario file accepted (bytes). */
 #define SCN_MAX_FILE_BYTES ((size_t)1024 * 1024)
@@ -41,13 +42,6 @@ typedef struct scn_pos {
   int line;   /* 1-based; 0 = not from the file */
   int column; /* 1-based */
 } scn_pos;
-
-typedef enum scn_objective {
-  SCN_OBJ_LATENCY = 0,  /* end-to-end seconds (minimise) */
-  SCN_OBJ_THROUGHPUT,   /* pipelined: 1 / slowest stage (maximise) */
-  SCN_OBJ_BYTES,        /* bytes sent over all hops (minimise) */
-  SCN_OBJ_DEVICE_ENERGY /* joules spent on tier 0 (minimise) */
-} scn_objective;
 
 /* A name with the place it was written. */
 typedef struct scn_name {
@@ -197,7 +191,7 @@ typedef struct scn_scenario {
   size_t n_links;
   scn_link *links;
 
-  scn_objective objective; /* default latency */
+  solver_objective objective; /* default latency (solver_objectives) */
   scn_pos objective_pos;
   scn_constraints constraints;
   size_t top_k;  /* >= 1; default 1 */
@@ -238,9 +232,6 @@ scn_scenario *scn_copy(const scn_scenario *s);
 /* 1 when a and b describe the same scenario (positions, the file name and
  * the raw path texts are ignored; doubles compare exactly). */
 int scn_equal(const scn_scenario *a, const scn_scenario *b);
-
-/* "latency", "throughput", "bytes", "device_energy". */
-const char *scn_objective_name(scn_objective obj);
 
 /* Number of sweep points: product of the group lengths (1 without axes). */
 size_t scn_sweep_count(const scn_scenario *s);

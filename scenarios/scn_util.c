@@ -130,20 +130,6 @@ void scn_join(char *buf, size_t size, const char *const *names, size_t n) {
   }
 }
 
-const char *scn_objective_name(scn_objective obj) {
-  switch (obj) {
-  case SCN_OBJ_LATENCY:
-    return "latency";
-  case SCN_OBJ_THROUGHPUT:
-    return "throughput";
-  case SCN_OBJ_BYTES:
-    return "bytes";
-  case SCN_OBJ_DEVICE_ENERGY:
-    return "device_energy";
-  }
-  return "unknown";
-}
-
 long scn_tier_index(const scn_scenario *s, const char *name) {
   for (size_t i = 0; i < s->n_tiers; i++)
     if (strcmp(s->tiers[i].name, name) == 0)

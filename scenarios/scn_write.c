@@ -154,7 +154,7 @@ int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
     fputs("}\n", fp);
   }
 
-  fprintf(fp, "objective: %s\n", scn_objective_name(s->objective));
+  fprintf(fp, "objective: %s\n", solver_objective_info_of(s->objective)->name);
   const scn_constraints *c = &s->constraints;
   fprintf(fp, "constraints:\n  privacy: %s\n  min_blocks: ",
           c->privacy ? "true" : "false");

@@ -550,7 +550,7 @@ static int bp_task_run(analyst *w, const task_map *tm, size_t task,
   if (group_len(s, k) < 2)
     return 0;
   if (s->groups[ax->group].n_axes == 1 && affine_kind(ax->target.kind) &&
-      w->e->obj != SOLVER_OBJ_THROUGHPUT) {
+      solver_objective_info_of(w->e->obj)->additive) {
     int rc = exact_line(w, m, k, line, out, err);
     if (rc != 0)
       return rc < 0 ? -1 : 0;
@@ -768,7 +768,7 @@ static int write_summary(analyst *w, const sim_msum *sums, FILE *fp,
     const sim_msum *sm = &sums[m];
     for (size_t k = 0; k < na; k++)
       el[k] = elasticity(w, m, k);
-    int maxim = e->obj == SOLVER_OBJ_THROUGHPUT;
+    int maxim = solver_objective_info_of(e->obj)->maximise;
     double best = maxim ? sm->obj_max : sm->obj_min;
     double worst = maxim ? sm->obj_min : sm->obj_max;
     for (size_t i = 0; i < sm->n; i++) {

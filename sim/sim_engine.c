@@ -259,20 +259,6 @@ static int resolve_models(sim_engine *e, const scn_scenario *s,
   return 0;
 }
 
-static solver_objective objective_of(scn_objective o) {
-  switch (o) {
-  case SCN_OBJ_THROUGHPUT:
-    return SOLVER_OBJ_THROUGHPUT;
-  case SCN_OBJ_BYTES:
-    return SOLVER_OBJ_BYTES;
-  case SCN_OBJ_DEVICE_ENERGY:
-    return SOLVER_OBJ_DEVICE_ENERGY;
-  case SCN_OBJ_LATENCY:
-  default:
-    return SOLVER_OBJ_LATENCY;
-  }
-}
-
 static int class_of(scn_param_kind k) {
   switch (k) {
   case SCN_PARAM_LINK_LATENCY_MS:
@@ -360,7 +346,7 @@ int sim_engine_new(const scn_scenario *s, const prof_set *set,
     return ss_error_oom(err, NULL, NULL);
   if (!(e->scn = scn_copy(s)))
     goto oom;
-  e->obj = objective_of(s->objective);
+  e->obj = s->objective;
   if (s->n_tiers < 1 || s->n_tiers > SOLVER_MAX_TIERS) {
     scn_error_at(err, s, s->tiers_pos, "a scenario needs 1 to %d tiers",
                  SOLVER_MAX_TIERS);

@@ -157,7 +157,7 @@ static int write_run_json(const char *dir, const scn_scenario *s,
   fputs(",\n  \"network_sha256\": ", fp);
   ss_json_str(fp, in->network ? in->network_sha : NULL);
   fputs(",\n  \"objective\": ", fp);
-  ss_json_str(fp, scn_objective_name(s->objective));
+  ss_json_str(fp, solver_objective_info_of(s->objective)->name);
   fprintf(fp, ",\n  \"points\": %zu", e->n_points);
   fputs(",\n  \"models\": [", fp);
   for (size_t m = 0; m < e->n_models; m++) {

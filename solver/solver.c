@@ -343,31 +343,11 @@ int solver_range_ok(const solver_rcons *rc, const solver_prep *sp, size_t t,
 /* ---- exact evaluation --------------------------------------------------- */
 
 double solver_result_cost(const solver_result *r, solver_objective obj) {
-  switch (obj) {
-  case SOLVER_OBJ_THROUGHPUT:
-    return r->throughput_per_s > 0 ? 1.0 / r->throughput_per_s : INFINITY;
-  case SOLVER_OBJ_BYTES:
-    return r->total_bytes;
-  case SOLVER_OBJ_DEVICE_ENERGY:
-    return r->device_energy_j;
-  case SOLVER_OBJ_LATENCY:
-  default:
-    return r->latency_s;
-  }
+  return solver_objective_info_of(obj)->cost(r);
 }
 
 static double objective_value(const solver_result *r, solver_objective obj) {
-  switch (obj) {
-  case SOLVER_OBJ_THROUGHPUT:
-    return r->throughput_per_s;
-  case SOLVER_OBJ_BYTES:
-    return r->total_bytes;
-  case SOLVER_OBJ_DEVICE_ENERGY:
-    return r->device_energy_j;
-  case SOLVER_OBJ_LATENCY:
-  default:
-    return r->latency_s;
-  }
+  return solver_objective_info_of(obj)->value(r);
 }
 
 /* Left-to-right sum of times[first..last], like Python's `total += t`. */
@@ -1264,7 +1244,7 @@ static int top_k(const solver_problem *p, const solver_constraints *c,
     memset(stats, 0, sizeof *stats);
   if (solver_validate(p, err) < 0)
     return -1;
-  if ((unsigned)obj > SOLVER_OBJ_DEVICE_ENERGY)
+  if ((size_t)obj >= solver_n_objectives)
     return ss_error_set(err, NULL, "objective", "unknown objective %d",
                         (int)obj);
   if (k == 0)

@@ -119,6 +119,35 @@ typedef struct solver_result {
   double upload_bytes[SOLVER_MAX_TIERS];
 } solver_result;
 
+/* ---- objectives --------------------------------------------------------
+ *
+ * One row per objective (solver_objective.c): its name in scenario files
+ * and tables, words and an axis label for people, its unit, whether larger
+ * is better, and how to read it from an evaluated result. */
+typedef struct solver_objective_info {
+  solver_objective id;
+  const char *name;  /* "device_energy": scenario files, run.json */
+  const char *words; /* "device energy": sentences */
+  const char *label; /* "device energy (J)": chart axes */
+  const char *unit;  /* "J" */
+  int maximise;      /* 1: larger is better (throughput) */
+  int additive;      /* 1: a sum over stages, affine in each link's latency
+                        and 1/bandwidth (exact breakpoints; sweep tables) */
+  double (*value)(const solver_result *r); /* the objective of r */
+  double (*cost)(const solver_result *r);  /* smaller is better: the value,
+                                              or 1/value when maximised */
+} solver_objective_info;
+
+#define SOLVER_MAX_OBJECTIVES 16 /* room for names arrays */
+extern const solver_objective_info solver_objectives[];
+extern const size_t solver_n_objectives;
+/* The row of o (the latency row for a value out of range). */
+const solver_objective_info *solver_objective_info_of(solver_objective o);
+/* The row named `name`, or NULL. */
+const solver_objective_info *solver_objective_find(const char *name);
+/* Every name, in table order, into names[solver_n_objectives]. */
+void solver_objective_names(const char **names);
+
 /* ---- constraints ------------------------------------------------------ */
 
 /* Scission's per-tier criteria. A tier's layer range is (first layer of its

@@ -301,7 +301,7 @@ int solver_sweep_prepare(const solver_problem *p, const solver_constraints *c,
   *out = NULL;
   if (solver_validate(p, err) < 0)
     return -1;
-  if ((unsigned)obj > SOLVER_OBJ_DEVICE_ENERGY)
+  if ((size_t)obj >= solver_n_objectives)
     return ss_error_set(err, NULL, "objective", "unknown objective %d",
                         (int)obj);
   if (p->scission_quirks)
@@ -448,7 +448,7 @@ static void pad_inf(double *f, size_t from, size_t to) {
 }
 
 static int sum_objective(const solver_sweep *sw) {
-  return sw->obj != SOLVER_OBJ_THROUGHPUT;
+  return solver_objective_info_of(sw->obj)->additive;
 }
 
 /* Per point, sum objectives: the table of every pair (ga, gb),

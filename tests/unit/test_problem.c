@@ -263,6 +263,35 @@ static void test_error_kinds(void **state) {
   assert_string_equal(e.msg, "cannot read a");
 }
 
+/* The objectives table: one row per objective, found by id and by name,
+ * and its cost is the value, or the slowest stage for throughput. */
+static void test_objective_table(void **state) {
+  (void)state;
+  assert_true(solver_n_objectives >= 4);
+  assert_true(solver_n_objectives <= SOLVER_MAX_OBJECTIVES);
+  solver_result r;
+  memset(&r, 0, sizeof r);
+  r.latency_s = 2;
+  r.throughput_per_s = 4;
+  r.total_bytes = 5;
+  r.device_energy_j = 6;
+  for (size_t i = 0; i < solver_n_objectives; i++) {
+    const solver_objective_info *o = &solver_objectives[i];
+    assert_ptr_equal(solver_objective_info_of(o->id), o);
+    assert_ptr_equal(solver_objective_find(o->name), o);
+    assert_non_null(strstr(o->label, o->unit));
+    double v = o->value(&r), c = o->cost(&r);
+    assert_close(c, o->maximise ? 1 / v : v, 0);
+    for (size_t j = 0; j < i; j++)
+      assert_string_not_equal(solver_objectives[j].name, o->name);
+  }
+  assert_null(solver_objective_find("latency_ms"));
+  assert_true(solver_objective_info_of(SOLVER_OBJ_THROUGHPUT)->maximise);
+  assert_false(solver_objective_info_of(SOLVER_OBJ_THROUGHPUT)->additive);
+  assert_string_equal(solver_objective_info_of(SOLVER_OBJ_DEVICE_ENERGY)->name,
+                      "device_energy");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_units),
@@ -273,6 +302,7 @@ int main(void) {
       cmocka_unit_test(test_stages_every_placement),
       cmocka_unit_test(test_scenario_input),
       cmocka_unit_test(test_error_kinds),
+      cmocka_unit_test(test_objective_table),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,7 +70,7 @@ static void test_defaults(void **state) {
   assert_close(s->systems[0].compute_power_w, 0, 0);
   assert_close(s->systems[0].radio_power_w, 0, 0);
   assert_int_equal(s->systems[0].availability_pos.line, 0);
-  assert_int_equal(s->objective, SCN_OBJ_LATENCY);
+  assert_int_equal(s->objective, SOLVER_OBJ_LATENCY);
   assert_false(s->constraints.privacy);
   assert_int_equal(s->constraints.min_blocks[0], 0);
   assert_int_equal(s->constraints.max_blocks[0], -1);
@@ -78,7 +78,7 @@ static void test_defaults(void **state) {
   assert_int_equal(s->n_links, 0);
   assert_int_equal(s->n_axes, 0);
   assert_int_equal(scn_sweep_count(s), 1);
-  assert_string_equal(scn_objective_name(s->objective), "latency");
+  assert_string_equal(solver_objective_info_of(s->objective)->name, "latency");
   /* optional sections left empty are the same as absent */
   scn_scenario *e = load_ok("tiers: {device: [pi]}\nlinks:\navailability:\n"
                             "power: {}\nconstraints:\nsweep: []\n"
@@ -153,7 +153,7 @@ static void test_all_keys(void **state) {
   assert_close(s->systems[pi].availability, 1, 0);
   assert_close(s->systems[pi].compute_power_w, 6.4, 0);
   assert_close(s->systems[pi].radio_power_w, 1.2, 0);
-  assert_int_equal(s->objective, SCN_OBJ_DEVICE_ENERGY);
+  assert_int_equal(s->objective, SOLVER_OBJ_DEVICE_ENERGY);
   assert_true(s->constraints.privacy);
   assert_int_equal(s->constraints.min_blocks[0], 2);
   assert_int_equal(s->constraints.max_blocks[0], 5);
