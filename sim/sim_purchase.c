@@ -820,3 +820,31 @@ fail:
   sim_buf_free(&b);
   return -1;
 }
+
+/* ---- the study's row ---------------------------------------------------- */
+
+static int purchase_present(const scn_scenario *s) {
+  return s->purchase != NULL;
+}
+
+static int purchase_run(const sim_engine *e, const scn_scenario *s,
+                        const prof_set *set, const sim_options *opt,
+                        void **result, ss_error *err) {
+  sim_purchase_result *r = NULL;
+  int rc = sim_purchase_run(e, s, set, opt, &r, err);
+  *result = r;
+  return rc;
+}
+
+static int purchase_write(const void *result, const scn_scenario *s,
+                          const char *outdir, ss_error *err) {
+  return sim_purchase_write(result, s, outdir, err);
+}
+
+static void purchase_free(void *result) { sim_purchase_result_free(result); }
+
+const sim_study_ops sim_study_purchase = {
+    "purchase",          purchase_present,
+    purchase_run,        purchase_write,
+    purchase_free,       {"purchase.csv", "purchase_models.csv", NULL},
+    "purchase_sweep.csv"};

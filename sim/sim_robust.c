@@ -987,3 +987,29 @@ int sim_robust_write(const sim_robust_result *r, const scn_scenario *s,
   sim_buf_free(&b);
   return rc;
 }
+
+/* ---- the study's row ---------------------------------------------------- */
+
+static int robust_present(const scn_scenario *s) {
+  return s->uncertainty != NULL;
+}
+
+static int robust_run(const sim_engine *e, const scn_scenario *s,
+                      const prof_set *set, const sim_options *opt,
+                      void **result, ss_error *err) {
+  sim_robust_result *r = NULL;
+  int rc = sim_robust_run(e, s, set, opt, &r, err);
+  *result = r;
+  return rc;
+}
+
+static int robust_write(const void *result, const scn_scenario *s,
+                        const char *outdir, ss_error *err) {
+  return sim_robust_write(result, s, outdir, err);
+}
+
+static void robust_free(void *result) { sim_robust_result_free(result); }
+
+const sim_study_ops sim_study_robust = {
+    "uncertainty", robust_present,       robust_run, robust_write,
+    robust_free,   {"robust.csv", NULL}, NULL};

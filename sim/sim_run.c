@@ -191,15 +191,15 @@ static int write_run_json(const char *dir, const scn_scenario *s,
   if (has_top)
     fputs("\"top.csv\", ", fp);
   fputs("\"breakpoints.csv\", \"curves.csv\", \"summary.csv\", ", fp);
-  if (s->purchase)
-    fputs(e->n_points > 1 ? "\"purchase.csv\", \"purchase_models.csv\", "
-                            "\"purchase_sweep.csv\", "
-                          : "\"purchase.csv\", \"purchase_models.csv\", ",
-          fp);
-  if (s->uncertainty)
-    fputs("\"robust.csv\", ", fp);
-  if (s->sensitivity)
-    fputs("\"sensitivity.csv\", \"sensitivity_models.csv\", ", fp);
+  for (size_t i = 0; i < sim_n_studies; i++) {
+    const sim_study_ops *st = sim_study_table[i];
+    if (!st->present(s))
+      continue;
+    for (size_t f = 0; f < 4 && st->files[f]; f++)
+      fprintf(fp, "\"%s\", ", st->files[f]);
+    if (st->sweep_file && e->n_points > 1)
+      fprintf(fp, "\"%s\", ", st->sweep_file);
+  }
   fputs("\"scenario.resolved.yaml\", \"run.json\"],\n", fp);
   fputs("  \"report\": ", fp);
   ss_json_str(fp, report);
@@ -304,7 +304,7 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
   sim_engine *e = NULL;
   char tmpdir[4096] = "", olddir[4096] = "";
   int made_tmp = 0, rc = -1;
-  int studies = s->purchase || s->uncertainty || s->sensitivity;
+  int studies = sim_studies_present(s);
   inputs in;
   memset(&in, 0, sizeof in);
   scn_pos none = {0, 0};

@@ -464,3 +464,35 @@ fail:
   sim_buf_free(&b);
   return -1;
 }
+
+/* ---- the study's row ---------------------------------------------------- */
+
+static int sensitivity_present(const scn_scenario *s) {
+  return s->sensitivity != NULL;
+}
+
+static int sensitivity_run(const sim_engine *e, const scn_scenario *s,
+                           const prof_set *set, const sim_options *opt,
+                           void **result, ss_error *err) {
+  sim_sens_result *r = NULL;
+  int rc = sim_sensitivity_run(e, s, set, opt, &r, err);
+  *result = r;
+  return rc;
+}
+
+static int sensitivity_write(const void *result, const scn_scenario *s,
+                             const char *outdir, ss_error *err) {
+  (void)s;
+  return sim_sensitivity_write(result, outdir, err);
+}
+
+static void sensitivity_free(void *result) { sim_sens_result_free(result); }
+
+const sim_study_ops sim_study_sensitivity = {
+    "sensitivity",
+    sensitivity_present,
+    sensitivity_run,
+    sensitivity_write,
+    sensitivity_free,
+    {"sensitivity.csv", "sensitivity_models.csv", NULL},
+    NULL};

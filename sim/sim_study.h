@@ -18,6 +18,36 @@
 
 #include "sim.h"
 
+/* ---- the studies, one static table ------------------------------------
+ *
+ * Each study is a row: whether a scenario asks for it, how to run it and
+ * write its files, how to free its result, and the files it writes. Adding
+ * a study: its file with its row (sim_<study>.c), the extern below, its
+ * entry in sim_study_table (sim_study_common.c), and its section in
+ * scenarios/ (scn_study.c, scenario.h). */
+typedef struct sim_study_ops {
+  const char *section; /* the scenario section: "purchase", ... */
+  int (*present)(const scn_scenario *s);
+  /* Run the study; *result is freed with free_result. */
+  int (*run)(const sim_engine *e, const scn_scenario *s, const prof_set *set,
+             const sim_options *opt, void **result, ss_error *err);
+  int (*write)(const void *result, const scn_scenario *s, const char *outdir,
+               ss_error *err);
+  void (*free_result)(void *result);
+  const char *files[4];   /* files it writes (NULL-terminated) */
+  const char *sweep_file; /* one more with more than one sweep point */
+} sim_study_ops;
+
+extern const sim_study_ops sim_study_purchase;    /* sim_purchase.c */
+extern const sim_study_ops sim_study_robust;      /* sim_robust.c */
+extern const sim_study_ops sim_study_sensitivity; /* sim_sensitivity.c */
+/* In the order they run and list their files. */
+extern const sim_study_ops *const sim_study_table[];
+extern const size_t sim_n_studies;
+
+/* 1 when s has at least one study section. */
+int sim_studies_present(const scn_scenario *s);
+
 /* Write the files of every study section s has (nothing when it has none)
  * into the existing folder outdir, each atomically. e must be the engine
  * built from s and set (it gives the model list); set must hold every

@@ -403,33 +403,29 @@ int sim_study_parallel(size_t n, unsigned jobs, sim_study_task_fn fn, void *ctx,
 
 /* ---- all studies of a scenario ----------------------------------------- */
 
+const sim_study_ops *const sim_study_table[] = {
+    &sim_study_purchase, &sim_study_robust, &sim_study_sensitivity};
+const size_t sim_n_studies = sizeof sim_study_table / sizeof sim_study_table[0];
+
+int sim_studies_present(const scn_scenario *s) {
+  for (size_t i = 0; i < sim_n_studies; i++)
+    if (sim_study_table[i]->present(s))
+      return 1;
+  return 0;
+}
+
 int sim_write_studies(const sim_engine *e, const scn_scenario *s,
                       const prof_set *set, const char *outdir,
                       const sim_options *opt, ss_error *err) {
-  if (s->purchase) {
-    sim_purchase_result *r;
-    if (sim_purchase_run(e, s, set, opt, &r, err) != 0)
+  for (size_t i = 0; i < sim_n_studies; i++) {
+    const sim_study_ops *st = sim_study_table[i];
+    void *r = NULL;
+    if (!st->present(s))
+      continue;
+    if (st->run(e, s, set, opt, &r, err) != 0)
       return -1;
-    int rc = sim_purchase_write(r, s, outdir, err);
-    sim_purchase_result_free(r);
-    if (rc != 0)
-      return -1;
-  }
-  if (s->uncertainty) {
-    sim_robust_result *r;
-    if (sim_robust_run(e, s, set, opt, &r, err) != 0)
-      return -1;
-    int rc = sim_robust_write(r, s, outdir, err);
-    sim_robust_result_free(r);
-    if (rc != 0)
-      return -1;
-  }
-  if (s->sensitivity) {
-    sim_sens_result *r;
-    if (sim_sensitivity_run(e, s, set, opt, &r, err) != 0)
-      return -1;
-    int rc = sim_sensitivity_write(r, outdir, err);
-    sim_sens_result_free(r);
+    int rc = st->write(r, s, outdir, err);
+    st->free_result(r);
     if (rc != 0)
       return -1;
   }

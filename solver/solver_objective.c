@@ -9,9 +9,7 @@
 #include <string.h>
 
 static double latency_s(const solver_result *r) { return r->latency_s; }
-static double throughput(const solver_result *r) {
-  return r->throughput_per_s;
-}
+static double throughput(const solver_result *r) { return r->throughput_per_s; }
 /* Smaller is better for every cost: the slowest stage for throughput. */
 static double slowest_stage_s(const solver_result *r) {
   return r->throughput_per_s > 0 ? 1.0 / r->throughput_per_s : INFINITY;
@@ -22,12 +20,13 @@ static double device_energy_j(const solver_result *r) {
 }
 
 const solver_objective_info solver_objectives[] = {
-    {SOLVER_OBJ_LATENCY, "latency", "latency", "end-to-end latency (s)", "s",
-     0, 1, latency_s, latency_s},
+    {SOLVER_OBJ_LATENCY, "latency", "latency", "end-to-end latency (s)", "s", 0,
+     1, latency_s, latency_s},
     {SOLVER_OBJ_THROUGHPUT, "throughput", "throughput",
-     "throughput (inferences/s)", "inferences/s", 1, 0, throughput, slowest_stage_s},
-    {SOLVER_OBJ_BYTES, "bytes", "bytes sent", "bytes sent (bytes)", "bytes", 0, 1,
-     total_bytes, total_bytes},
+     "throughput (inferences/s)", "inferences/s", 1, 0, throughput,
+     slowest_stage_s},
+    {SOLVER_OBJ_BYTES, "bytes", "bytes sent", "bytes sent (bytes)", "bytes", 0,
+     1, total_bytes, total_bytes},
     {SOLVER_OBJ_DEVICE_ENERGY, "device_energy", "device energy",
      "device energy (J)", "J", 0, 1, device_energy_j, device_energy_j},
 };
