@@ -26,7 +26,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem) {
 
 int plot_csv_open(plot_csv *c, const char *path, ss_error *err) {
   memset(c, 0, sizeof *c);
-  c->path = plot_strdup(path);
+  c->path = ss_strdup(path);
   if (!c->path)
     return ss_error_oom(err, path, NULL);
   c->fp = fopen(path, "rb");
@@ -224,7 +224,7 @@ int plot_table_load(plot_table *t, const char *path, ss_error *err) {
   memset(t, 0, sizeof *t);
   if (plot_csv_open(&c, path, err) != 0)
     return -1;
-  t->path = plot_strdup(path);
+  t->path = ss_strdup(path);
   if (!t->path)
     goto nomem;
   int rc = plot_csv_next(&c, err);
@@ -239,7 +239,7 @@ int plot_table_load(plot_table *t, const char *path, ss_error *err) {
   if (!t->header)
     goto nomem;
   for (size_t i = 0; i < c.n; i++)
-    if (!(t->header[i] = plot_strdup(c.fields[i])))
+    if (!(t->header[i] = ss_strdup(c.fields[i])))
       goto nomem;
   while ((rc = plot_csv_next(&c, err)) == 1) {
     if (c.n != t->n_cols) {

@@ -321,7 +321,7 @@ int plot_model_add_place(plot_model *m, const char *text) {
   if (!np)
     return -3;
   m->places = np;
-  if (!(m->places[m->n_places] = plot_strdup(text)))
+  if (!(m->places[m->n_places] = ss_strdup(text)))
     return -3;
   return (int)m->n_places++;
 }
@@ -497,7 +497,7 @@ static int read_header(plot_data *d, plot_csv *c, best_cols *b, ss_error *err) {
   for (size_t i = 0; i < d->n_axes; i++) {
     d->axes[i].col = i + 1;
     d->axes[i].ref = NAN;
-    if (!(d->axes[i].param = plot_strdup(c->fields[i + 1])))
+    if (!(d->axes[i].param = ss_strdup(c->fields[i + 1])))
       return ss_error_oom(err, c->path, NULL);
   }
   for (size_t i = 0; i < c->n; i++)
@@ -506,7 +506,7 @@ static int read_header(plot_data *d, plot_csv *c, best_cols *b, ss_error *err) {
       if (!nt)
         return ss_error_oom(err, c->path, NULL);
       d->tiers = nt;
-      if (!(d->tiers[d->n_tiers++] = plot_strdup(c->fields[i] + 10)))
+      if (!(d->tiers[d->n_tiers++] = ss_strdup(c->fields[i] + 10)))
         return ss_error_oom(err, c->path, NULL);
     }
   size_t nt = d->n_tiers;
@@ -716,7 +716,7 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
       d->models = nm;
       plot_model *m = &d->models[d->n_models];
       memset(m, 0, sizeof *m);
-      if (!(m->name = plot_strdup(mname)) ||
+      if (!(m->name = ss_strdup(mname)) ||
           alloc_best(&m->at, d->n_tiers) != 0) {
         d->n_models++;
         goto nomem;
@@ -943,7 +943,7 @@ static int best_pass_map(plot_data *d, const char *path, ss_error *err) {
           free(d->models[k].map);
           d->models[k].map = NULL;
         }
-        d->map_note = plot_strdup(
+        d->map_note = ss_strdup(
             "no decision map: the sweep does not cover every combination of "
             "the two axes");
         return 0;
@@ -1066,7 +1066,7 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
   d->point = point;
   char *best = NULL;
   int absent;
-  if (!(d->outdir = plot_strdup(outdir)) ||
+  if (!(d->outdir = ss_strdup(outdir)) ||
       !(d->charts = plot_path_join(outdir, "charts")) ||
       !(best = plot_path_join(outdir, "best.csv"))) {
     ss_error_oom(err, outdir, NULL);
@@ -1098,17 +1098,17 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
     d->name = y.name;
     y.name = NULL;
   } else {
-    char *copy = plot_strdup(outdir);
+    char *copy = ss_strdup(outdir);
     if (copy) {
       size_t l = strlen(copy);
       while (l > 1 && copy[l - 1] == '/')
         copy[--l] = 0;
       const char *slash = strrchr(copy, '/');
-      d->name = plot_strdup(slash && slash[1] ? slash + 1 : copy);
+      d->name = ss_strdup(slash && slash[1] ? slash + 1 : copy);
       free(copy);
     }
   }
-  d->objective = plot_strdup(
+  d->objective = ss_strdup(
       y.objective ? y.objective
                   : solver_objective_info_of(SOLVER_OBJ_LATENCY)->name);
   if (!d->name || !d->objective) {
@@ -1117,7 +1117,7 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
   }
   if (y.profiles) {
     if (y.profiles[0] == '/')
-      d->profiles = plot_strdup(y.profiles);
+      d->profiles = ss_strdup(y.profiles);
     else
       d->profiles = plot_path_join(outdir, y.profiles);
     if (!d->profiles) {
@@ -1135,7 +1135,7 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
     for (size_t k = 0; k < y.n_axes; k++)
       if (y.axes[k].param && strcmp(y.axes[k].param, ax->param) == 0) {
         ax->form = y.axes[k].form;
-        if (y.axes[k].zip && !(ax->zip = plot_strdup(y.axes[k].zip))) {
+        if (y.axes[k].zip && !(ax->zip = ss_strdup(y.axes[k].zip))) {
           ss_error_oom(err, outdir, NULL);
           goto fail;
         }

@@ -275,16 +275,6 @@ const char *plot_place_colour(int i) {
 
 /* ---- utilities --------------------------------------------------------- */
 
-char *plot_strdup(const char *s) {
-  if (!s)
-    return NULL;
-  size_t n = strlen(s) + 1;
-  char *p = malloc(n);
-  if (p)
-    memcpy(p, s, n);
-  return p;
-}
-
 char *plot_path_join(const char *dir, const char *name) {
   size_t a = strlen(dir), b = strlen(name);
   int slash = a > 0 && dir[a - 1] != '/';

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../common/ss_mem.h"
 #include "plot_kinds.h"
 #include "plots.h"
 
@@ -259,7 +260,6 @@ int plot_report_write(const plot_data *d, const plot_plan *p,
 
 /* ---- small helpers ----------------------------------------------------- */
 
-char *plot_strdup(const char *s);
 /* qsort that accepts (NULL, 0). */
 static inline void plot_sort(void *base, size_t n, size_t size,
                              int (*cmp)(const void *, const void *)) {

@@ -209,10 +209,10 @@ static int best_table(const out2 *o, const plot_data *d, size_t max_rows,
     return ss_error_oom(err, d->outdir, NULL);
   }
   for (size_t i = 0; i < ncols; i++)
-    header[i] = plot_strdup(c.fields[i]);
+    header[i] = ss_strdup(c.fields[i]);
   for (size_t i = 0; i < ncols; i++)
     if (!header[i])
-      header[i] = plot_strdup("?");
+      header[i] = ss_strdup("?");
   table_begin(o, header, ncols);
   size_t shown = 0;
   while (shown < max_rows && (rc = plot_csv_next(&c, err)) == 1) {

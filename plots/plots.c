@@ -29,7 +29,7 @@ void plot_plan_note(plot_plan *p, const char *fmt, ...) {
   if (!nn)
     return;
   p->notes = nn;
-  if ((p->notes[p->n_notes] = plot_strdup(buf)) != NULL)
+  if ((p->notes[p->n_notes] = ss_strdup(buf)) != NULL)
     p->n_notes++;
 }
 

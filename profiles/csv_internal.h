@@ -1,6 +1,6 @@
 /* Text-format helpers shared by the CSV and JSON importers, the exporters and
  * the network table (private to profiles/ and its tests):
- * - prof_sbuf: a growable byte buffer that remembers running out of memory;
+ * - ss_buf: a growable byte buffer that remembers running out of memory;
  * - a CSV record reader (RFC 4180 quoted fields, \n or \r\n line ends,
  *   line numbers for messages) and a CSV field writer;
  * - a JSON writer (exact doubles through ss_fmt_double) and a bounded JSON
@@ -15,29 +15,11 @@
 #include <cjson/cJSON.h>
 
 #include "../common/ss_error.h"
+#include "../common/ss_mem.h"
 #include "profile.h"
 
 /* Deepest nesting of arrays/objects any JSON reader here accepts. */
 #define PROF_JSON_MAX_DEPTH 64
-
-/* ---- growable buffer (implemented in export.c) ---- */
-
-typedef struct prof_sbuf {
-  char *data; /* NUL-terminated when len > 0 */
-  size_t len;
-  size_t cap;
-  int oom; /* set once an append failed; later appends are ignored */
-} prof_sbuf;
-
-void prof_sbuf_putn(prof_sbuf *b, const char *s, size_t n);
-void prof_sbuf_puts(prof_sbuf *b, const char *s);
-void prof_sbuf_putc(prof_sbuf *b, char c);
-void prof_sbuf_printf(prof_sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-/* Hand the text to the caller (caller frees; "" when empty) and reset b.
- * NULL when an append ran out of memory. */
-char *prof_sbuf_take(prof_sbuf *b);
-void prof_sbuf_free(prof_sbuf *b);
 
 /* ---- CSV (reader in import_csv.c, writer in export.c) ---- */
 
@@ -57,7 +39,7 @@ typedef struct prof_csv_reader {
   prof_csv_field *fields;
   size_t cap_fields;
   size_t *offs; /* field offsets into buf while a record is read */
-  prof_sbuf buf;
+  ss_buf buf;
 } prof_csv_reader;
 
 /* Start reading text[0..len) (borrowed; must outlive the reader). Skips a
@@ -76,19 +58,19 @@ int prof_csv_sidecar_path(const char *csv_path, char *out, size_t outsize);
 
 /* Append one CSV cell: NULL as an empty cell, "" as `""`, and text that
  * holds a comma, quote, CR, LF or outer spaces in quotes (quotes doubled). */
-void prof_csv_put_field(prof_sbuf *b, const char *s);
+void prof_csv_put_field(ss_buf *b, const char *s);
 
 /* ---- JSON writer (export.c) ---- */
 
 /* A JSON string literal, or null for NULL. */
-void prof_json_put_string(prof_sbuf *b, const char *s);
+void prof_json_put_string(ss_buf *b, const char *s);
 /* Shortest exact text of x; null for NaN (infinities are written as null
  * too: JSON has no spelling for them). */
-void prof_json_put_double(prof_sbuf *b, double x);
+void prof_json_put_double(ss_buf *b, double x);
 /* Compact canonical text of a parsed value: members in their order, no
  * spaces, numbers via ss_fmt_double. If skip_key is not NULL and v is an
  * object, that member is left out. */
-void prof_json_put_value(prof_sbuf *b, const cJSON *v, const char *skip_key);
+void prof_json_put_value(ss_buf *b, const cJSON *v, const char *skip_key);
 /* Canonical compact text of a JSON object given as text (for extra_json):
  * caller frees. NULL (with err->msg set) when text is not one JSON object. */
 char *prof_json_canonical_object(const char *text, ss_error *err);

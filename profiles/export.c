@@ -16,194 +16,113 @@
 
 #include "../common/ss_io.h"
 
-/* ---- prof_sbuf ---- */
-
-static int sbuf_reserve(prof_sbuf *b, size_t extra) {
-  if (b->oom)
-    return -1;
-  if (b->cap - b->len > extra) /* room for extra bytes and the NUL */
-    return 0;
-  size_t need = b->len + extra + 1;
-  if (need < b->len) { /* overflow */
-    b->oom = 1;
-    return -1;
-  }
-  size_t ncap = b->cap ? b->cap : 256;
-  while (ncap < need) {
-    if (ncap > SIZE_MAX / 2) {
-      b->oom = 1;
-      return -1;
-    }
-    ncap *= 2;
-  }
-  char *nd = realloc(b->data, ncap);
-  if (!nd) {
-    b->oom = 1;
-    return -1;
-  }
-  b->data = nd;
-  b->cap = ncap;
-  return 0;
-}
-
-void prof_sbuf_putn(prof_sbuf *b, const char *s, size_t n) {
-  if (sbuf_reserve(b, n) != 0)
-    return;
-  memcpy(b->data + b->len, s, n);
-  b->len += n;
-  b->data[b->len] = '\0';
-}
-
-void prof_sbuf_puts(prof_sbuf *b, const char *s) {
-  prof_sbuf_putn(b, s, strlen(s));
-}
-
-void prof_sbuf_putc(prof_sbuf *b, char c) { prof_sbuf_putn(b, &c, 1); }
-
-void prof_sbuf_printf(prof_sbuf *b, const char *fmt, ...) {
-  char small[256];
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(small, sizeof small, fmt, ap);
-  va_end(ap);
-  if (n < 0) {
-    b->oom = 1;
-    return;
-  }
-  if ((size_t)n < sizeof small) {
-    prof_sbuf_putn(b, small, (size_t)n);
-    return;
-  }
-  if (sbuf_reserve(b, (size_t)n) != 0)
-    return;
-  va_start(ap, fmt);
-  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  b->len += (size_t)n;
-}
-
-char *prof_sbuf_take(prof_sbuf *b) {
-  if (b->oom) {
-    prof_sbuf_free(b);
-    return NULL;
-  }
-  char *s = b->data ? b->data : calloc(1, 1);
-  memset(b, 0, sizeof *b);
-  return s;
-}
-
-void prof_sbuf_free(prof_sbuf *b) {
-  free(b->data);
-  memset(b, 0, sizeof *b);
-}
-
 /* ---- CSV cells ---- */
 
-void prof_csv_put_field(prof_sbuf *b, const char *s) {
+void prof_csv_put_field(ss_buf *b, const char *s) {
   if (!s)
     return; /* empty cell = no value */
   size_t n = strlen(s);
   int quote = n == 0 || strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' ||
               s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t';
   if (!quote) {
-    prof_sbuf_putn(b, s, n);
+    ss_buf_add(b, s, n);
     return;
   }
-  prof_sbuf_putc(b, '"');
+  ss_buf_char(b, '"');
   for (const char *p = s; *p; p++) {
     if (*p == '"')
-      prof_sbuf_putc(b, '"');
-    prof_sbuf_putc(b, *p);
+      ss_buf_char(b, '"');
+    ss_buf_char(b, *p);
   }
-  prof_sbuf_putc(b, '"');
+  ss_buf_char(b, '"');
 }
 
-static void csv_put_double(prof_sbuf *b, double x) {
+static void csv_put_double(ss_buf *b, double x) {
   char num[SS_DOUBLE_BUFSIZE];
   if (!isnan(x))
-    prof_sbuf_puts(b, ss_fmt_double(num, x));
+    ss_buf_str(b, ss_fmt_double(num, x));
 }
 
 /* ---- JSON values ---- */
 
-void prof_json_put_string(prof_sbuf *b, const char *s) {
+void prof_json_put_string(ss_buf *b, const char *s) {
   if (!s) {
-    prof_sbuf_puts(b, "null");
+    ss_buf_str(b, "null");
     return;
   }
-  prof_sbuf_putc(b, '"');
+  ss_buf_char(b, '"');
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     switch (*p) {
     case '"':
-      prof_sbuf_puts(b, "\\\"");
+      ss_buf_str(b, "\\\"");
       break;
     case '\\':
-      prof_sbuf_puts(b, "\\\\");
+      ss_buf_str(b, "\\\\");
       break;
     case '\n':
-      prof_sbuf_puts(b, "\\n");
+      ss_buf_str(b, "\\n");
       break;
     case '\r':
-      prof_sbuf_puts(b, "\\r");
+      ss_buf_str(b, "\\r");
       break;
     case '\t':
-      prof_sbuf_puts(b, "\\t");
+      ss_buf_str(b, "\\t");
       break;
     default:
       if (*p < 0x20)
-        prof_sbuf_printf(b, "\\u%04x", (unsigned)*p);
+        ss_buf_printf(b, "\\u%04x", (unsigned)*p);
       else
-        prof_sbuf_putc(b, (char)*p);
+        ss_buf_char(b, (char)*p);
     }
   }
-  prof_sbuf_putc(b, '"');
+  ss_buf_char(b, '"');
 }
 
-void prof_json_put_double(prof_sbuf *b, double x) {
+void prof_json_put_double(ss_buf *b, double x) {
   char num[SS_DOUBLE_BUFSIZE];
   if (!isfinite(x))
-    prof_sbuf_puts(b, "null");
+    ss_buf_str(b, "null");
   else
-    prof_sbuf_puts(b, ss_fmt_double(num, x));
+    ss_buf_str(b, ss_fmt_double(num, x));
 }
 
-static void json_put_int64(prof_sbuf *b, int64_t v) {
-  prof_sbuf_printf(b, "%lld", (long long)v);
+static void json_put_int64(ss_buf *b, int64_t v) {
+  ss_buf_printf(b, "%lld", (long long)v);
 }
 
-void prof_json_put_value(prof_sbuf *b, const cJSON *v, const char *skip_key) {
+void prof_json_put_value(ss_buf *b, const cJSON *v, const char *skip_key) {
   if (cJSON_IsObject(v)) {
     int first = 1;
-    prof_sbuf_putc(b, '{');
+    ss_buf_char(b, '{');
     for (const cJSON *c = v->child; c; c = c->next) {
       if (skip_key && c->string && strcmp(c->string, skip_key) == 0)
         continue;
       if (!first)
-        prof_sbuf_putc(b, ',');
+        ss_buf_char(b, ',');
       first = 0;
       prof_json_put_string(b, c->string ? c->string : "");
-      prof_sbuf_putc(b, ':');
+      ss_buf_char(b, ':');
       prof_json_put_value(b, c, NULL);
     }
-    prof_sbuf_putc(b, '}');
+    ss_buf_char(b, '}');
   } else if (cJSON_IsArray(v)) {
-    prof_sbuf_putc(b, '[');
+    ss_buf_char(b, '[');
     for (const cJSON *c = v->child; c; c = c->next) {
       if (c != v->child)
-        prof_sbuf_putc(b, ',');
+        ss_buf_char(b, ',');
       prof_json_put_value(b, c, NULL);
     }
-    prof_sbuf_putc(b, ']');
+    ss_buf_char(b, ']');
   } else if (cJSON_IsString(v)) {
     prof_json_put_string(b, v->valuestring);
   } else if (cJSON_IsNumber(v)) {
     prof_json_put_double(b, v->valuedouble);
   } else if (cJSON_IsTrue(v)) {
-    prof_sbuf_puts(b, "true");
+    ss_buf_str(b, "true");
   } else if (cJSON_IsFalse(v)) {
-    prof_sbuf_puts(b, "false");
+    ss_buf_str(b, "false");
   } else {
-    prof_sbuf_puts(b, "null");
+    ss_buf_str(b, "null");
   }
 }
 
@@ -216,10 +135,10 @@ char *prof_json_canonical_object(const char *text, ss_error *err) {
     ss_error_msg(err, "not a JSON object");
     return NULL;
   }
-  prof_sbuf b = {0};
+  ss_buf b = {0};
   prof_json_put_value(&b, root, NULL);
   cJSON_Delete(root);
-  char *s = prof_sbuf_take(&b);
+  char *s = ss_buf_take(&b);
   if (!s)
     ss_error_msg(err, "out of memory");
   return s;
@@ -284,26 +203,26 @@ static void free_extras(const prof_set *set, char **ex) {
 }
 
 /* Provenance members shared by the JSON format and the CSV sidecar. */
-static void put_provenance(prof_sbuf *b, const prof_system *s,
-                           const char *extra, const char *ind) {
-  prof_sbuf_printf(b, "%s\"tier\": ", ind);
+static void put_provenance(ss_buf *b, const prof_system *s, const char *extra,
+                           const char *ind) {
+  ss_buf_printf(b, "%s\"tier\": ", ind);
   prof_json_put_string(b, s->tier_hint);
-  prof_sbuf_printf(b, ",\n%s\"kind\": ", ind);
+  ss_buf_printf(b, ",\n%s\"kind\": ", ind);
   prof_json_put_string(b, s->kind);
-  prof_sbuf_printf(b, ",\n%s\"hardware\": ", ind);
+  ss_buf_printf(b, ",\n%s\"hardware\": ", ind);
   prof_json_put_string(b, s->hardware);
-  prof_sbuf_printf(b, ",\n%s\"source\": ", ind);
+  ss_buf_printf(b, ",\n%s\"source\": ", ind);
   prof_json_put_string(b, s->source_file);
-  prof_sbuf_printf(b, ",\n%s\"importer\": ", ind);
+  ss_buf_printf(b, ",\n%s\"importer\": ", ind);
   prof_json_put_string(b, s->importer);
-  prof_sbuf_printf(b, ",\n%s\"import_date\": ", ind);
+  ss_buf_printf(b, ",\n%s\"import_date\": ", ind);
   prof_json_put_string(b, s->import_date);
-  prof_sbuf_printf(b, ",\n%s\"extra\": %s,\n", ind, extra ? extra : "null");
+  ss_buf_printf(b, ",\n%s\"extra\": %s,\n", ind, extra ? extra : "null");
 }
 
-static void put_input_bytes(prof_sbuf *b, int64_t v) {
+static void put_input_bytes(ss_buf *b, int64_t v) {
   if (v < 0)
-    prof_sbuf_puts(b, "null");
+    ss_buf_str(b, "null");
   else
     json_put_int64(b, v);
 }
@@ -323,84 +242,84 @@ static int stage_file(ss_atomic_file *af, const char *path, const char *text,
 
 /* ---- JSON profile format ---- */
 
-static void put_block_json(prof_sbuf *b, const prof_block *k) {
-  prof_sbuf_puts(b, "{\"first_layer\": ");
+static void put_block_json(ss_buf *b, const prof_block *k) {
+  ss_buf_str(b, "{\"first_layer\": ");
   json_put_int64(b, k->first_layer);
-  prof_sbuf_puts(b, ", \"last_layer\": ");
+  ss_buf_str(b, ", \"last_layer\": ");
   json_put_int64(b, k->last_layer);
-  prof_sbuf_puts(b, ", \"first_name\": ");
+  ss_buf_str(b, ", \"first_name\": ");
   prof_json_put_string(b, k->first_name);
-  prof_sbuf_puts(b, ", \"last_name\": ");
+  ss_buf_str(b, ", \"last_name\": ");
   prof_json_put_string(b, k->last_name);
-  prof_sbuf_puts(b, ", \"time_s\": ");
+  ss_buf_str(b, ", \"time_s\": ");
   prof_json_put_double(b, k->time_s);
-  prof_sbuf_puts(b, ", \"time_s_p10\": ");
+  ss_buf_str(b, ", \"time_s_p10\": ");
   prof_json_put_double(b, k->time_s_p10);
-  prof_sbuf_puts(b, ", \"time_s_p90\": ");
+  ss_buf_str(b, ", \"time_s_p90\": ");
   prof_json_put_double(b, k->time_s_p90);
-  prof_sbuf_puts(b, ", \"repeats\": ");
+  ss_buf_str(b, ", \"repeats\": ");
   json_put_int64(b, k->repeats);
-  prof_sbuf_puts(b, ", \"output_bytes\": ");
+  ss_buf_str(b, ", \"output_bytes\": ");
   json_put_int64(b, k->output_bytes);
-  prof_sbuf_puts(b, ", \"output_shape\": ");
+  ss_buf_str(b, ", \"output_shape\": ");
   prof_json_put_string(b, k->output_shape);
-  prof_sbuf_puts(b, ", \"samples_s\": ");
+  ss_buf_str(b, ", \"samples_s\": ");
   if (k->n_samples == 0) {
-    prof_sbuf_puts(b, "null");
+    ss_buf_str(b, "null");
   } else {
-    prof_sbuf_putc(b, '[');
+    ss_buf_char(b, '[');
     for (size_t i = 0; i < k->n_samples; i++) {
       if (i)
-        prof_sbuf_puts(b, ", ");
+        ss_buf_str(b, ", ");
       prof_json_put_double(b, k->samples_s[i]);
     }
-    prof_sbuf_putc(b, ']');
+    ss_buf_char(b, ']');
   }
-  prof_sbuf_putc(b, '}');
+  ss_buf_char(b, '}');
 }
 
 int prof_export_json(const prof_set *set, const char *path, ss_error *err) {
   char **extras = NULL;
-  prof_sbuf b = {0};
+  ss_buf b = {0};
   char *text = NULL;
   ss_atomic_file af;
   if (check_set(set, path, &extras, err) != 0)
     return -1;
-  prof_sbuf_puts(&b, "{\n  \"format\": \"splitsim-profile\",\n"
-                     "  \"version\": 1,\n  \"systems\": [");
+  ss_buf_str(&b, "{\n  \"format\": \"splitsim-profile\",\n"
+                 "  \"version\": 1,\n  \"systems\": [");
   for (size_t i = 0; i < set->n_systems; i++) {
     const prof_system *s = &set->systems[i];
-    prof_sbuf_puts(&b, i ? ",\n    {\n" : "\n    {\n");
-    prof_sbuf_puts(&b, "      \"name\": ");
+    ss_buf_str(&b, i ? ",\n    {\n" : "\n    {\n");
+    ss_buf_str(&b, "      \"name\": ");
     prof_json_put_string(&b, s->name);
-    prof_sbuf_puts(&b, ",\n");
+    ss_buf_str(&b, ",\n");
     put_provenance(&b, s, extras[i], "      ");
-    prof_sbuf_puts(&b, "      \"models\": [");
+    ss_buf_str(&b, "      \"models\": [");
     for (size_t m = 0; m < s->n_models; m++) {
       const prof_model *md = &s->models[m];
-      prof_sbuf_puts(&b, m ? ",\n        {\n" : "\n        {\n");
-      prof_sbuf_puts(&b, "          \"name\": ");
+      ss_buf_str(&b, m ? ",\n        {\n" : "\n        {\n");
+      ss_buf_str(&b, "          \"name\": ");
       prof_json_put_string(&b, md->name);
-      prof_sbuf_puts(&b, ",\n          \"input_bytes\": ");
+      ss_buf_str(&b, ",\n          \"input_bytes\": ");
       put_input_bytes(&b, md->input_bytes);
-      prof_sbuf_puts(&b, ",\n          \"input_shape\": ");
+      ss_buf_str(&b, ",\n          \"input_shape\": ");
       prof_json_put_string(&b, md->input_shape);
-      prof_sbuf_puts(&b, ",\n          \"whole_model_time_s\": ");
+      ss_buf_str(&b, ",\n          \"whole_model_time_s\": ");
       prof_json_put_double(&b, md->whole_model_time_s);
-      prof_sbuf_puts(&b, ",\n          \"blocks\": [");
+      ss_buf_str(&b, ",\n          \"blocks\": [");
       for (size_t k = 0; k < md->n_blocks; k++) {
-        prof_sbuf_puts(&b, k ? ",\n            " : "\n            ");
+        ss_buf_str(&b, k ? ",\n            " : "\n            ");
         put_block_json(&b, &md->blocks[k]);
       }
-      prof_sbuf_puts(&b, md->n_blocks ? "\n          ]\n        }"
-                                      : "]\n        }");
+      ss_buf_str(&b,
+                 md->n_blocks ? "\n          ]\n        }" : "]\n        }");
     }
-    prof_sbuf_puts(&b, s->n_models ? "\n      ]\n    }" : "]\n    }");
+    ss_buf_str(&b, s->n_models ? "\n      ]\n    }" : "]\n    }");
   }
-  prof_sbuf_puts(&b, set->n_systems ? "\n  ]\n}\n" : "]\n}\n");
+  ss_buf_str(&b, set->n_systems ? "\n  ]\n}\n" : "]\n}\n");
   free_extras(set, extras);
   size_t len = b.len;
-  text = prof_sbuf_take(&b);
+  text = ss_buf_take(&b);
   if (!text)
     return ss_error_oom(err, path, NULL);
   if (stage_file(&af, path, text, len, err) != 0)
@@ -421,59 +340,59 @@ static const char *const csv_header =
     "time_s_median,time_s_p10,time_s_p90,repeats,output_bytes,output_shape,"
     "samples_s\n";
 
-static void put_csv_rows(prof_sbuf *b, const prof_system *s) {
+static void put_csv_rows(ss_buf *b, const prof_system *s) {
   for (size_t m = 0; m < s->n_models; m++) {
     const prof_model *md = &s->models[m];
     for (size_t i = 0; i < md->n_blocks; i++) {
       const prof_block *k = &md->blocks[i];
       prof_csv_put_field(b, s->name);
-      prof_sbuf_putc(b, ',');
+      ss_buf_char(b, ',');
       prof_csv_put_field(b, md->name);
-      prof_sbuf_printf(b, ",%zu,%lld,%lld,", i, (long long)k->first_layer,
-                       (long long)k->last_layer);
+      ss_buf_printf(b, ",%zu,%lld,%lld,", i, (long long)k->first_layer,
+                    (long long)k->last_layer);
       prof_csv_put_field(b, k->first_name);
-      prof_sbuf_putc(b, ',');
+      ss_buf_char(b, ',');
       prof_csv_put_field(b, k->last_name);
-      prof_sbuf_putc(b, ',');
+      ss_buf_char(b, ',');
       csv_put_double(b, k->time_s);
-      prof_sbuf_putc(b, ',');
+      ss_buf_char(b, ',');
       csv_put_double(b, k->time_s_p10);
-      prof_sbuf_putc(b, ',');
+      ss_buf_char(b, ',');
       csv_put_double(b, k->time_s_p90);
-      prof_sbuf_printf(b, ",%lld,%lld,", (long long)k->repeats,
-                       (long long)k->output_bytes);
+      ss_buf_printf(b, ",%lld,%lld,", (long long)k->repeats,
+                    (long long)k->output_bytes);
       prof_csv_put_field(b, k->output_shape);
-      prof_sbuf_putc(b, ',');
+      ss_buf_char(b, ',');
       for (size_t j = 0; j < k->n_samples; j++) {
         if (j)
-          prof_sbuf_putc(b, ';');
+          ss_buf_char(b, ';');
         csv_put_double(b, k->samples_s[j]);
       }
-      prof_sbuf_putc(b, '\n');
+      ss_buf_char(b, '\n');
     }
   }
 }
 
-static void put_sidecar_system(prof_sbuf *b, const prof_system *s,
+static void put_sidecar_system(ss_buf *b, const prof_system *s,
                                const char *extra) {
-  prof_sbuf_puts(b, "    ");
+  ss_buf_str(b, "    ");
   prof_json_put_string(b, s->name);
-  prof_sbuf_puts(b, ": {\n");
+  ss_buf_str(b, ": {\n");
   put_provenance(b, s, extra, "      ");
-  prof_sbuf_puts(b, "      \"models\": {");
+  ss_buf_str(b, "      \"models\": {");
   for (size_t m = 0; m < s->n_models; m++) {
     const prof_model *md = &s->models[m];
-    prof_sbuf_puts(b, m ? ",\n        " : "\n        ");
+    ss_buf_str(b, m ? ",\n        " : "\n        ");
     prof_json_put_string(b, md->name);
-    prof_sbuf_printf(b, ": {\"blocks\": %zu, \"input_bytes\": ", md->n_blocks);
+    ss_buf_printf(b, ": {\"blocks\": %zu, \"input_bytes\": ", md->n_blocks);
     put_input_bytes(b, md->input_bytes);
-    prof_sbuf_puts(b, ", \"input_shape\": ");
+    ss_buf_str(b, ", \"input_shape\": ");
     prof_json_put_string(b, md->input_shape);
-    prof_sbuf_puts(b, ", \"whole_model_median_s\": ");
+    ss_buf_str(b, ", \"whole_model_median_s\": ");
     prof_json_put_double(b, md->whole_model_time_s);
-    prof_sbuf_putc(b, '}');
+    ss_buf_char(b, '}');
   }
-  prof_sbuf_puts(b, s->n_models ? "\n      }\n    }" : "}\n    }");
+  ss_buf_str(b, s->n_models ? "\n      }\n    }" : "}\n    }");
 }
 
 int prof_export_csv(const prof_set *set, const char *path, ss_error *err) {
@@ -481,7 +400,7 @@ int prof_export_csv(const prof_set *set, const char *path, ss_error *err) {
     return ss_error_set(err, path, NULL,
                         "nothing to export: the store has no systems");
   char **extras = NULL;
-  prof_sbuf cb = {0}, jb = {0};
+  ss_buf cb = {0}, jb = {0};
   char *csv = NULL, *json = NULL;
   char side[4096], bak[4200] = "";
   ss_atomic_file acsv, ajson;
@@ -492,19 +411,19 @@ int prof_export_csv(const prof_set *set, const char *path, ss_error *err) {
     return ss_error_set(err, path, NULL, "path too long");
   if (check_set(set, path, &extras, err) != 0)
     return -1;
-  prof_sbuf_puts(&cb, csv_header);
-  prof_sbuf_puts(&jb, "{\n  \"format\": \"splitsim-csv-sidecar\",\n"
-                      "  \"version\": 1,\n  \"systems\": {");
+  ss_buf_str(&cb, csv_header);
+  ss_buf_str(&jb, "{\n  \"format\": \"splitsim-csv-sidecar\",\n"
+                  "  \"version\": 1,\n  \"systems\": {");
   for (size_t i = 0; i < set->n_systems; i++) {
     put_csv_rows(&cb, &set->systems[i]);
-    prof_sbuf_puts(&jb, i ? ",\n" : "\n");
+    ss_buf_str(&jb, i ? ",\n" : "\n");
     put_sidecar_system(&jb, &set->systems[i], extras[i]);
   }
-  prof_sbuf_puts(&jb, set->n_systems ? "\n  }\n}\n" : "}\n}\n");
+  ss_buf_str(&jb, set->n_systems ? "\n  }\n}\n" : "}\n}\n");
   free_extras(set, extras);
   size_t csv_len = cb.len, json_len = jb.len;
-  csv = prof_sbuf_take(&cb);
-  json = prof_sbuf_take(&jb);
+  csv = ss_buf_take(&cb);
+  json = ss_buf_take(&jb);
   if (!csv || !json) {
     ss_error_oom(err, path, NULL);
     goto fail;

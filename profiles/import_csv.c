@@ -108,7 +108,7 @@ int prof_csv_next(prof_csv_reader *r, ss_error *err) {
           } else if (c == '\n') {
             r->line++;
           }
-          prof_sbuf_putc(&r->buf, c);
+          ss_buf_char(&r->buf, c);
         }
         while (r->p < r->end && (*r->p == ' ' || *r->p == '\t'))
           r->p++;
@@ -128,9 +128,9 @@ int prof_csv_next(prof_csv_reader *r, ss_error *err) {
                            r->n_fields + 1);
           r->p++;
         }
-        prof_sbuf_putn(&r->buf, start, (size_t)(r->p - start));
+        ss_buf_add(&r->buf, start, (size_t)(r->p - start));
       }
-      prof_sbuf_putc(&r->buf, '\0');
+      ss_buf_char(&r->buf, '\0');
       if (r->buf.oom || csv_add_field(r, off, quoted) != 0)
         return csv_err(r->path, r->rec_line, err, "out of memory");
       if (r->p < r->end && *r->p == ',') {
@@ -145,7 +145,7 @@ int prof_csv_next(prof_csv_reader *r, ss_error *err) {
       break;
     }
     for (size_t i = 0; i < r->n_fields; i++)
-      r->fields[i].text = r->buf.data + r->offs[i];
+      r->fields[i].text = r->buf.p + r->offs[i];
     if (r->n_fields == 1 && !r->fields[0].quoted && is_blank(r->fields[0].text))
       continue; /* blank line */
     return 1;
@@ -155,7 +155,7 @@ int prof_csv_next(prof_csv_reader *r, ss_error *err) {
 void prof_csv_free(prof_csv_reader *r) {
   free(r->fields);
   free(r->offs);
-  prof_sbuf_free(&r->buf);
+  ss_buf_free(&r->buf);
   memset(r, 0, sizeof *r);
 }
 
@@ -579,9 +579,9 @@ static int apply_models(prof_system *sys, const cJSON *models,
 }
 
 static char *canonical_except(const cJSON *obj, const char *skip) {
-  prof_sbuf b = {0};
+  ss_buf b = {0};
   prof_json_put_value(&b, obj, skip);
-  return prof_sbuf_take(&b);
+  return ss_buf_take(&b);
 }
 
 /* The measuring tool's sidecar: one system, free provenance members plus
@@ -625,19 +625,19 @@ static int apply_measured(prof_system *sys, const cJSON *root,
       kind = "gpu";
   }
   char *hw = NULL;
-  prof_sbuf hb = {0};
+  ss_buf hb = {0};
   if (kind && strcmp(kind, "gpu") == 0 && gpu) {
-    prof_sbuf_puts(&hb, gpu);
+    ss_buf_str(&hb, gpu);
   } else if (cpu) {
-    prof_sbuf_puts(&hb, cpu);
+    ss_buf_str(&hb, cpu);
     if (threads > 0)
-      prof_sbuf_printf(&hb, " (%lld thread%s)", (long long)threads,
-                       threads == 1 ? "" : "s");
+      ss_buf_printf(&hb, " (%lld thread%s)", (long long)threads,
+                    threads == 1 ? "" : "s");
   } else if (gpu) {
-    prof_sbuf_puts(&hb, gpu);
+    ss_buf_str(&hb, gpu);
   }
   if (hb.len) {
-    hw = prof_sbuf_take(&hb);
+    hw = ss_buf_take(&hb);
     if (!hw)
       goto oom;
   }

@@ -216,19 +216,19 @@ int prof_json_shape(const char *file, const char *where, const cJSON *v,
                         "wrong type: expected a shape (\"1x3x224x224\" or "
                         "[1, 3, 224, 224]) or null, found %s",
                         prof_json_type_name(v));
-  prof_sbuf b = {0};
+  ss_buf b = {0};
   size_t i = 0;
   char w[300];
   for (const cJSON *e = v->child; e; e = e->next, i++) {
     int64_t d;
     join_index(w, sizeof w, where, NULL, i);
     if (prof_json_int64(file, w, e, 0, &d, err) != 0) {
-      prof_sbuf_free(&b);
+      ss_buf_free(&b);
       return -1;
     }
-    prof_sbuf_printf(&b, i ? "x%lld" : "%lld", (long long)d);
+    ss_buf_printf(&b, i ? "x%lld" : "%lld", (long long)d);
   }
-  if (!(*out = prof_sbuf_take(&b)))
+  if (!(*out = ss_buf_take(&b)))
     return ss_error_oom(err, file, where);
   return 0;
 }
@@ -250,13 +250,13 @@ int prof_json_check_members(const char *file, const char *prefix,
     while (allowed[k] && strcmp(allowed[k], c->string) != 0)
       k++;
     if (!allowed[k]) {
-      prof_sbuf list = {0};
+      ss_buf list = {0};
       for (k = 0; allowed[k]; k++)
-        prof_sbuf_printf(&list, "%s%s", k ? ", " : "", allowed[k]);
+        ss_buf_printf(&list, "%s%s", k ? ", " : "", allowed[k]);
       prof_json_join(where, sizeof where, prefix, c->string);
       ss_error_set(err, file, where, "unknown field (expected one of: %s)",
-                   list.data ? list.data : "");
-      prof_sbuf_free(&list);
+                   list.p ? list.p : "");
+      ss_buf_free(&list);
       return -1;
     }
   }
@@ -480,9 +480,9 @@ static int read_system(const char *file, const char *prefix, const cJSON *v,
       return jerr(file, AT("extra"), err,
                   "wrong type: expected an object or null, found %s",
                   prof_json_type_name(extra));
-    prof_sbuf b = {0};
+    ss_buf b = {0};
     prof_json_put_value(&b, extra, NULL);
-    if (!(s->extra_json = prof_sbuf_take(&b)))
+    if (!(s->extra_json = ss_buf_take(&b)))
       return jerr(file, AT("extra"), err, "out of memory");
   }
   const cJSON *models = member(v, "models");

@@ -6,6 +6,8 @@
  * values shared through the memo are never freed twice. */
 #include "pickle_internal.h"
 
+#include "../common/ss_mem.h"
+
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -372,26 +374,6 @@ static int64_t to_signed(uint64_t u, unsigned bits) {
   return -(int64_t)mag;
 }
 
-/* Grow an array of elem-sized items to hold at least want; doubling. */
-static int grow(void **p, size_t *cap, size_t want, size_t elem) {
-  if (want <= *cap)
-    return 0;
-  size_t ncap = *cap ? *cap : 8;
-  while (ncap < want) {
-    if (ncap > SIZE_MAX / 2)
-      return -1;
-    ncap *= 2;
-  }
-  if (ncap > SIZE_MAX / elem)
-    return -1;
-  void *np = realloc(*p, ncap * elem);
-  if (!np)
-    return -1;
-  *p = np;
-  *cap = ncap;
-  return 0;
-}
-
 static int count_object(pk_reader *r) {
   if (r->n_objects >= r->lim.max_objects)
     return fail(r, "more than %zu objects: refusing to build a bigger pickle",
@@ -423,8 +405,8 @@ static pk_value *new_value(pk_reader *r, pk_kind kind) {
 static int push(pk_reader *r, pk_value *v) {
   if (r->n_stack >= r->lim.max_stack)
     return fail(r, "stack deeper than %zu values", r->lim.max_stack);
-  if (grow((void **)&r->stack, &r->cap_stack, r->n_stack + 1,
-           sizeof *r->stack) != 0)
+  if (ss_grow((void **)&r->stack, &r->cap_stack, r->n_stack + 1,
+              sizeof *r->stack, 8) != 0)
     return fail(r, "out of memory");
   r->stack[r->n_stack++] = v;
   return 0;
@@ -461,8 +443,8 @@ static int pop_mark(pk_reader *r, size_t below, size_t *start) {
 static int seq_add(pk_reader *r, pk_value *seq, pk_value *item) {
   if (count_object(r) != 0)
     return -1;
-  if (grow((void **)&seq->u.seq.items, &seq->u.seq.cap, seq->u.seq.n + 1,
-           sizeof *seq->u.seq.items) != 0)
+  if (ss_grow((void **)&seq->u.seq.items, &seq->u.seq.cap, seq->u.seq.n + 1,
+              sizeof *seq->u.seq.items, 8) != 0)
     return fail(r, "out of memory");
   seq->u.seq.items[seq->u.seq.n++] = item;
   return 0;
@@ -475,12 +457,12 @@ static int dict_add(pk_reader *r, pk_value *d, pk_value *k, pk_value *v) {
   if (count_object(r) != 0)
     return -1;
   size_t cap = d->u.dict.cap;
-  if (grow((void **)&d->u.dict.keys, &cap, d->u.dict.n + 1,
-           sizeof *d->u.dict.keys) != 0)
+  if (ss_grow((void **)&d->u.dict.keys, &cap, d->u.dict.n + 1,
+              sizeof *d->u.dict.keys, 8) != 0)
     return fail(r, "out of memory");
   cap = d->u.dict.cap;
-  if (grow((void **)&d->u.dict.vals, &cap, d->u.dict.n + 1,
-           sizeof *d->u.dict.vals) != 0)
+  if (ss_grow((void **)&d->u.dict.vals, &cap, d->u.dict.n + 1,
+              sizeof *d->u.dict.vals, 8) != 0)
     return fail(r, "out of memory");
   d->u.dict.cap = cap;
   d->u.dict.keys[d->u.dict.n] = k;
@@ -495,8 +477,8 @@ static int memo_put(pk_reader *r, uint64_t idx) {
     return fail(r, "memo index %" PRIu64 " is over the limit of %zu", idx,
                 r->lim.max_memo);
   size_t old = r->cap_memo;
-  if (grow((void **)&r->memo, &r->cap_memo, (size_t)idx + 1, sizeof *r->memo) !=
-      0)
+  if (ss_grow((void **)&r->memo, &r->cap_memo, (size_t)idx + 1, sizeof *r->memo,
+              8) != 0)
     return fail(r, "out of memory");
   if (r->cap_memo > old)
     memset(r->memo + old, 0, (r->cap_memo - old) * sizeof *r->memo);
@@ -805,8 +787,8 @@ static int step(pk_reader *r) {
   case OP_MARK:
     if (r->n_marks >= r->lim.max_marks)
       return fail(r, "more than %zu open MARKs", r->lim.max_marks);
-    if (grow((void **)&r->marks, &r->cap_marks, r->n_marks + 1,
-             sizeof *r->marks) != 0)
+    if (ss_grow((void **)&r->marks, &r->cap_marks, r->n_marks + 1,
+                sizeof *r->marks, 8) != 0)
       return fail(r, "out of memory");
     r->marks[r->n_marks++] = r->n_stack;
     return 0;

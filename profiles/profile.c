@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-char *prof_strdup(const char *s) { return s ? strdup(s) : NULL; }
-
 prof_set *prof_set_new(void) { return calloc(1, sizeof(prof_set)); }
 
 void prof_block_clear(prof_block *b) {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../common/ss_error.h"
+#include "../common/ss_mem.h"
 
 /* Sanity limits every importer and the store enforce (docs/reliability.md):
  * real profiles have a handful of systems and at most a few hundred models;
@@ -100,8 +101,5 @@ double prof_model_sum_time_s(const prof_model *m);
  * pay launch and synchronisation costs the whole model does not). 1 when the
  * profile has no whole-model time or the sum is 0. */
 double prof_model_calibration(const prof_model *m);
-
-/* strdup that returns NULL for NULL. */
-char *prof_strdup(const char *s);
 
 #endif

@@ -229,7 +229,7 @@ static int load_name(loader *L, const scn_node *root) {
     if (check_scenario_name(name, why, sizeof why) != 0)
       return fail(L, n->pos, "name '%s' %s", name, why);
     L->s->name_pos = n->pos;
-    return (L->s->name = scn_strdup(name))
+    return (L->s->name = ss_strdup(name))
                ? 0
                : ss_error_oom(L->err, L->s->file, NULL);
   }
@@ -237,7 +237,7 @@ static int load_name(loader *L, const scn_node *root) {
   const char *file = L->s->file ? L->s->file : "scenario";
   const char *base = strrchr(file, '/');
   base = base ? base + 1 : file;
-  char *name = scn_strdup(base);
+  char *name = ss_strdup(base);
   if (!name)
     return ss_error_oom(L->err, L->s->file, NULL);
   char *dot = strrchr(name, '.');
@@ -265,7 +265,7 @@ static int load_path(loader *L, const scn_node *root, const char *key,
   if (get_name(L, n, key, &text) != 0)
     return -1;
   *pos = n->pos;
-  if (!(*raw = scn_strdup(text)))
+  if (!(*raw = ss_strdup(text)))
     return ss_error_oom(L->err, L->s->file, NULL);
   size_t need = strlen(L->base_dir) + strlen(text) + 2;
   char *joined = malloc(need);
@@ -351,7 +351,7 @@ static int load_models(loader *L, const scn_node *root) {
         return fail(L, items[i]->pos,
                     "models: '%s' is listed twice (first at %d:%d)", name,
                     s->models[j].pos.line, s->models[j].pos.column);
-    if (!(s->models[s->n_models].name = scn_strdup(name)))
+    if (!(s->models[s->n_models].name = ss_strdup(name)))
       return ss_error_oom(L->err, L->s->file, NULL);
     s->models[s->n_models++].pos = items[i]->pos;
   }
@@ -393,7 +393,7 @@ static long add_system(loader *L, const char *name) {
   s->systems = ns;
   scn_system *sys = &s->systems[s->n_systems];
   memset(sys, 0, sizeof *sys);
-  if (!(sys->name = scn_strdup(name)))
+  if (!(sys->name = ss_strdup(name)))
     return -1;
   sys->availability = 1.0;
   return (long)s->n_systems++;
@@ -426,7 +426,7 @@ static int load_tiers(loader *L, const scn_node *root) {
       return -1;
     scn_tier *t = &s->tiers[s->n_tiers++];
     t->pos = k->pos;
-    if (!(t->name = scn_strdup(tname)))
+    if (!(t->name = ss_strdup(tname)))
       return ss_error_oom(L->err, L->s->file, NULL);
     char label[300];
     snprintf(label, sizeof label, "tiers.%s", tname);
@@ -844,7 +844,7 @@ static int load_axis(loader *L, size_t i, const scn_node *n, scn_pos *zip_pos) {
   if (get_name(L, p, "param", &path) != 0)
     return -1;
   ax->pos = p->pos;
-  if (!(ax->param = scn_strdup(path)))
+  if (!(ax->param = ss_strdup(path)))
     return ss_error_oom(L->err, L->s->file, NULL);
   if (scn_param_resolve_at(s, path, p->pos, &ax->target, L->err) != 0)
     return -1;
@@ -916,7 +916,7 @@ static int load_axis(loader *L, size_t i, const scn_node *n, scn_pos *zip_pos) {
     const char *zname;
     if (get_name(L, z, "zip", &zname) != 0)
       return -1;
-    if (!(ax->zip = scn_strdup(zname)))
+    if (!(ax->zip = ss_strdup(zname)))
       return ss_error_oom(L->err, L->s->file, NULL);
     zip_pos[i] = z->pos;
   }
@@ -1038,7 +1038,7 @@ int scn_load_text(const char *text, size_t len, const char *file,
   loader L = {NULL, base_dir ? base_dir : ".", err, 0};
   if (!(L.s = calloc(1, sizeof *L.s)))
     return ss_error_oom(err, file, NULL);
-  if (file && !(L.s->file = scn_strdup(file)))
+  if (file && !(L.s->file = ss_strdup(file)))
     goto nomem;
   if (scn_yaml_parse(text, len, file, &root, err) != 0)
     goto fail;
@@ -1061,7 +1061,7 @@ int scn_load(const char *path, scn_scenario **out, ss_error *err) {
   char *text = ss_read_file(path, SCN_MAX_FILE_BYTES, &len, err);
   if (!text)
     return -1;
-  char *dir = scn_strdup(path);
+  char *dir = ss_strdup(path);
   if (!dir) {
     free(text);
     return ss_error_oom(err, path, NULL);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "../common/ss_mem.h"
 #include "scenario.h"
 
 typedef enum scn_node_kind {
@@ -49,9 +50,6 @@ const char *scn_suggest(const char *word, const char *const *cands,
                         size_t n_cands);
 /* Join names with ", " into buf (shortened with ", ..." when too long). */
 void scn_join(char *buf, size_t size, const char *const *names, size_t n);
-
-/* strdup; NULL when out of memory or s is NULL. */
-char *scn_strdup(const char *s);
 
 /* Check a value for a parameter kind: 0 if allowed, else -1 with the reason
  * in why (e.g. "bandwidth_mbps must be > 0, got 0"). */

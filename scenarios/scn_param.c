@@ -201,7 +201,7 @@ long scn_link_add(scn_scenario *s, const char *key, scn_link_kind kind,
   s->links = nl;
   scn_link *l = &s->links[s->n_links];
   memset(l, 0, sizeof *l);
-  if (!(l->key = scn_strdup(key)))
+  if (!(l->key = ss_strdup(key)))
     return -1;
   l->kind = kind;
   l->a = a;
@@ -222,7 +222,7 @@ long scn_limit_add(scn_scenario *s, const char *key, size_t a, size_t b,
   c->link_limits = nl;
   scn_link_limit *l = &c->link_limits[c->n_link_limits];
   memset(l, 0, sizeof *l);
-  if (!(l->key = scn_strdup(key)))
+  if (!(l->key = ss_strdup(key)))
     return -1;
   l->a = a;
   l->b = b;
@@ -278,7 +278,7 @@ int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
   static const char *const heads[] = {
       "input_mb", "result_mb", "links", "availability", "power", "constraints"};
   static const char *const cons[] = {"min_blocks", "max_blocks", "max_link_mb"};
-  char *buf = scn_strdup(path);
+  char *buf = ss_strdup(path);
   if (!buf)
     return ss_error_oom(err, s->file, NULL);
   int rc = -1;

@@ -33,7 +33,7 @@ const char *scn_block_times_name(scn_block_times m) {
 
 char *scn_option_system_name(const scn_option *o) {
   if (o->scale == 1.0)
-    return scn_strdup(o->system);
+    return ss_strdup(o->system);
   char num[SS_DOUBLE_BUFSIZE];
   ss_fmt_double(num, o->scale);
   size_t n = strlen(o->system) + strlen(num) + 2;
@@ -154,7 +154,7 @@ static int load_workload(scn_loader *L, const scn_node *n, const char *label,
     scn_weight *x = &(*w)[*nw];
     if (get_min(L, v, vl, 0, 0, &x->weight) != 0)
       return -1;
-    if (!(x->model = scn_strdup(model)))
+    if (!(x->model = ss_strdup(model)))
       return scn_ld_oom(L);
     x->pos = k->pos;
     (*nw)++;
@@ -202,7 +202,7 @@ static int load_baseline(scn_loader *L, scn_purchase *p, const scn_node *n) {
         scn_tier_system *b = &p->baseline[p->n_baseline++];
         b->tier = t;
         b->pos = s->tiers[t].system_pos[j];
-        if (!(b->system = scn_strdup(s->systems[s->tiers[t].systems[j]].name)))
+        if (!(b->system = ss_strdup(s->systems[s->tiers[t].systems[j]].name)))
           return scn_ld_oom(L);
       }
     return 0;
@@ -251,7 +251,7 @@ static int load_baseline(scn_loader *L, scn_purchase *p, const scn_node *n) {
         memset(b, 0, sizeof *b);
         b->tier = t;
         b->pos = items[j]->pos;
-        if (!(b->system = scn_strdup(name)))
+        if (!(b->system = ss_strdup(name)))
           return scn_ld_oom(L);
         p->n_baseline++;
       }
@@ -304,7 +304,7 @@ static int load_option(scn_loader *L, scn_purchase *p, size_t i,
                          "at %d:%d)",
                          name, p->options[j].pos.line,
                          p->options[j].pos.column);
-  if (!(o->name = scn_strdup(name)))
+  if (!(o->name = ss_strdup(name)))
     return scn_ld_oom(L);
   snprintf(label, sizeof label, "purchase.options.%.40s", name);
   x = scn_ld_get(n, "tier", NULL);
@@ -318,7 +318,7 @@ static int load_option(scn_loader *L, scn_purchase *p, size_t i,
   if (scn_ld_name(L, x, label, &sys) != 0)
     return -1;
   o->system_pos = x->pos;
-  if (!(o->system = scn_strdup(sys)))
+  if (!(o->system = ss_strdup(sys)))
     return scn_ld_oom(L);
   char fl[128];
   snprintf(fl, sizeof fl, "%s.price", label);
@@ -429,7 +429,7 @@ static int load_trace(scn_loader *L, scn_dist *d, const scn_node *fn,
   const char *text;
   if (scn_ld_name(L, fn, label, &text) != 0)
     return -1;
-  if (!(d->file_raw = scn_strdup(text)))
+  if (!(d->file_raw = ss_strdup(text)))
     return scn_ld_oom(L);
   size_t need = strlen(L->base_dir) + strlen(text) + 2;
   char *joined = malloc(need);
@@ -540,7 +540,7 @@ static int load_dist(scn_loader *L, scn_uncertainty *u, size_t i,
   if (scn_ld_name(L, k, "uncertainty.params", &path) != 0)
     return -1;
   d->pos = k->pos;
-  if (!(d->param = scn_strdup(path)))
+  if (!(d->param = ss_strdup(path)))
     return scn_ld_oom(L);
   if (scn_param_resolve_at(s, path, k->pos, &d->target, L->err) != 0)
     return -1;
@@ -802,7 +802,7 @@ static int load_sensitivity(scn_loader *L, const scn_node *root) {
       const char *path;
       if (scn_ld_name(L, it, "sensitivity.params", &path) != 0)
         return -1;
-      if (!(v->params[i] = scn_strdup(path)))
+      if (!(v->params[i] = ss_strdup(path)))
         return scn_ld_oom(L);
       v->n_params = i + 1;
       v->param_pos[i] = it->pos;
@@ -853,7 +853,7 @@ static void *dup_mem(const void *src, size_t n, size_t sz, int *ok) {
 static char *dup_s(const char *src, int *ok) {
   if (!src)
     return NULL;
-  char *d = scn_strdup(src);
+  char *d = ss_strdup(src);
   if (!d)
     *ok = 0;
   return d;

@@ -8,16 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-char *scn_strdup(const char *s) {
-  if (!s)
-    return NULL;
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if (d)
-    memcpy(d, s, n);
-  return d;
-}
-
 void scn_pos_format(scn_pos pos, char *buf, size_t size) {
   if (pos.line > 0)
     snprintf(buf, size, "%d:%d", pos.line, pos.column);
@@ -226,7 +216,7 @@ static void *dup_array(const void *src, size_t n, size_t sz, int *ok) {
 static char *dup_str(const char *src, int *ok) {
   if (!src)
     return NULL;
-  char *d = scn_strdup(src);
+  char *d = ss_strdup(src);
   if (!d)
     *ok = 0;
   return d;

@@ -184,9 +184,9 @@ static int same_ident(const ident *a, const ident *b, size_t K) {
 }
 
 /* Append the CSV cell of an optimum's placement text. */
-static void ident_cell(analyst *w, size_t m, const ident *id, sim_buf *b) {
+static void ident_cell(analyst *w, size_t m, const ident *id, ss_buf *b) {
   if (!id->feasible) {
-    sim_buf_str(b, "infeasible");
+    ss_buf_str(b, "infeasible");
     return;
   }
   char txt[2048];
@@ -196,49 +196,49 @@ static void ident_cell(analyst *w, size_t m, const ident *id, sim_buf *b) {
 
 /* The `fixed` cell: path=value;... for the axes outside group g. */
 static void fixed_cell(const scn_scenario *s, size_t g, const double *v,
-                       sim_buf *b) {
-  sim_buf cell = {0};
+                       ss_buf *b) {
+  ss_buf cell = {0};
   int first = 1;
   for (size_t k = 0; k < s->n_axes; k++) {
     if (s->axes[k].group == g)
       continue;
     if (!first)
-      sim_buf_char(&cell, ';');
+      ss_buf_char(&cell, ';');
     first = 0;
-    sim_buf_str(&cell, s->axes[k].param);
-    sim_buf_char(&cell, '=');
+    ss_buf_str(&cell, s->axes[k].param);
+    ss_buf_char(&cell, '=');
     sim_buf_num(&cell, v[k]);
   }
   if (cell.p)
     sim_buf_csv(b, cell.p);
   b->oom |= cell.oom;
-  sim_buf_free(&cell);
+  ss_buf_free(&cell);
 }
 
 static void bp_row(analyst *w, size_t m, size_t k, size_t g, const double *fv,
                    double value, int exact, const ident *before,
-                   const ident *after, double objective, sim_buf *b) {
+                   const ident *after, double objective, ss_buf *b) {
   const scn_scenario *s = w->e->scn;
-  sim_buf_str(b, w->e->models[m].cell);
-  sim_buf_char(b, ',');
+  ss_buf_str(b, w->e->models[m].cell);
+  ss_buf_char(b, ',');
   sim_buf_csv(b, s->axes[k].param);
-  sim_buf_char(b, ',');
+  ss_buf_char(b, ',');
   fixed_cell(s, g, fv, b);
-  sim_buf_char(b, ',');
+  ss_buf_char(b, ',');
   sim_buf_num(b, value);
-  sim_buf_str(b, exact ? ",1," : ",0,");
+  ss_buf_str(b, exact ? ",1," : ",0,");
   ident_cell(w, m, before, b);
-  sim_buf_char(b, ',');
+  ss_buf_char(b, ',');
   ident_cell(w, m, after, b);
-  sim_buf_char(b, ',');
+  ss_buf_char(b, ',');
   sim_buf_num(b, objective);
-  sim_buf_char(b, '\n');
+  ss_buf_char(b, '\n');
 }
 
 /* Exact breakpoints of axis k (a single-axis group) along one line.
  * Returns 1 when done, 0 when the cost is not affine here (use bisection),
  * -1 on error. */
-static int exact_line(analyst *w, size_t m, size_t k, size_t line, sim_buf *b,
+static int exact_line(analyst *w, size_t m, size_t k, size_t line, ss_buf *b,
                       ss_error *err) {
   const sim_engine *e = w->e;
   const scn_scenario *s = e->scn;
@@ -364,7 +364,7 @@ static void interpolate(const scn_scenario *s, size_t g, const double *va,
  * vb) by bisection; writes the row for axis k. */
 static int bisect_change(analyst *w, size_t m, size_t k, size_t g,
                          const double *va, const double *vb, const ident *ia,
-                         const ident *ib, sim_buf *b, ss_error *err) {
+                         const ident *ib, ss_buf *b, ss_error *err) {
   const scn_scenario *s = w->e->scn;
   const scn_group *grp = &s->groups[g];
   size_t K = s->n_tiers;
@@ -481,7 +481,7 @@ static void sort_positions(size_t *pos, size_t *tmp, size_t n,
 
 /* Breakpoints of axis k along one line by walking the grid in increasing
  * value (zipped groups: grid order) and bisecting each change. */
-static int bisect_line(analyst *w, size_t m, size_t k, size_t line, sim_buf *b,
+static int bisect_line(analyst *w, size_t m, size_t k, size_t line, ss_buf *b,
                        ss_error *err) {
   const scn_scenario *s = w->e->scn;
   const scn_axis *ax = &s->axes[k];
@@ -541,8 +541,8 @@ static void task_decode(const task_map *tm, size_t task, size_t *m, size_t *k,
   *line = task - tm->offset[lo];
 }
 
-static int bp_task_run(analyst *w, const task_map *tm, size_t task,
-                       sim_buf *out, ss_error *err) {
+static int bp_task_run(analyst *w, const task_map *tm, size_t task, ss_buf *out,
+                       ss_error *err) {
   size_t m, k, line;
   task_decode(tm, task, &m, &k, &line);
   const scn_scenario *s = w->e->scn;
@@ -563,13 +563,13 @@ typedef struct an_worker {
   const task_map *tm;
 } an_worker;
 
-static int bp_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
+static int bp_task(void *worker, size_t task, ss_buf *out, ss_error *err) {
   an_worker *aw = worker;
   return bp_task_run(aw->a, aw->tm, task, out, err);
 }
 
 /* Curves of model m along axis k through the reference point. */
-static int curve_task_run(analyst *w, size_t m, size_t k, sim_buf *b,
+static int curve_task_run(analyst *w, size_t m, size_t k, ss_buf *b,
                           ss_error *err) {
   const scn_scenario *s = w->e->scn;
   const scn_axis *ax = &s->axes[k];
@@ -602,16 +602,16 @@ static int curve_task_run(analyst *w, size_t m, size_t k, sim_buf *b,
     w->opt_id[i] = (int)j;
   }
   for (size_t j = 0; j < w->n_ids; j++) {
-    sim_buf cell = {0};
+    ss_buf cell = {0};
     ident_cell(w, m, &w->ids[j], &cell);
     if (cell.oom) {
-      sim_buf_free(&cell);
+      ss_buf_free(&cell);
       return ss_error_oom(err, NULL, NULL);
     }
     for (size_t i = 0; i < ng; i++) {
       sim_point_values(s, sim_line_point(s, g, 0, i), w->vals);
       if (sim_ctx_set(w->c, w->vals, err) != 0) {
-        sim_buf_free(&cell);
+        ss_buf_free(&cell);
         return -1;
       }
       sim_mstate *ms = &w->c->ms[m];
@@ -620,23 +620,23 @@ static int curve_task_run(analyst *w, size_t m, size_t k, sim_buf *b,
       if (solver_evaluate(&ms->pb.p, &w->ids[j].pl, w->e->obj, &r, NULL) == 0 &&
           solver_satisfies(&ms->pb.p, &ms->cons, &r))
         obj = r.objective;
-      sim_buf_str(b, w->e->models[m].cell);
-      sim_buf_char(b, ',');
+      ss_buf_str(b, w->e->models[m].cell);
+      ss_buf_char(b, ',');
       sim_buf_csv(b, ax->param);
-      sim_buf_char(b, ',');
+      ss_buf_char(b, ',');
       sim_buf_num(b, w->vals[k]);
-      sim_buf_char(b, ',');
-      sim_buf_str(b, cell.p);
-      sim_buf_char(b, ',');
+      ss_buf_char(b, ',');
+      ss_buf_str(b, cell.p);
+      ss_buf_char(b, ',');
       sim_buf_num(b, obj);
-      sim_buf_str(b, w->opt_id[i] == (int)j ? ",1\n" : ",0\n");
+      ss_buf_str(b, w->opt_id[i] == (int)j ? ",1\n" : ",0\n");
     }
-    sim_buf_free(&cell);
+    ss_buf_free(&cell);
   }
   return 0;
 }
 
-static int curve_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
+static int curve_task(void *worker, size_t task, ss_buf *out, ss_error *err) {
   an_worker *aw = worker;
   size_t na = aw->a->e->scn->n_axes;
   return curve_task_run(aw->a, task / na, task % na, out, err);
@@ -648,7 +648,7 @@ typedef struct file_commit {
 } file_commit;
 
 static int file_commit_fn(void *ctx, void *worker, size_t task,
-                          const sim_buf *out, ss_error *err) {
+                          const ss_buf *out, ss_error *err) {
   (void)worker;
   (void)task;
   file_commit *fc = ctx;
@@ -733,37 +733,37 @@ static int write_summary(analyst *w, const sim_msum *sums, FILE *fp,
   const sim_engine *e = w->e;
   const scn_scenario *s = e->scn;
   size_t na = s->n_axes;
-  sim_buf b = {0};
+  ss_buf b = {0};
   double *el = calloc(na + 1, sizeof *el);
   int rc = -1;
   if (!el) {
     ss_error_oom(err, NULL, NULL);
     goto done;
   }
-  sim_buf_str(&b, "model,placement,points,share");
+  ss_buf_str(&b, "model,placement,points,share");
   for (size_t k = 0; k < na; k++)
     for (int mx = 0; mx < 2; mx++) {
-      sim_buf name = {0};
-      sim_buf_str(&name, s->axes[k].param);
-      sim_buf_str(&name, mx ? ".max" : ".min");
-      sim_buf_char(&b, ',');
+      ss_buf name = {0};
+      ss_buf_str(&name, s->axes[k].param);
+      ss_buf_str(&name, mx ? ".max" : ".min");
+      ss_buf_char(&b, ',');
       if (name.p)
         sim_buf_csv(&b, name.p);
       b.oom |= name.oom;
-      sim_buf_free(&name);
+      ss_buf_free(&name);
     }
-  sim_buf_str(&b, ",best_objective,worst_objective");
+  ss_buf_str(&b, ",best_objective,worst_objective");
   for (size_t k = 0; k < na; k++) {
-    sim_buf name = {0};
-    sim_buf_str(&name, "elasticity.");
-    sim_buf_str(&name, s->axes[k].param);
-    sim_buf_char(&b, ',');
+    ss_buf name = {0};
+    ss_buf_str(&name, "elasticity.");
+    ss_buf_str(&name, s->axes[k].param);
+    ss_buf_char(&b, ',');
     if (name.p)
       sim_buf_csv(&b, name.p);
     b.oom |= name.oom;
-    sim_buf_free(&name);
+    ss_buf_free(&name);
   }
-  sim_buf_char(&b, '\n');
+  ss_buf_char(&b, '\n');
   for (size_t m = 0; m < e->n_models; m++) {
     const sim_msum *sm = &sums[m];
     for (size_t k = 0; k < na; k++)
@@ -773,28 +773,28 @@ static int write_summary(analyst *w, const sim_msum *sums, FILE *fp,
     double worst = maxim ? sm->obj_min : sm->obj_max;
     for (size_t i = 0; i < sm->n; i++) {
       const sim_pstat *ps = &sm->v[i];
-      sim_buf_str(&b, e->models[m].cell);
-      sim_buf_char(&b, ',');
-      sim_buf_str(&b, ps->cell);
-      sim_buf_char(&b, ',');
+      ss_buf_str(&b, e->models[m].cell);
+      ss_buf_char(&b, ',');
+      ss_buf_str(&b, ps->cell);
+      ss_buf_char(&b, ',');
       sim_buf_u64(&b, ps->points);
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       sim_buf_num(&b, (double)ps->points / (double)e->n_points);
       for (size_t k = 0; k < na; k++) {
-        sim_buf_char(&b, ',');
+        ss_buf_char(&b, ',');
         sim_buf_num(&b, ps->vmin[k]);
-        sim_buf_char(&b, ',');
+        ss_buf_char(&b, ',');
         sim_buf_num(&b, ps->vmax[k]);
       }
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       sim_buf_num(&b, best);
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       sim_buf_num(&b, worst);
       for (size_t k = 0; k < na; k++) {
-        sim_buf_char(&b, ',');
+        ss_buf_char(&b, ',');
         sim_buf_num(&b, el[k]);
       }
-      sim_buf_char(&b, '\n');
+      ss_buf_char(&b, '\n');
     }
   }
   if (b.oom) {
@@ -808,7 +808,7 @@ static int write_summary(analyst *w, const sim_msum *sums, FILE *fp,
   rc = 0;
 done:
   free(el);
-  sim_buf_free(&b);
+  ss_buf_free(&b);
   return rc;
 }
 

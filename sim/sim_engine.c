@@ -191,7 +191,7 @@ static int model_fill(sim_engine *e, const prof_system **psys, const char *name,
   if (rc != 0)
     return ss_error_kind_of(err) == SS_ERR_OOM ? -1
                                                : scn_error_place(err, s, pos);
-  m->name = prof_strdup(name);
+  m->name = ss_strdup(name);
   m->cell = sim_csv_cell(name);
   if (!m->name || !m->cell)
     return ss_error_oom(err, NULL, NULL);

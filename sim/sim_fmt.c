@@ -20,68 +20,25 @@
 
 __extension__ typedef unsigned __int128 u128;
 
-void sim_buf_free(sim_buf *b) {
-  if (!b)
-    return;
-  free(b->p);
-  b->p = NULL;
-  b->len = b->cap = 0;
-  b->oom = 0;
-}
-
-void sim_buf_reserve(sim_buf *b, size_t extra) {
-  if (b->oom || b->len + extra + 1 <= b->cap)
-    return;
-  size_t cap = b->cap ? b->cap : 4096;
-  while (cap < b->len + extra + 1)
-    cap *= 2;
-  char *p = realloc(b->p, cap);
-  if (!p) {
-    b->oom = 1;
-    return;
-  }
-  b->p = p;
-  b->cap = cap;
-}
-
-void sim_buf_add(sim_buf *b, const char *s, size_t n) {
-  sim_buf_reserve(b, n);
-  if (b->oom)
-    return;
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-}
-
-void sim_buf_str(sim_buf *b, const char *s) { sim_buf_add(b, s, strlen(s)); }
-
-void sim_buf_char(sim_buf *b, char c) {
-  sim_buf_reserve(b, 1);
-  if (b->oom)
-    return;
-  b->p[b->len++] = c;
-  b->p[b->len] = '\0';
-}
-
-void sim_buf_u64(sim_buf *b, uint64_t v) {
+void sim_buf_u64(ss_buf *b, uint64_t v) {
   char tmp[24];
   size_t n = 0;
   do {
     tmp[sizeof tmp - 1 - n++] = (char)('0' + v % 10);
     v /= 10;
   } while (v);
-  sim_buf_add(b, tmp + sizeof tmp - n, n);
+  ss_buf_add(b, tmp + sizeof tmp - n, n);
 }
 
-void sim_buf_num(sim_buf *b, double x) {
+void sim_buf_num(ss_buf *b, double x) {
   if (isnan(x))
     return;
   char tmp[SS_DOUBLE_BUFSIZE];
   size_t n = sim_fmt_double(tmp, x);
-  sim_buf_add(b, tmp, n);
+  ss_buf_add(b, tmp, n);
 }
 
-void sim_buf_num_cached(sim_buf *b, sim_numcache *c, double x) {
+void sim_buf_num_cached(ss_buf *b, sim_numcache *c, double x) {
   uint64_t bits;
   memcpy(&bits, &x, sizeof bits);
   if (!c->valid || c->bits != bits) {
@@ -94,27 +51,27 @@ void sim_buf_num_cached(sim_buf *b, sim_numcache *c, double x) {
       c->len = (unsigned char)sim_fmt_double(c->txt, x);
     }
   }
-  sim_buf_add(b, c->txt, c->len);
+  ss_buf_add(b, c->txt, c->len);
 }
 
 static int needs_quotes(const char *s) { return strpbrk(s, ",\"\r\n") != NULL; }
 
-void sim_buf_csv(sim_buf *b, const char *s) {
+void sim_buf_csv(ss_buf *b, const char *s) {
   if (!needs_quotes(s)) {
-    sim_buf_str(b, s);
+    ss_buf_str(b, s);
     return;
   }
-  sim_buf_char(b, '"');
+  ss_buf_char(b, '"');
   for (; *s; s++) {
     if (*s == '"')
-      sim_buf_char(b, '"');
-    sim_buf_char(b, *s);
+      ss_buf_char(b, '"');
+    ss_buf_char(b, *s);
   }
-  sim_buf_char(b, '"');
+  ss_buf_char(b, '"');
 }
 
 char *sim_csv_cell(const char *s) {
-  sim_buf b = {0};
+  ss_buf b = {0};
   sim_buf_csv(&b, s);
   if (b.oom || !b.p) {
     free(b.p);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../common/ss_mem.h"
 #include "../profiles/network.h"
 #include "../profiles/profile.h"
 #include "../scenarios/scenario.h"
@@ -18,28 +19,17 @@
 
 /* ---- text buffers and numbers (sim_fmt.c) ------------------------------ */
 
-typedef struct sim_buf {
-  char *p;
-  size_t len, cap;
-  int oom; /* set once an allocation failed; later appends are dropped */
-} sim_buf;
-
 /* The solver constraints a scenario asks for (privacy, block counts per
  * tier, tier-pair byte limits as upload caps of the earlier tier). Shared by
  * the engine and the studies. */
 void sim_constraints_from_scenario(const scn_scenario *s,
                                    solver_constraints *cn);
 
-void sim_buf_free(sim_buf *b);
-void sim_buf_reserve(sim_buf *b, size_t extra);
-void sim_buf_add(sim_buf *b, const char *s, size_t n);
-void sim_buf_str(sim_buf *b, const char *s);
-void sim_buf_char(sim_buf *b, char c);
-void sim_buf_u64(sim_buf *b, uint64_t v);
+void sim_buf_u64(ss_buf *b, uint64_t v);
 /* A number as CSV text: empty for NaN, else sim_fmt_double. */
-void sim_buf_num(sim_buf *b, double x);
+void sim_buf_num(ss_buf *b, double x);
 /* A text cell, quoted per RFC 4180 when it holds , " CR or LF. */
-void sim_buf_csv(sim_buf *b, const char *s);
+void sim_buf_csv(ss_buf *b, const char *s);
 
 /* The same bytes as ss_fmt_double (shortest of %.15g/%.16g/%.17g that reads
  * back exactly), computed with integer arithmetic for the common range and
@@ -54,7 +44,7 @@ typedef struct sim_numcache {
   unsigned char len;
   char txt[32];
 } sim_numcache;
-void sim_buf_num_cached(sim_buf *b, sim_numcache *c, double x);
+void sim_buf_num_cached(ss_buf *b, sim_numcache *c, double x);
 
 /* Newly allocated CSV cell text of s (quoted when needed). */
 char *sim_csv_cell(const char *s);
@@ -159,10 +149,10 @@ int sim_envelope(const double *a, const double *b, const unsigned char *use,
 
 /* ---- ordered parallel tasks (sim_sweep.c) ------------------------------ */
 
-typedef int (*sim_task_fn)(void *worker, size_t task, sim_buf *out,
+typedef int (*sim_task_fn)(void *worker, size_t task, ss_buf *out,
                            ss_error *err);
 typedef int (*sim_commit_fn)(void *ctx, void *worker, size_t task,
-                             const sim_buf *out, ss_error *err);
+                             const ss_buf *out, ss_error *err);
 /* Run tasks 0..n_tasks-1 on n_workers threads (worker i gets workers[i]),
  * committing their output strictly in task order (commit runs under a
  * lock and also gets the worker that produced the output). Stops at the first
@@ -184,7 +174,7 @@ typedef struct sim_phase {
   sim_task_fn fn;
   sim_commit_fn commit;
   void *commit_ctx;
-  int (*pack)(void *worker, size_t task, sim_buf *aux, ss_error *err);
+  int (*pack)(void *worker, size_t task, ss_buf *aux, ss_error *err);
   int (*unpack)(void *worker, size_t task, const char *aux, size_t len,
                 ss_error *err);
   double (*cost)(const void *ctx, size_t task);
@@ -216,11 +206,11 @@ struct sim_shards;
 int sim_shards_phase(const struct sim_shards *s, const char *name,
                      size_t n_tasks, ss_error *err);
 int sim_shards_read(const struct sim_shards *s, const char *name, size_t task,
-                    sim_buf *out, sim_buf *aux, ss_error *err);
+                    ss_buf *out, ss_buf *aux, ss_error *err);
 
 /* Raw values in a unit's aux bytes (the writer's byte order; journals
  * record it). sim_aux_get returns -1 when fewer than n bytes are left. */
-void sim_aux_put(sim_buf *b, const void *p, size_t n);
+void sim_aux_put(ss_buf *b, const void *p, size_t n);
 int sim_aux_get(const char **p, const char *end, void *dst, size_t n);
 
 /* ---- the sweep over all points (sim_sweep.c) ---------------------------- */
@@ -255,7 +245,7 @@ int sim_sweep_all(const sim_engine *e, sim_ctx **ctxs, size_t n_ctx, FILE *best,
                   ss_error *err);
 
 /* Header line of best.csv (rank != 0: top.csv, with a rank column). */
-void sim_best_header(const sim_engine *e, int rank, sim_buf *b);
+void sim_best_header(const sim_engine *e, int rank, ss_buf *b);
 
 /* ---- SHA-256 (sim_sha256.c) -------------------------------------------- */
 

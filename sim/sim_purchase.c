@@ -477,7 +477,7 @@ static int slot_task(void *ctx, size_t k, ss_error *err) {
       if (found) {
         char buf[2048];
         sim_placement_text(&pr.pb.p, &r.p, buf, sizeof buf);
-        if (!(ps->t_text[k] = prof_strdup(buf))) {
+        if (!(ps->t_text[k] = ss_strdup(buf))) {
           ss_error_oom(err, NULL, NULL);
           goto done;
         }
@@ -530,7 +530,7 @@ static int combine(pstudy *ps, ss_error *err) {
       pk->latency_s = best;
       pk->throughput_per_s = ps->t_thr[(size_t)bs * np];
       pk->estimated = ps->t_est[(size_t)bs * np];
-      if (!(pk->placement = prof_strdup(ps->t_text[bs])))
+      if (!(pk->placement = ss_strdup(ps->t_text[bs])))
         return ss_error_oom(err, NULL, NULL);
     }
   return 0;
@@ -651,7 +651,7 @@ int sim_purchase_run(const sim_engine *e, const scn_scenario *s,
       goto nomem;
   for (size_t m = 0; m < M; m++) {
     r->weights[m] = ps.w->models[m].weight;
-    if (!(r->models[m] = prof_strdup(ps.w->models[m].name)))
+    if (!(r->models[m] = ss_strdup(ps.w->models[m].name)))
       goto nomem;
   }
   if (setup_slots(&ps, err) != 0)
@@ -703,15 +703,15 @@ static double ratio(double gain, double cost) {
 
 int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
                        const char *outdir, ss_error *err) {
-  sim_buf b = {NULL, 0, 0, 0};
-  sim_buf_str(&b, "option,n_options,price,yearly_cost,cost_per_year,power_w,"
-                  "weighted_latency_s,gain_s,gain_per_price,"
-                  "gain_per_year_cost,weighted_throughput_per_s,pareto,"
-                  "estimated,within_budget\n");
+  ss_buf b = {NULL, 0, 0, 0};
+  ss_buf_str(&b, "option,n_options,price,yearly_cost,cost_per_year,power_w,"
+                 "weighted_latency_s,gain_s,gain_per_price,"
+                 "gain_per_year_cost,weighted_throughput_per_s,pareto,"
+                 "estimated,within_budget\n");
   for (size_t k = 0; k < r->n_rows; k++) {
     const sim_purchase_row *x = &r->rows[k];
     sim_buf_csv(&b, x->option);
-    sim_buf_char(&b, ',');
+    ss_buf_char(&b, ',');
     sim_buf_u64(&b, x->n_options);
     const double v[] = {x->price,
                         x->yearly_cost,
@@ -723,35 +723,35 @@ int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
                         ratio(x->gain_s[0], x->cost_per_year),
                         x->weighted_throughput_per_s[0]};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       sim_buf_num(&b, v[i]);
     }
-    sim_buf_str(&b, x->pareto[0] ? ",1," : ",0,");
-    sim_buf_str(&b, x->estimated ? "1," : "0,");
+    ss_buf_str(&b, x->pareto[0] ? ",1," : ",0,");
+    ss_buf_str(&b, x->estimated ? "1," : "0,");
     if (x->within_budget >= 0)
-      sim_buf_str(&b, x->within_budget ? "1" : "0");
-    sim_buf_char(&b, '\n');
+      ss_buf_str(&b, x->within_budget ? "1" : "0");
+    ss_buf_char(&b, '\n');
   }
   if (sim_study_save(outdir, "purchase.csv", &b, err) != 0)
     goto fail;
   b.len = 0;
-  sim_buf_str(&b, "option,model,weight,placement,latency_s,throughput_per_s,"
-                  "estimated\n");
+  ss_buf_str(&b, "option,model,weight,placement,latency_s,throughput_per_s,"
+                 "estimated\n");
   for (size_t k = 0; k < r->n_rows; k++)
     for (size_t m = 0; m < r->n_models; m++) {
       const sim_purchase_pick *pk = &r->picks[k * r->n_models + m];
       sim_buf_csv(&b, r->rows[k].option);
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       sim_buf_csv(&b, r->models[m]);
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       sim_buf_num(&b, r->weights[m]);
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       sim_buf_csv(&b, pk->feasible ? pk->placement : "infeasible");
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       sim_buf_num(&b, pk->latency_s);
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       sim_buf_num(&b, pk->throughput_per_s);
-      sim_buf_str(&b, pk->feasible && pk->estimated ? ",1\n" : ",0\n");
+      ss_buf_str(&b, pk->feasible && pk->estimated ? ",1\n" : ",0\n");
     }
   if (sim_study_save(outdir, "purchase_models.csv", &b, err) != 0)
     goto fail;
@@ -762,14 +762,14 @@ int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
       goto fail;
     }
     b.len = 0;
-    sim_buf_str(&b, "point");
+    ss_buf_str(&b, "point");
     for (size_t a = 0; a < s->n_axes; a++) {
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       sim_buf_csv(&b, s->axes[a].param);
     }
-    sim_buf_str(&b, ",option,price,weighted_latency_s,gain_s,gain_per_price,"
-                    "weighted_throughput_per_s,pareto,fastest,best_value,"
-                    "estimated\n");
+    ss_buf_str(&b, ",option,price,weighted_latency_s,gain_s,gain_per_price,"
+                   "weighted_throughput_per_s,pareto,fastest,best_value,"
+                   "estimated\n");
     for (size_t p = 0; p < r->n_points; p++) {
       scn_sweep_point(s, p, vals);
       /* fastest: lowest latency (then price, then row order); best value:
@@ -792,32 +792,32 @@ int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
         const sim_purchase_row *x = &r->rows[k];
         sim_buf_u64(&b, p);
         for (size_t a = 0; a < s->n_axes; a++) {
-          sim_buf_char(&b, ',');
+          ss_buf_char(&b, ',');
           sim_buf_num(&b, vals[a]);
         }
-        sim_buf_char(&b, ',');
+        ss_buf_char(&b, ',');
         sim_buf_csv(&b, x->option);
         const double v[] = {x->price, x->weighted_latency_s[p], x->gain_s[p],
                             ratio(x->gain_s[p], x->price),
                             x->weighted_throughput_per_s[p]};
         for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
-          sim_buf_char(&b, ',');
+          ss_buf_char(&b, ',');
           sim_buf_num(&b, v[i]);
         }
-        sim_buf_str(&b, x->pareto[p] ? ",1" : ",0");
-        sim_buf_str(&b, (long)k == fast ? ",1" : ",0");
-        sim_buf_str(&b, (long)k == value ? ",1" : ",0");
-        sim_buf_str(&b, x->estimated ? ",1\n" : ",0\n");
+        ss_buf_str(&b, x->pareto[p] ? ",1" : ",0");
+        ss_buf_str(&b, (long)k == fast ? ",1" : ",0");
+        ss_buf_str(&b, (long)k == value ? ",1" : ",0");
+        ss_buf_str(&b, x->estimated ? ",1\n" : ",0\n");
       }
     }
     free(vals);
     if (sim_study_save(outdir, "purchase_sweep.csv", &b, err) != 0)
       goto fail;
   }
-  sim_buf_free(&b);
+  ss_buf_free(&b);
   return 0;
 fail:
-  sim_buf_free(&b);
+  ss_buf_free(&b);
   return -1;
 }
 

@@ -495,7 +495,7 @@ static unsigned long stream_seed(unsigned long seed, size_t chunk, int which) {
   return v ? v : 0x5EEDu;
 }
 
-static int chunk_task(void *worker, size_t c, sim_buf *out, ss_error *err) {
+static int chunk_task(void *worker, size_t c, ss_buf *out, ss_error *err) {
   (void)out;
   rworker *wk = worker;
   rmodel *rm = wk->rm;
@@ -530,7 +530,7 @@ static int chunk_task(void *worker, size_t c, sim_buf *out, ss_error *err) {
   return 0;
 }
 
-static int chunk_commit(void *ctx, void *worker, size_t c, const sim_buf *out,
+static int chunk_commit(void *ctx, void *worker, size_t c, const ss_buf *out,
                         ss_error *err) {
   (void)c;
   (void)out;
@@ -633,7 +633,7 @@ static int cmp_robust(const void *pa, const void *pb) {
 }
 
 /* A pass-1 chunk as a work unit (sim_dist.h): its sums travel as aux. */
-static int chunk_pack(void *worker, size_t c, sim_buf *aux, ss_error *err) {
+static int chunk_pack(void *worker, size_t c, ss_buf *aux, ss_error *err) {
   (void)c;
   (void)err;
   rworker *wk = worker;
@@ -784,7 +784,7 @@ static int make_rows(sim_robust_result *res, rmodel *rm, size_t m,
     sim_placement_text(&rm->pr.pb.p, &sr.p, buf, sizeof buf);
     sim_robust_row *row = &res->rows[res->n_rows];
     memset(row, 0, sizeof *row);
-    if (!(row->placement = prof_strdup(buf))) {
+    if (!(row->placement = ss_strdup(buf))) {
       free(kc);
       return ss_error_oom(err, NULL, NULL);
     }
@@ -939,7 +939,7 @@ int sim_robust_run(const sim_engine *e, const scn_scenario *s,
     goto fail;
   }
   for (size_t m = 0; m < w->n_models; m++)
-    if (!(r->models[m] = prof_strdup(w->models[m].name))) {
+    if (!(r->models[m] = ss_strdup(w->models[m].name))) {
       ss_error_oom(err, NULL, NULL);
       goto fail;
     }
@@ -958,33 +958,33 @@ fail:
 int sim_robust_write(const sim_robust_result *r, const scn_scenario *s,
                      const char *outdir, ss_error *err) {
   (void)s;
-  sim_buf b = {NULL, 0, 0, 0};
-  sim_buf_str(&b, "model,rank,placement,nominal_latency_s,nominal_best,"
-                  "mean_latency_s,sd_latency_s,p50_latency_s,p95_latency_s,"
-                  "p99_latency_s,p_meet_deadline,p_optimal,"
-                  "expected_regret_s,robust\n");
+  ss_buf b = {NULL, 0, 0, 0};
+  ss_buf_str(&b, "model,rank,placement,nominal_latency_s,nominal_best,"
+                 "mean_latency_s,sd_latency_s,p50_latency_s,p95_latency_s,"
+                 "p99_latency_s,p_meet_deadline,p_optimal,"
+                 "expected_regret_s,robust\n");
   for (size_t i = 0; i < r->n_rows; i++) {
     const sim_robust_row *x = &r->rows[i];
     sim_buf_csv(&b, r->models[x->model]);
-    sim_buf_char(&b, ',');
+    ss_buf_char(&b, ',');
     sim_buf_u64(&b, x->rank);
-    sim_buf_char(&b, ',');
+    ss_buf_char(&b, ',');
     sim_buf_csv(&b, x->placement);
-    sim_buf_char(&b, ',');
+    ss_buf_char(&b, ',');
     sim_buf_num(&b, x->nominal_latency_s);
-    sim_buf_str(&b, x->nominal_best ? ",1" : ",0");
+    ss_buf_str(&b, x->nominal_best ? ",1" : ",0");
     const double v[] = {x->mean_s,    x->sd_s,
                         x->p50_s,     x->p95_s,
                         x->p99_s,     x->p_meet_deadline,
                         x->p_optimal, x->expected_regret_s};
     for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       sim_buf_num(&b, v[k]);
     }
-    sim_buf_str(&b, x->rank == 1 ? ",1\n" : ",0\n");
+    ss_buf_str(&b, x->rank == 1 ? ",1\n" : ",0\n");
   }
   int rc = sim_study_save(outdir, "robust.csv", &b, err);
-  sim_buf_free(&b);
+  ss_buf_free(&b);
   return rc;
 }
 

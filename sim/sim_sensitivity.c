@@ -48,7 +48,7 @@ static int sp_add(splist *l, const char *name, int kind, double base,
   }
   sparam *p = &l->v[l->n];
   memset(p, 0, sizeof *p);
-  if (!(p->name = prof_strdup(name)))
+  if (!(p->name = ss_strdup(name)))
     return -1;
   p->kind = kind;
   p->base = base;
@@ -338,7 +338,7 @@ int sim_sensitivity_run(const sim_engine *e, const scn_scenario *s,
   sim_study_scenario_tiers(st.w, ts, nts);
   for (size_t m = 0; m < M; m++) {
     r->weights[m] = st.w->models[m].weight;
-    if (!(r->models[m] = prof_strdup(st.w->models[m].name)))
+    if (!(r->models[m] = ss_strdup(st.w->models[m].name)))
       goto nomem;
     if (sim_study_prob_build(st.w, st.w->s, m, ts, nts, &st.pr[m], err) != 0)
       goto fail;
@@ -359,7 +359,7 @@ int sim_sensitivity_run(const sim_engine *e, const scn_scenario *s,
     const sparam *p = &l.v[i];
     sim_sens_row *x = &rows[i];
     r->n_rows = i + 1;
-    if (!(x->parameter = prof_strdup(p->name)) ||
+    if (!(x->parameter = ss_strdup(p->name)) ||
         !(x->model_low_s = calloc(M + 1, sizeof(double))) ||
         !(x->model_base_s = calloc(M + 1, sizeof(double))) ||
         !(x->model_high_s = calloc(M + 1, sizeof(double))))
@@ -415,27 +415,27 @@ fail:
   return -1;
 }
 
-static void put_row(sim_buf *b, const sim_sens_row *x, double lo, double ba,
+static void put_row(ss_buf *b, const sim_sens_row *x, double lo, double ba,
                     double hi) {
   sim_buf_csv(b, x->parameter);
   const double v[] = {x->base, x->low_value, x->high_value, lo,
                       ba,      hi,           fabs(hi - lo)};
   for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
-    sim_buf_char(b, ',');
+    ss_buf_char(b, ',');
     sim_buf_num(b, v[k]);
   }
-  sim_buf_char(b, '\n');
+  ss_buf_char(b, '\n');
 }
 
 int sim_sensitivity_write(const sim_sens_result *r, const char *outdir,
                           ss_error *err) {
   static const char head[] = "parameter,base,low_value,high_value,best_low_s,"
                              "best_base_s,best_high_s,effect_s\n";
-  sim_buf b = {NULL, 0, 0, 0};
+  ss_buf b = {NULL, 0, 0, 0};
   size_t *idx = malloc((r->n_rows + 1) * sizeof *idx);
   if (!idx)
     return ss_error_oom(err, NULL, NULL);
-  sim_buf_str(&b, head);
+  ss_buf_str(&b, head);
   for (size_t i = 0; i < r->n_rows; i++) {
     const sim_sens_row *x = &r->rows[i];
     put_row(&b, x, x->best_low_s, x->best_base_s, x->best_high_s);
@@ -443,25 +443,25 @@ int sim_sensitivity_write(const sim_sens_result *r, const char *outdir,
   if (sim_study_save(outdir, "sensitivity.csv", &b, err) != 0)
     goto fail;
   b.len = 0;
-  sim_buf_str(&b, "model,");
-  sim_buf_str(&b, head);
+  ss_buf_str(&b, "model,");
+  ss_buf_str(&b, head);
   for (size_t m = 0; m < r->n_models; m++) {
     sort_idx(r, idx, (long)m);
     for (size_t i = 0; i < r->n_rows; i++) {
       const sim_sens_row *x = &r->rows[idx[i]];
       sim_buf_csv(&b, r->models[m]);
-      sim_buf_char(&b, ',');
+      ss_buf_char(&b, ',');
       put_row(&b, x, x->model_low_s[m], x->model_base_s[m], x->model_high_s[m]);
     }
   }
   if (sim_study_save(outdir, "sensitivity_models.csv", &b, err) != 0)
     goto fail;
   free(idx);
-  sim_buf_free(&b);
+  ss_buf_free(&b);
   return 0;
 fail:
   free(idx);
-  sim_buf_free(&b);
+  ss_buf_free(&b);
   return -1;
 }
 

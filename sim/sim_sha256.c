@@ -176,7 +176,7 @@ int sim_sha256_path(const char *path, char hex[65], ss_error *err) {
       names = nn;
       cap = nc;
     }
-    if (!(names[n] = prof_strdup(de->d_name)))
+    if (!(names[n] = ss_strdup(de->d_name)))
       goto oom;
     n++;
   }

@@ -296,7 +296,7 @@ static long phase_add(uindex *x, const char *name, uint64_t n_tasks) {
     x->ph = np;
     x->cap_ph = nc;
   }
-  if (!(x->ph[x->n_ph].name = prof_strdup(name)))
+  if (!(x->ph[x->n_ph].name = ss_strdup(name)))
     return -1;
   x->ph[x->n_ph].n_tasks = n_tasks;
   return (long)x->n_ph++;
@@ -712,7 +712,7 @@ int sim_shards_open(const char *dir, const char *only, sim_shards **out,
       snprintf(path, sizeof path, "%s", only);
     else
       snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (!(sh->paths[k] = prof_strdup(path)))
+    if (!(sh->paths[k] = ss_strdup(path)))
       goto oom;
   }
   char stray[256];
@@ -788,7 +788,7 @@ int sim_shards_phase(const sim_shards *s, const char *name, size_t n_tasks,
 }
 
 int sim_shards_read(const sim_shards *s, const char *name, size_t task,
-                    sim_buf *out, sim_buf *aux, ss_error *err) {
+                    ss_buf *out, ss_buf *aux, ss_error *err) {
   long id = phase_find(&s->x, name);
   const uentry *e = id < 0 ? NULL : uindex_find(&s->x, (size_t)id, task);
   if (!e)
@@ -797,8 +797,8 @@ int sim_shards_read(const sim_shards *s, const char *name, size_t task,
                         task, s->n_files);
   out->len = 0;
   aux->len = 0;
-  sim_buf_reserve(out, (size_t)e->out_len + 1);
-  sim_buf_reserve(aux, (size_t)e->aux_len + 1);
+  ss_buf_reserve(out, (size_t)e->out_len + 1);
+  ss_buf_reserve(aux, (size_t)e->aux_len + 1);
   if (out->oom || aux->oom)
     return ss_error_set(err, NULL, NULL, "out of memory");
   FILE *fp = s->fps[e->file];

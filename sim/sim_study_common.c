@@ -72,7 +72,7 @@ fail:
 
 static char *scaled_name(const char *base, double scale) {
   if (scale == 1.0)
-    return prof_strdup(base);
+    return ss_strdup(base);
   char num[SS_DOUBLE_BUFSIZE];
   ss_fmt_double(num, scale);
   size_t n = strlen(base) + strlen(num) + 2;
@@ -116,7 +116,7 @@ long sim_study_add_sys(sim_study_world *w, const char *base, double scale,
   sim_study_sys *x = &w->sys[w->n_sys];
   memset(x, 0, sizeof *x);
   x->name = scaled_name(base, scale);
-  x->base = prof_strdup(base);
+  x->base = ss_strdup(base);
   if (!x->name || !x->base) {
     free(x->name);
     free(x->base);
@@ -131,7 +131,7 @@ long sim_study_add_sys(sim_study_world *w, const char *base, double scale,
 static int model_fill(sim_study_world *w, sim_study_model *m, const char *name,
                       scn_pos pos, ss_error *err) {
   sim_blocks_source *src = calloc(w->n_sys + 1, sizeof *src);
-  if (!(m->name = prof_strdup(name)) || !(m->cell = sim_csv_cell(name)) ||
+  if (!(m->name = ss_strdup(name)) || !(m->cell = sim_csv_cell(name)) ||
       !(m->prof = calloc(w->n_sys, sizeof *m->prof)) || !src) {
     free(src);
     return ss_error_oom(err, NULL, NULL);
@@ -289,7 +289,7 @@ void sim_study_scenario_tiers(const sim_study_world *w,
 
 /* ---- output ------------------------------------------------------------ */
 
-int sim_study_save(const char *dir, const char *name, const sim_buf *b,
+int sim_study_save(const char *dir, const char *name, const ss_buf *b,
                    ss_error *err) {
   if (b->oom)
     return ss_error_oom(err, NULL, NULL);

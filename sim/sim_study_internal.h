@@ -112,7 +112,7 @@ void sim_study_scenario_tiers(const sim_study_world *w,
                               size_t n_tier_sys[SOLVER_MAX_TIERS]);
 
 /* Write a finished text buffer as dir/name atomically. */
-int sim_study_save(const char *dir, const char *name, const sim_buf *b,
+int sim_study_save(const char *dir, const char *name, const ss_buf *b,
                    ss_error *err);
 
 /* Threads: run fn(ctx, i) for i = 0..n-1 on `jobs` threads (static

@@ -21,7 +21,7 @@ typedef struct sweeper {
   sim_numcache *colcache; /* n_models * n_cols */
   size_t n_cols;
   size_t top_k;
-  sim_buf top;    /* top.csv rows of the current task */
+  ss_buf top;     /* top.csv rows of the current task */
   double *values; /* solver_sweep_values scratch */
   size_t values_cap;
   size_t *pick;       /* top_k scratch */
@@ -37,30 +37,30 @@ typedef struct commit_ctx {
 
 static size_t n_pairs(size_t K) { return K * (K - 1) / 2; }
 
-void sim_best_header(const sim_engine *e, int rank, sim_buf *b) {
+void sim_best_header(const sim_engine *e, int rank, ss_buf *b) {
   const scn_scenario *s = e->scn;
   size_t K = s->n_tiers;
-  sim_buf_str(b, "point");
+  ss_buf_str(b, "point");
   for (size_t k = 0; k < s->n_axes; k++) {
-    sim_buf_char(b, ',');
+    ss_buf_char(b, ',');
     sim_buf_csv(b, s->axes[k].param);
   }
-  sim_buf_str(b, rank ? ",model,rank,placement,latency_s"
-                      : ",model,placement,latency_s");
+  ss_buf_str(b, rank ? ",model,rank,placement,latency_s"
+                     : ",model,placement,latency_s");
   for (size_t t = 0; t < K; t++) {
-    sim_buf_str(b, ",compute_s.");
+    ss_buf_str(b, ",compute_s.");
     sim_buf_csv(b, s->tiers[t].name);
   }
   for (size_t a = 0; a < K; a++)
     for (size_t bb = a + 1; bb < K; bb++) {
       const char *pn = e->pair_name[a * K + bb];
-      sim_buf_str(b, ",transfer_s.");
+      ss_buf_str(b, ",transfer_s.");
       sim_buf_csv(b, pn);
-      sim_buf_str(b, ",bytes.");
+      ss_buf_str(b, ",bytes.");
       sim_buf_csv(b, pn);
     }
-  sim_buf_str(b, ",return_s,total_bytes,throughput_per_s,device_energy_j,"
-                 "objective\n");
+  ss_buf_str(b, ",return_s,total_bytes,throughput_per_s,device_energy_j,"
+                "objective\n");
 }
 
 void sim_msum_free(sim_msum *s, size_t n_models) {
@@ -107,7 +107,7 @@ static sim_pstat *msum_entry(sim_msum *ms, const solver_placement *pl,
   if (pl)
     ps->pl = *pl;
   ps->infeasible = pl == NULL;
-  ps->cell = prof_strdup(pl ? cell : "infeasible");
+  ps->cell = ss_strdup(pl ? cell : "infeasible");
   ps->vmin = malloc((n_axes + 1) * sizeof *ps->vmin);
   ps->vmax = malloc((n_axes + 1) * sizeof *ps->vmax);
   if (!ps->cell || !ps->vmin || !ps->vmax) {
@@ -141,30 +141,30 @@ static void pstat_count(sim_pstat *ps, uint64_t point, const double *vals,
 
 /* One row's leading cells: point, axis values, model (, rank). */
 static void row_head(sweeper *w, size_t point, size_t m, size_t rank,
-                     sim_buf *b) {
+                     ss_buf *b) {
   const scn_scenario *s = w->e->scn;
   sim_buf_u64(b, point);
   for (size_t k = 0; k < s->n_axes; k++) {
-    sim_buf_char(b, ',');
+    ss_buf_char(b, ',');
     sim_buf_num_cached(b, &w->axcache[k], w->vals[k]);
   }
-  sim_buf_char(b, ',');
-  sim_buf_str(b, w->e->models[m].cell);
+  ss_buf_char(b, ',');
+  ss_buf_str(b, w->e->models[m].cell);
   if (rank) {
-    sim_buf_char(b, ',');
+    ss_buf_char(b, ',');
     sim_buf_u64(b, rank);
   }
-  sim_buf_char(b, ',');
+  ss_buf_char(b, ',');
 }
 
 /* The numeric cells of a result (all empty when r is NULL). */
 static void row_numbers(sweeper *w, size_t m, const solver_result *r,
-                        sim_buf *b) {
+                        ss_buf *b) {
   size_t K = w->e->scn->n_tiers, np = n_pairs(K);
   if (!r) {
     for (size_t j = 0; j < w->n_cols; j++)
-      sim_buf_char(b, ',');
-    sim_buf_char(b, '\n');
+      ss_buf_char(b, ',');
+    ss_buf_char(b, '\n');
     return;
   }
   double col[1 + SOLVER_MAX_TIERS + SOLVER_MAX_TIERS * SOLVER_MAX_TIERS + 5];
@@ -190,10 +190,10 @@ static void row_numbers(sweeper *w, size_t m, const solver_result *r,
   col[j++] = r->objective;
   sim_numcache *cc = &w->colcache[m * w->n_cols];
   for (size_t i = 0; i < j; i++) {
-    sim_buf_char(b, ',');
+    ss_buf_char(b, ',');
     sim_buf_num_cached(b, &cc[i], col[i]);
   }
-  sim_buf_char(b, '\n');
+  ss_buf_char(b, '\n');
 }
 
 static int better(solver_objective obj, double a, double b) {
@@ -260,7 +260,7 @@ static int top_rows(sweeper *w, size_t point, size_t m, ss_error *err) {
     }
   if (ok == 0) {
     row_head(w, point, m, 1, &w->top);
-    sim_buf_str(&w->top, "infeasible");
+    ss_buf_str(&w->top, "infeasible");
     row_numbers(w, m, NULL, &w->top);
     return 0;
   }
@@ -269,13 +269,13 @@ static int top_rows(sweeper *w, size_t point, size_t m, ss_error *err) {
     if (!cell)
       return ss_error_oom(err, NULL, NULL);
     row_head(w, point, m, i + 1, &w->top);
-    sim_buf_str(&w->top, cell);
+    ss_buf_str(&w->top, cell);
     row_numbers(w, m, &w->res[i], &w->top);
   }
   return 0;
 }
 
-static int sweep_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
+static int sweep_task(void *worker, size_t task, ss_buf *out, ss_error *err) {
   sweeper *w = worker;
   const sim_engine *e = w->e;
   const scn_scenario *s = e->scn;
@@ -284,7 +284,7 @@ static int sweep_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
   if (hi > e->n_points)
     hi = e->n_points;
   w->top.len = 0;
-  sim_buf_reserve(out, (hi - lo) * e->n_models * 160);
+  ss_buf_reserve(out, (hi - lo) * e->n_models * 160);
   for (size_t pt = lo; pt < hi; pt++) {
     sim_point_values(s, pt, w->vals);
     if (sim_ctx_set(w->c, w->vals, err) != 0)
@@ -298,7 +298,7 @@ static int sweep_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
       sim_msum *sm = &w->sums[m];
       row_head(w, pt, m, 0, out);
       if (rc == 0) {
-        sim_buf_str(out, "infeasible");
+        ss_buf_str(out, "infeasible");
         row_numbers(w, m, NULL, out);
         sim_pstat *ps = msum_entry(sm, NULL, NULL, K, s->n_axes);
         if (!ps)
@@ -308,7 +308,7 @@ static int sweep_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
         const char *cell = sim_ctx_text(w->c, m, idx, &r.p);
         if (!cell)
           return ss_error_oom(err, NULL, NULL);
-        sim_buf_str(out, cell);
+        ss_buf_str(out, cell);
         row_numbers(w, m, &r, out);
         sim_mstate *mst = &w->c->ms[m];
         sim_pstat *ps = NULL;
@@ -339,8 +339,8 @@ static int sweep_task(void *worker, size_t task, sim_buf *out, ss_error *err) {
   return 0;
 }
 
-static int sweep_commit(void *ctx, void *worker, size_t task,
-                        const sim_buf *out, ss_error *err) {
+static int sweep_commit(void *ctx, void *worker, size_t task, const ss_buf *out,
+                        ss_error *err) {
   commit_ctx *cc = ctx;
   sweeper *w = worker;
   if (out->len && fwrite(out->p, 1, out->len, cc->best) != out->len)
@@ -381,7 +381,7 @@ static void msum_reset(sim_msum *ms) {
   ms->hit_entry = -1;
 }
 
-static void pack_entry(sim_buf *b, const sim_pstat *ps, size_t K, size_t na) {
+static void pack_entry(ss_buf *b, const sim_pstat *ps, size_t K, size_t na) {
   int32_t inf = ps->infeasible;
   sim_aux_put(b, &inf, sizeof inf);
   for (size_t t = 0; t < K; t++) {
@@ -397,7 +397,7 @@ static void pack_entry(sim_buf *b, const sim_pstat *ps, size_t K, size_t na) {
   sim_aux_put(b, ps->vmax, na * sizeof *ps->vmax);
 }
 
-static int sweep_pack(void *worker, size_t task, sim_buf *aux, ss_error *err) {
+static int sweep_pack(void *worker, size_t task, ss_buf *aux, ss_error *err) {
   (void)task;
   (void)err;
   sweeper *w = worker;
@@ -473,7 +473,7 @@ static int sweep_unpack(void *worker, size_t task, const char *aux, size_t len,
   w->top.len = 0;
   if (sim_aux_get(&p, end, &tl, sizeof tl) != 0 || (uint64_t)(end - p) < tl)
     goto bad;
-  sim_buf_add(&w->top, p, (size_t)tl);
+  ss_buf_add(&w->top, p, (size_t)tl);
   p += tl;
   for (size_t m = 0; m < w->e->n_models; m++) {
     sim_msum *ms = &w->sums[m];
@@ -505,7 +505,7 @@ static void sweeper_free(sweeper *w, size_t n_models) {
   sim_msum_free(w->sums, n_models);
   free(w->axcache);
   free(w->colcache);
-  sim_buf_free(&w->top);
+  ss_buf_free(&w->top);
   free(w->values);
   free(w->pick);
   free(w->res);
@@ -580,18 +580,18 @@ int sim_sweep_all(const sim_engine *e, sim_ctx **ctxs, size_t n_ctx, FILE *best,
     }
     wp[i] = w;
   }
-  sim_buf head = {0};
+  ss_buf head = {0};
   sim_best_header(e, 0, &head);
   if (head.oom || fwrite(head.p, 1, head.len, best) != head.len) {
-    sim_buf_free(&head);
+    ss_buf_free(&head);
     ss_error_set(err, NULL, NULL, "cannot write best.csv");
     goto done;
   }
-  sim_buf_free(&head);
+  ss_buf_free(&head);
   if (top) {
     sim_best_header(e, 1, &head);
     int bad = head.oom || fwrite(head.p, 1, head.len, top) != head.len;
-    sim_buf_free(&head);
+    ss_buf_free(&head);
     if (bad) {
       ss_error_set(err, NULL, NULL, "cannot write top.csv");
       goto done;

@@ -23,7 +23,7 @@ typedef struct runner {
 typedef struct slot {
   runner *r;
   void *worker;
-  sim_buf buf;
+  ss_buf buf;
 } slot;
 
 static void fail_locked(runner *r, const ss_error *err) {
@@ -100,7 +100,7 @@ int sim_run_tasks(size_t n_tasks, size_t n_workers, void **workers,
       if (rc == 0)
         rc = commit(commit_ctx, workers[0], t, &sl.buf, err);
     }
-    sim_buf_free(&sl.buf);
+    ss_buf_free(&sl.buf);
     return rc;
   }
   runner r;
@@ -136,7 +136,7 @@ int sim_run_tasks(size_t n_tasks, size_t n_workers, void **workers,
   for (size_t i = 0; i < started; i++)
     pthread_join(th[i], NULL);
   for (size_t i = 0; i < n_workers; i++)
-    sim_buf_free(&slots[i].buf);
+    ss_buf_free(&slots[i].buf);
   free(slots);
   free(th);
   pthread_cond_destroy(&r.cv);

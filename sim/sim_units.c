@@ -11,8 +11,8 @@
 #include "sim_dist.h"
 #include "sim_study.h"
 
-void sim_aux_put(sim_buf *b, const void *p, size_t n) {
-  sim_buf_add(b, (const char *)p, n);
+void sim_aux_put(ss_buf *b, const void *p, size_t n) {
+  ss_buf_add(b, (const char *)p, n);
 }
 
 int sim_aux_get(const char **p, const char *end, void *dst, size_t n) {
@@ -57,7 +57,7 @@ static void *collect_loop(void *arg) {
   collector *c = sl->c;
   const sim_phase *ph = c->ph;
   const sim_unit_io *io = &c->d->io;
-  sim_buf out = {0}, aux = {0};
+  ss_buf out = {0}, aux = {0};
   ss_error err;
   ss_error_clear(&err);
   for (;;) {
@@ -91,8 +91,8 @@ static void *collect_loop(void *arg) {
     if (rc != 0)
       break;
   }
-  sim_buf_free(&out);
-  sim_buf_free(&aux);
+  ss_buf_free(&out);
+  ss_buf_free(&aux);
   return NULL;
 }
 
@@ -162,7 +162,7 @@ done:
 static int run_replay(const sim_phase *ph, void *worker, const sim_options *opt,
                       ss_error *err) {
   sim_dist *d = opt->dist;
-  sim_buf out = {0}, aux = {0};
+  ss_buf out = {0}, aux = {0};
   int rc = 0;
   for (size_t t = 0; t < ph->n_tasks && rc == 0; t++) {
     if (opt->cancel && *opt->cancel) {
@@ -177,8 +177,8 @@ static int run_replay(const sim_phase *ph, void *worker, const sim_options *opt,
     if (rc == 0)
       d->units++;
   }
-  sim_buf_free(&out);
-  sim_buf_free(&aux);
+  ss_buf_free(&out);
+  ss_buf_free(&aux);
   return rc;
 }
 

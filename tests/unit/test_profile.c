@@ -14,7 +14,7 @@
 static void make_model(prof_model *m, const char *name, const double *t,
                        size_t n, double whole_s) {
   memset(m, 0, sizeof *m);
-  m->name = prof_strdup(name);
+  m->name = ss_strdup(name);
   m->input_bytes = -1;
   m->whole_model_time_s = whole_s;
   m->n_blocks = n;
@@ -47,7 +47,7 @@ static prof_system make_system(const char *name, const int64_t *bounds,
                                size_t n) {
   prof_system s;
   memset(&s, 0, sizeof s);
-  s.name = prof_strdup(name);
+  s.name = ss_strdup(name);
   s.n_models = 1;
   s.models = calloc(1, sizeof *s.models);
   const double t[] = {1, 1, 1, 1};

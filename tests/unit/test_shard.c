@@ -149,7 +149,7 @@ static void test_journal_roundtrip(void **state) {
   assert_int_equal(sim_shards_phase(s, "p", 6, &err), 1);
   assert_int_equal(sim_shards_phase(s, "q", 6, &err), 0);
   assert_int_equal(sim_shards_phase(s, "p", 7, &err), -1);
-  sim_buf o = {0}, a = {0};
+  ss_buf o = {0}, a = {0};
   for (size_t t = 0; t < 6; t++) {
     char want[32];
     snprintf(want, sizeof want, "row %zu\n", t);
@@ -165,8 +165,8 @@ static void test_journal_roundtrip(void **state) {
   assert_int_equal(sim_shards_check(s, &id, &err), -1);
   assert_non_null(strstr(err.msg, "another scenario"));
   assert_int_equal(sim_shards_remove(s, &err), 0);
-  sim_buf_free(&o);
-  sim_buf_free(&a);
+  ss_buf_free(&o);
+  ss_buf_free(&a);
   sim_shards_free(s);
 }
 
@@ -205,11 +205,11 @@ static void test_torn_resume(void **state) {
   sim_shard_io_free(sh);
   sim_shards *s;
   assert_int_equal(sim_shards_open(out, NULL, &s, &err), 0);
-  sim_buf o = {0}, a = {0};
+  ss_buf o = {0}, a = {0};
   assert_int_equal(sim_shards_read(s, "p", 5, &o, &a, &err), 0);
   assert_string_equal(o.p, "row 5\n");
-  sim_buf_free(&o);
-  sim_buf_free(&a);
+  ss_buf_free(&o);
+  ss_buf_free(&a);
   sim_shards_free(s);
 }
 

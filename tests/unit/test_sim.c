@@ -31,15 +31,15 @@ static const int64_t BYTES[3] = {4000000, 1000000, 1000};
 static void add_system(prof_set *set, const char *name, const double *t) {
   prof_system sys;
   memset(&sys, 0, sizeof sys);
-  sys.name = prof_strdup(name);
-  sys.importer = prof_strdup("test");
-  sys.source_file = prof_strdup("test");
-  sys.import_date = prof_strdup("2026-11-26");
+  sys.name = ss_strdup(name);
+  sys.importer = ss_strdup("test");
+  sys.source_file = ss_strdup("test");
+  sys.import_date = ss_strdup("2026-11-26");
   sys.n_models = 1;
   sys.models = calloc(1, sizeof *sys.models);
   assert_non_null(sys.models);
   prof_model *m = &sys.models[0];
-  m->name = prof_strdup("toy");
+  m->name = ss_strdup("toy");
   m->input_bytes = 8000000;
   m->whole_model_time_s = NAN;
   m->n_blocks = 3;
@@ -123,7 +123,7 @@ static const char *TWO_TIER_BW =
 /* ---- helpers to read the tables back ---------------------------------- */
 
 static char *make_dir(void) {
-  char *dir = prof_strdup("/tmp/test_sim_XXXXXX");
+  char *dir = ss_strdup("/tmp/test_sim_XXXXXX");
   assert_non_null(mkdtemp(dir));
   return dir;
 }
@@ -189,7 +189,7 @@ static size_t csv_row(const char *text, size_t row, char **f, size_t max) {
     }
     cell[len] = '\0';
     if (n < max)
-      f[n++] = prof_strdup(cell);
+      f[n++] = ss_strdup(cell);
     if (*p != ',')
       break;
     p++;

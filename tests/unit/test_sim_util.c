@@ -104,21 +104,21 @@ static void test_fmt_random(void **state) {
 
 static void test_buf_csv(void **state) {
   (void)state;
-  sim_buf b = {0};
+  ss_buf b = {0};
   sim_buf_csv(&b, "plain");
-  sim_buf_char(&b, '|');
+  ss_buf_char(&b, '|');
   sim_buf_csv(&b, "a, b");
-  sim_buf_char(&b, '|');
+  ss_buf_char(&b, '|');
   sim_buf_csv(&b, "say \"hi\"");
-  sim_buf_char(&b, '|');
+  ss_buf_char(&b, '|');
   sim_buf_num(&b, NAN);
-  sim_buf_char(&b, '|');
+  ss_buf_char(&b, '|');
   sim_buf_u64(&b, 0);
-  sim_buf_char(&b, '|');
+  ss_buf_char(&b, '|');
   sim_buf_u64(&b, 18446744073709551615ULL);
   assert_string_equal(b.p, "plain|\"a, b\"|\"say \"\"hi\"\"\"||0|"
                            "18446744073709551615");
-  sim_buf_free(&b);
+  ss_buf_free(&b);
 }
 
 static void sha_hex_of(const char *text, size_t len, char hex[65]) {
@@ -235,27 +235,27 @@ static void test_envelope(void **state) {
 }
 
 /* Tasks write their number; commits must come in order. */
-static int task_fn(void *worker, size_t task, sim_buf *out, ss_error *err) {
+static int task_fn(void *worker, size_t task, ss_buf *out, ss_error *err) {
   (void)err;
   int *calls = worker;
   (*calls)++;
   sim_buf_u64(out, task);
-  sim_buf_char(out, '\n');
+  ss_buf_char(out, '\n');
   if (task == 77777)
     return ss_error_set(err, NULL, NULL, "task %zu failed", task);
   return 0;
 }
 
-static int commit_fn(void *ctx, void *worker, size_t task, const sim_buf *out,
+static int commit_fn(void *ctx, void *worker, size_t task, const ss_buf *out,
                      ss_error *err) {
   (void)worker;
   (void)err;
-  sim_buf *all = ctx;
+  ss_buf *all = ctx;
   char want[32];
   snprintf(want, sizeof want, "%zu\n", task);
   if (strcmp(out->p, want) != 0)
     return ss_error_set(err, NULL, NULL, "out of order");
-  sim_buf_add(all, out->p, out->len);
+  ss_buf_add(all, out->p, out->len);
   return 0;
 }
 
@@ -264,20 +264,20 @@ static void test_tasks_ordered(void **state) {
   for (size_t workers = 1; workers <= 3; workers++) {
     int calls[3] = {0, 0, 0};
     void *wp[3] = {&calls[0], &calls[1], &calls[2]};
-    sim_buf all = {0};
+    ss_buf all = {0};
     ss_error err;
     assert_int_equal(
         sim_run_tasks(500, workers, wp, task_fn, commit_fn, &all, NULL, &err),
         0);
     assert_int_equal(calls[0] + calls[1] + calls[2], 500);
-    sim_buf want = {0};
+    ss_buf want = {0};
     for (size_t t = 0; t < 500; t++) {
       sim_buf_u64(&want, t);
-      sim_buf_char(&want, '\n');
+      ss_buf_char(&want, '\n');
     }
     assert_string_equal(all.p, want.p);
-    sim_buf_free(&all);
-    sim_buf_free(&want);
+    ss_buf_free(&all);
+    ss_buf_free(&want);
   }
 }
 
@@ -285,13 +285,13 @@ static void test_tasks_error_and_cancel(void **state) {
   (void)state;
   int calls[2] = {0, 0};
   void *wp[2] = {&calls[0], &calls[1]};
-  sim_buf all = {0};
+  ss_buf all = {0};
   ss_error err;
   ss_error_clear(&err);
   assert_int_equal(
       sim_run_tasks(80000, 2, wp, task_fn, commit_fn, &all, NULL, &err), -1);
   assert_string_equal(err.msg, "task 77777 failed");
-  sim_buf_free(&all);
+  ss_buf_free(&all);
   volatile sig_atomic_t stop = 1;
   for (size_t w = 1; w <= 2; w++) {
     ss_error_clear(&err);
@@ -299,7 +299,7 @@ static void test_tasks_error_and_cancel(void **state) {
         sim_run_tasks(10, w, wp, task_fn, commit_fn, &all, &stop, &err), -1);
     assert_true(sim_interrupted(&err));
   }
-  sim_buf_free(&all);
+  ss_buf_free(&all);
 }
 
 int main(void) {

@@ -82,14 +82,14 @@ static prof_block block(int64_t first, int64_t last, const char *fname,
   memset(&b, 0, sizeof b);
   b.first_layer = first;
   b.last_layer = last;
-  b.first_name = prof_strdup(fname);
-  b.last_name = prof_strdup(lname);
+  b.first_name = ss_strdup(fname);
+  b.last_name = ss_strdup(lname);
   b.time_s = t;
   b.time_s_p10 = p10;
   b.time_s_p90 = p90;
   b.repeats = repeats;
   b.output_bytes = bytes;
-  b.output_shape = prof_strdup(shape);
+  b.output_shape = ss_strdup(shape);
   return b;
 }
 
@@ -105,9 +105,9 @@ static void add_samples(prof_block *b, size_t n, double base) {
  * samples of varying counts. `scale` makes each system's times differ. */
 static void make_vgg(prof_model *m, double scale, int with_samples) {
   memset(m, 0, sizeof *m);
-  m->name = prof_strdup("vgg19");
+  m->name = ss_strdup("vgg19");
   m->input_bytes = 602112;
-  m->input_shape = prof_strdup("1x3x224x224");
+  m->input_shape = ss_strdup("1x3x224x224");
   m->whole_model_time_s = 0.1 + 0.2 * scale; /* not exactly representable */
   m->n_blocks = 3;
   m->blocks = calloc(3, sizeof(prof_block));
@@ -128,7 +128,7 @@ static void make_vgg(prof_model *m, double scale, int with_samples) {
 /* A model whose name needs escaping, with every optional value unknown. */
 static void make_odd_model(prof_model *m, double scale) {
   memset(m, 0, sizeof *m);
-  m->name = prof_strdup("resnet/50 (v1.5)");
+  m->name = ss_strdup("resnet/50 (v1.5)");
   m->input_bytes = -1;
   m->input_shape = NULL;
   m->whole_model_time_s = NAN;
@@ -147,14 +147,14 @@ static prof_set *make_set(void) {
   assert_non_null(set->systems);
 
   prof_system *a = &set->systems[0];
-  a->name = prof_strdup("raspi4");
-  a->tier_hint = prof_strdup("device");
-  a->kind = prof_strdup("cpu");
-  a->hardware = prof_strdup("Raspberry Pi 4 Model B, 4 GB");
-  a->source_file = prof_strdup("../shared/data/scission/device-raspi4.dat");
-  a->importer = prof_strdup("scission-dat");
-  a->import_date = prof_strdup("2026-11-26");
-  a->extra_json = prof_strdup("{\"tier\":\"device\",\"n\":[1,2]}");
+  a->name = ss_strdup("raspi4");
+  a->tier_hint = ss_strdup("device");
+  a->kind = ss_strdup("cpu");
+  a->hardware = ss_strdup("Raspberry Pi 4 Model B, 4 GB");
+  a->source_file = ss_strdup("../shared/data/scission/device-raspi4.dat");
+  a->importer = ss_strdup("scission-dat");
+  a->import_date = ss_strdup("2026-11-26");
+  a->extra_json = ss_strdup("{\"tier\":\"device\",\"n\":[1,2]}");
   a->n_models = 2;
   a->models = calloc(2, sizeof(prof_model));
   assert_non_null(a->models);
@@ -162,13 +162,13 @@ static prof_set *make_set(void) {
   make_odd_model(&a->models[1], 1.0);
 
   prof_system *b = &set->systems[1];
-  b->name = prof_strdup("6700k(GPU)");
+  b->name = ss_strdup("6700k(GPU)");
   b->tier_hint = NULL;
-  b->kind = prof_strdup("gpu");
+  b->kind = ss_strdup("gpu");
   b->hardware = NULL;
-  b->source_file = prof_strdup("cloud-6700k(GPU).dat");
-  b->importer = prof_strdup("scission-dat");
-  b->import_date = prof_strdup("");
+  b->source_file = ss_strdup("cloud-6700k(GPU).dat");
+  b->importer = ss_strdup("scission-dat");
+  b->import_date = ss_strdup("");
   b->extra_json = NULL;
   b->n_models = 2;
   b->models = calloc(2, sizeof(prof_model));
@@ -460,12 +460,12 @@ static void test_odd_names(void **state) {
   set->systems = calloc(4, sizeof(prof_system));
   for (size_t i = 0; i < 4; i++) {
     prof_system *s = &set->systems[i];
-    s->name = prof_strdup(names[i]);
+    s->name = ss_strdup(names[i]);
     s->n_models = 1;
     s->models = calloc(1, sizeof(prof_model));
     make_odd_model(&s->models[0], 1.0 + (double)i);
     free(s->models[0].name);
-    s->models[0].name = prof_strdup(i == 0 ? ".." : "/");
+    s->models[0].name = ss_strdup(i == 0 ? ".." : "/");
   }
   /* different model names per system, so boundaries need not agree */
   assert_int_equal(prof_store_write(p, set, &err), 0);
@@ -523,7 +523,7 @@ static void test_overwrite_atomic(void **state) {
   /* a valid overwrite replaces the file */
   prof_set *set = make_set();
   free(set->systems[0].hardware);
-  set->systems[0].hardware = prof_strdup("changed");
+  set->systems[0].hardware = ss_strdup("changed");
   assert_int_equal(prof_store_write(p, set, &err), 0);
   unsigned char *second = slurp(p, &n1);
   assert_true(n1 != n0 || memcmp(first, second, n0) != 0);
@@ -555,7 +555,7 @@ static void test_overwrite_atomic(void **state) {
 
   /* two systems with one name: refused */
   free(set->systems[1].name);
-  set->systems[1].name = prof_strdup("raspi4");
+  set->systems[1].name = ss_strdup("raspi4");
   assert_int_equal(prof_store_write(p, set, &err), -1);
   assert_non_null(strstr(err.msg, "twice"));
 
@@ -565,7 +565,7 @@ static void test_overwrite_atomic(void **state) {
   assert_int_equal(count_temp_files(), 0);
   assert_no_open_hdf5();
   free(set->systems[1].name);
-  set->systems[1].name = prof_strdup("6700k(GPU)");
+  set->systems[1].name = ss_strdup("6700k(GPU)");
 
   /* a folder that does not exist */
   char missing[600];

@@ -21,17 +21,17 @@ static inline void toy_add_system(prof_set *set, const char *name,
                                   const double *ta, const double *tb) {
   prof_system sys;
   memset(&sys, 0, sizeof sys);
-  sys.name = prof_strdup(name);
-  sys.importer = prof_strdup("test");
-  sys.source_file = prof_strdup("test");
-  sys.import_date = prof_strdup("2026-11-26");
+  sys.name = ss_strdup(name);
+  sys.importer = ss_strdup("test");
+  sys.source_file = ss_strdup("test");
+  sys.import_date = ss_strdup("2026-11-26");
   sys.n_models = 2;
   sys.models = calloc(2, sizeof *sys.models);
   assert_non_null(sys.models);
   static const int64_t bytes[2][2] = {{400000, 1000}, {100000, 1000}};
   for (int k = 0; k < 2; k++) {
     prof_model *m = &sys.models[k];
-    m->name = prof_strdup(k ? "b" : "a");
+    m->name = ss_strdup(k ? "b" : "a");
     m->input_bytes = 1000000;
     m->whole_model_time_s = NAN;
     m->n_blocks = 2;
@@ -93,7 +93,7 @@ static inline sim_engine *toy_engine(const scn_scenario *s,
 }
 
 static inline char *toy_dir(void) {
-  char *dir = prof_strdup("/tmp/test_study_XXXXXX");
+  char *dir = ss_strdup("/tmp/test_study_XXXXXX");
   assert_non_null(mkdtemp(dir));
   return dir;
 }
@@ -149,7 +149,7 @@ static inline char *toy_cell(const char *text, size_t row, size_t col) {
     }
     cell[len] = '\0';
     if (c == col)
-      return prof_strdup(cell);
+      return ss_strdup(cell);
     if (*p != ',')
       return NULL;
     p++;
