@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "../common/ss_mem.h"
+#include "../common/ss_sha256.h"
 #include "../profiles/network.h"
 #include "../profiles/profile.h"
 #include "../scenarios/scenario.h"
@@ -246,23 +247,5 @@ int sim_sweep_all(const sim_engine *e, sim_ctx **ctxs, size_t n_ctx, FILE *best,
 
 /* Header line of best.csv (rank != 0: top.csv, with a rank column). */
 void sim_best_header(const sim_engine *e, int rank, ss_buf *b);
-
-/* ---- SHA-256 (sim_sha256.c) -------------------------------------------- */
-
-typedef struct sim_sha256 {
-  uint32_t h[8];
-  uint64_t len;
-  unsigned char buf[64];
-  size_t n;
-} sim_sha256;
-
-void sim_sha256_init(sim_sha256 *c);
-void sim_sha256_update(sim_sha256 *c, const void *data, size_t len);
-void sim_sha256_final(sim_sha256 *c, unsigned char out[32]);
-/* Lower-case hex of 32 bytes into hex[65]. */
-void sim_sha256_hex(const unsigned char d[32], char hex[65]);
-/* SHA-256 of a file, or for a folder of the listing of its regular files
- * (sorted by name): "<name>\n<sha256 hex of the file>\n" for each. */
-int sim_sha256_path(const char *path, char hex[65], ss_error *err);
 
 #endif

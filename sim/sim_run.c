@@ -330,11 +330,11 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
     }
   }
   in.network = s->network;
-  if (s->file && sim_sha256_path(s->file, in.scenario_sha, err) != 0)
+  if (s->file && ss_sha256_path(s->file, in.scenario_sha, err) != 0)
     goto done;
-  if (sim_sha256_path(in.profiles, in.profiles_sha, err) != 0)
+  if (ss_sha256_path(in.profiles, in.profiles_sha, err) != 0)
     goto done;
-  if (in.network && sim_sha256_path(in.network, in.network_sha, err) != 0)
+  if (in.network && ss_sha256_path(in.network, in.network_sha, err) != 0)
     goto done;
   if ((size_t)snprintf(rep->outdir, sizeof rep->outdir, "%s/%s", outroot,
                        s->name) >= sizeof rep->outdir) {

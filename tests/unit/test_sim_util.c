@@ -122,12 +122,12 @@ static void test_buf_csv(void **state) {
 }
 
 static void sha_hex_of(const char *text, size_t len, char hex[65]) {
-  sim_sha256 c;
+  ss_sha256 c;
   unsigned char d[32];
-  sim_sha256_init(&c);
-  sim_sha256_update(&c, text, len);
-  sim_sha256_final(&c, d);
-  sim_sha256_hex(d, hex);
+  ss_sha256_init(&c);
+  ss_sha256_update(&c, text, len);
+  ss_sha256_final(&c, d);
+  ss_sha256_hex(d, hex);
 }
 
 static void test_sha256(void **state) {
@@ -144,19 +144,19 @@ static void test_sha256(void **state) {
   assert_string_equal(
       hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
   /* a million 'a', fed in uneven pieces */
-  sim_sha256 c;
+  ss_sha256 c;
   unsigned char d[32];
   char chunk[997];
   memset(chunk, 'a', sizeof chunk);
-  sim_sha256_init(&c);
+  ss_sha256_init(&c);
   size_t left = 1000000;
   while (left) {
     size_t n = left < sizeof chunk ? left : sizeof chunk;
-    sim_sha256_update(&c, chunk, n);
+    ss_sha256_update(&c, chunk, n);
     left -= n;
   }
-  sim_sha256_final(&c, d);
-  sim_sha256_hex(d, hex);
+  ss_sha256_final(&c, d);
+  ss_sha256_hex(d, hex);
   assert_string_equal(
       hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
@@ -171,11 +171,11 @@ static void test_sha256_path(void **state) {
   assert_non_null(fp);
   fputs("abc", fp);
   fclose(fp);
-  assert_int_equal(sim_sha256_path(path, hex, NULL), 0);
+  assert_int_equal(ss_sha256_path(path, hex, NULL), 0);
   assert_string_equal(
       hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   /* a folder: the listing of its .dat files, other files ignored */
-  assert_int_equal(sim_sha256_path(dir, hex, NULL), 0);
+  assert_int_equal(ss_sha256_path(dir, hex, NULL), 0);
   char listing[200];
   snprintf(listing, sizeof listing, "a.dat\n%s\n",
            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -185,11 +185,11 @@ static void test_sha256_path(void **state) {
   fp = fopen(path, "w");
   fputs("x", fp);
   fclose(fp);
-  assert_int_equal(sim_sha256_path(dir, hex2, NULL), 0);
+  assert_int_equal(ss_sha256_path(dir, hex2, NULL), 0);
   assert_string_equal(hex, hex2);
   ss_error err;
   snprintf(path, sizeof path, "%s/missing", dir);
-  assert_int_equal(sim_sha256_path(path, hex, &err), -1);
+  assert_int_equal(ss_sha256_path(path, hex, &err), -1);
   assert_non_null(strstr(err.msg, "cannot read"));
   assert_int_equal(sim_remove_tree(dir, NULL), 0);
 }

@@ -1,6 +1,8 @@
 /* SHA-256 (FIPS 180-4), for the input checksums recorded in run.json and
  * compared by --resume. */
-#include "sim_internal.h"
+#include "ss_sha256.h"
+
+#include "ss_mem.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,7 +26,7 @@ static const uint32_t K[64] = {
 
 static uint32_t ror(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 
-static void block(sim_sha256 *c, const unsigned char *p) {
+static void block(ss_sha256 *c, const unsigned char *p) {
   uint32_t w[64];
   for (int i = 0; i < 16; i++)
     w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
@@ -62,7 +64,7 @@ static void block(sim_sha256 *c, const unsigned char *p) {
   c->h[7] += h;
 }
 
-void sim_sha256_init(sim_sha256 *c) {
+void ss_sha256_init(ss_sha256 *c) {
   static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
                                  0xa54ff53a, 0x510e527f, 0x9b05688c,
                                  0x1f83d9ab, 0x5be0cd19};
@@ -71,7 +73,7 @@ void sim_sha256_init(sim_sha256 *c) {
   c->n = 0;
 }
 
-void sim_sha256_update(sim_sha256 *c, const void *data, size_t len) {
+void ss_sha256_update(ss_sha256 *c, const void *data, size_t len) {
   const unsigned char *p = data;
   c->len += len;
   while (len > 0) {
@@ -93,17 +95,17 @@ void sim_sha256_update(sim_sha256 *c, const void *data, size_t len) {
   }
 }
 
-void sim_sha256_final(sim_sha256 *c, unsigned char out[32]) {
+void ss_sha256_final(ss_sha256 *c, unsigned char out[32]) {
   uint64_t bits = c->len * 8;
   unsigned char pad = 0x80;
-  sim_sha256_update(c, &pad, 1);
+  ss_sha256_update(c, &pad, 1);
   unsigned char zero = 0;
   while (c->n != 56)
-    sim_sha256_update(c, &zero, 1);
+    ss_sha256_update(c, &zero, 1);
   unsigned char lenb[8];
   for (int i = 0; i < 8; i++)
     lenb[i] = (unsigned char)(bits >> (56 - 8 * i));
-  sim_sha256_update(c, lenb, 8);
+  ss_sha256_update(c, lenb, 8);
   for (int i = 0; i < 8; i++) {
     out[4 * i] = (unsigned char)(c->h[i] >> 24);
     out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
@@ -112,7 +114,7 @@ void sim_sha256_final(sim_sha256 *c, unsigned char out[32]) {
   }
 }
 
-void sim_sha256_hex(const unsigned char d[32], char hex[65]) {
+void ss_sha256_hex(const unsigned char d[32], char hex[65]) {
   static const char digits[] = "0123456789abcdef";
   for (int i = 0; i < 32; i++) {
     hex[2 * i] = digits[d[i] >> 4];
@@ -125,19 +127,19 @@ static int file_hex(const char *path, char hex[65], ss_error *err) {
   FILE *fp = fopen(path, "rb");
   if (!fp)
     return ss_error_set(err, path, NULL, "cannot open: %s", strerror(errno));
-  sim_sha256 c;
-  sim_sha256_init(&c);
+  ss_sha256 c;
+  ss_sha256_init(&c);
   unsigned char buf[65536];
   size_t n;
   while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-    sim_sha256_update(&c, buf, n);
+    ss_sha256_update(&c, buf, n);
   int bad = ferror(fp);
   fclose(fp);
   if (bad)
     return ss_error_set(err, path, NULL, "read error");
   unsigned char d[32];
-  sim_sha256_final(&c, d);
-  sim_sha256_hex(d, hex);
+  ss_sha256_final(&c, d);
+  ss_sha256_hex(d, hex);
   return 0;
 }
 
@@ -150,7 +152,7 @@ static int ends_with(const char *s, const char *suffix) {
   return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-int sim_sha256_path(const char *path, char hex[65], ss_error *err) {
+int ss_sha256_path(const char *path, char hex[65], ss_error *err) {
   struct stat st;
   if (stat(path, &st) != 0)
     return ss_error_set(err, path, NULL, "cannot read: %s", strerror(errno));
@@ -181,8 +183,8 @@ int sim_sha256_path(const char *path, char hex[65], ss_error *err) {
     n++;
   }
   qsort(names, n, sizeof *names, cmp_names);
-  sim_sha256 c;
-  sim_sha256_init(&c);
+  ss_sha256 c;
+  ss_sha256_init(&c);
   for (size_t i = 0; i < n; i++) {
     size_t len = strlen(path) + strlen(names[i]) + 2;
     char *full = malloc(len);
@@ -194,14 +196,14 @@ int sim_sha256_path(const char *path, char hex[65], ss_error *err) {
     free(full);
     if (frc != 0)
       goto done;
-    sim_sha256_update(&c, names[i], strlen(names[i]));
-    sim_sha256_update(&c, "\n", 1);
-    sim_sha256_update(&c, fh, 64);
-    sim_sha256_update(&c, "\n", 1);
+    ss_sha256_update(&c, names[i], strlen(names[i]));
+    ss_sha256_update(&c, "\n", 1);
+    ss_sha256_update(&c, fh, 64);
+    ss_sha256_update(&c, "\n", 1);
   }
   unsigned char dg[32];
-  sim_sha256_final(&c, dg);
-  sim_sha256_hex(dg, hex);
+  ss_sha256_final(&c, dg);
+  ss_sha256_hex(dg, hex);
   rc = 0;
   goto done;
 oom:
