@@ -102,7 +102,7 @@ static const prof_model *tier_model(const prof_set *set, const tier_range *r,
   return s ? prof_system_find_model(s, model) : NULL;
 }
 
-int plot_breakdown_possible(const plot_data *d, const void *profiles,
+int plot_breakdown_possible(const plot_data *d, const prof_set *profiles,
                             size_t model, char *why, size_t whysize) {
   const plot_model *m = &d->models[model];
   const prof_set *set = profiles;

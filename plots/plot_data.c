@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include "../common/ss_io.h"
+#include "../scenarios/scn_resolved.h"
 #include "../solver/solver.h"
 
 #define PLOT_MAX_TEXT_BYTES ((size_t)16 * 1024 * 1024)
 
-/* ---- scenario.resolved.yaml (the format scn_write_resolved_yaml writes) - */
+/* ---- JSON string escapes ---------------------------------------------- */
 
 static int hexval(int ch) {
   if (ch >= '0' && ch <= '9')
@@ -49,182 +50,18 @@ static size_t put_utf8(char *o, unsigned long cp) {
   return 4;
 }
 
-/* A YAML scalar starting at s (the text after "key:"): double-quoted with
- * escapes, single-quoted, or plain up to a comment. *out is malloc'd, or
- * NULL for null / ~ / nothing. Returns -1 only when out of memory. */
-static int yaml_scalar(const char *s, char **out) {
-  *out = NULL;
-  while (*s == ' ' || *s == '\t')
-    s++;
-  size_t n = strlen(s);
-  char *o = malloc(n + 1);
-  if (!o)
-    return -1;
-  size_t k = 0;
-  if (*s == '"') {
-    for (s++; *s && *s != '"'; s++) {
-      if (*s != '\\') {
-        o[k++] = *s;
-        continue;
-      }
-      s++;
-      int digits = 0;
-      switch (*s) {
-      case 'n':
-        o[k++] = '\n';
-        break;
-      case 't':
-        o[k++] = '\t';
-        break;
-      case 'r':
-        o[k++] = '\r';
-        break;
-      case '0':
-        o[k++] = ' ';
-        break; /* NUL cannot be kept in C text */
-      case 'x':
-        digits = 2;
-        break;
-      case 'u':
-        digits = 4;
-        break;
-      case 'U':
-        digits = 8;
-        break;
-      case '\0':
-        s--;
-        break;
-      default:
-        o[k++] = *s;
-        break;
-      }
-      if (digits) {
-        unsigned long cp = 0;
-        int i;
-        for (i = 0; i < digits && hexval((unsigned char)s[1 + i]) >= 0; i++)
-          cp = cp * 16 + (unsigned long)hexval((unsigned char)s[1 + i]);
-        s += i;
-        if (cp == 0)
-          cp = ' ';
-        if (k + 4 <= n)
-          k += put_utf8(o + k, cp);
-      }
-    }
-  } else if (*s == '\'') {
-    for (s++; *s; s++) {
-      if (*s == '\'') {
-        if (s[1] != '\'')
-          break;
-        s++;
-      }
-      o[k++] = *s;
-    }
-  } else {
-    const char *e = strstr(s, " #");
-    size_t len = e ? (size_t)(e - s) : strlen(s);
-    while (len &&
-           (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
-      len--;
-    memcpy(o, s, len);
-    k = len;
-    o[k] = 0;
-    if (k == 0 || strcmp(o, "null") == 0 || strcmp(o, "~") == 0) {
-      free(o);
-      return 0;
-    }
-  }
-  o[k] = 0;
-  *out = o;
-  return 0;
-}
+/* ---- scenario.resolved.yaml (read by scenarios/, its writer) ----------- */
 
-typedef struct yaml_axis {
-  char *param;
-  int form;
-  char *zip;
-} yaml_axis;
-
-typedef struct yaml_facts {
-  char *name, *profiles, *objective;
-  int has_profiles_key;
-  size_t n_axes;
-  yaml_axis *axes;
-} yaml_facts;
-
-static void yaml_facts_free(yaml_facts *y) {
-  free(y->name);
-  free(y->profiles);
-  free(y->objective);
-  for (size_t i = 0; i < y->n_axes; i++) {
-    free(y->axes[i].param);
-    free(y->axes[i].zip);
-  }
-  free(y->axes);
-  memset(y, 0, sizeof *y);
-}
-
-static int starts(const char *line, const char *key) {
-  return strncmp(line, key, strlen(key)) == 0;
-}
-
-static int yaml_read(const char *text, yaml_facts *y) {
-  int in_sweep = 0;
-  const char *p = text;
-  char *line = NULL;
-  while (*p) {
-    const char *e = strchr(p, '\n');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    free(line);
-    line = malloc(len + 1);
-    if (!line)
-      return -1;
-    memcpy(line, p, len);
-    line[len] = 0;
-    p = e ? e + 1 : p + len;
-    if (line[0] != ' ' && line[0] != '#' && line[0] != '-' && line[0])
-      in_sweep = starts(line, "sweep:");
-    char **dst = NULL;
-    const char *val = NULL;
-    if (starts(line, "name:")) {
-      dst = &y->name;
-      val = line + 5;
-    } else if (starts(line, "profiles:")) {
-      dst = &y->profiles;
-      val = line + 9;
-      y->has_profiles_key = 1;
-    } else if (starts(line, "objective:")) {
-      dst = &y->objective;
-      val = line + 10;
-    } else if (in_sweep && starts(line, "  - param:")) {
-      yaml_axis *na = realloc(y->axes, (y->n_axes + 1) * sizeof *na);
-      if (!na)
-        goto nomem;
-      y->axes = na;
-      memset(&y->axes[y->n_axes], 0, sizeof *na);
-      dst = &y->axes[y->n_axes++].param;
-      val = line + 10;
-    } else if (in_sweep && y->n_axes) {
-      yaml_axis *a = &y->axes[y->n_axes - 1];
-      if (starts(line, "    log:"))
-        a->form = 2;
-      else if (starts(line, "    linear:"))
-        a->form = 1;
-      else if (starts(line, "    zip:")) {
-        dst = &a->zip;
-        val = line + 8;
-      }
-    }
-    if (dst) {
-      free(*dst);
-      if (yaml_scalar(val, dst) != 0)
-        goto nomem;
-    }
-  }
-  free(line);
-  return 0;
-nomem:
-  free(line);
-  return -1;
+/* The facts of the resolved scenario; a file that is not YAML gives none
+ * (the charts then use the folder name and the defaults). -1: no memory. */
+static int read_facts(const char *text, const char *outdir, scn_resolved *y,
+                      ss_error *err) {
+  ss_error e;
+  ss_error_clear(&e);
+  if (scn_resolved_read(text, strlen(text), "scenario.resolved.yaml", y, &e) ==
+      0)
+    return 0;
+  return e.kind == SS_ERR_OOM ? ss_error_oom(err, outdir, NULL) : 0;
 }
 
 /* ---- run.json: one string member (no JSON library in plots/) ---------- */
@@ -1057,7 +894,7 @@ static int add_table_places(plot_data *d, const plot_table *t,
 
 int plot_data_load(plot_data *d, const char *outdir, size_t point,
                    ss_error *err) {
-  yaml_facts y;
+  scn_resolved y;
   best_cols bc;
   memset(d, 0, sizeof *d);
   memset(&y, 0, sizeof y);
@@ -1084,10 +921,8 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
   d->run_json = read_optional(outdir, "run.json", &absent, err);
   if (!d->run_json && !absent)
     goto fail;
-  if (d->yaml_text && yaml_read(d->yaml_text, &y) != 0) {
-    ss_error_oom(err, outdir, NULL);
+  if (d->yaml_text && read_facts(d->yaml_text, outdir, &y, err) != 0)
     goto fail;
-  }
   d->point_auto = point == PLOT_POINT_AUTO;
   if (best_pass1(d, best, &bc, err) != 0 ||
       (d->point_auto && best_pass_point(d, best, &bc, err) != 0))
@@ -1124,7 +959,7 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
       ss_error_oom(err, outdir, NULL);
       goto fail;
     }
-  } else if (y.has_profiles_key) {
+  } else if (y.has_profiles) {
     /* the embedded default store: run.json names the file the engine used */
     d->profiles_embedded = 1;
     if (d->run_json)
@@ -1179,12 +1014,12 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
     goto fail;
   free(best);
   best_cols_free(&bc);
-  yaml_facts_free(&y);
+  scn_resolved_free(&y);
   return 0;
 fail:
   free(best);
   best_cols_free(&bc);
-  yaml_facts_free(&y);
+  scn_resolved_free(&y);
   plot_data_free(d);
   return -1;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "../common/ss_mem.h"
+#include "../profiles/profile.h"
 #include "plot_kinds.h"
 #include "plots.h"
 
@@ -175,8 +176,8 @@ typedef struct plot_plan {
   size_t n;
   plot_chart *charts;
   size_t n_notes;
-  char **notes;   /* things left out, for the report */
-  void *profiles; /* prof_set * for breakdowns, or NULL */
+  char **notes;       /* things left out, for the report */
+  prof_set *profiles; /* the profile store for breakdowns (owned), or NULL */
 } plot_plan;
 
 int plot_plan_make(plot_plan *p, const plot_data *d, const plot_options *opt,
@@ -223,8 +224,8 @@ const char *plot_place_colour(int i);
 #define PLOT_RETURN_COLOUR "#4D4D4D"
 
 /* 1 when the per-block breakdown of model `model` at the chosen point can
- * be drawn from `profiles` (a prof_set *); else 0 and why. */
-int plot_breakdown_possible(const plot_data *d, const void *profiles,
+ * be drawn from `profiles`; else 0 and why. */
+int plot_breakdown_possible(const plot_data *d, const prof_set *profiles,
                             size_t model, char *why, size_t whysize);
 
 /* 1 when sensitivity.csv (loaded) can be drawn as a tornado chart; else 0

@@ -17,6 +17,7 @@
 #include "common/ss_io.h"
 #include "scenarios/scenario.h"
 #include "scenarios/scn_internal.h"
+#include "scenarios/scn_resolved.h"
 
 /* Load text (base folder base_dir); fail the test on error. */
 static scn_scenario *load_ok(const char *text, const char *base_dir) {
@@ -665,6 +666,50 @@ static void test_defaults_round_trip(void **state) {
   scn_free(b);
 }
 
+/* The writer's reader: scn_resolved_read gives back what
+ * scn_write_resolved_yaml wrote (name, store, objective, sweep forms and
+ * zip groups); text that is not YAML is an error, not guesses. */
+static void test_resolved_reader(void **state) {
+  (void)state;
+  scn_scenario *a = load_ok(
+      "name: \"run \\\"x\\\"\"\ntiers: {device: [pi], cloud: [gpu]}\n"
+      "objective: device_energy\nlinks: {device-cloud: {latency_ms: 5, "
+      "bandwidth_mbps: 10}}\nsweep:\n"
+      "  - {param: links.device-cloud.bandwidth_mbps, log: [1, 100, 3], "
+      "zip: up}\n"
+      "  - {param: links.device-cloud.latency_ms, linear: [1, 9, 3], "
+      "zip: up}\n"
+      "  - {param: availability.gpu, values: [0.5, 1]}\n",
+      NULL);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  assert_non_null(fp);
+  ss_error err;
+  assert_int_equal(scn_write_resolved_yaml(a, fp, &err), 0);
+  fclose(fp);
+  scn_resolved r;
+  assert_int_equal(scn_resolved_read(buf, len, "r.yaml", &r, &err), 0);
+  assert_string_equal(r.name, "run \"x\"");
+  assert_true(r.has_profiles);
+  assert_null(r.profiles); /* the embedded store */
+  assert_string_equal(r.objective, "device_energy");
+  assert_int_equal(r.n_axes, 3);
+  assert_string_equal(r.axes[0].param, "links.device-cloud.bandwidth_mbps");
+  assert_int_equal(r.axes[0].form, SCN_AXIS_LOG);
+  assert_string_equal(r.axes[0].zip, "up");
+  assert_int_equal(r.axes[1].form, SCN_AXIS_LINEAR);
+  assert_int_equal(r.axes[2].form, SCN_AXIS_VALUES);
+  assert_null(r.axes[2].zip);
+  scn_resolved_free(&r);
+  scn_resolved_free(&r); /* zeroed: a no-op */
+  assert_int_equal(scn_resolved_read("name: [", 7, "r.yaml", &r, &err), -1);
+  assert_string_equal(err.file, "r.yaml");
+  assert_int_equal(scn_resolved_read("- a\n", 4, "r.yaml", &r, &err), -1);
+  free(buf);
+  scn_free(a);
+}
+
 static void test_suggest(void **state) {
   (void)state;
   static const char *const keys[] = {"objective", "latency_ms", "zip",
@@ -755,6 +800,7 @@ static void test_issue_example(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_defaults),
+      cmocka_unit_test(test_resolved_reader),
       cmocka_unit_test(test_all_keys),
       cmocka_unit_test(test_positions),
       cmocka_unit_test(test_link_keys),
