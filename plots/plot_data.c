@@ -9,46 +9,10 @@
 
 #include "../common/ss_io.h"
 #include "../scenarios/scn_resolved.h"
+#include "../sim/sim.h"
 #include "../solver/solver.h"
 
 #define PLOT_MAX_TEXT_BYTES ((size_t)16 * 1024 * 1024)
-
-/* ---- JSON string escapes ---------------------------------------------- */
-
-static int hexval(int ch) {
-  if (ch >= '0' && ch <= '9')
-    return ch - '0';
-  if (ch >= 'a' && ch <= 'f')
-    return ch - 'a' + 10;
-  if (ch >= 'A' && ch <= 'F')
-    return ch - 'A' + 10;
-  return -1;
-}
-
-static size_t put_utf8(char *o, unsigned long cp) {
-  if (cp < 0x80) {
-    o[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (char)(0xC0 | (cp >> 6));
-    o[1] = (char)(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xE0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[2] = (char)(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  if (cp > 0x10FFFF)
-    cp = 0xFFFD;
-  o[0] = (char)(0xF0 | (cp >> 18));
-  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-  o[3] = (char)(0x80 | (cp & 0x3F));
-  return 4;
-}
 
 /* ---- scenario.resolved.yaml (read by scenarios/, its writer) ----------- */
 
@@ -62,74 +26,6 @@ static int read_facts(const char *text, const char *outdir, scn_resolved *y,
       0)
     return 0;
   return e.kind == SS_ERR_OOM ? ss_error_oom(err, outdir, NULL) : 0;
-}
-
-/* ---- run.json: one string member (no JSON library in plots/) ---------- */
-
-/* The string value of the first member named `key` ("key": "value"), with
- * JSON escapes decoded; NULL when absent, not a string, or no memory. */
-static char *json_string_member(const char *text, const char *key) {
-  size_t kl = strlen(key);
-  for (const char *p = text; (p = strchr(p, '"')) != NULL; p++) {
-    if (strncmp(p + 1, key, kl) != 0 || p[1 + kl] != '"')
-      continue;
-    const char *q = p + kl + 2;
-    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
-      q++;
-    if (*q != ':')
-      continue;
-    q++;
-    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
-      q++;
-    if (*q != '"')
-      return NULL;
-    char *out = malloc(strlen(q) + 1);
-    size_t k = 0;
-    if (!out)
-      return NULL;
-    for (q++; *q && *q != '"'; q++) {
-      if (*q != '\\') {
-        out[k++] = *q;
-        continue;
-      }
-      q++;
-      switch (*q) {
-      case 'n':
-        out[k++] = '\n';
-        break;
-      case 't':
-        out[k++] = '\t';
-        break;
-      case 'r':
-        out[k++] = '\r';
-        break;
-      case 'b':
-        out[k++] = '\b';
-        break;
-      case 'f':
-        out[k++] = '\f';
-        break;
-      case 'u': {
-        unsigned long cp = 0;
-        int i;
-        for (i = 0; i < 4 && hexval((unsigned char)q[1 + i]) >= 0; i++)
-          cp = cp * 16 + (unsigned long)hexval((unsigned char)q[1 + i]);
-        q += i;
-        k += put_utf8(out + k, cp ? cp : ' ');
-        break;
-      }
-      case '\0':
-        q--;
-        break;
-      default:
-        out[k++] = *q;
-        break;
-      }
-    }
-    out[k] = 0;
-    return out;
-  }
-  return NULL;
 }
 
 /* ---- helpers ----------------------------------------------------------- */
@@ -963,7 +859,7 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
     /* the embedded default store: run.json names the file the engine used */
     d->profiles_embedded = 1;
     if (d->run_json)
-      d->profiles = json_string_member(d->run_json, "profiles");
+      d->profiles = sim_run_json_string(d->run_json, "profiles");
   }
   for (size_t a = 0; a < d->n_axes; a++) {
     plot_axis *ax = &d->axes[a];

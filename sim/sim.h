@@ -122,6 +122,11 @@ typedef struct sim_run_report {
 int sim_run(const scn_scenario *s, const sim_run_options *opt,
             sim_run_report *rep, ss_error *err);
 
+/* The reader of run.json (which sim_run writes): the string value of the
+ * first member named `key`, JSON escapes decoded; NULL when absent, not a
+ * string (null), or out of memory. Caller frees. */
+char *sim_run_json_string(const char *text, const char *key);
+
 /* Remove a folder and everything in it (no error when absent). */
 int sim_remove_tree(const char *path, ss_error *err);
 

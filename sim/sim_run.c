@@ -217,24 +217,107 @@ static int write_run_json(const char *dir, const scn_scenario *s,
   return ss_atomic_commit(&af, err);
 }
 
-/* The string value of "key" in our own run.json, or NULL (malloc'd). */
-static char *json_get(const char *text, const char *key) {
-  char pat[128];
-  snprintf(pat, sizeof pat, "\"%s\": \"", key);
-  const char *p = strstr(text, pat);
-  if (!p)
-    return NULL;
-  p += strlen(pat);
-  const char *q = p;
-  while (*q && *q != '"')
-    q += (*q == '\\' && q[1]) ? 2 : 1;
-  size_t n = (size_t)(q - p);
-  char *v = malloc(n + 1);
-  if (v) {
-    memcpy(v, p, n);
-    v[n] = '\0';
+static int hexval(int ch) {
+  if (ch >= '0' && ch <= '9')
+    return ch - '0';
+  if (ch >= 'a' && ch <= 'f')
+    return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F')
+    return ch - 'A' + 10;
+  return -1;
+}
+
+static size_t put_utf8(char *o, unsigned long cp) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
   }
-  return v;
+  if (cp < 0x800) {
+    o[0] = (char)(0xC0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xE0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  if (cp > 0x10FFFF)
+    cp = 0xFFFD;
+  o[0] = (char)(0xF0 | (cp >> 18));
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* ---- reading run.json (the format write_run_json writes) --------------- */
+
+/* The string value of the first member named `key` ("key": "value"), with
+ * JSON escapes decoded; NULL when absent, not a string, or no memory. */
+char *sim_run_json_string(const char *text, const char *key) {
+  size_t kl = strlen(key);
+  for (const char *p = text; (p = strchr(p, '"')) != NULL; p++) {
+    if (strncmp(p + 1, key, kl) != 0 || p[1 + kl] != '"')
+      continue;
+    const char *q = p + kl + 2;
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+      q++;
+    if (*q != ':')
+      continue;
+    q++;
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+      q++;
+    if (*q != '"')
+      return NULL;
+    char *out = malloc(strlen(q) + 1);
+    size_t k = 0;
+    if (!out)
+      return NULL;
+    for (q++; *q && *q != '"'; q++) {
+      if (*q != '\\') {
+        out[k++] = *q;
+        continue;
+      }
+      q++;
+      switch (*q) {
+      case 'n':
+        out[k++] = '\n';
+        break;
+      case 't':
+        out[k++] = '\t';
+        break;
+      case 'r':
+        out[k++] = '\r';
+        break;
+      case 'b':
+        out[k++] = '\b';
+        break;
+      case 'f':
+        out[k++] = '\f';
+        break;
+      case 'u': {
+        unsigned long cp = 0;
+        int i;
+        for (i = 0; i < 4 && hexval((unsigned char)q[1 + i]) >= 0; i++)
+          cp = cp * 16 + (unsigned long)hexval((unsigned char)q[1 + i]);
+        q += i;
+        k += put_utf8(out + k, cp ? cp : ' ');
+        break;
+      }
+      case '\0':
+        q--;
+        break;
+      default:
+        out[k++] = *q;
+        break;
+      }
+    }
+    out[k] = 0;
+    return out;
+  }
+  return NULL;
 }
 
 static int same_opt(const char *a, const char *b) {
@@ -252,11 +335,11 @@ static int up_to_date(const char *dir, const inputs *in, int want_report) {
   char *text = ss_read_file(path, SCN_MAX_FILE_BYTES, NULL, NULL);
   if (!text)
     return 0;
-  char *ver = json_get(text, "splitsim_version");
-  char *ss = json_get(text, "scenario_sha256");
-  char *ps = json_get(text, "profiles_sha256");
-  char *ns = json_get(text, "network_sha256");
-  char *rp = json_get(text, "report");
+  char *ver = sim_run_json_string(text, "splitsim_version");
+  char *ss = sim_run_json_string(text, "scenario_sha256");
+  char *ps = sim_run_json_string(text, "profiles_sha256");
+  char *ns = sim_run_json_string(text, "network_sha256");
+  char *rp = sim_run_json_string(text, "report");
   int ok = same_opt(ver, SPLITSIM_VERSION) && same_opt(ss, in->scenario_sha) &&
            same_opt(ps, in->profiles_sha) &&
            same_opt(ns, in->network ? in->network_sha : NULL) && rp &&
