@@ -27,9 +27,12 @@ static int write_latency(FILE *gp, FILE *dat, const plot_data *d,
   int rc = -1;
   if (!ser)
     goto nomem;
-  long cm = plot_table_col(t, "model"), ca = plot_table_col(t, "axis"),
-       cv = plot_table_col(t, "value"), cp = plot_table_col(t, "placement"),
-       co = plot_table_col(t, "objective"), copt = plot_table_col(t, "optimal");
+  long cm = plot_table_col(t, SIM_COL_MODEL),
+       ca = plot_table_col(t, SIM_COL_AXIS),
+       cv = plot_table_col(t, SIM_COL_VALUE),
+       cp = plot_table_col(t, SIM_COL_PLACEMENT),
+       co = plot_table_col(t, SIM_COL_OBJECTIVE),
+       copt = plot_table_col(t, SIM_COL_OPTIMAL);
   double xmin = INFINITY, xmax = -INFINITY, ymax_all = -INFINITY;
   for (size_t r = 0; r < t->n_rows; r++) {
     if (strcmp(plot_table_get(t, r, (size_t)cm), m->name) != 0 ||
@@ -66,12 +69,14 @@ static int write_latency(FILE *gp, FILE *dat, const plot_data *d,
   /* exact breakpoints on the reference line */
   if (d->has_breakpoints) {
     const plot_table *b = &d->breakpoints;
-    long bm = plot_table_col(b, "model"), ba = plot_table_col(b, "axis"),
-         bf = plot_table_col(b, "fixed"), bv = plot_table_col(b, "value"),
-         be = plot_table_col(b, "exact"),
-         bb = plot_table_col(b, "placement_before"),
-         bA = plot_table_col(b, "placement_after"),
-         bo = plot_table_col(b, "objective_at_value");
+    long bm = plot_table_col(b, SIM_COL_MODEL),
+         ba = plot_table_col(b, SIM_COL_AXIS),
+         bf = plot_table_col(b, SIM_COL_FIXED),
+         bv = plot_table_col(b, SIM_COL_VALUE),
+         be = plot_table_col(b, SIM_COL_EXACT),
+         bb = plot_table_col(b, SIM_COL_PLACEMENT_BEFORE),
+         bA = plot_table_col(b, SIM_COL_PLACEMENT_AFTER),
+         bo = plot_table_col(b, SIM_COL_OBJECTIVE_AT_VALUE);
     if (bm >= 0 && ba >= 0 && bf >= 0 && bv >= 0 && bb >= 0 && bA >= 0) {
       bps = calloc(b->n_rows + 1, sizeof *bps);
       if (!bps)
@@ -470,11 +475,13 @@ static int scan_curves(plot_plan *p, const plot_data *d, curve_scan *cs) {
     return 0;
   }
   const plot_table *t = &d->curves;
-  long col[4] = {plot_table_col(t, "model"), plot_table_col(t, "axis"),
-                 plot_table_col(t, "placement"),
-                 plot_table_col(t, "objective")};
+  long col[4] = {plot_table_col(t, SIM_COL_MODEL),
+                 plot_table_col(t, SIM_COL_AXIS),
+                 plot_table_col(t, SIM_COL_PLACEMENT),
+                 plot_table_col(t, SIM_COL_OBJECTIVE)};
   int cols_ok = col[0] >= 0 && col[1] >= 0;
-  const char *need[] = {"value", "placement", "objective", "optimal"};
+  const char *need[] = {SIM_COL_VALUE, SIM_COL_PLACEMENT, SIM_COL_OBJECTIVE,
+                        SIM_COL_OPTIMAL};
   for (size_t i = 0; i < 4; i++)
     if (plot_table_col(t, need[i]) < 0)
       cols_ok = 0;

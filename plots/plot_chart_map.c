@@ -36,12 +36,12 @@ static int write_map(FILE *gp, FILE *dat, const plot_data *d,
   const plot_table *b = &d->breakpoints;
   long bm = -1, ba = -1, bf = -1, bv = -1, bb = -1, bA = -1;
   if (d->has_breakpoints) {
-    bm = plot_table_col(b, "model");
-    ba = plot_table_col(b, "axis");
-    bf = plot_table_col(b, "fixed");
-    bv = plot_table_col(b, "value");
-    bb = plot_table_col(b, "placement_before");
-    bA = plot_table_col(b, "placement_after");
+    bm = plot_table_col(b, SIM_COL_MODEL);
+    ba = plot_table_col(b, SIM_COL_AXIS);
+    bf = plot_table_col(b, SIM_COL_FIXED);
+    bv = plot_table_col(b, SIM_COL_VALUE);
+    bb = plot_table_col(b, SIM_COL_PLACEMENT_BEFORE);
+    bA = plot_table_col(b, SIM_COL_PLACEMENT_AFTER);
     if (bm < 0 || ba < 0 || bf < 0 || bv < 0 || bb < 0 || bA < 0)
       bm = -1;
     else if (!(bps = calloc(b->n_rows + 1, sizeof *bps)))

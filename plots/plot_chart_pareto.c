@@ -240,9 +240,10 @@ static int write_pareto(FILE *gp, FILE *dat, const plot_data *d,
                         ss_error *err) {
   (void)p;
   const plot_table *t = &d->purchase;
-  long co = plot_table_col(t, "option"), cpr = plot_table_col(t, "price"),
-       cl = plot_table_col(t, "weighted_latency_s"),
-       cp = plot_table_col(t, "pareto");
+  long co = plot_table_col(t, SIM_COL_OPTION),
+       cpr = plot_table_col(t, SIM_COL_PRICE),
+       cl = plot_table_col(t, SIM_COL_WEIGHTED_LATENCY_S),
+       cp = plot_table_col(t, SIM_COL_PARETO);
   plot_series all = {0, 0, 0, NULL}, front = {0, 0, 0, NULL};
   plot_series others = {0, 0, 0, NULL};
   int rc = -1;
@@ -390,8 +391,8 @@ static int plan_pareto(plot_plan *p, const plot_data *d,
   (void)opt;
   if (!d->has_purchase)
     return 0;
-  if (plot_table_col(&d->purchase, "price") >= 0 &&
-      plot_table_col(&d->purchase, "weighted_latency_s") >= 0)
+  if (plot_table_col(&d->purchase, SIM_COL_PRICE) >= 0 &&
+      plot_table_col(&d->purchase, SIM_COL_WEIGHTED_LATENCY_S) >= 0)
     return plot_plan_add(p, PLOT_PARETO, 0, 0, "pareto", 1);
   plot_plan_note(p, "purchasing chart skipped: purchase.csv lacks the "
                     "columns price and weighted_latency_s");

@@ -42,11 +42,12 @@ static int tornado_rows(const plot_data *d, trow **out, size_t *n_out,
   for (size_t i = 0; i < 4; i++)
     if (plot_table_col(t, need[i]) < 0)
       return ss_error_set(err, t->path, "1", "missing column '%s'", need[i]);
-  long cb = plot_table_col(t, "base"), clv = plot_table_col(t, "low_value"),
-       chv = plot_table_col(t, "high_value"),
-       cls = plot_table_col(t, "best_low_s"),
-       cbs = plot_table_col(t, "best_base_s"),
-       chs = plot_table_col(t, "best_high_s");
+  long cb = plot_table_col(t, SIM_COL_BASE),
+       clv = plot_table_col(t, SIM_COL_LOW_VALUE),
+       chv = plot_table_col(t, SIM_COL_HIGH_VALUE),
+       cls = plot_table_col(t, SIM_COL_BEST_LOW_S),
+       cbs = plot_table_col(t, SIM_COL_BEST_BASE_S),
+       chs = plot_table_col(t, SIM_COL_BEST_HIGH_S);
   trow *rows = calloc(t->n_rows + 1, sizeof *rows);
   if (!rows)
     return ss_error_oom(err, t->path, NULL);
@@ -129,7 +130,7 @@ static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
   const plot_table *t = &d->sensitivity;
   if (tornado_rows(d, &rows, &n_all, err) != 0)
     return -1;
-  long cp = plot_table_col(t, "parameter");
+  long cp = plot_table_col(t, SIM_COL_PARAMETER);
   size_t n = n_all < TORNADO_MAX_ROWS ? n_all : TORNADO_MAX_ROWS;
 
   /* the base line: the first finite base latency (every row has the same

@@ -207,12 +207,12 @@ static long col_of(const plot_csv *c, const char *name) {
 }
 
 static int read_header(plot_data *d, plot_csv *c, best_cols *b, ss_error *err) {
-  b->point = col_of(c, "point");
-  b->model = col_of(c, "model");
-  b->placement = col_of(c, "placement");
-  b->latency = col_of(c, "latency_s");
-  b->objective = col_of(c, "objective");
-  b->ret = col_of(c, "return_s");
+  b->point = col_of(c, SIM_COL_POINT);
+  b->model = col_of(c, SIM_COL_MODEL);
+  b->placement = col_of(c, SIM_COL_PLACEMENT);
+  b->latency = col_of(c, SIM_COL_LATENCY_S);
+  b->objective = col_of(c, SIM_COL_OBJECTIVE);
+  b->ret = col_of(c, SIM_COL_RETURN_S);
   const char *need[] = {"point", "model", "placement", "latency_s"};
   long have[] = {b->point, b->model, b->placement, b->latency};
   for (size_t i = 0; i < 4; i++)
@@ -251,12 +251,14 @@ static int read_header(plot_data *d, plot_csv *c, best_cols *b, ss_error *err) {
     return ss_error_oom(err, c->path, NULL);
   for (size_t t = 0; t < nt; t++) {
     char name[600];
-    snprintf(name, sizeof name, "compute_s.%s", d->tiers[t]);
+    snprintf(name, sizeof name, SIM_COL_COMPUTE_S "%s", d->tiers[t]);
     b->compute[t] = col_of(c, name);
     for (size_t u = 0; u < nt; u++) {
-      snprintf(name, sizeof name, "transfer_s.%s-%s", d->tiers[t], d->tiers[u]);
+      snprintf(name, sizeof name, SIM_COL_TRANSFER_S "%s-%s", d->tiers[t],
+               d->tiers[u]);
       b->transfer[t * nt + u] = t < u ? col_of(c, name) : -1;
-      snprintf(name, sizeof name, "bytes.%s-%s", d->tiers[t], d->tiers[u]);
+      snprintf(name, sizeof name, SIM_COL_BYTES "%s-%s", d->tiers[t],
+               d->tiers[u]);
       b->bytes[t * nt + u] = t < u ? col_of(c, name) : -1;
     }
   }
@@ -769,7 +771,7 @@ static int load_table(const plot_data *d, const char *name, plot_table *t,
 static int add_table_places(plot_data *d, const plot_table *t,
                             const char *const *cols, size_t ncols,
                             ss_error *err) {
-  long mc = plot_table_col(t, "model");
+  long mc = plot_table_col(t, SIM_COL_MODEL);
   if (mc < 0)
     return ss_error_set(err, t->path, "1", "missing column 'model'");
   for (size_t k = 0; k < ncols; k++) {

@@ -8,6 +8,7 @@
 
 #include "../common/ss_mem.h"
 #include "../profiles/profile.h"
+#include "../sim/sim_columns.h"
 #include "plot_kinds.h"
 #include "plots.h"
 

@@ -904,8 +904,7 @@ int sim_write_tables(const sim_engine *e, const char *outdir,
   if (open_table(&bp, outdir, "breakpoints.csv", err) != 0)
     goto done;
   open_bp = 1;
-  if (write_text(bp.fp, "model,axis,fixed,value,exact,placement_before,"
-                        "placement_after,objective_at_value\n") != 0) {
+  if (write_text(bp.fp, SIM_BREAKPOINTS_HEADER) != 0) {
     ss_error_set(err, NULL, NULL, "cannot write breakpoints.csv");
     goto done;
   }
@@ -923,8 +922,7 @@ int sim_write_tables(const sim_engine *e, const char *outdir,
   if (open_table(&cv, outdir, "curves.csv", err) != 0)
     goto done;
   open_cv = 1;
-  if (write_text(cv.fp, "model,axis,value,placement,objective,optimal\n") !=
-      0) {
+  if (write_text(cv.fp, SIM_CURVES_HEADER) != 0) {
     ss_error_set(err, NULL, NULL, "cannot write curves.csv");
     goto done;
   }

@@ -16,6 +16,7 @@
 #include "../scenarios/scenario.h"
 #include "../solver/solver.h"
 #include "sim.h"
+#include "sim_columns.h"
 #include "sim_problem.h"
 
 /* ---- text buffers and numbers (sim_fmt.c) ------------------------------ */

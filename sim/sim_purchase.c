@@ -704,10 +704,7 @@ static double ratio(double gain, double cost) {
 int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
                        const char *outdir, ss_error *err) {
   ss_buf b = {NULL, 0, 0, 0};
-  ss_buf_str(&b, "option,n_options,price,yearly_cost,cost_per_year,power_w,"
-                 "weighted_latency_s,gain_s,gain_per_price,"
-                 "gain_per_year_cost,weighted_throughput_per_s,pareto,"
-                 "estimated,within_budget\n");
+  ss_buf_str(&b, SIM_PURCHASE_HEADER);
   for (size_t k = 0; k < r->n_rows; k++) {
     const sim_purchase_row *x = &r->rows[k];
     sim_buf_csv(&b, x->option);

@@ -429,8 +429,7 @@ static void put_row(ss_buf *b, const sim_sens_row *x, double lo, double ba,
 
 int sim_sensitivity_write(const sim_sens_result *r, const char *outdir,
                           ss_error *err) {
-  static const char head[] = "parameter,base,low_value,high_value,best_low_s,"
-                             "best_base_s,best_high_s,effect_s\n";
+  static const char head[] = SIM_SENSITIVITY_HEADER;
   ss_buf b = {NULL, 0, 0, 0};
   size_t *idx = malloc((r->n_rows + 1) * sizeof *idx);
   if (!idx)

@@ -1,0 +1,70 @@
+/* sim_columns: the column names of the tables sim/ writes (docs/outputs.md),
+ * in one place for the writer (sim/) and the readers (plots/, tools/).
+ * Every header line is built from these names. */
+#ifndef SIM_COLUMNS_H
+#define SIM_COLUMNS_H
+
+/* best.csv and top.csv: point, one column per sweep axis (its parameter
+ * path), model, [rank,] placement, latency_s, compute_s.<tier>...,
+ * transfer_s.<a>-<b> and bytes.<a>-<b> per tier pair, then the rest. */
+#define SIM_COL_POINT "point"
+#define SIM_COL_MODEL "model"
+#define SIM_COL_RANK "rank"
+#define SIM_COL_PLACEMENT "placement"
+#define SIM_COL_LATENCY_S "latency_s"
+#define SIM_COL_COMPUTE_S "compute_s."   /* + tier name */
+#define SIM_COL_TRANSFER_S "transfer_s." /* + "<tier a>-<tier b>" */
+#define SIM_COL_BYTES "bytes."           /* + "<tier a>-<tier b>" */
+#define SIM_COL_RETURN_S "return_s"
+#define SIM_COL_TOTAL_BYTES "total_bytes"
+#define SIM_COL_THROUGHPUT_PER_S "throughput_per_s"
+#define SIM_COL_DEVICE_ENERGY_J "device_energy_j"
+#define SIM_COL_OBJECTIVE "objective"
+
+/* breakpoints.csv */
+#define SIM_COL_AXIS "axis"
+#define SIM_COL_FIXED "fixed"
+#define SIM_COL_VALUE "value"
+#define SIM_COL_EXACT "exact"
+#define SIM_COL_PLACEMENT_BEFORE "placement_before"
+#define SIM_COL_PLACEMENT_AFTER "placement_after"
+#define SIM_COL_OBJECTIVE_AT_VALUE "objective_at_value"
+#define SIM_BREAKPOINTS_HEADER                                                 \
+  SIM_COL_MODEL "," SIM_COL_AXIS "," SIM_COL_FIXED "," SIM_COL_VALUE           \
+                "," SIM_COL_EXACT "," SIM_COL_PLACEMENT_BEFORE                 \
+                "," SIM_COL_PLACEMENT_AFTER "," SIM_COL_OBJECTIVE_AT_VALUE     \
+                "\n"
+
+/* curves.csv */
+#define SIM_COL_OPTIMAL "optimal"
+#define SIM_CURVES_HEADER                                                      \
+  SIM_COL_MODEL "," SIM_COL_AXIS "," SIM_COL_VALUE "," SIM_COL_PLACEMENT       \
+                "," SIM_COL_OBJECTIVE "," SIM_COL_OPTIMAL "\n"
+
+/* purchase.csv */
+#define SIM_COL_OPTION "option"
+#define SIM_COL_PRICE "price"
+#define SIM_COL_WEIGHTED_LATENCY_S "weighted_latency_s"
+#define SIM_COL_PARETO "pareto"
+#define SIM_PURCHASE_HEADER                                                    \
+  SIM_COL_OPTION                                                               \
+      ",n_options," SIM_COL_PRICE                                              \
+      ",yearly_cost,cost_per_year,power_w," SIM_COL_WEIGHTED_LATENCY_S         \
+      ",gain_s,gain_per_price,gain_per_year_cost,"                             \
+      "weighted_throughput_per_s," SIM_COL_PARETO ",estimated,within_budget\n"
+
+/* sensitivity.csv */
+#define SIM_COL_PARAMETER "parameter"
+#define SIM_COL_BASE "base"
+#define SIM_COL_LOW_VALUE "low_value"
+#define SIM_COL_HIGH_VALUE "high_value"
+#define SIM_COL_BEST_LOW_S "best_low_s"
+#define SIM_COL_BEST_BASE_S "best_base_s"
+#define SIM_COL_BEST_HIGH_S "best_high_s"
+#define SIM_SENSITIVITY_HEADER                                                 \
+  SIM_COL_PARAMETER "," SIM_COL_BASE "," SIM_COL_LOW_VALUE                     \
+                    "," SIM_COL_HIGH_VALUE "," SIM_COL_BEST_LOW_S              \
+                    "," SIM_COL_BEST_BASE_S "," SIM_COL_BEST_HIGH_S            \
+                    ",effect_s\n"
+
+#endif
