@@ -48,10 +48,10 @@
 #define SIM_COL_PARETO "pareto"
 #define SIM_PURCHASE_HEADER                                                    \
   SIM_COL_OPTION                                                               \
-      ",n_options," SIM_COL_PRICE                                              \
-      ",yearly_cost,cost_per_year,power_w," SIM_COL_WEIGHTED_LATENCY_S         \
-      ",gain_s,gain_per_price,gain_per_year_cost,"                             \
-      "weighted_throughput_per_s," SIM_COL_PARETO ",estimated,within_budget\n"
+  ",n_options," SIM_COL_PRICE                                                  \
+  ",yearly_cost,cost_per_year,power_w," SIM_COL_WEIGHTED_LATENCY_S             \
+  ",gain_s,gain_per_price,gain_per_year_cost,"                                 \
+  "weighted_throughput_per_s," SIM_COL_PARETO ",estimated,within_budget\n"
 
 /* sensitivity.csv */
 #define SIM_COL_PARAMETER "parameter"
