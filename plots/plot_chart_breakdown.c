@@ -301,7 +301,7 @@ static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
     size_t k = strlen(line2);
     snprintf(line2 + k, sizeof line2 - k, "\n%s", other);
   }
-  plot_gp_begin(gp, c->base, "per-block breakdown of the best placement");
+  plot_gp_begin_chart(gp, c, "per-block breakdown of the best placement");
   plot_gp_colours(gp, d);
   for (size_t t = 0; t < nt; t++)
     fprintf(gp, "set linetype %zu lc rgb '%s'\n", t + 1,
@@ -362,7 +362,7 @@ static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
     plot_gp_num(gp, tl[i].y * 1.3);
     fputs(" rotate by 90 left font ',9' tc rgb '#404040' front\n", gp);
   }
-  plot_gp_loop_open(gp, c->base, w, 600 + 22 * (int)n_keys);
+  plot_gp_output_open(gp, c, w, 600 + 22 * (int)n_keys);
   fprintf(gp,
           "  plot '%s.dat' index 0 using 1:2:3:4:(YBOT):6:7 with boxxyerror "
           "fs solid 0.9 noborder lc variable notitle",
@@ -388,7 +388,7 @@ static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
             "'result download'",
             nt + 2);
   fputc('\n', gp);
-  plot_gp_loop_close(gp);
+  plot_gp_output_close(gp, c);
   free(tl);
   rc = 0;
 out:

@@ -171,6 +171,10 @@ typedef struct plot_chart {
   size_t axis;    /* PLOT_LATENCY */
   char base[160]; /* file name without extension, safe characters */
   int writable;   /* data can be generated from what is loaded */
+  /* NULL: the script renders <base>.png and <base>.svg (charts/ folders);
+   * "png" or "svg": only that format, into the file <base> itself (a chart
+   * written on its own, e.g. `predict --chart FILE`). */
+  const char *single_format;
 } plot_chart;
 
 typedef struct plot_plan {

@@ -51,6 +51,21 @@ void plot_gp_begin(FILE *fp, const char *base, const char *what) {
           what, base, base, base, base);
 }
 
+void plot_gp_begin_chart(FILE *fp, const plot_chart *c, const char *what) {
+  if (!c->single_format) {
+    plot_gp_begin(fp, c->base, what);
+    return;
+  }
+  fprintf(fp,
+          "# splitsim chart: %s\n"
+          "# Data: %s.dat (numbers only; columns in docs/charts.md).\n"
+          "# Render: cd into this folder and run `gnuplot %s.gp`; it writes\n"
+          "# %s (%s).\n"
+          "reset\nset encoding utf8\n"
+          "set style textbox opaque fc rgb '#FFFFFF' noborder margins 2,1\n",
+          what, c->base, c->base, c->base, c->single_format);
+}
+
 void plot_gp_colours(FILE *fp, const plot_data *d) {
   fputs("# Tier colours, the same in every chart:", fp);
   for (size_t t = 0; t < d->n_tiers; t++) {
@@ -80,6 +95,33 @@ void plot_gp_loop_open(FILE *fp, const char *base, int w, int h) {
 }
 
 void plot_gp_loop_close(FILE *fp) { fputs("  unset output\n}\n", fp); }
+
+void plot_gp_output_open(FILE *fp, const plot_chart *c, int w, int h) {
+  if (!c->single_format) {
+    plot_gp_loop_open(fp, c->base, w, h);
+    return;
+  }
+  int png = strcmp(c->single_format, "png") == 0;
+  fprintf(fp,
+          "W = %d; H = %d\n"
+          "FONT = 'Sans,11'\n"
+          "%s\n"
+          "set output '%s'\n"
+          "if (1) {\n",
+          w, h,
+          png ? "set terminal pngcairo size W,H noenhanced font FONT "
+                "linewidth 1.2 butt"
+              : "set terminal svg size W,H noenhanced font FONT linewidth 1.2 "
+                "butt background '#FFFFFF'",
+          c->base);
+}
+
+void plot_gp_output_close(FILE *fp, const plot_chart *c) {
+  if (!c->single_format)
+    plot_gp_loop_close(fp);
+  else
+    fputs("  unset output\n}\n", fp);
+}
 
 void plot_gp_num(FILE *fp, double v) { plot_put_num(fp, v); }
 

@@ -41,11 +41,16 @@ double plot_mid(double a, double b, int is_log);
 
 /* The script's head: what it draws, how to render it. */
 void plot_gp_begin(FILE *fp, const char *base, const char *what);
+/* The same for chart c (names its one output with c->single_format). */
+void plot_gp_begin_chart(FILE *fp, const plot_chart *c, const char *what);
 /* The tier colours as comments. */
 void plot_gp_colours(FILE *fp, const plot_data *d);
 /* The loop that renders PNG and SVG of w x h pixels, and its end. */
 void plot_gp_loop_open(FILE *fp, const char *base, int w, int h);
 void plot_gp_loop_close(FILE *fp);
+/* The same for chart c: the loop, or its one format (c->single_format). */
+void plot_gp_output_open(FILE *fp, const plot_chart *c, int w, int h);
+void plot_gp_output_close(FILE *fp, const plot_chart *c);
 /* A number as data text. */
 void plot_gp_num(FILE *fp, double v);
 /* A legend of `rows` lines under the x label. */

@@ -92,6 +92,39 @@ int plot_report(const char *outdir, const plot_options *opt, ss_error *err);
 const char *plot_gnuplot_program(const plot_options *opt);
 int plot_gnuplot_available(const plot_options *opt);
 
+/* ---- one chart on its own (predict --chart) ---------------------------- */
+
+struct prof_set;
+
+/* One placement of one model, as the per-block breakdown chart needs it.
+ * All borrowed. Tiers in order (lower-case names, as in placement texts
+ * "Device(sys) = first - last, ..."); per-tier arrays of n_tiers, per-hop
+ * arrays [a * n_tiers + b] (a < b; 0 or NaN where no hop). */
+typedef struct plot_breakdown_input {
+  const char *model;
+  size_t n_tiers;
+  const char *const *tiers;
+  const char *placement;    /* placement text with layer ranges */
+  const double *compute_s;  /* per tier, seconds (availability included) */
+  const double *transfer_s; /* per hop, seconds (latency + bytes / rate) */
+  const double *bytes;      /* per hop */
+  double return_s;          /* result download, seconds (0: none) */
+  double latency_s;         /* end to end, for the title */
+  const struct prof_set *profiles; /* the blocks' times */
+} plot_breakdown_input;
+
+/* Write the per-block breakdown chart of `in` to `file` (PNG or SVG, by
+ * its extension .png / .svg), with its gnuplot script FILE.gp and data
+ * FILE.dat beside it, through the report's breakdown chart kind. The three
+ * are made in a temporary folder beside FILE and moved into place last; an
+ * existing FILE, FILE.gp or FILE.dat is an error unless force (then they
+ * are replaced; nothing else is touched). Without gnuplot (or with
+ * opt->no_render) the data and script are written, FILE is not, and
+ * sum->message says why (not an error). opt and sum may be NULL. */
+int plot_breakdown_file(const plot_breakdown_input *in, const char *file,
+                        int force, const plot_options *opt, plot_summary *sum,
+                        ss_error *err);
+
 /* Write `text` into buf (of size bufsize, NUL-terminated) as a gnuplot
  * single-quoted string literal that displays (nearly) the same text and
  * that gnuplot never expands: ' and ` become the typographic quotes U+2019

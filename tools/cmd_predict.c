@@ -17,6 +17,7 @@
 
 #include "../common/ss_io.h"
 #include "../common/ss_units.h"
+#include "../plots/plots.h"
 #include "../profiles/import.h"
 #include "../profiles/network.h"
 #include "../sim/sim_problem.h"
@@ -43,7 +44,9 @@ typedef struct predict_opts {
   int format;
   const char *tier_override[MAX_TIER_OVERRIDES]; /* "SYSTEM=TIER" */
   size_t n_overrides;
-  int calibrate; /* rescale blocks to the whole-model time */
+  int calibrate;     /* rescale blocks to the whole-model time */
+  const char *chart; /* --chart FILE: breakdown of the fastest placement */
+  int force;         /* --force: --chart may replace its files */
 } predict_opts;
 
 static void predict_help(FILE *fp) {
@@ -79,6 +82,12 @@ static void predict_help(FILE *fp) {
       "                       (overrides its tier hint; repeatable)\n"
       "  --calibrate          scale each system's block times to its measured\n"
       "                       whole-model time (when the profile has one)\n"
+      "  --chart FILE         also draw the fastest placement's per-block\n"
+      "                       breakdown (compute per block by tier, each\n"
+      "                       transfer with its bytes) to FILE (.png or "
+      ".svg),\n"
+      "                       with FILE.gp and FILE.dat beside it (gnuplot)\n"
+      "  --force              let --chart replace existing files\n"
       "  -h, --help           this text\n"
       "\n"
       "CRIT is a comma-separated list: a layer number that must run on the\n"
@@ -103,7 +112,9 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
     OPT_EDGE_TIME,
     OPT_CLOUD_TIME,
     OPT_FORMAT,
-    OPT_CALIBRATE
+    OPT_CALIBRATE,
+    OPT_CHART,
+    OPT_FORCE
   };
   static const struct option opts[] = {
       {"result-count", required_argument, 0, OPT_COUNT},
@@ -119,6 +130,8 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
       {"format", required_argument, 0, OPT_FORMAT},
       {"tier", required_argument, 0, 't'},
       {"calibrate", no_argument, 0, OPT_CALIBRATE},
+      {"chart", required_argument, 0, OPT_CHART},
+      {"force", no_argument, 0, OPT_FORCE},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   memset(o, 0, sizeof *o);
@@ -191,6 +204,12 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
                                "--format: '%s' is not text, table, csv or "
                                "json",
                                optarg);
+      break;
+    case OPT_CHART:
+      o->chart = optarg;
+      break;
+    case OPT_FORCE:
+      o->force = 1;
       break;
     case OPT_CALIBRATE:
       o->calibrate = 1;
@@ -536,11 +555,11 @@ static const char *sys_name(const solver_problem *p, const solver_result *r,
   return p->tiers[t].systems[r->p.sys[t]].name;
 }
 
-/* Scission's line after "[rank] ": "T.TTTTs - M.MMMMMB - Device(..) = ..". */
-static void format_text(const solver_problem *p, const solver_result *r,
-                        char *buf, size_t size) {
-  size_t len = (size_t)snprintf(buf, size, "%.4fs - %.4fMB - ", r->latency_s,
-                                upload_mb(r));
+/* "Device(sys) = first - last, Edge(..) = .., Cloud(..) = .." (layers). */
+static void format_placement(const solver_problem *p, const solver_result *r,
+                             char *buf, size_t size) {
+  size_t len = 0;
+  buf[0] = 0;
   for (int t = 0; t < N_TIERS && len < size; t++) {
     int64_t lo, hi;
     solver_tier_layers(p, &r->p, (size_t)t, &lo, &hi);
@@ -550,6 +569,15 @@ static void format_text(const solver_problem *p, const solver_result *r,
                             t ? ", " : "", tier_titles[t], name ? name : "None",
                             (long long)lo, (long long)hi);
   }
+}
+
+/* Scission's line after "[rank] ": "T.TTTTs - M.MMMMMB - Device(..) = ..". */
+static void format_text(const solver_problem *p, const solver_result *r,
+                        char *buf, size_t size) {
+  size_t len = (size_t)snprintf(buf, size, "%.4fs - %.4fMB - ", r->latency_s,
+                                upload_mb(r));
+  if (len < size)
+    format_placement(p, r, buf + len, size - len);
 }
 
 static void print_text(const solver_problem *p, const solver_result *r,
@@ -736,6 +764,33 @@ static void print_json(const solver_problem *p, const solver_result *r,
 
 /* ---- the command -------------------------------------------------------- */
 
+/* --chart: the per-block breakdown of the fastest placement r. */
+static int draw_chart(const predict_opts *o, const solver_problem *p,
+                      const solver_result *r, const char *model,
+                      const prof_set *set) {
+  double transfer_s[N_TIERS * N_TIERS] = {0}, bytes[N_TIERS * N_TIERS] = {0};
+  for (int h = 0; h < r->n_hops; h++) {
+    size_t at = (size_t)r->hop_from[h] * N_TIERS + (size_t)r->hop_to[h];
+    transfer_s[at] = r->hop_s[h];
+    bytes[at] = r->hop_bytes[h];
+  }
+  char place[1024];
+  format_placement(p, r, place, sizeof place);
+  plot_breakdown_input in = {model,        N_TIERS,    tier_names, place,
+                             r->compute_s, transfer_s, bytes,      r->return_s,
+                             r->latency_s, set};
+  plot_summary sum;
+  ss_error err;
+  ss_error_clear(&err);
+  if (plot_breakdown_file(&in, o->chart, o->force, NULL, &sum, &err) != 0) {
+    cli_print_error(&err);
+    return 1;
+  }
+  if (sum.message[0])
+    fprintf(stderr, "splitsim predict: %s\n", sum.message);
+  return 0;
+}
+
 int cmd_predict(int argc, char **argv) {
   predict_opts o;
   int r = parse_opts(argc, argv, &o);
@@ -835,6 +890,8 @@ int cmd_predict(int argc, char **argv) {
             strerror(errno));
     goto done;
   }
+  if (o.chart && draw_chart(&o, &b.pb.p, &res[0], b.model_name, set) != 0)
+    goto done;
   rc = 0;
 done:
   free(res);
