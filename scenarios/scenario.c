@@ -588,8 +588,34 @@ static int load_power(loader *L, const scn_node *root) {
   return 0;
 }
 
+/* The link's opt-in calibration values (efficiency, overhead_ms). */
+static int load_link_calibration(loader *L, const scn_node *v,
+                                 const char *label, scn_link *l) {
+  const scn_node *x;
+  char flabel[340];
+  if ((x = map_get(v, "efficiency", NULL))) {
+    snprintf(flabel, sizeof flabel, "%s.efficiency", label);
+    if (get_number(L, x, flabel, &l->efficiency) != 0)
+      return -1;
+    if (!(l->efficiency > 0 && l->efficiency <= SCN_EFFICIENCY_MAX))
+      return fail(L, x->pos, "%s: must be in (0, %g], got %s", flabel,
+                  SCN_EFFICIENCY_MAX, x->text);
+    l->has_efficiency = 1;
+  }
+  if ((x = map_get(v, "overhead_ms", NULL))) {
+    snprintf(flabel, sizeof flabel, "%s.overhead_ms", label);
+    if (get_number(L, x, flabel, &l->overhead_ms) != 0)
+      return -1;
+    if (!(l->overhead_ms >= 0))
+      return fail(L, x->pos, "%s: must be >= 0, got %s", flabel, x->text);
+    l->has_overhead_ms = 1;
+  }
+  return 0;
+}
+
 static int load_links(loader *L, const scn_node *root) {
-  static const char *const keys[] = {"latency_ms", "bandwidth_mbps"};
+  static const char *const keys[] = {"latency_ms", "bandwidth_mbps",
+                                     "efficiency", "overhead_ms"};
   scn_scenario *s = L->s;
   const scn_node *n = map_get(root, "links", NULL);
   if (absent(n))
@@ -617,7 +643,7 @@ static int load_links(loader *L, const scn_node *root) {
     char label[300];
     snprintf(label, sizeof label, "links.%s", key);
     if (expect_kind(L, v, SCN_NODE_MAP, label) != 0 ||
-        check_keys(L, v, keys, 2, label) != 0)
+        check_keys(L, v, keys, 4, label) != 0)
       return -1;
     long idx = scn_link_add(s, key, kind, a, b, k->pos);
     if (idx < 0)
@@ -639,6 +665,8 @@ static int load_links(loader *L, const scn_node *root) {
         return -1;
       l->has_bandwidth_mbps = 1;
     }
+    if (load_link_calibration(L, v, label, l) != 0)
+      return -1;
   }
   return 0;
 }

@@ -87,8 +87,20 @@ typedef struct scn_link {
   double latency_ms;     /* >= 0, one-way, added once per hop used; NaN
                             when not set */
   double bandwidth_mbps; /* > 0, Mbit/s (common/ss_units.h); NaN when unset */
-  scn_pos pos;           /* the key (or the sweep param that created it) */
+  /* Opt-in calibration (splitsim calibrate, docs/validation.md): the share
+   * of the nominal rate that carries payload, in (0, SCN_EFFICIENCY_MAX],
+   * and a fixed cost per transfer, >= 0. Unset (has_* 0, NaN): 1 and 0,
+   * the plain Scission hop. Not sweep parameters. */
+  int has_efficiency;
+  int has_overhead_ms;
+  double efficiency;
+  double overhead_ms;
+  scn_pos pos; /* the key (or the sweep param that created it) */
 } scn_link;
+
+/* Largest link efficiency a scenario accepts (above 1: the nominal rate
+ * understates the link). */
+#define SCN_EFFICIENCY_MAX 2.0
 
 /* constraints.max_link_mb entry: at most `mb` MB (10^6 bytes) may cross
  * the tier pair (a, b) (undirected). */

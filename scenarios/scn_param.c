@@ -209,6 +209,8 @@ long scn_link_add(scn_scenario *s, const char *key, scn_link_kind kind,
   l->pos = pos;
   l->latency_ms = NAN;
   l->bandwidth_mbps = NAN;
+  l->efficiency = NAN;
+  l->overhead_ms = NAN;
   return (long)s->n_links++;
 }
 

@@ -395,7 +395,11 @@ int scn_equal(const scn_scenario *a, const scn_scenario *b) {
         x->has_bandwidth_mbps != y->has_bandwidth_mbps ||
         (x->has_latency_ms && !dbl_eq(x->latency_ms, y->latency_ms)) ||
         (x->has_bandwidth_mbps &&
-         !dbl_eq(x->bandwidth_mbps, y->bandwidth_mbps)))
+         !dbl_eq(x->bandwidth_mbps, y->bandwidth_mbps)) ||
+        x->has_efficiency != y->has_efficiency ||
+        x->has_overhead_ms != y->has_overhead_ms ||
+        (x->has_efficiency && !dbl_eq(x->efficiency, y->efficiency)) ||
+        (x->has_overhead_ms && !dbl_eq(x->overhead_ms, y->overhead_ms)))
       return 0;
   }
   const scn_constraints *c = &a->constraints, *e = &b->constraints;

@@ -60,6 +60,16 @@ static void put_link(FILE *fp, const scn_link *l) {
     fputs(l->has_latency_ms ? ", bandwidth_mbps: " : "bandwidth_mbps: ", fp);
     put_num(fp, l->bandwidth_mbps);
   }
+  int any = l->has_latency_ms || l->has_bandwidth_mbps;
+  if (l->has_efficiency) {
+    fputs(any ? ", efficiency: " : "efficiency: ", fp);
+    put_num(fp, l->efficiency);
+    any = 1;
+  }
+  if (l->has_overhead_ms) {
+    fputs(any ? ", overhead_ms: " : "overhead_ms: ", fp);
+    put_num(fp, l->overhead_ms);
+  }
   fputs("}\n", fp);
 }
 

@@ -20,6 +20,8 @@ static const struct command commands[] = {
     {"run", cmd_run, "run scenario files (sweeps, tables, charts)"},
     {"merge", cmd_merge, "merge the shard files of `run --shard K/N`"},
     {"plot", cmd_plot, "re-render the charts of a scenario output folder"},
+    {"calibrate", cmd_calibrate,
+     "fit link efficiency and overhead to a validation.csv"},
     {"report", cmd_report,
      "write report.html and report.md for an output folder"},
 };

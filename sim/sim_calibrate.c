@@ -1,0 +1,561 @@
+/* sim_calibrate: read validation.csv and fit the link parameters (see
+ * sim_calibrate.h). */
+#include "sim_calibrate.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_multifit.h>
+
+#include "../common/ss_io.h"
+#include "../solver/solver.h"
+
+const char *const sim_val_required_columns[] = {
+    "model",       "cut_block",          "bytes",
+    "bandwidth_mbps", "latency_ms",      "predicted_s",
+    "measured_s",  "predicted_device_s", "predicted_edge_s",
+    NULL};
+
+enum {
+  COL_MODEL,
+  COL_CUT,
+  COL_BYTES,
+  COL_BW,
+  COL_LAT,
+  COL_PRED,
+  COL_MEAS,
+  COL_DEV,
+  COL_EDGE,
+  N_COLS
+};
+
+#define MAX_FIELDS 64
+#define FIELD_MAX 256
+
+/* ---- a CSV line (RFC 4180 quoting within one line) ---- */
+
+typedef struct csv_line {
+  size_t n;
+  char field[MAX_FIELDS][FIELD_MAX];
+} csv_line;
+
+/* Split line [p, end) into fields. -1 with a message on bad quoting, too
+ * many or too long fields. */
+static int split_line(const char *p, const char *end, csv_line *out,
+                      char *why, size_t whysize) {
+  out->n = 0;
+  for (;;) {
+    if (out->n == MAX_FIELDS) {
+      snprintf(why, whysize, "more than %d fields", MAX_FIELDS);
+      return -1;
+    }
+    char *f = out->field[out->n++];
+    size_t len = 0;
+    int quoted = p < end && *p == '"';
+    if (quoted)
+      p++;
+    while (p < end && (quoted || *p != ',')) {
+      if (quoted && *p == '"') {
+        if (p + 1 < end && p[1] == '"') {
+          p++;
+        } else {
+          quoted = 0;
+          p++;
+          if (p < end && *p != ',') {
+            snprintf(why, whysize, "text after a closing quote");
+            return -1;
+          }
+          continue;
+        }
+      }
+      if (len + 1 >= FIELD_MAX) {
+        snprintf(why, whysize, "field %zu longer than %d characters", out->n,
+                 FIELD_MAX - 1);
+        return -1;
+      }
+      f[len++] = *p++;
+    }
+    if (quoted) {
+      snprintf(why, whysize, "unterminated quote");
+      return -1;
+    }
+    f[len] = '\0';
+    if (p >= end)
+      return 0;
+    p++; /* the comma */
+  }
+}
+
+/* ---- reading ---- */
+
+static int line_error(ss_error *err, const char *path, long line,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int line_error(ss_error *err, const char *path, long line,
+                      const char *fmt, ...) {
+  char where[32], msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  snprintf(where, sizeof where, "%ld", line);
+  return ss_error_set(err, path, where, "%s", msg);
+}
+
+static int find_columns(const csv_line *h, const char *path, int *idx,
+                        ss_error *err) {
+  for (int c = 0; c < N_COLS; c++) {
+    idx[c] = -1;
+    for (size_t i = 0; i < h->n; i++)
+      if (strcmp(h->field[i], sim_val_required_columns[c]) == 0)
+        idx[c] = (int)i;
+    if (idx[c] < 0)
+      return line_error(err, path, 1,
+                        "missing column '%s' (a validation.csv from "
+                        "tools/splitsim-validate has it)",
+                        sim_val_required_columns[c]);
+  }
+  return 0;
+}
+
+static int row_number(const char *text, const char *path, long line,
+                      const char *name, double lo, int strict, double *out,
+                      ss_error *err) {
+  double v;
+  if (ss_parse_double(text, &v) != 0)
+    return line_error(err, path, line,
+                      "column '%s': not a finite number: '%s'", name, text);
+  if (v < lo || (strict && v == lo)) {
+    char what[64];
+    snprintf(what, sizeof what, "%s %g, found %s",
+             strict ? "must be above" : "must be at least", lo, text);
+    return line_error(err, path, line, "column '%s': %s", name, what);
+  }
+  *out = v;
+  return 0;
+}
+
+static int parse_row(const csv_line *l, const int *idx, const char *path,
+                     long line, sim_val_row *r, ss_error *err) {
+  const char *const *nm = sim_val_required_columns;
+  r->line = line;
+  const char *model = l->field[idx[COL_MODEL]];
+  if (!model[0])
+    return line_error(err, path, line, "column '%s': empty", nm[COL_MODEL]);
+  snprintf(r->model, sizeof r->model, "%s", model);
+  double cut;
+  struct {
+    int col;
+    double lo;
+    int strict;
+    double *out;
+  } f[] = {{COL_CUT, 0, 0, &cut},
+           {COL_BYTES, 0, 0, &r->bytes},
+           {COL_BW, 0, 1, &r->bandwidth_mbps},
+           {COL_LAT, 0, 0, &r->latency_ms},
+           {COL_PRED, 0, 1, &r->predicted_s},
+           {COL_MEAS, 0, 1, &r->measured_s},
+           {COL_DEV, 0, 0, &r->device_s},
+           {COL_EDGE, 0, 0, &r->edge_s}};
+  for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+    if (row_number(l->field[idx[f[i].col]], path, line, nm[f[i].col],
+                   f[i].lo, f[i].strict, f[i].out, err) != 0)
+      return -1;
+  if (cut != floor(cut) || cut > 1e9)
+    return line_error(err, path, line, "column '%s': not a block number: '%s'",
+                      nm[COL_CUT], l->field[idx[COL_CUT]]);
+  r->cut_block = (long)cut;
+  return 0;
+}
+
+static int add_row(sim_val_data *d, size_t *cap, ss_error *err,
+                   const char *path) {
+  if (d->n < *cap)
+    return 0;
+  size_t nc = *cap ? 2 * *cap : 64;
+  sim_val_row *nr = realloc(d->rows, nc * sizeof *nr);
+  if (!nr)
+    return ss_error_set(err, path, NULL, "out of memory");
+  d->rows = nr;
+  *cap = nc;
+  return 0;
+}
+
+/* The next line [*p, eol) without its \r\n; advances *p and *line. */
+static const char *next_line(const char **p, const char *end, long *line) {
+  const char *s = *p;
+  const char *nl = memchr(s, '\n', (size_t)(end - s));
+  const char *eol = nl ? nl : end;
+  *p = nl ? nl + 1 : end;
+  (*line)++;
+  if (eol > s && eol[-1] == '\r')
+    eol--;
+  return eol;
+}
+
+/* The optional system-name columns, from the first row. */
+static void keep_systems(const csv_line *h, const csv_line *l,
+                         sim_val_data *out) {
+  for (size_t i = 0; i < h->n && i < l->n; i++) {
+    if (strcmp(h->field[i], "device_system") == 0)
+      snprintf(out->device_system, sizeof out->device_system, "%s",
+               l->field[i]);
+    else if (strcmp(h->field[i], "edge_system") == 0)
+      snprintf(out->edge_system, sizeof out->edge_system, "%s", l->field[i]);
+  }
+}
+
+static int parse_rows(const char *path, const char *p, const char *end,
+                      const int *idx, const csv_line *h, long line,
+                      sim_val_data *out, csv_line *l, ss_error *err) {
+  size_t n_header = h->n;
+  size_t cap = 0;
+  char why[128];
+  while (p < end) {
+    const char *s = p;
+    const char *eol = next_line(&p, end, &line);
+    if (eol == s)
+      continue; /* blank line */
+    if (split_line(s, eol, l, why, sizeof why) != 0)
+      return line_error(err, path, line, "%s", why);
+    if (l->n != n_header)
+      return line_error(err, path, line, "%zu fields, the header has %zu",
+                        l->n, n_header);
+    if (add_row(out, &cap, err, path) != 0)
+      return -1;
+    if (parse_row(l, idx, path, line, &out->rows[out->n], err) != 0)
+      return -1;
+    if (out->n++ == 0)
+      keep_systems(h, l, out);
+  }
+  if (out->n < 3)
+    return line_error(err, path, line,
+                      "%s; calibrate needs at least 3 rows",
+                      out->n == 0   ? "no rows after the header"
+                      : out->n == 1 ? "only one row"
+                                    : "only two rows");
+  return 0;
+}
+
+int sim_val_parse(const char *path, const char *text, size_t len,
+                  sim_val_data *out, ss_error *err) {
+  memset(out, 0, sizeof *out);
+  const char *p = text, *end = text + len;
+  if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+    p += 3;
+  long line = 0;
+  const char *s = p;
+  const char *eol = next_line(&p, end, &line);
+  if (eol == s)
+    return line_error(err, path, 1,
+                      "empty file: expected the header of a validation.csv "
+                      "(tools/splitsim-validate)");
+  csv_line *h = malloc(sizeof *h), *l = malloc(sizeof *l);
+  char why[128];
+  int idx[N_COLS];
+  int rc = -1;
+  if (!h || !l)
+    ss_error_set(err, path, NULL, "out of memory");
+  else if (split_line(s, eol, h, why, sizeof why) != 0)
+    line_error(err, path, 1, "header: %s", why);
+  else if (find_columns(h, path, idx, err) == 0)
+    rc = parse_rows(path, p, end, idx, h, line, out, l, err);
+  free(h);
+  free(l);
+  if (rc != 0)
+    sim_val_free(out);
+  return rc;
+}
+
+int sim_val_read(const char *path, sim_val_data *out, ss_error *err) {
+  memset(out, 0, sizeof *out);
+  size_t len = 0;
+  char *text = ss_read_file(path, SIM_VALIDATION_MAX_BYTES, &len, err);
+  if (!text)
+    return -1;
+  int rc = sim_val_parse(path, text, len, out, err);
+  free(text);
+  return rc;
+}
+
+void sim_val_free(sim_val_data *d) {
+  if (!d)
+    return;
+  free(d->rows);
+  d->rows = NULL;
+  d->n = 0;
+}
+
+/* ---- the fit ---- */
+
+/* The link of a row with the given parameters, through the one cost
+ * model. */
+static solver_link link_of(const sim_val_row *r, double efficiency,
+                           double overhead_ms) {
+  solver_link l;
+  l.latency_s = (r->latency_ms + overhead_ms) / 1000.0;
+  l.bandwidth_bytes_per_s = efficiency * r->bandwidth_mbps * 125000.0;
+  return l;
+}
+
+/* solver_hop_s (the solver's per-hop cost), until the one cost model
+ * lands on main. */
+static double solver_hop_s(const solver_link *l, double bytes) {
+  return l->latency_s + bytes / l->bandwidth_bytes_per_s;
+}
+
+static double hop_s(const sim_val_row *r, double efficiency,
+                    double overhead_ms) {
+  solver_link l = link_of(r, efficiency, overhead_ms);
+  return solver_hop_s(&l, r->bytes);
+}
+
+double sim_calibrated_s(const sim_val_row *r, const sim_calibration *c) {
+  return c->device_scale * r->device_s + c->edge_scale * r->edge_s +
+         hop_s(r, c->efficiency, c->overhead_ms);
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+void sim_val_errors(const sim_val_data *d, const double *predicted,
+                    double *median, double *max) {
+  *median = *max = NAN;
+  double *e = malloc((d->n ? d->n : 1) * sizeof *e);
+  if (!e || d->n == 0) {
+    free(e);
+    return;
+  }
+  for (size_t i = 0; i < d->n; i++) {
+    double p = predicted ? predicted[i] : d->rows[i].predicted_s;
+    e[i] = fabs(p / d->rows[i].measured_s - 1.0);
+  }
+  qsort(e, d->n, sizeof *e, cmp_double);
+  size_t m = d->n / 2;
+  *median = d->n % 2 ? e[m] : 0.5 * (e[m - 1] + e[m]);
+  *max = e[d->n - 1];
+  free(e);
+}
+
+/* Every row's predicted_s must be its compute plus its hop: a row that is
+ * not what splitsim predicted would make "before" meaningless. */
+static int check_rows(const sim_val_data *d, const char *path, ss_error *err) {
+  for (size_t i = 0; i < d->n; i++) {
+    const sim_val_row *r = &d->rows[i];
+    double want = r->device_s + r->edge_s + hop_s(r, 1.0, 0.0);
+    if (fabs(want / r->predicted_s - 1.0) > 1e-5)
+      return line_error(err, path, r->line,
+                        "predicted_s %.9g is not predicted_device_s + "
+                        "predicted_edge_s + latency + bytes / bandwidth "
+                        "(%.9g)",
+                        r->predicted_s, want);
+  }
+  return 0;
+}
+
+/* Weighted linear least squares of y on the columns of X (GSL). */
+static int wls(const gsl_matrix *X, const gsl_vector *y, const gsl_vector *w,
+               gsl_vector *c, double *chisq) {
+  gsl_matrix *cov = gsl_matrix_alloc(X->size2, X->size2);
+  gsl_multifit_linear_workspace *ws =
+      gsl_multifit_linear_alloc(X->size1, X->size2);
+  int rc = -1;
+  if (cov && ws)
+    rc = gsl_multifit_wlinear(X, w, y, c, cov, chisq, ws) == GSL_SUCCESS ? 0
+                                                                          : -1;
+  gsl_multifit_linear_free(ws);
+  gsl_matrix_free(cov);
+  return rc;
+}
+
+/* The fit's parameters, in this order; each multiplies one column. */
+enum { P_INV_EFF, P_OVERHEAD_S, P_DEVICE, P_EDGE, N_PARAMS };
+
+/* Column `k` of row r: what parameter k multiplies. */
+static double column(const sim_val_row *r, int k) {
+  solver_link nominal = link_of(r, 1.0, 0.0);
+  switch (k) {
+  case P_INV_EFF: /* bytes / nominal rate */
+    return solver_hop_s(&nominal, r->bytes) - nominal.latency_s;
+  case P_OVERHEAD_S:
+    return 1.0;
+  case P_DEVICE:
+    return r->device_s;
+  default:
+    return r->edge_s;
+  }
+}
+
+/* One weighted fit of the free parameters (free[k]); the fixed ones keep
+ * val[k]. Rows are weighted by 1 / measured^2 (relative error). val gets
+ * the fitted values. */
+static int fit_free(const sim_val_data *d, const int *free_p, double *val,
+                    double *chisq) {
+  size_t n = d->n, p = 0;
+  int map[N_PARAMS];
+  for (int k = 0; k < N_PARAMS; k++)
+    map[k] = free_p[k] ? (int)p++ : -1;
+  gsl_matrix *X = gsl_matrix_alloc(n, p);
+  gsl_vector *y = gsl_vector_alloc(n), *w = gsl_vector_alloc(n);
+  gsl_vector *c = gsl_vector_alloc(p);
+  int rc = -1;
+  if (X && y && w && c) {
+    for (size_t i = 0; i < n; i++) {
+      const sim_val_row *r = &d->rows[i];
+      solver_link nominal = link_of(r, 1.0, 0.0);
+      double yi = r->measured_s - nominal.latency_s;
+      for (int k = 0; k < N_PARAMS; k++) {
+        if (map[k] >= 0)
+          gsl_matrix_set(X, i, (size_t)map[k], column(r, k));
+        else
+          yi -= val[k] * column(r, k);
+      }
+      gsl_vector_set(y, i, yi);
+      gsl_vector_set(w, i, 1.0 / (r->measured_s * r->measured_s));
+    }
+    rc = wls(X, y, w, c, chisq);
+    for (int k = 0; rc == 0 && k < N_PARAMS; k++)
+      if (map[k] >= 0)
+        val[k] = gsl_vector_get(c, (size_t)map[k]);
+  }
+  gsl_vector_free(c);
+  gsl_vector_free(w);
+  gsl_vector_free(y);
+  gsl_matrix_free(X);
+  return rc;
+}
+
+/* Fit with bounds: overhead >= 0 and compute scales >= 1 (the scenario
+ * expresses a slower compute as availability 1 / scale <= 1). A parameter
+ * that leaves its bound is fixed there and the rest fitted again. */
+static int fit_bounded(const sim_val_data *d, int fit_compute,
+                       sim_calibration *out) {
+  int free_p[N_PARAMS] = {1, 1, fit_compute, fit_compute};
+  double val[N_PARAMS] = {1.0, 0.0, 1.0, 1.0};
+  static const double bound[N_PARAMS] = {-INFINITY, 0.0, 1.0, 1.0};
+  for (int round = 0; round <= N_PARAMS; round++) {
+    if (fit_free(d, free_p, val, &out->chisq) != 0)
+      return -1;
+    int moved = 0;
+    for (int k = 0; k < N_PARAMS; k++)
+      if (free_p[k] && val[k] < bound[k]) {
+        free_p[k] = 0;
+        val[k] = bound[k];
+        moved = 1;
+      }
+    if (!moved)
+      break;
+  }
+  out->n_free = 0;
+  for (int k = 0; k < N_PARAMS; k++)
+    out->n_free += free_p[k];
+  out->efficiency = val[P_INV_EFF] > 0 ? 1.0 / val[P_INV_EFF] : NAN;
+  out->overhead_ms = 1000.0 * val[P_OVERHEAD_S];
+  out->device_scale = val[P_DEVICE];
+  out->edge_scale = val[P_EDGE];
+  out->fit_compute = fit_compute;
+  return 0;
+}
+
+/* The rows must be able to tell the parameters apart. */
+static int check_spread(const sim_val_data *d, size_t n_params,
+                        const char *path, ss_error *err) {
+  if (d->n <= n_params)
+    return ss_error_set(err, path, NULL,
+                        "%zu rows; fitting %zu parameters needs at least %zu "
+                        "(measure more cuts or bandwidths)",
+                        d->n, n_params, n_params + 1);
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t i = 0; i < d->n; i++) {
+    double t = column(&d->rows[i], P_INV_EFF);
+    lo = t < lo ? t : lo;
+    hi = t > hi ? t : hi;
+  }
+  if (!(hi > lo * (1 + 1e-9)) || hi <= 0)
+    return ss_error_set(err, path, NULL,
+                        "every row has the same transfer time (%g s): the "
+                        "rows cannot tell efficiency from overhead; measure "
+                        "several cuts or bandwidths",
+                        hi);
+  return 0;
+}
+
+/* The F test of nested least-squares fits: how likely the drop in the
+ * residual from `small` to `big` (more free parameters) is by chance. */
+static double compute_p_value(size_t n, const sim_calibration *small,
+                              const sim_calibration *big) {
+  double dp = big->n_free - small->n_free, dof = (double)n - big->n_free;
+  /* Rows the smaller fit already explains to rounding leave nothing to
+   * explain. */
+  if (dp <= 0 || dof <= 0 || !(small->chisq > 1e-20 * (double)n))
+    return 1.0;
+  if (!(big->chisq > 0))
+    return 0.0;
+  double f = ((small->chisq - big->chisq) / dp) / (big->chisq / dof);
+  return f <= 0 ? 1.0 : gsl_cdf_fdist_Q(f, dp, dof);
+}
+
+static int fit_checked(const sim_val_data *d, int fit_compute,
+                       sim_calibration *out, const char *path,
+                       ss_error *err) {
+  gsl_error_handler_t *old = gsl_set_error_handler_off();
+  int rc = fit_bounded(d, fit_compute, out);
+  gsl_set_error_handler(old);
+  if (rc != 0)
+    return ss_error_set(err, path, NULL, "the least-squares fit failed");
+  if (!(out->efficiency > 0 && out->efficiency <= SIM_EFFICIENCY_MAX))
+    return ss_error_set(err, path, NULL,
+                        "the fit is not physical (efficiency %g): the "
+                        "measurements do not follow the model; look at the "
+                        "rows with the largest error",
+                        out->efficiency);
+  return 0;
+}
+
+int sim_calibrate_fit(const sim_val_data *d, sim_calibrate_compute mode,
+                      sim_calibration *out, double *calibrated_s,
+                      const char *path, ss_error *err) {
+  memset(out, 0, sizeof *out);
+  size_t n_params = mode == SIM_CALIBRATE_LINK ? 2 : 4;
+  if (mode == SIM_CALIBRATE_AUTO && d->n <= 4)
+    n_params = 2;
+  if (check_spread(d, n_params, path, err) != 0 ||
+      check_rows(d, path, err) != 0)
+    return -1;
+  if (fit_checked(d, mode == SIM_CALIBRATE_COMPUTE, out, path, err) != 0)
+    return -1;
+  out->chisq_link_only = mode == SIM_CALIBRATE_COMPUTE ? NAN : out->chisq;
+  out->p_value = NAN;
+  if (mode == SIM_CALIBRATE_AUTO && n_params == 4) {
+    sim_calibration with;
+    ss_error e2;
+    if (fit_checked(d, 1, &with, path, &e2) == 0 &&
+        with.n_free > out->n_free) {
+      with.chisq_link_only = out->chisq;
+      with.p_value = compute_p_value(d->n, out, &with);
+      if (with.p_value < SIM_CALIBRATE_AUTO_P)
+        *out = with;
+      else
+        out->p_value = with.p_value;
+    }
+  }
+  double *cal = malloc(d->n * sizeof *cal);
+  if (!cal)
+    return ss_error_set(err, path, NULL, "out of memory");
+  for (size_t i = 0; i < d->n; i++)
+    cal[i] = sim_calibrated_s(&d->rows[i], out);
+  sim_val_errors(d, NULL, &out->before_median, &out->before_max);
+  sim_val_errors(d, cal, &out->after_median, &out->after_max);
+  if (calibrated_s)
+    memcpy(calibrated_s, cal, d->n * sizeof *cal);
+  free(cal);
+  return 0;
+}
