@@ -87,3 +87,6 @@ mkdir $TMP/foreign && echo mine >$TMP/foreign/notes.txt
 run_cmd 1 python3 $V --models squeezenet1_1 --bandwidths-mbps 50 --out $TMP/foreign --splitsim $S
 expect_err "the folder is not empty and holds no earlier splitsim-validate run"
 [ "$(cat $TMP/foreign/notes.txt)" = mine ] || die "foreign file touched"
+# 4. splitsim calibrate reads what it wrote (two rows are too few to fit).
+run_cmd 1 $S calibrate $out/validation.csv
+expect_err "only two rows; calibrate needs at least 3 rows"
