@@ -9,8 +9,7 @@ set -eu
 out=${1:-build/validation}
 [ $# -gt 0 ] && shift
 [ -x build/splitsim ] || { echo "build splitsim first (make)"; exit 1; }
-rm -rf "$out.tmp"
+# OUT_DIR: new, empty or an earlier run (splitsim-validate refuses others).
 tools/splitsim-validate --realtime --models resnet18,mobilenet_v2,squeezenet1_1 \
-  --cuts 5 --bandwidths-mbps 20,50,100 --out "$out.tmp" "$@"
-rm -rf "$out" && mv "$out.tmp" "$out"
+  --cuts 5 --bandwidths-mbps 20,50,100 --out "$out" "$@"
 build/splitsim calibrate "$out/validation.csv" | sed -n '1p;$p'
