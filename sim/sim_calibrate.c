@@ -14,6 +14,7 @@
 
 #include "../common/ss_io.h"
 #include "../solver/solver.h"
+#include "sim_problem.h"
 
 const char *const sim_val_required_columns[] = {
     "model",       "cut_block",          "bytes",
@@ -295,19 +296,15 @@ void sim_val_free(sim_val_data *d) {
 /* ---- the fit ---- */
 
 /* The link of a row with the given parameters, through the one cost
- * model. */
+ * model (sim_link_cost). */
 static solver_link link_of(const sim_val_row *r, double efficiency,
                            double overhead_ms) {
-  solver_link l;
-  l.latency_s = (r->latency_ms + overhead_ms) / 1000.0;
-  l.bandwidth_bytes_per_s = efficiency * r->bandwidth_mbps * 125000.0;
-  return l;
-}
-
-/* solver_hop_s (the solver's per-hop cost), until the one cost model
- * lands on main. */
-static double solver_hop_s(const solver_link *l, double bytes) {
-  return l->latency_s + bytes / l->bandwidth_bytes_per_s;
+  sim_link_spec l = sim_link_unset();
+  l.latency_ms = r->latency_ms;
+  l.bandwidth_mbps = r->bandwidth_mbps;
+  l.efficiency = efficiency;
+  l.overhead_ms = overhead_ms;
+  return sim_link_cost(&l, 0);
 }
 
 static double hop_s(const sim_val_row *r, double efficiency,

@@ -11,7 +11,7 @@
 /* ---- link parameters ---------------------------------------------------- */
 
 sim_link_spec sim_link_unset(void) {
-  sim_link_spec l = {NAN, NAN};
+  sim_link_spec l = {NAN, NAN, NAN, NAN};
   return l;
 }
 
@@ -23,6 +23,10 @@ sim_link_spec sim_link_of_scenario(const scn_link *l) {
     p.latency_ms = l->latency_ms;
   if (l->has_bandwidth_mbps)
     p.bandwidth_mbps = l->bandwidth_mbps;
+  if (l->has_efficiency)
+    p.efficiency = l->efficiency;
+  if (l->has_overhead_ms)
+    p.overhead_ms = l->overhead_ms;
   return p;
 }
 
@@ -51,6 +55,10 @@ void sim_link_overlay(sim_link_spec *base, const sim_link_spec *over) {
     base->latency_ms = over->latency_ms;
   if (!isnan(over->bandwidth_mbps))
     base->bandwidth_mbps = over->bandwidth_mbps;
+  if (!isnan(over->efficiency))
+    base->efficiency = over->efficiency;
+  if (!isnan(over->overhead_ms))
+    base->overhead_ms = over->overhead_ms;
 }
 
 const char *sim_link_missing(const sim_link_spec *l) {
@@ -66,10 +74,15 @@ const char *sim_link_missing(const sim_link_spec *l) {
 
 solver_link sim_link_cost(const sim_link_spec *l, int scission_rounding) {
   solver_link c;
-  c.latency_s = ss_ms_to_s(l->latency_ms);
+  double latency_ms = l->latency_ms;
+  if (l->overhead_ms > 0) /* unset (NaN) or 0: no overhead */
+    latency_ms += l->overhead_ms;
+  c.latency_s = ss_ms_to_s(latency_ms);
   c.bandwidth_bytes_per_s = ss_mbps_to_bytes_per_s(l->bandwidth_mbps);
   if (scission_rounding)
     c.bandwidth_bytes_per_s = nearbyint(c.bandwidth_bytes_per_s);
+  if (l->efficiency > 0) /* unset (NaN) or 0: efficiency 1 */
+    c.bandwidth_bytes_per_s *= l->efficiency;
   return c;
 }
 

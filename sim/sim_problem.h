@@ -51,6 +51,12 @@
 typedef struct sim_link_spec {
   double latency_ms;     /* one-way, added once per hop used */
   double bandwidth_mbps; /* nominal rate, Mbit/s */
+  /* Opt-in calibration (docs/validation.md, `splitsim calibrate`): the
+   * share of the nominal rate that carries payload, and a fixed cost per
+   * transfer. Unset (NaN, or 0 in a zero-initialised spec): efficiency 1
+   * and no overhead, the hop stays Scission's to the last bit. */
+  double efficiency;
+  double overhead_ms;
 } sim_link_spec;
 
 /* Every field unset. */
@@ -72,7 +78,9 @@ const char *sim_link_missing(const sim_link_spec *l);
 /* THE per-hop cost model, in one place: a hop that carries `bytes` over
  * link l costs  latency_s + bytes / bandwidth_bytes_per_s  seconds
  * (solver_hop_s evaluates it). This turns parameters into those two solver
- * numbers (units: common/ss_units.h). With scission_rounding the bandwidth
+ * numbers (units: common/ss_units.h): latency_s from latency_ms (+
+ * overhead_ms when set), bandwidth from bandwidth_mbps (x efficiency when
+ * set, after Scission's rounding). With scission_rounding the bandwidth
  * is rounded to whole bytes per second, half to even, as
  * scission_predict.py rounds it. An unset value gives NaN: "no link" to
  * the solver. */

@@ -80,6 +80,38 @@ static void test_link_params(void **state) {
   assert_close(sim_link_cost(&l, 0).bandwidth_bytes_per_s, 2.5, 1e-9);
 }
 
+/* The opt-in calibration: overhead_ms adds to the latency, efficiency
+ * scales the rate after Scission's rounding; unset (NaN) or 0 leave the
+ * plain hop to the last bit. */
+static void test_link_calibration(void **state) {
+  (void)state;
+  sim_link_spec l = sim_link_unset();
+  l.latency_ms = 20;
+  l.bandwidth_mbps = 100;
+  solver_link plain = sim_link_cost(&l, 1);
+  l.efficiency = 0;
+  l.overhead_ms = 0;
+  solver_link zero = sim_link_cost(&l, 1);
+  assert_memory_equal(&plain, &zero, sizeof plain);
+  l.efficiency = 0.95;
+  l.overhead_ms = 1.5;
+  solver_link c = sim_link_cost(&l, 1);
+  assert_true(c.latency_s == 0.0215);
+  assert_true(c.bandwidth_bytes_per_s == 12500000.0 * 0.95);
+  assert_close(solver_hop_s(&c, 1e6), 0.0215 + 1e6 / 11875000.0, 1e-15);
+  /* A scenario link carries them; the overlay keeps what it does not set. */
+  scn_link sl;
+  memset(&sl, 0, sizeof sl);
+  sl.latency_ms = sl.bandwidth_mbps = sl.efficiency = sl.overhead_ms = NAN;
+  sl.has_efficiency = 1;
+  sl.efficiency = 0.9;
+  sim_link_spec over = sim_link_of_scenario(&sl);
+  assert_true(isnan(over.overhead_ms) && over.efficiency == 0.9);
+  sim_link_overlay(&l, &over);
+  assert_true(l.efficiency == 0.9 && l.overhead_ms == 1.5 &&
+              l.latency_ms == 20 && l.bandwidth_mbps == 100);
+}
+
 static void test_network_either_direction(void **state) {
   (void)state;
   prof_link rows[1] = {{(char *)"edge1", (char *)"dev1", 5, 40}};
@@ -141,7 +173,8 @@ static void toy_problem(sim_blocks *bl, sim_problem *pb, double result) {
       {{"device", 1, &idx[0]}, {"edge", 1, &idx[1]}, {"cloud", 1, &idx[2]}},
       0};
   assert_int_equal(sim_problem_build(&sp, pb, &err), 0);
-  sim_link_spec de = {10, 8}, dc = {50, 8}, ec = {5, 80};
+  sim_link_spec de = {10, 8, NAN, NAN}, dc = {50, 8, NAN, NAN},
+                ec = {5, 80, NAN, NAN};
   sim_problem_set_link(pb, 0, 1, &de);
   sim_problem_set_link(pb, 2, 0, &dc); /* either order */
   sim_problem_set_link(pb, 1, 2, &ec);
@@ -296,6 +329,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_units),
       cmocka_unit_test(test_link_params),
+      cmocka_unit_test(test_link_calibration),
       cmocka_unit_test(test_network_either_direction),
       cmocka_unit_test(test_blocks),
       cmocka_unit_test(test_stages_closed_form),
