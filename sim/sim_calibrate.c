@@ -16,11 +16,16 @@
 #include "../solver/solver.h"
 #include "sim_problem.h"
 
-const char *const sim_val_required_columns[] = {
-    "model",       "cut_block",          "bytes",
-    "bandwidth_mbps", "latency_ms",      "predicted_s",
-    "measured_s",  "predicted_device_s", "predicted_edge_s",
-    NULL};
+const char *const sim_val_required_columns[] = {"model",
+                                                "cut_block",
+                                                "bytes",
+                                                "bandwidth_mbps",
+                                                "latency_ms",
+                                                "predicted_s",
+                                                "measured_s",
+                                                "predicted_device_s",
+                                                "predicted_edge_s",
+                                                NULL};
 
 enum {
   COL_MODEL,
@@ -47,8 +52,8 @@ typedef struct csv_line {
 
 /* Split line [p, end) into fields. -1 with a message on bad quoting, too
  * many or too long fields. */
-static int split_line(const char *p, const char *end, csv_line *out,
-                      char *why, size_t whysize) {
+static int split_line(const char *p, const char *end, csv_line *out, char *why,
+                      size_t whysize) {
   out->n = 0;
   for (;;) {
     if (out->n == MAX_FIELDS) {
@@ -130,8 +135,8 @@ static int row_number(const char *text, const char *path, long line,
                       ss_error *err) {
   double v;
   if (ss_parse_double(text, &v) != 0)
-    return line_error(err, path, line,
-                      "column '%s': not a finite number: '%s'", name, text);
+    return line_error(err, path, line, "column '%s': not a finite number: '%s'",
+                      name, text);
   if (v < lo || (strict && v == lo)) {
     char what[64];
     snprintf(what, sizeof what, "%s %g, found %s",
@@ -165,8 +170,8 @@ static int parse_row(const csv_line *l, const int *idx, const char *path,
            {COL_DEV, 0, 0, &r->device_s},
            {COL_EDGE, 0, 0, &r->edge_s}};
   for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-    if (row_number(l->field[idx[f[i].col]], path, line, nm[f[i].col],
-                   f[i].lo, f[i].strict, f[i].out, err) != 0)
+    if (row_number(l->field[idx[f[i].col]], path, line, nm[f[i].col], f[i].lo,
+                   f[i].strict, f[i].out, err) != 0)
       return -1;
   if (cut != floor(cut) || cut > 1e9)
     return line_error(err, path, line, "column '%s': not a block number: '%s'",
@@ -226,8 +231,8 @@ static int parse_rows(const char *path, const char *p, const char *end,
     if (split_line(s, eol, l, why, sizeof why) != 0)
       return line_error(err, path, line, "%s", why);
     if (l->n != n_header)
-      return line_error(err, path, line, "%zu fields, the header has %zu",
-                        l->n, n_header);
+      return line_error(err, path, line, "%zu fields, the header has %zu", l->n,
+                        n_header);
     if (add_row(out, &cap, err, path) != 0)
       return -1;
     if (parse_row(l, idx, path, line, &out->rows[out->n], err) != 0)
@@ -236,8 +241,7 @@ static int parse_rows(const char *path, const char *p, const char *end,
       keep_systems(h, l, out);
   }
   if (out->n < 3)
-    return line_error(err, path, line,
-                      "%s; calibrate needs at least 3 rows",
+    return line_error(err, path, line, "%s; calibrate needs at least 3 rows",
                       out->n == 0   ? "no rows after the header"
                       : out->n == 1 ? "only one row"
                                     : "only two rows");
@@ -367,7 +371,7 @@ static int wls(const gsl_matrix *X, const gsl_vector *y, const gsl_vector *w,
   int rc = -1;
   if (cov && ws)
     rc = gsl_multifit_wlinear(X, w, y, c, cov, chisq, ws) == GSL_SUCCESS ? 0
-                                                                          : -1;
+                                                                         : -1;
   gsl_multifit_linear_free(ws);
   gsl_matrix_free(cov);
   return rc;
@@ -501,8 +505,7 @@ static double compute_p_value(size_t n, const sim_calibration *small,
 }
 
 static int fit_checked(const sim_val_data *d, int fit_compute,
-                       sim_calibration *out, const char *path,
-                       ss_error *err) {
+                       sim_calibration *out, const char *path, ss_error *err) {
   gsl_error_handler_t *old = gsl_set_error_handler_off();
   int rc = fit_bounded(d, fit_compute, out);
   gsl_set_error_handler(old);
@@ -534,8 +537,7 @@ int sim_calibrate_fit(const sim_val_data *d, sim_calibrate_compute mode,
   if (mode == SIM_CALIBRATE_AUTO && n_params == 4) {
     sim_calibration with;
     ss_error e2;
-    if (fit_checked(d, 1, &with, path, &e2) == 0 &&
-        with.n_free > out->n_free) {
+    if (fit_checked(d, 1, &with, path, &e2) == 0 && with.n_free > out->n_free) {
       with.chisq_link_only = out->chisq;
       with.p_value = compute_p_value(d->n, out, &with);
       if (with.p_value < SIM_CALIBRATE_AUTO_P)

@@ -81,12 +81,12 @@ typedef enum sim_calibrate_compute {
 
 /* What the fit found. */
 typedef struct sim_calibration {
-  double efficiency;   /* share of the nominal rate carrying payload */
-  double overhead_ms;  /* per transfer, on top of the link's latency, >= 0 */
-  double device_scale; /* device compute x this (>= 1; 1 unless fitted) */
-  double edge_scale;   /* edge compute x this (>= 1; 1 unless fitted) */
-  int fit_compute;     /* whether the compute scales were fitted */
-  double chisq;        /* weighted residual sum of squares */
+  double efficiency;      /* share of the nominal rate carrying payload */
+  double overhead_ms;     /* per transfer, on top of the link's latency, >= 0 */
+  double device_scale;    /* device compute x this (>= 1; 1 unless fitted) */
+  double edge_scale;      /* edge compute x this (>= 1; 1 unless fitted) */
+  int fit_compute;        /* whether the compute scales were fitted */
+  double chisq;           /* weighted residual sum of squares */
   double chisq_link_only; /* the same with the link only (NaN: not fitted) */
   int n_free;             /* parameters fitted (not held at a bound) */
   double p_value; /* AUTO: F test of the compute scales (NaN: not run) */

@@ -35,9 +35,9 @@ static void calibrate_help(FILE *fp) {
 }
 
 static void print_residuals(const sim_val_data *d, const double *cal) {
-  printf("%-16s %5s %10s %7s %11s %11s %8s %12s %8s\n", "model", "cut",
-         "bytes", "Mbit/s", "measured_s", "predicted_s", "error",
-         "calibrated_s", "error");
+  printf("%-16s %5s %10s %7s %11s %11s %8s %12s %8s\n", "model", "cut", "bytes",
+         "Mbit/s", "measured_s", "predicted_s", "error", "calibrated_s",
+         "error");
   for (size_t i = 0; i < d->n; i++) {
     const sim_val_row *r = &d->rows[i];
     printf("%-16s %5ld %10.0f %7g %11.6f %11.6f %+7.2f%% %12.6f %+7.2f%%\n",
@@ -59,8 +59,8 @@ static void print_snippet(const sim_val_data *d, const sim_calibration *c,
   if (c->fit_compute)
     printf("availability: {%s: %.4f, %s: %.4f}\n",
            d->device_system[0] ? d->device_system : "DEVICE",
-           1.0 / c->device_scale,
-           d->edge_system[0] ? d->edge_system : "EDGE", 1.0 / c->edge_scale);
+           1.0 / c->device_scale, d->edge_system[0] ? d->edge_system : "EDGE",
+           1.0 / c->edge_scale);
 }
 
 static void print_fit(const char *path, size_t n, const sim_calibration *c,
@@ -83,8 +83,8 @@ static void print_fit(const char *path, size_t n, const sim_calibration *c,
   printf("\n\n");
 }
 
-static int run(const char *path, sim_calibrate_compute mode,
-               const char *link, int quiet) {
+static int run(const char *path, sim_calibrate_compute mode, const char *link,
+               int quiet) {
   ss_error err;
   ss_error_clear(&err);
   sim_val_data d;
@@ -118,12 +118,10 @@ static int run(const char *path, sim_calibrate_compute mode,
 }
 
 int cmd_calibrate(int argc, char **argv) {
-  static const struct option opts[] = {{"compute", no_argument, 0, 'c'},
-                                       {"link-only", no_argument, 0, 'o'},
-                                       {"link", required_argument, 0, 'l'},
-                                       {"quiet", no_argument, 0, 'q'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"compute", no_argument, 0, 'c'},    {"link-only", no_argument, 0, 'o'},
+      {"link", required_argument, 0, 'l'}, {"quiet", no_argument, 0, 'q'},
+      {"help", no_argument, 0, 'h'},       {0, 0, 0, 0}};
   sim_calibrate_compute mode = SIM_CALIBRATE_AUTO;
   int quiet = 0, c;
   const char *link = "device-edge";

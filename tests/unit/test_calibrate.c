@@ -111,8 +111,7 @@ static void test_negative_overhead_clamped(void **state) {
   for (size_t i = 0; i < d.n; i++) {
     const sim_val_row *r = &d.rows[i];
     double t = r->bytes / (r->bandwidth_mbps * 125000.0);
-    double y = r->measured_s - r->latency_ms / 1000.0 - r->device_s -
-               r->edge_s;
+    double y = r->measured_s - r->latency_ms / 1000.0 - r->device_s - r->edge_s;
     double w = 1.0 / (r->measured_s * r->measured_s);
     num += w * t * y;
     den += w * t * t;
@@ -189,8 +188,7 @@ static const struct bad_case bad_cases[] = {
     {"missing_column.csv", "1", "missing column 'measured_s'", 0},
     {"nan.csv", "3", "column 'measured_s': not a finite number: 'nan'", 0},
     {"inf.csv", "4", "column 'bytes': not a finite number: 'inf'", 0},
-    {"text_number.csv", "2", "column 'bandwidth_mbps': not a finite number",
-     0},
+    {"text_number.csv", "2", "column 'bandwidth_mbps': not a finite number", 0},
     {"zero_measured.csv", "3", "column 'measured_s': must be above 0", 0},
     {"field_count.csv", "3", "18 fields, the header has 19", 0},
     {"unterminated.csv", "2", "unterminated quote", 0},
@@ -231,8 +229,8 @@ static void test_missing_file(void **state) {
   (void)state;
   sim_val_data d;
   ss_error err;
-  assert_int_equal(
-      sim_val_read("tests/fixtures/validation/nope.csv", &d, &err), -1);
+  assert_int_equal(sim_val_read("tests/fixtures/validation/nope.csv", &d, &err),
+                   -1);
   assert_string_equal(err.file, "tests/fixtures/validation/nope.csv");
 }
 
