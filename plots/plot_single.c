@@ -28,8 +28,8 @@ static const char *format_of(const char *name) {
 
 /* 1 when name may go into a gnuplot script's quoted file names as it is. */
 static int safe_name(const char *name) {
-  if (!name[0] || name[0] == '.' || strlen(name) + 8 > sizeof(
-      ((plot_chart *)0)->base))
+  if (!name[0] || name[0] == '.' ||
+      strlen(name) + 8 > sizeof(((plot_chart *)0)->base))
     return 0;
   for (const char *p = name; *p; p++)
     if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -94,8 +94,7 @@ out:
   if (gp && (fclose(gp) != 0) && rc == 0)
     rc = ss_error_set(err, gp_path, NULL, "cannot write: %s", strerror(errno));
   if (dat && (fclose(dat) != 0) && rc == 0)
-    rc = ss_error_set(err, dat_path, NULL, "cannot write: %s",
-                      strerror(errno));
+    rc = ss_error_set(err, dat_path, NULL, "cannot write: %s", strerror(errno));
   free(stem);
   free(gp_path);
   free(dat_path);
@@ -103,8 +102,8 @@ out:
 }
 
 /* Render dir/<base>.gp into dir/<base>, or say why not in sum. */
-static int render(const plot_chart *c, const char *dir,
-                  const plot_options *opt, plot_summary *sum, ss_error *err) {
+static int render(const plot_chart *c, const char *dir, const plot_options *opt,
+                  plot_summary *sum, ss_error *err) {
   const char *prog = plot_gnuplot_program(opt);
   snprintf(sum->gnuplot_path, sizeof sum->gnuplot_path, "%s", prog);
   sum->n_charts = 1;
@@ -169,8 +168,7 @@ static void remove_tmp(const char *dir, const char *base) {
 
 /* The in-memory output folder of one model at one point. */
 static void fake_data(const plot_breakdown_input *in, char *tmpdir,
-                      char **tiers, char **place, plot_model *m,
-                      plot_data *d) {
+                      char **tiers, char **place, plot_model *m, plot_data *d) {
   memset(m, 0, sizeof *m);
   memset(d, 0, sizeof *d);
   m->name = (char *)in->model;
@@ -226,7 +224,8 @@ int plot_breakdown_file(const plot_breakdown_input *in, const char *file,
   }
   int rc = -1;
   if (!mkdtemp(tmpdir)) {
-    ss_error_set(err, file, NULL, "cannot create a temporary folder beside it: %s",
+    ss_error_set(err, file, NULL,
+                 "cannot create a temporary folder beside it: %s",
                  strerror(errno));
     goto out;
   }
