@@ -729,6 +729,8 @@ void plot_data_free(plot_data *d) {
   plot_table_free(&d->summary);
   plot_table_free(&d->purchase);
   plot_table_free(&d->sensitivity);
+  plot_table_free(&d->sim);
+  plot_table_free(&d->sim_cdf);
   memset(d, 0, sizeof *d);
 }
 
@@ -901,7 +903,9 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
       load_table(d, "summary.csv", &d->summary, &d->has_summary, err) != 0 ||
       load_table(d, "purchase.csv", &d->purchase, &d->has_purchase, err) != 0 ||
       load_table(d, "sensitivity.csv", &d->sensitivity, &d->has_sensitivity,
-                 err) != 0)
+                 err) != 0 ||
+      load_table(d, "sim.csv", &d->sim, &d->has_sim, err) != 0 ||
+      load_table(d, "sim_cdf.csv", &d->sim_cdf, &d->has_sim_cdf, err) != 0)
     goto fail;
   static const char *const ccols[] = {"placement"};
   static const char *const bcols[] = {"placement_before", "placement_after"};

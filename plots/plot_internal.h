@@ -129,6 +129,9 @@ typedef struct plot_data {
   /* the smaller tables, loaded whole (empty when the file is absent) */
   plot_table curves, breakpoints, summary, purchase, sensitivity;
   int has_curves, has_breakpoints, has_summary, has_purchase, has_sensitivity;
+  /* the load simulation (docs/simulation.md), when the scenario has one */
+  plot_table sim, sim_cdf;
+  int has_sim, has_sim_cdf;
 } plot_data;
 
 /* Read the output folder. best.csv is required; the other tables are
@@ -278,5 +281,20 @@ int plot_file_exists(const char *path);
 void plot_put_num(FILE *fp, double v);
 /* Escape text for HTML (also drops control characters except \n \t). */
 void plot_html_escape(FILE *fp, const char *s);
+
+/* ---- the load simulation (plot_chart_sim.c) --------------------------- */
+
+/* Sweep points of sim.csv (0 when it lacks the columns the charts need). */
+size_t plot_sim_points(const plot_data *d);
+/* The point the CDF chart shows: the highest offered load at which every
+ * policy is stable (status ok), else the highest at which one is, else 0.
+ * *load_rps: the offered load there. */
+size_t plot_sim_cdf_point(const plot_data *d, double *load_rps);
+/* One sentence per policy of client group 0 saying up to which offered
+ * load it stays stable and where it breaks down (status not ok, or more
+ * than 1% deadline misses). Writes up to max lines of size line_size into
+ * lines; returns how many. */
+size_t plot_sim_breakdown(const plot_data *d, char *lines, size_t max,
+                          size_t line_size);
 
 #endif

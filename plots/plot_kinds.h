@@ -25,7 +25,10 @@ typedef enum plot_kind {
   PLOT_BREAKDOWN,   /* per-block times of the best placement, one model */
   PLOT_MODELS,      /* model comparison at the chosen point */
   PLOT_PARETO,      /* purchasing options: price vs weighted latency */
-  PLOT_TORNADO      /* sensitivity.csv: best latency, one parameter moved */
+  PLOT_TORNADO,     /* sensitivity.csv: best latency, one parameter moved */
+  PLOT_SIM_CDF,     /* sim_cdf.csv: latency CDF per policy at one point */
+  PLOT_SIM_P99,     /* sim.csv: p99 per policy against the offered load */
+  PLOT_SIM_UTIL     /* sim.csv: utilisation per resource against the load */
 } plot_kind;
 
 typedef struct plot_kind_ops {
@@ -50,6 +53,9 @@ extern const plot_kind_ops plot_chart_map;       /* plot_chart_map.c */
 extern const plot_kind_ops plot_chart_breakdown; /* plot_chart_breakdown.c */
 extern const plot_kind_ops plot_chart_pareto;    /* plot_chart_pareto.c */
 extern const plot_kind_ops plot_chart_tornado;   /* plot_chart_tornado.c */
+extern const plot_kind_ops plot_chart_sim_p99;   /* plot_chart_sim.c */
+extern const plot_kind_ops plot_chart_sim_cdf;   /* plot_chart_sim.c */
+extern const plot_kind_ops plot_chart_sim_util;  /* plot_chart_sim.c */
 
 /* Every kind, in the order of the plan and of the report's sections. */
 extern const plot_kind_ops *const plot_kind_table[];

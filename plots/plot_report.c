@@ -378,6 +378,19 @@ static const char css[] =
     ".note{background:#fff8e1;border-left:4px solid #f0b400;"
     "padding:.5em .8em}\n";
 
+/* Where each policy of the load simulation breaks down (sim.csv). */
+static void sim_breakdown(const out2 *o, const plot_data *d) {
+  char lines[8][400];
+  size_t n = plot_sim_breakdown(d, &lines[0][0], 8, sizeof lines[0]);
+  if (n)
+    para(o, NULL,
+         "Where each policy breaks down (client group 0; a run "
+         "breaks down when its status in sim.csv is not ok or it "
+         "misses more than 1% of its deadlines):");
+  for (size_t i = 0; i < n; i++)
+    para(o, NULL, lines[i]);
+}
+
 /* Which sweep point the comparison and breakdown charts show, and why. */
 static void point_note(const out2 *o, const plot_data *d, const plot_plan *p) {
   int any = 0;
@@ -497,6 +510,8 @@ static int write_both(const plot_data *d, const plot_plan *p,
     int any = 0;
     for (size_t i = 0; i < p->n; i++)
       if (p->charts[i].kind == k->kind) {
+        if (!any && k->kind == PLOT_SIM_P99)
+          sim_breakdown(o, d);
         if (!any)
           heading(o, 3, NULL, k->section);
         any = 1;
@@ -519,6 +534,8 @@ static int write_both(const plot_data *d, const plot_plan *p,
   if (d->has_sensitivity)
     whole_table(o, d, &d->sensitivity, "sensitivity.csv", "sensitivity-table",
                 max_rows);
+  if (d->has_sim)
+    whole_table(o, d, &d->sim, "sim.csv", "sim-table", max_rows);
   study_files(o, d);
   if (d->has_curves) {
     fputs("<p>", o->h);

@@ -981,10 +981,11 @@ done:
 
 static int build(loader *L, const scn_node *root) {
   static const char *const keys[] = {
-      "name",      "profiles",    "network",    "models",       "input_mb",
-      "result_mb", "tiers",       "links",      "availability", "power",
-      "objective", "constraints", "top_k",      "calibrate",    "sweep",
-      "purchase",  "uncertainty", "sensitivity"};
+      "name",       "profiles",    "network",     "models",       "input_mb",
+      "result_mb",  "tiers",       "links",       "availability", "power",
+      "objective",  "constraints", "top_k",       "calibrate",    "sweep",
+      "purchase",   "uncertainty", "sensitivity", "workload",     "servers",
+      "queue_limit"};
   scn_scenario *s = L->s;
   char d[80];
   if (root->kind != SCN_NODE_MAP)
@@ -1003,7 +1004,8 @@ static int build(loader *L, const scn_node *root) {
       load_top_k(L, root) != 0 || load_calibrate(L, root) != 0 ||
       load_availability(L, root) != 0 || load_power(L, root) != 0 ||
       load_links(L, root) != 0 || load_constraints(L, root) != 0 ||
-      load_sweep(L, root) != 0 || scn_load_studies(L, root) != 0)
+      scn_load_workload(L, root) != 0 || load_sweep(L, root) != 0 ||
+      scn_load_studies(L, root) != 0)
     return -1;
   return 0;
 }

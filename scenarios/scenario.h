@@ -132,7 +132,13 @@ typedef enum scn_param_kind {
   SCN_PARAM_RADIO_POWER_W,       /* index: system */
   SCN_PARAM_MIN_BLOCKS,          /* index: tier (whole numbers only) */
   SCN_PARAM_MAX_BLOCKS,          /* index: tier (whole numbers only) */
-  SCN_PARAM_MAX_LINK_MB          /* index: link limit */
+  SCN_PARAM_MAX_LINK_MB,         /* index: link limit */
+  SCN_PARAM_CLIENT_COUNT,        /* index: workload client group */
+  SCN_PARAM_CLIENT_RATE_HZ,      /* index: client group (poisson/periodic) */
+  SCN_PARAM_CLIENT_JITTER_MS,    /* index: client group */
+  SCN_PARAM_CLIENT_DEADLINE_MS,  /* index: client group */
+  SCN_PARAM_SERVERS,             /* index: system (whole numbers >= 1) */
+  SCN_PARAM_QUEUE_LIMIT          /* index: system (whole numbers >= 0) */
 } scn_param_kind;
 
 /* A numeric parameter resolved from its path (see scn_param_resolve). Valid
@@ -220,6 +226,8 @@ typedef struct scn_scenario {
   struct scn_purchase *purchase;
   struct scn_uncertainty *uncertainty;
   struct scn_sensitivity *sensitivity;
+  /* Load simulation (docs/simulation.md); NULL when absent. */
+  struct scn_workload *workload;
 } scn_scenario;
 
 /* Load and validate a scenario file (at most SCN_MAX_FILE_BYTES). Relative
@@ -416,5 +424,76 @@ const char *scn_block_times_name(scn_block_times m);
 /* Name of an option's system as the studies use it: the system's name, or
  * "<system>*<scale>" when scale != 1 (an estimate). Caller frees. */
 char *scn_option_system_name(const scn_option *o);
+
+/* ---- load simulation: workload:, servers:, queue_limit: (scn_workload.c)
+ * Loaded with the scenario, freed, copied, compared and written like the
+ * studies. Reference: docs/simulation.md. */
+
+#define SCN_MAX_CLIENT_GROUPS 64
+#define SCN_MAX_CLIENTS 1000000 /* clients of one group */
+#define SCN_MAX_REPLICATIONS 1000
+#define SCN_MAX_SIM_REQUESTS 1000000000ULL
+#define SCN_MAX_SIM_TOP_K 64
+
+typedef enum scn_arrival {
+  SCN_ARRIVAL_POISSON = 0, /* {poisson: RATE_HZ} per client */
+  SCN_ARRIVAL_PERIODIC     /* {periodic: FPS, jitter_ms: J} per client */
+} scn_arrival;
+
+typedef enum scn_service {
+  SCN_SERVICE_DETERMINISTIC = 0,
+  SCN_SERVICE_EXPONENTIAL,
+  SCN_SERVICE_LOGNORMAL
+} scn_service;
+
+typedef enum scn_policy {
+  SCN_POLICY_STATIC = 0, /* the idle-world optimum */
+  SCN_POLICY_LOAD_AWARE, /* re-ranked with queueing delays, fixed point */
+  SCN_POLICY_ADAPTIVE,   /* per request among the top-k */
+  SCN_N_POLICIES
+} scn_policy;
+
+/* A group of identical clients (devices). */
+typedef struct scn_clients {
+  scn_pos pos;  /* the list item */
+  double count; /* whole, >= 1 (a double so that sweeps can set it) */
+  scn_pos count_pos;
+  char *model; /* one of the scenario's models */
+  scn_pos model_pos;
+  scn_arrival arrival;
+  double rate_hz;   /* per client, > 0 */
+  double jitter_ms; /* periodic: >= 0; default 0 */
+  scn_pos arrival_pos;
+  double deadline_ms; /* > 0; INFINITY when absent */
+  scn_pos deadline_pos;
+} scn_clients;
+
+typedef struct scn_workload {
+  scn_pos pos; /* the workload: key */
+  size_t n_clients;
+  scn_clients *clients;
+  unsigned long long requests;        /* measured completions; default 20000 */
+  unsigned long long warmup_requests; /* default requests / 10 */
+  size_t replications;                /* default 5 */
+  unsigned long seed;                 /* default 1 */
+  scn_service service;                /* default deterministic */
+  /* lognormal: sigma of ln(block time) where a block has no p10/p90;
+   * default 0.1 */
+  double service_sigma;
+  size_t n_policies; /* default 1: static */
+  scn_policy policies[SCN_N_POLICIES];
+  size_t top_k; /* adaptive: candidate placements; default 3 */
+  /* Per scenario system (n_systems entries): parallel servers (whole,
+   * >= 1; default 1) and the most requests waiting (whole, >= 0; 0 = no
+   * limit, the default). Positions {0,0} when default. */
+  double *servers;
+  double *queue_limit;
+  scn_pos *servers_pos;
+  scn_pos *queue_limit_pos;
+} scn_workload;
+
+const char *scn_policy_name(scn_policy p);   /* "static", "load-aware", ... */
+const char *scn_service_name(scn_service s); /* "deterministic", ... */
+const char *scn_arrival_name(scn_arrival a); /* "poisson", "periodic" */
 
 #endif

@@ -123,4 +123,24 @@ int scn_studies_equal(const scn_scenario *a, const scn_scenario *b);
 /* Append the sections to the resolved YAML. */
 void scn_write_studies(const scn_scenario *s, FILE *fp);
 
+/* The workload:, servers: and queue_limit: sections (scn_workload.c).
+ * Loaded after tiers:, before sweep: (sweep paths reach into them). */
+int scn_load_workload(scn_loader *L, const scn_node *root);
+void scn_workload_free(scn_workload *w); /* NULL is a no-op */
+/* Deep copy (NULL for NULL); *ok cleared when out of memory. */
+scn_workload *scn_workload_copy(const scn_workload *w, size_t n_systems,
+                                int *ok);
+int scn_workload_equal(const scn_workload *a, const scn_workload *b,
+                       size_t n_systems);
+void scn_write_workload(const scn_scenario *s, FILE *fp);
+/* Parameter paths into these sections: 1 when kind is one of theirs (then
+ * *bad is NULL or the reason the value is refused), else 0. */
+int scn_workload_check_value(scn_param_kind kind, double v, const char **bad);
+/* 1 when path is not theirs; 0 resolved; -1 error (err at pos). */
+int scn_workload_param_resolve(const scn_scenario *s, const char *path,
+                               scn_pos pos, scn_param *out, ss_error *err);
+/* 1 when p is theirs and was set / its value. */
+int scn_workload_param_set(scn_scenario *s, const scn_param *p, double v);
+double scn_workload_param_get(const scn_scenario *s, const scn_param *p);
+
 #endif

@@ -14,7 +14,9 @@
   "links.<system>-<system>.bandwidth_mbps, availability.<system>, "            \
   "power.<system>.compute_power_w, power.<system>.radio_power_w, "             \
   "constraints.min_blocks.<tier>, constraints.max_blocks.<tier>, "             \
-  "constraints.max_link_mb.<tier>-<tier>"
+  "constraints.max_link_mb.<tier>-<tier>, workload.clients.<i>.count, "        \
+  "workload.clients.<i>.arrival.poisson (or .periodic, .jitter_ms), "          \
+  "workload.clients.<i>.deadline_ms, servers.<system>, queue_limit.<system>"
 
 /* Whole block counts stay below this. */
 #define MAX_BLOCK_COUNT 1e9
@@ -52,6 +54,9 @@ int scn_check_value(scn_param_kind kind, double v, char *why, size_t size) {
     break;
   case SCN_PARAM_MAX_LINK_MB:
     bad = v >= 0 ? NULL : "max_link_mb must be >= 0";
+    break;
+  default:
+    scn_workload_check_value(kind, v, &bad);
     break;
   }
   if (!isfinite(v))
@@ -280,6 +285,9 @@ int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
   static const char *const heads[] = {
       "input_mb", "result_mb", "links", "availability", "power", "constraints"};
   static const char *const cons[] = {"min_blocks", "max_blocks", "max_link_mb"};
+  int wrc = scn_workload_param_resolve(s, path, pos, out, err);
+  if (wrc <= 0)
+    return wrc;
   char *buf = ss_strdup(path);
   if (!buf)
     return ss_error_oom(err, s->file, NULL);
@@ -447,6 +455,9 @@ int scn_param_set(scn_scenario *s, const scn_param *p, double value,
   case SCN_PARAM_MAX_LINK_MB:
     s->constraints.link_limits[p->index].mb = value;
     break;
+  default:
+    scn_workload_param_set(s, p, value);
+    break;
   }
   return 0;
 }
@@ -476,8 +487,9 @@ double scn_param_get(const scn_scenario *s, const scn_param *p) {
     return (double)s->constraints.max_blocks[p->index];
   case SCN_PARAM_MAX_LINK_MB:
     return s->constraints.link_limits[p->index].mb;
+  default:
+    return scn_workload_param_get(s, p);
   }
-  return NAN;
 }
 
 int scn_set_param(scn_scenario *s, const char *path, double value,

@@ -197,6 +197,7 @@ void scn_free(scn_scenario *s) {
     free(s->groups[i].axes);
   free(s->groups);
   scn_studies_free(s);
+  scn_workload_free(s->workload);
   free(s);
 }
 
@@ -242,6 +243,7 @@ scn_scenario *scn_copy(const scn_scenario *s) {
   d->purchase = NULL;
   d->uncertainty = NULL;
   d->sensitivity = NULL;
+  d->workload = NULL;
   memset(&d->constraints, 0, sizeof d->constraints);
   size_t n_models = d->n_models, n_tiers = d->n_tiers;
   size_t n_systems = d->n_systems, n_links = d->n_links, n_axes = d->n_axes;
@@ -334,6 +336,7 @@ scn_scenario *scn_copy(const scn_scenario *s) {
     d->groups[i].axes = dup_array(s->groups[i].axes, s->groups[i].n_axes,
                                   sizeof *s->groups[i].axes, &ok);
   }
+  d->workload = scn_workload_copy(s->workload, s->n_systems, &ok);
   if (!ok || scn_studies_copy(d, s) != 0)
     goto fail;
   return d;
@@ -435,5 +438,6 @@ int scn_equal(const scn_scenario *a, const scn_scenario *b) {
       if (x->axes[j] != y->axes[j])
         return 0;
   }
-  return scn_studies_equal(a, b);
+  return scn_studies_equal(a, b) &&
+         scn_workload_equal(a->workload, b->workload, a->n_systems);
 }

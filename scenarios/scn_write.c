@@ -216,6 +216,7 @@ int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
     fputc('\n', fp);
   }
   scn_write_studies(s, fp);
+  scn_write_workload(s, fp);
   if (ferror(fp))
     return ss_error_set(err, s->file, NULL,
                         "cannot write the resolved scenario");

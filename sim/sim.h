@@ -78,6 +78,13 @@ typedef struct sim_timings {
 int sim_write_tables(const sim_engine *e, const char *outdir,
                      const sim_options *opt, sim_timings *t, ss_error *err);
 
+/* The load simulation (docs/simulation.md): when the scenario has a
+ * workload: section, write sim.csv and sim_cdf.csv into outdir (no-op
+ * otherwise). *n_unstable counts point x policy runs that hit a cap or whose
+ * predicted utilisation reached 1 (each also says so in its status column). */
+int sim_write_load(const sim_engine *e, const char *outdir,
+                   const sim_options *opt, size_t *n_unstable, ss_error *err);
+
 /* 1 when err came from a cancelled run. */
 int sim_interrupted(const ss_error *err);
 
@@ -105,6 +112,7 @@ typedef struct sim_run_report {
   char outdir[4096]; /* OUTROOT/<name> */
   int skipped;       /* 1: --resume found it complete */
   int report_failed; /* 1: the tables are in place, the finish hook failed */
+  size_t n_unstable; /* load simulation: unstable or capped runs */
   size_t n_points;
   size_t n_models;
   sim_timings t;

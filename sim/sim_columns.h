@@ -67,4 +67,32 @@
                     "," SIM_COL_BEST_BASE_S "," SIM_COL_BEST_HIGH_S            \
                     ",effect_s\n"
 
+/* sim.csv (the load simulation, docs/simulation.md): point, one column per
+ * sweep axis, then these, util.<system> per shared system and
+ * util.<tier a>-<tier b> per link, then placement, idle_latency_s and
+ * status. */
+#define SIM_COL_POLICY "policy"
+#define SIM_COL_GROUP "group"
+#define SIM_COL_OFFERED_RPS "offered_rps"
+#define SIM_COL_LATENCY_P99_S "latency_p99_s"
+#define SIM_COL_DEADLINE_MISS_RATIO "deadline_miss_ratio"
+#define SIM_COL_UTIL "util." /* + system or "<tier a>-<tier b>" */
+#define SIM_COL_IDLE_LATENCY_S "idle_latency_s"
+#define SIM_COL_STATUS "status"
+#define SIM_STATUS_OK "ok"
+#define SIM_SIM_HEADER_MID                                                     \
+  SIM_COL_POLICY                                                               \
+  "," SIM_COL_GROUP "," SIM_COL_MODEL "," SIM_COL_OFFERED_RPS                  \
+  ",throughput_rps,completed,dropped,latency_mean_s,"                          \
+  "latency_mean_ci95_s,latency_p50_s,latency_p95_s," SIM_COL_LATENCY_P99_S     \
+  "," SIM_COL_DEADLINE_MISS_RATIO
+#define SIM_SIM_HEADER_END                                                     \
+  SIM_COL_PLACEMENT "," SIM_COL_IDLE_LATENCY_S "," SIM_COL_STATUS "\n"
+
+/* sim_cdf.csv */
+#define SIM_COL_QUANTILE "quantile"
+#define SIM_SIM_CDF_HEADER                                                     \
+  SIM_COL_POINT "," SIM_COL_POLICY "," SIM_COL_GROUP "," SIM_COL_MODEL         \
+                "," SIM_COL_QUANTILE "," SIM_COL_LATENCY_S "\n"
+
 #endif

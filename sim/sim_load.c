@@ -19,12 +19,18 @@
 
 enum { EV_ARRIVAL = 0, EV_DELAY, EV_STATION, EV_LINK };
 
+/* An event. The key is (time, sequence number): times are never negative,
+ * so the bits of the double order like the number, and one 128-bit integer
+ * comparison orders two events (no floating-point branches). */
 typedef struct ev {
-  double t;
+  uint64_t t_bits;
   uint64_t seq;
   uint32_t kind, id;
 } ev;
 
+__extension__ typedef unsigned __int128 ev_key;
+
+/* A 4-ary min-heap: half the levels of a binary heap. */
 typedef struct heap {
   ev *a;
   size_t n, cap;
@@ -43,8 +49,9 @@ typedef struct req {
   double t_enter_s; /* entered the current station or link */
   double t_start_s; /* service started (stations) */
   double service_s; /* sampled service of the current station stage */
+  const sim_load_stage *sg, *sg_end; /* current stage, end of the route */
   uint32_t group, next_free;
-  uint16_t route, stage;
+  uint16_t route;
 } req;
 
 /* Integrals of a resource over time, kept up to date lazily. */
@@ -90,10 +97,17 @@ typedef struct ld {
   double t0_s;
 } ld;
 
-/* ---- heap ----------------------------------------------------------------- */
+/* ---- heap -----------------------------------------------------------------
+ */
 
-static inline int ev_less(const ev *x, const ev *y) {
-  return x->t < y->t || (x->t == y->t && x->seq < y->seq);
+static inline ev_key key_of(const ev *e) {
+  return ((ev_key)e->t_bits << 64) | e->seq;
+}
+
+static inline double ev_time(const ev *e) {
+  double t;
+  memcpy(&t, &e->t_bits, sizeof t);
+  return t;
 }
 
 static int heap_push(ld *s, double t, uint32_t kind, uint32_t id) {
@@ -108,11 +122,17 @@ static int heap_push(ld *s, double t, uint32_t kind, uint32_t id) {
     h->a = na;
     h->cap = nc;
   }
-  ev e = {t, h->seq++, kind, id};
+  ev e;
+  t += 0.0; /* -0.0 -> +0.0: equal bits for equal times */
+  memcpy(&e.t_bits, &t, sizeof t);
+  e.seq = h->seq++;
+  e.kind = kind;
+  e.id = id;
+  ev_key k = key_of(&e);
   size_t i = h->n++;
   while (i > 0) {
-    size_t p = (i - 1) / 2;
-    if (!ev_less(&e, &h->a[p]))
+    size_t p = (i - 1) / 4;
+    if (key_of(&h->a[p]) <= k)
       break;
     h->a[i] = h->a[p];
     i = p;
@@ -124,13 +144,23 @@ static int heap_push(ld *s, double t, uint32_t kind, uint32_t id) {
 static ev heap_pop(heap *h) {
   ev top = h->a[0];
   ev last = h->a[--h->n];
+  ev_key lk = key_of(&last);
   size_t i = 0, n = h->n;
   for (;;) {
-    size_t l = 2 * i + 1;
-    if (l >= n)
+    size_t c = 4 * i + 1;
+    if (c >= n)
       break;
-    size_t m = l + 1 < n && ev_less(&h->a[l + 1], &h->a[l]) ? l + 1 : l;
-    if (!ev_less(&h->a[m], &last))
+    size_t m = c;
+    ev_key mk = key_of(&h->a[c]);
+    size_t end = c + 4 < n ? c + 4 : n;
+    for (size_t j = c + 1; j < end; j++) {
+      ev_key jk = key_of(&h->a[j]);
+      if (jk < mk) {
+        mk = jk;
+        m = j;
+      }
+    }
+    if (lk <= mk)
       break;
     h->a[i] = h->a[m];
     i = m;
@@ -140,7 +170,8 @@ static ev heap_pop(heap *h) {
   return top;
 }
 
-/* ---- helpers -------------------------------------------------------------- */
+/* ---- helpers --------------------------------------------------------------
+ */
 
 static inline void integ_to(integ *in, double now, double n, double busy) {
   double dt = now - in->last_s;
@@ -166,10 +197,6 @@ static double sample(ld *s, const sim_load_stage *st) {
   default:
     return m;
   }
-}
-
-static const sim_load_route *route_of(const ld *s, const req *q) {
-  return &s->c->groups[q->group].routes[q->route];
 }
 
 static uint32_t req_alloc(ld *s) {
@@ -244,7 +271,8 @@ static void drop(ld *s, uint32_t r, sim_load_res_result *rr) {
   req_free(s, r);
 }
 
-/* ---- stations ------------------------------------------------------------- */
+/* ---- stations -------------------------------------------------------------
+ */
 
 static void station_serve(ld *s, station_st *t, uint32_t r, double now) {
   req *q = &s->rq[r];
@@ -293,7 +321,7 @@ static void req_next(ld *s, uint32_t r, double now);
 
 static void station_done(ld *s, uint32_t r, double now) {
   req *q = &s->rq[r];
-  const sim_load_stage *sg = &route_of(s, q)->stages[q->stage];
+  const sim_load_stage *sg = q->sg;
   station_st *t = &s->st[sg->resource];
   integ_to(&t->in, now, (double)(t->busy + t->n), t->busy);
   t->busy--;
@@ -313,11 +341,12 @@ static void station_done(ld *s, uint32_t r, double now) {
     t->queued_work_s = t->n ? t->queued_work_s - s->rq[r2].service_s : 0;
     station_serve(s, t, r2, now);
   }
-  q->stage++;
+  q->sg++;
   req_next(s, r, now);
 }
 
-/* ---- links ---------------------------------------------------------------- */
+/* ---- links ----------------------------------------------------------------
+ */
 
 static void link_resched(ld *s, size_t i, double now) {
   link_st *l = &s->lk[i];
@@ -348,7 +377,7 @@ static void link_enter(ld *s, uint32_t r, const sim_load_stage *sg,
 static void link_served(ld *s, size_t i, uint32_t r, double now) {
   link_st *l = &s->lk[i];
   req *q = &s->rq[r];
-  const sim_load_stage *sg = &route_of(s, q)->stages[q->stage];
+  const sim_load_stage *sg = q->sg;
   integ_to(&l->in, now, (double)l->n_in, l->n_in > 0);
   l->n_in--;
   l->bytes_in = l->n_in ? l->bytes_in - sg->bytes : 0;
@@ -361,7 +390,7 @@ static void link_served(ld *s, size_t i, uint32_t r, double now) {
     heap_push(s, now + l->latency_s, EV_DELAY, r);
     return;
   }
-  q->stage++;
+  q->sg++;
   req_next(s, r, now);
 }
 
@@ -390,33 +419,33 @@ static void link_event(ld *s, size_t i, double now) {
     link_served(s, i, (uint32_t)s->done_tags[k], now);
 }
 
-/* ---- requests ------------------------------------------------------------- */
+/* ---- requests -------------------------------------------------------------
+ */
 
 /* Run request r from its current stage until it waits for an event. */
 static void req_next(ld *s, uint32_t r, double now) {
   for (;;) {
     req *q = &s->rq[r];
-    const sim_load_route *rt = route_of(s, q);
-    if (q->stage >= rt->n_stages) {
+    if (q->sg == q->sg_end) {
       complete(s, r, now);
       return;
     }
-    const sim_load_stage *sg = &rt->stages[q->stage];
+    const sim_load_stage *sg = q->sg;
     switch (sg->kind) {
-    case SIM_STAGE_STATION:
+    case SIM_LOAD_STATION:
       station_enter(s, r, sg, now);
       return;
-    case SIM_STAGE_LINK:
+    case SIM_LOAD_LINK:
       link_enter(s, r, sg, now);
       return;
-    case SIM_STAGE_DELAY:
+    case SIM_LOAD_DELAY:
     default: {
       double d = sample(s, sg);
       if (d > 0) {
         heap_push(s, now + d, EV_DELAY, r);
         return;
       }
-      q->stage++;
+      q->sg++;
     }
     }
   }
@@ -429,13 +458,13 @@ static double route_estimate(const ld *s, const sim_load_route *rt,
   double est = 0;
   for (size_t k = 0; k < rt->n_stages; k++) {
     const sim_load_stage *sg = &rt->stages[k];
-    if (sg->kind == SIM_STAGE_STATION) {
+    if (sg->kind == SIM_LOAD_STATION) {
       const station_st *t = &s->st[sg->resource];
       double wait = 0;
       if (t->busy >= t->servers)
         wait = (t->queued_work_s + t->sum_end_s - t->busy * now) / t->servers;
       est += (wait > 0 ? wait : 0) + sg->service_s;
-    } else if (sg->kind == SIM_STAGE_LINK) {
+    } else if (sg->kind == SIM_LOAD_LINK) {
       const link_st *l = &s->lk[sg->resource];
       est += (l->bytes_in + sg->bytes) / l->bandwidth + l->latency_s;
     } else {
@@ -445,8 +474,7 @@ static double route_estimate(const ld *s, const sim_load_route *rt,
   return est;
 }
 
-static uint16_t choose_route(const ld *s, const sim_load_group *g,
-                             double now) {
+static uint16_t choose_route(const ld *s, const sim_load_group *g, double now) {
   if (g->n_routes <= 1)
     return 0;
   size_t best = 0;
@@ -486,11 +514,13 @@ static void arrival(ld *s, uint32_t id, double now) {
   q->t_arrival_s = now;
   q->group = sr->group;
   q->route = choose_route(s, g, now);
-  q->stage = 0;
+  q->sg = g->routes[q->route].stages;
+  q->sg_end = q->sg + g->routes[q->route].n_stages;
   req_next(s, r, now);
 }
 
-/* ---- setup and the loop --------------------------------------------------- */
+/* ---- setup and the loop ---------------------------------------------------
+ */
 
 static void ld_free(ld *s) {
   if (s->st)
@@ -622,19 +652,20 @@ int sim_load_run(const sim_load_config *c, uint64_t stream,
   double now = 0;
   while (!s.finished && !s.oom && s.h.n) {
     ev e = heap_pop(&s.h);
-    if (e.t > cap) {
+    double t = ev_time(&e);
+    if (t > cap) {
       res->stop = SIM_LOAD_TIME_CAP;
       now = cap;
       break;
     }
-    now = e.t;
+    now = t;
     res->events++;
     switch (e.kind) {
     case EV_ARRIVAL:
       arrival(&s, e.id, now);
       break;
     case EV_DELAY:
-      s.rq[e.id].stage++;
+      s.rq[e.id].sg++;
       req_next(&s, e.id, now);
       break;
     case EV_STATION:

@@ -48,7 +48,8 @@ void sim_hist_merge(sim_hist *into, const sim_hist *from);
 /* Quantile q in [0, 1] (NaN when empty). */
 double sim_hist_quantile(const sim_hist *h, double q);
 
-/* ---- the model ------------------------------------------------------------ */
+/* ---- the model ------------------------------------------------------------
+ */
 
 typedef enum sim_load_arrival {
   SIM_LOAD_POISSON = 0, /* exponential gaps, rate_hz per client */
@@ -65,9 +66,9 @@ typedef enum sim_load_service {
 } sim_load_service;
 
 typedef enum sim_load_stage_kind {
-  SIM_STAGE_DELAY = 0, /* private work (the client's device): no queue */
-  SIM_STAGE_STATION,   /* a shared FCFS multi-server system */
-  SIM_STAGE_LINK       /* a transfer over a shared link */
+  SIM_LOAD_DELAY = 0, /* private work (the client's device): no queue */
+  SIM_LOAD_STATION,   /* a shared FCFS multi-server system */
+  SIM_LOAD_LINK       /* a transfer over a shared link */
 } sim_load_stage_kind;
 
 typedef struct sim_load_stage {
@@ -103,10 +104,10 @@ typedef struct sim_load_link {
 typedef struct sim_load_group {
   size_t count; /* clients, >= 1 */
   sim_load_arrival arrival;
-  double rate_hz;    /* per client, > 0 */
-  double jitter_s;   /* periodic only, >= 0 */
-  double deadline_s; /* > 0, or INFINITY for none */
-  size_t n_routes;   /* >= 1 */
+  double rate_hz;               /* per client, > 0 */
+  double jitter_s;              /* periodic only, >= 0 */
+  double deadline_s;            /* > 0, or INFINITY for none */
+  size_t n_routes;              /* >= 1 */
   const sim_load_route *routes; /* borrowed */
 } sim_load_group;
 

@@ -7,7 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- histogram ------------------------------------------------------------ */
+/* ---- histogram ------------------------------------------------------------
+ */
 
 int sim_hist_init(sim_hist *h) {
   h->bins = calloc(SIM_HIST_BINS, sizeof *h->bins);
@@ -103,7 +104,8 @@ double sim_hist_quantile(const sim_hist *h, double q) {
   return x;
 }
 
-/* ---- results -------------------------------------------------------------- */
+/* ---- results --------------------------------------------------------------
+ */
 
 void sim_load_result_free(sim_load_result *r) {
   if (!r)
@@ -160,7 +162,8 @@ void sim_load_result_reset(sim_load_result *r) {
   r->stop = SIM_LOAD_DONE;
 }
 
-/* ---- numbers -------------------------------------------------------------- */
+/* ---- numbers --------------------------------------------------------------
+ */
 
 uint64_t sim_load_mix(uint64_t seed, uint64_t a, uint64_t b) {
   uint64_t x = seed;
@@ -192,10 +195,12 @@ void sim_load_mean_ci95(const double *x, size_t n, double *mean,
   for (size_t i = 0; i < n; i++)
     ss += (x[i] - m) * (x[i] - m);
   double sd = sqrt(ss / (double)(n - 1));
-  *half_width = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n);
+  *half_width =
+      gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n);
 }
 
-/* ---- validation ----------------------------------------------------------- */
+/* ---- validation -----------------------------------------------------------
+ */
 
 static int bad_num(double x, int allow_zero) {
   return !isfinite(x) || x < 0 || (!allow_zero && x == 0);
@@ -209,9 +214,9 @@ static int check_route(const sim_load_config *c, size_t g, size_t k,
                         k);
   for (size_t i = 0; i < rt->n_stages; i++) {
     const sim_load_stage *sg = &rt->stages[i];
-    size_t lim = sg->kind == SIM_STAGE_STATION ? c->n_stations
-                 : sg->kind == SIM_STAGE_LINK  ? c->n_links
-                                               : SIZE_MAX;
+    size_t lim = sg->kind == SIM_LOAD_STATION ? c->n_stations
+                 : sg->kind == SIM_LOAD_LINK  ? c->n_links
+                                              : SIZE_MAX;
     if (sg->resource >= lim || bad_num(sg->service_s, 1) ||
         bad_num(sg->sigma_ln, 1) || bad_num(sg->bytes, 1))
       return ss_error_set(err, NULL, NULL,

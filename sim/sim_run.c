@@ -483,6 +483,13 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
       goto done;
     rep->t.analysis_s += now_s() - ts;
   }
+  if (s->workload) {
+    double ts = now_s();
+    if (sim_write_load(e, tmpdir, opt ? &opt->base : NULL, &rep->n_unstable,
+                       err) != 0)
+      goto done;
+    rep->t.analysis_s += now_s() - ts;
+  }
   char path[4200];
   if ((size_t)snprintf(path, sizeof path, "%s/scenario.resolved.yaml",
                        tmpdir) >= sizeof path) {

@@ -474,6 +474,14 @@ int cmd_run(int argc, char **argv) {
                rep.n_models == 1 ? "" : "s", rep.outdir, rep.t.total_s);
       fflush(stdout);
     }
+    if (rc == 0 && rep.n_unstable) {
+      fprintf(stderr,
+              "splitsim run: warning: %s: %zu load simulation run%s unstable "
+              "(utilisation >= 1) or capped; see the status column of "
+              "%s/sim.csv\n",
+              s->name, rep.n_unstable, rep.n_unstable == 1 ? " is" : "s are",
+              rep.outdir);
+    }
     scn_free(s);
   }
   if (dist.mpi && files.n && !stop_requested &&

@@ -19,21 +19,33 @@
 #include "sim/sim_load.h"
 
 /* Under AddressSanitizer (about 5x slower) the statistical cases run with
- * fewer requests and do not demand a CI under 1%; the optimised build
- * (make unit / make check) does. */
+ * 1/20 of the requests for the memory checks: they then accept the exact
+ * value within 3 CI half-widths and do not demand a CI under 1%. The
+ * optimised build (make unit / make check) checks the 95% CI itself. */
 #if defined(__SANITIZE_ADDRESS__)
 #define SCALE 20
+#define CI_WIDTHS 3
 #else
 #define SCALE 1
+#define CI_WIDTHS 1
 #endif
 #define REPS 10
+
+static sim_load_link mk_link(const char *name, double latency_s, double bw) {
+  sim_load_link l;
+  l.name = name;
+  sim_link_params_default(&l.params);
+  l.params.latency_s = latency_s;
+  l.params.bandwidth_bytes_per_s = bw;
+  return l;
+}
 
 /* One station with c servers, Poisson arrivals of rate lambda, service
  * mean 1 s. Mean wait per replication into w[REPS]. */
 static void one_station(unsigned c, double lambda, sim_load_service svc,
                         uint64_t n, double *w, double *lw_rel_max) {
   sim_load_station st = {"s", c, 0};
-  sim_load_stage sg = {SIM_STAGE_STATION, 0, 1.0, 0, 0};
+  sim_load_stage sg = {SIM_LOAD_STATION, 0, 1.0, 0, 0};
   sim_load_route rt = {1, &sg};
   sim_load_group g = {1, SIM_LOAD_POISSON, lambda, 0, INFINITY, 1, &rt};
   sim_load_config cf = {1, &st, 0, NULL, 1, &g, svc, n, n / 10, 0, 0, 7};
@@ -64,7 +76,7 @@ static void check_wait(unsigned c, double lambda, sim_load_service svc,
   sim_load_mean_ci95(w, REPS, &mean, &hw);
   print_message("c=%u lambda=%g: W_q %.5f +- %.5f (%.2f%%), exact %.5f\n", c,
                 lambda, mean, hw, 100 * hw / exact, exact);
-  if (!(fabs(mean - exact) <= hw))
+  if (!(fabs(mean - exact) <= CI_WIDTHS * hw))
     fail_msg("mean wait %.6f +- %.6f does not contain %.6f", mean, hw, exact);
   if (SCALE == 1 && !(hw < 0.01 * exact))
     fail_msg("CI %.3f%% is not under 1%%", 100 * hw / exact);
@@ -104,7 +116,7 @@ static void test_mmc(void **state) {
 static void test_mm1_percentiles(void **state) {
   (void)state;
   sim_load_station st = {"s", 1, 0};
-  sim_load_stage sg = {SIM_STAGE_STATION, 0, 1.0, 0, 0};
+  sim_load_stage sg = {SIM_LOAD_STATION, 0, 1.0, 0, 0};
   sim_load_route rt = {1, &sg};
   sim_load_group g = {1, SIM_LOAD_POISSON, 0.8, 0, INFINITY, 1, &rt};
   uint64_t n = 4000000 / SCALE;
@@ -118,7 +130,8 @@ static void test_mm1_percentiles(void **state) {
     assert_int_equal(sim_load_run(&cf, (uint64_t)i, r, &e), 0);
     sim_hist_merge(&all, &r->groups[0].latency);
   }
-  double p95 = sim_hist_quantile(&all, 0.95), p99 = sim_hist_quantile(&all, 0.99);
+  double p95 = sim_hist_quantile(&all, 0.95),
+         p99 = sim_hist_quantile(&all, 0.99);
   double tol = SCALE == 1 ? 0.02 : 0.08;
   print_message("M/M/1 rho 0.8: p95 %.4f (exact %.4f), p99 %.4f (exact %.4f)\n",
                 p95, -log(0.05) / 0.2, p99, -log(0.01) / 0.2);
@@ -134,18 +147,17 @@ static void test_mm1_percentiles(void **state) {
 static void test_little_tandem(void **state) {
   (void)state;
   sim_load_station st[2] = {{"edge", 2, 0}, {"cloud", 1, 0}};
-  sim_load_link lk[2] = {{"device-edge", {0.002, 1e7, SIM_LINK_FIFO}},
-                         {"edge-cloud", {0.010, 5e7, SIM_LINK_FIFO}}};
-  sim_load_stage sg[6] = {{SIM_STAGE_DELAY, 0, 0.004, 0, 0},
-                          {SIM_STAGE_LINK, 0, 0, 0, 50000},
-                          {SIM_STAGE_STATION, 0, 0.012, 0, 0},
-                          {SIM_STAGE_LINK, 1, 0, 0, 200000},
-                          {SIM_STAGE_STATION, 1, 0.005, 0, 0},
-                          {SIM_STAGE_LINK, 1, 0, 0, 1000}};
+  sim_load_link lk[2] = {mk_link("device-edge", 0.002, 1e7),
+                         mk_link("edge-cloud", 0.010, 5e7)};
+  sim_load_stage sg[6] = {
+      {SIM_LOAD_DELAY, 0, 0.004, 0, 0},   {SIM_LOAD_LINK, 0, 0, 0, 50000},
+      {SIM_LOAD_STATION, 0, 0.012, 0, 0}, {SIM_LOAD_LINK, 1, 0, 0, 200000},
+      {SIM_LOAD_STATION, 1, 0.005, 0, 0}, {SIM_LOAD_LINK, 1, 0, 0, 1000}};
   sim_load_route rt = {6, sg};
-  sim_load_group g = {8, SIM_LOAD_POISSON, 10, 0, 0.2, 1, &rt};
-  sim_load_config cf = {2,    st,    2, lk, 1, &g, SIM_LOAD_EXPONENTIAL,
-                        400000 / SCALE, 20000 / SCALE, 0, 0, 11};
+  sim_load_group g = {8, SIM_LOAD_POISSON, 10, 0, 0.06, 1, &rt};
+  sim_load_config cf = {
+      2, st, 2, lk, 1, &g, SIM_LOAD_EXPONENTIAL, 400000 / SCALE, 20000 / SCALE,
+      0, 0,  11};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
   assert_int_equal(sim_load_run(&cf, 0, r, &e), 0);
@@ -166,7 +178,9 @@ static void test_little_tandem(void **state) {
   /* A FIFO link is busy while it sends: 80 x 50000 / 1e7. */
   assert_close(r->links[0].busy_s / r->window_s, lam * 0.005, 0.02 * 0.4);
   assert_true(r->groups[0].completed == 400000 / SCALE);
-  assert_true(r->groups[0].missed > 0);
+  /* idle latency 0.052 s: some requests make the 60 ms deadline, some not */
+  assert_true(r->groups[0].missed > 0 &&
+              r->groups[0].missed < r->groups[0].completed);
   sim_load_result_free(r);
 }
 
@@ -175,19 +189,19 @@ static void test_little_tandem(void **state) {
 static void test_vanishing_load(void **state) {
   (void)state;
   sim_load_station st[2] = {{"edge", 1, 0}, {"cloud", 1, 0}};
-  sim_load_link lk[2] = {{"a", {0.0123, 1.25e6, SIM_LINK_FIFO}},
-                         {"b", {0.031, 3.3e6, SIM_LINK_FIFO}}};
-  sim_load_stage sg[5] = {{SIM_STAGE_DELAY, 0, 0.0317, 0, 0},
-                          {SIM_STAGE_LINK, 0, 0, 0, 150528},
-                          {SIM_STAGE_STATION, 0, 0.0071, 0, 0},
-                          {SIM_STAGE_LINK, 1, 0, 0, 8192},
-                          {SIM_STAGE_STATION, 1, 0.0029, 0, 0}};
+  sim_load_link lk[2] = {mk_link("a", 0.0123, 1.25e6),
+                         mk_link("b", 0.031, 3.3e6)};
+  sim_load_stage sg[5] = {{SIM_LOAD_DELAY, 0, 0.0317, 0, 0},
+                          {SIM_LOAD_LINK, 0, 0, 0, 150528},
+                          {SIM_LOAD_STATION, 0, 0.0071, 0, 0},
+                          {SIM_LOAD_LINK, 1, 0, 0, 8192},
+                          {SIM_LOAD_STATION, 1, 0.0029, 0, 0}};
   double exact = 0.0317 + 0.0071 + 0.0029 + (0.0123 + 150528 / 1.25e6) +
                  (0.031 + 8192 / 3.3e6);
   sim_load_route rt = {5, sg};
   sim_load_group g = {1, SIM_LOAD_PERIODIC, 0.1, 0, INFINITY, 1, &rt};
-  sim_load_config cf = {2, st, 2, lk, 1, &g, SIM_LOAD_DETERMINISTIC,
-                        50, 0, 0, 0, 1};
+  sim_load_config cf = {2,  st, 2, lk, 1, &g, SIM_LOAD_DETERMINISTIC,
+                        50, 0,  0, 0,  1};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
   assert_int_equal(sim_load_run(&cf, 0, r, &e), 0);
@@ -206,11 +220,11 @@ static void test_vanishing_load(void **state) {
 static void test_queue_limit_drops(void **state) {
   (void)state;
   sim_load_station st = {"s", 1, 1};
-  sim_load_stage sg = {SIM_STAGE_STATION, 0, 1.0, 0, 0};
+  sim_load_stage sg = {SIM_LOAD_STATION, 0, 1.0, 0, 0};
   sim_load_route rt = {1, &sg};
   sim_load_group g = {1, SIM_LOAD_PERIODIC, 2, 0, INFINITY, 1, &rt};
-  sim_load_config cf = {1, &st, 0, NULL, 1, &g, SIM_LOAD_DETERMINISTIC,
-                        1000, 10, 0, 0, 1};
+  sim_load_config cf = {1,    &st, 0, NULL, 1, &g, SIM_LOAD_DETERMINISTIC,
+                        1000, 10,  0, 0,    1};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
   assert_int_equal(sim_load_run(&cf, 0, r, &e), 0);
@@ -226,10 +240,10 @@ static void test_queue_limit_drops(void **state) {
 static void test_unstable_capped(void **state) {
   (void)state;
   sim_load_station st = {"s", 1, 0};
-  sim_load_stage sg = {SIM_STAGE_STATION, 0, 1.0, 0, 0};
+  sim_load_stage sg = {SIM_LOAD_STATION, 0, 1.0, 0, 0};
   sim_load_route rt = {1, &sg};
   sim_load_group g = {4, SIM_LOAD_POISSON, 0.5, 0, INFINITY, 1, &rt};
-  sim_load_config cf = {1, &st, 0, NULL, 1, &g, SIM_LOAD_DETERMINISTIC,
+  sim_load_config cf = {1,       &st, 0, NULL, 1, &g, SIM_LOAD_DETERMINISTIC,
                         1000000, 100, 0, 5000, 1};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
@@ -249,12 +263,13 @@ static void test_unstable_capped(void **state) {
 static void test_adaptive_balances(void **state) {
   (void)state;
   sim_load_station st[2] = {{"a", 1, 0}, {"b", 1, 0}};
-  sim_load_stage sa = {SIM_STAGE_STATION, 0, 1.0, 0, 0};
-  sim_load_stage sb = {SIM_STAGE_STATION, 1, 1.0, 0, 0};
+  sim_load_stage sa = {SIM_LOAD_STATION, 0, 1.0, 0, 0};
+  sim_load_stage sb = {SIM_LOAD_STATION, 1, 1.0, 0, 0};
   sim_load_route rt[2] = {{1, &sa}, {1, &sb}};
   sim_load_group g = {1, SIM_LOAD_POISSON, 0.8, 0, INFINITY, 2, rt};
-  sim_load_config cf = {2, st, 0, NULL, 1, &g, SIM_LOAD_EXPONENTIAL,
-                        100000 / SCALE, 1000, 0, 0, 5};
+  sim_load_config cf = {
+      2,    st, 0, NULL, 1, &g, SIM_LOAD_EXPONENTIAL, 100000 / SCALE,
+      1000, 0,  0, 5};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
   assert_int_equal(sim_load_run(&cf, 0, r, &e), 0);
@@ -274,11 +289,11 @@ static void test_adaptive_balances(void **state) {
 static void test_deterministic_streams(void **state) {
   (void)state;
   sim_load_station st = {"s", 2, 0};
-  sim_load_stage sg = {SIM_STAGE_STATION, 0, 1.0, 0.5, 0};
+  sim_load_stage sg = {SIM_LOAD_STATION, 0, 1.0, 0.5, 0};
   sim_load_route rt = {1, &sg};
   sim_load_group g = {3, SIM_LOAD_PERIODIC, 0.5, 0.3, 2.0, 1, &rt};
-  sim_load_config cf = {1, &st, 0, NULL, 1, &g, SIM_LOAD_LOGNORMAL,
-                        20000, 100, 0, 0, 9};
+  sim_load_config cf = {1,     &st, 0, NULL, 1, &g, SIM_LOAD_LOGNORMAL,
+                        20000, 100, 0, 0,    9};
   ss_error e;
   sim_load_result *a = sim_load_result_new(&cf, &e);
   sim_load_result *b = sim_load_result_new(&cf, &e);
@@ -328,11 +343,11 @@ static void test_hist_quantiles(void **state) {
 static void test_validate(void **state) {
   (void)state;
   sim_load_station st = {"s", 0, 0};
-  sim_load_stage sg = {SIM_STAGE_STATION, 0, 1.0, 0, 0};
+  sim_load_stage sg = {SIM_LOAD_STATION, 0, 1.0, 0, 0};
   sim_load_route rt = {1, &sg};
   sim_load_group g = {1, SIM_LOAD_POISSON, 1, 0, INFINITY, 1, &rt};
-  sim_load_config cf = {1, &st, 0, NULL, 1, &g, SIM_LOAD_DETERMINISTIC,
-                        10, 0, 0, 0, 1};
+  sim_load_config cf = {1,  &st, 0, NULL, 1, &g, SIM_LOAD_DETERMINISTIC,
+                        10, 0,   0, 0,    1};
   ss_error e;
   assert_int_equal(sim_load_validate(&cf, &e), -1);
   assert_non_null(strstr(e.msg, "servers must be >= 1"));
