@@ -12,287 +12,338 @@ typedef struct region {
   int place;
 } region;
 
-static int write_latency(FILE *gp, FILE *dat, const plot_data *d,
-                         const plot_plan *p, const plot_chart *c,
-                         ss_error *err) {
-  (void)p;
-  const plot_model *m = &d->models[c->model];
-  const plot_axis *ax = &d->axes[c->axis];
-  const plot_table *t = &d->curves;
-  plot_series *ser = calloc(m->n_places + 1, sizeof *ser);
-  plot_series grid = {0, 0, 0, NULL}; /* optimal placement per x (y = index) */
-  plot_bp *bps = NULL;
-  region *reg = NULL;
-  size_t n_bps = 0, n_reg = 0;
-  int rc = -1;
-  if (!ser)
-    goto nomem;
+/* Everything one latency chart is drawn from, step by step. */
+typedef struct lat_chart {
+  const plot_data *d;
+  const plot_chart *c;
+  const plot_model *m;
+  const plot_axis *ax;
+  plot_series *ser; /* per placement: (x, objective) along the axis */
+  plot_series grid; /* optimal placement per x (y = index) */
+  plot_bp *bps;     /* exact breakpoints on the reference line */
+  size_t n_bps;
+  region *reg; /* where each placement is optimal */
+  size_t n_reg;
+  double xmin, xmax, ymax_all;
+  double env_min, env_max;              /* range of the bold envelope */
+  int *ser_index, *reg_index, bp_index; /* data blocks (-1: none) */
+  int any_exact, any_bisect;
+  int ylog;
+  double ylo, yhi;
+} lat_chart;
+
+static void lat_free(lat_chart *L) {
+  if (L->ser)
+    for (size_t i = 0; i <= L->m->n_places; i++)
+      free(L->ser[i].p);
+  free(L->ser);
+  free(L->grid.p);
+  free(L->bps);
+  free(L->reg);
+  free(L->ser_index);
+  free(L->reg_index);
+}
+
+/* The model's curves along the axis from curves.csv. -1 with err. */
+static int lat_series(lat_chart *L, ss_error *err) {
+  const plot_table *t = &L->d->curves;
+  const plot_model *m = L->m;
   long cm = plot_table_col(t, SIM_COL_MODEL),
        ca = plot_table_col(t, SIM_COL_AXIS),
        cv = plot_table_col(t, SIM_COL_VALUE),
        cp = plot_table_col(t, SIM_COL_PLACEMENT),
        co = plot_table_col(t, SIM_COL_OBJECTIVE),
        copt = plot_table_col(t, SIM_COL_OPTIMAL);
-  double xmin = INFINITY, xmax = -INFINITY, ymax_all = -INFINITY;
+  L->xmin = INFINITY, L->xmax = -INFINITY, L->ymax_all = -INFINITY;
   for (size_t r = 0; r < t->n_rows; r++) {
     if (strcmp(plot_table_get(t, r, (size_t)cm), m->name) != 0 ||
-        strcmp(plot_table_get(t, r, (size_t)ca), ax->param) != 0)
+        strcmp(plot_table_get(t, r, (size_t)ca), L->ax->param) != 0)
       continue;
     double x, y, o;
     if (plot_table_num(t, r, (size_t)cv, &x, err) != 0 ||
         plot_table_num(t, r, (size_t)co, &y, err) != 0 ||
         plot_table_num(t, r, (size_t)copt, &o, err) != 0)
-      goto out;
+      return -1;
     if (isnan(x))
       continue;
     int pi = plot_model_place(m, plot_table_get(t, r, (size_t)cp));
     if (pi < 0)
       continue;
-    if (plot_series_push(&ser[pi], x, y) != 0)
-      goto nomem;
-    if (o == 1 && plot_series_push(&grid, x, pi) != 0)
-      goto nomem;
-    xmin = fmin(xmin, x);
-    xmax = fmax(xmax, x);
+    if (plot_series_push(&L->ser[pi], x, y) != 0 ||
+        (o == 1 && plot_series_push(&L->grid, x, pi) != 0))
+      return ss_error_oom(err, L->d->charts, L->c->base);
+    L->xmin = fmin(L->xmin, x);
+    L->xmax = fmax(L->xmax, x);
     if (isfinite(y))
-      ymax_all = fmax(ymax_all, y);
+      L->ymax_all = fmax(L->ymax_all, y);
   }
-  if (!(xmin < xmax)) {
-    rc = ss_error_set(err, t->path, NULL, "no curve for model %s along %s",
-                      m->name, ax->param);
-    goto out;
-  }
+  if (!(L->xmin < L->xmax))
+    return ss_error_set(err, t->path, NULL, "no curve for model %s along %s",
+                        m->name, L->ax->param);
   for (size_t i = 0; i < m->n_places; i++)
-    plot_sort(ser[i].p, ser[i].n, sizeof(plot_xy), plot_cmp_xy);
-  plot_sort(grid.p, grid.n, sizeof(plot_xy), plot_cmp_xy);
+    plot_sort(L->ser[i].p, L->ser[i].n, sizeof(plot_xy), plot_cmp_xy);
+  plot_sort(L->grid.p, L->grid.n, sizeof(plot_xy), plot_cmp_xy);
+  return 0;
+}
 
-  /* exact breakpoints on the reference line */
-  if (d->has_breakpoints) {
-    const plot_table *b = &d->breakpoints;
-    long bm = plot_table_col(b, SIM_COL_MODEL),
-         ba = plot_table_col(b, SIM_COL_AXIS),
-         bf = plot_table_col(b, SIM_COL_FIXED),
-         bv = plot_table_col(b, SIM_COL_VALUE),
-         be = plot_table_col(b, SIM_COL_EXACT),
-         bb = plot_table_col(b, SIM_COL_PLACEMENT_BEFORE),
-         bA = plot_table_col(b, SIM_COL_PLACEMENT_AFTER),
-         bo = plot_table_col(b, SIM_COL_OBJECTIVE_AT_VALUE);
-    if (bm >= 0 && ba >= 0 && bf >= 0 && bv >= 0 && bb >= 0 && bA >= 0) {
-      bps = calloc(b->n_rows + 1, sizeof *bps);
-      if (!bps)
-        goto nomem;
-      for (size_t r = 0; r < b->n_rows; r++) {
-        if (strcmp(plot_table_get(b, r, (size_t)bm), m->name) != 0 ||
-            strcmp(plot_table_get(b, r, (size_t)ba), ax->param) != 0 ||
-            !plot_fixed_matches(d, plot_table_get(b, r, (size_t)bf), c->axis,
-                                NULL))
-          continue;
-        plot_bp *q = &bps[n_bps];
-        double e = 1;
-        q->y = NAN;
-        if (plot_table_num(b, r, (size_t)bv, &q->x, err) != 0 ||
-            (be >= 0 && plot_table_num(b, r, (size_t)be, &e, err) != 0) ||
-            (bo >= 0 && plot_table_num(b, r, (size_t)bo, &q->y, err) != 0))
-          goto out;
-        if (isnan(q->x) || q->x < xmin || q->x > xmax)
-          continue;
-        q->exact = e == 1;
-        q->before = plot_model_place(m, plot_table_get(b, r, (size_t)bb));
-        q->after = plot_model_place(m, plot_table_get(b, r, (size_t)bA));
-        n_bps++;
-      }
-      plot_sort(bps, n_bps, sizeof *bps, plot_cmp_bp);
-    }
+/* The exact breakpoints of the model on the reference line, sorted. */
+static int lat_breakpoints(lat_chart *L, ss_error *err) {
+  const plot_data *d = L->d;
+  if (!d->has_breakpoints)
+    return 0;
+  const plot_table *b = &d->breakpoints;
+  long bm = plot_table_col(b, SIM_COL_MODEL),
+       ba = plot_table_col(b, SIM_COL_AXIS),
+       bf = plot_table_col(b, SIM_COL_FIXED),
+       bv = plot_table_col(b, SIM_COL_VALUE),
+       be = plot_table_col(b, SIM_COL_EXACT),
+       bb = plot_table_col(b, SIM_COL_PLACEMENT_BEFORE),
+       bA = plot_table_col(b, SIM_COL_PLACEMENT_AFTER),
+       bo = plot_table_col(b, SIM_COL_OBJECTIVE_AT_VALUE);
+  if (bm < 0 || ba < 0 || bf < 0 || bv < 0 || bb < 0 || bA < 0)
+    return 0;
+  if (!(L->bps = calloc(b->n_rows + 1, sizeof *L->bps)))
+    return ss_error_oom(err, d->charts, L->c->base);
+  for (size_t r = 0; r < b->n_rows; r++) {
+    if (strcmp(plot_table_get(b, r, (size_t)bm), L->m->name) != 0 ||
+        strcmp(plot_table_get(b, r, (size_t)ba), L->ax->param) != 0 ||
+        !plot_fixed_matches(d, plot_table_get(b, r, (size_t)bf), L->c->axis,
+                            NULL))
+      continue;
+    plot_bp *q = &L->bps[L->n_bps];
+    double e = 1;
+    q->y = NAN;
+    if (plot_table_num(b, r, (size_t)bv, &q->x, err) != 0 ||
+        (be >= 0 && plot_table_num(b, r, (size_t)be, &e, err) != 0) ||
+        (bo >= 0 && plot_table_num(b, r, (size_t)bo, &q->y, err) != 0))
+      return -1;
+    if (isnan(q->x) || q->x < L->xmin || q->x > L->xmax)
+      continue;
+    q->exact = e == 1;
+    q->before = plot_model_place(L->m, plot_table_get(b, r, (size_t)bb));
+    q->after = plot_model_place(L->m, plot_table_get(b, r, (size_t)bA));
+    L->n_bps++;
   }
+  plot_sort(L->bps, L->n_bps, sizeof *L->bps, plot_cmp_bp);
+  return 0;
+}
 
-  /* regions of the optimum: from the breakpoints when there are any, else
-   * from the grid with boundaries half-way between grid points */
-  reg = calloc(n_bps + grid.n + 2, sizeof *reg);
-  if (!reg)
-    goto nomem;
-  if (n_bps) {
-    double lo = xmin;
-    for (size_t i = 0; i < n_bps; i++) {
-      reg[n_reg++] = (region){lo, bps[i].x, bps[i].before};
-      lo = bps[i].x;
+/* Regions of the optimum: from the breakpoints when there are any, else
+ * from the grid with boundaries half-way between grid points. */
+static int lat_regions(lat_chart *L) {
+  const plot_series *grid = &L->grid;
+  if (!(L->reg = calloc(L->n_bps + grid->n + 2, sizeof *L->reg)))
+    return -1;
+  double lo = L->xmin;
+  if (L->n_bps) {
+    for (size_t i = 0; i < L->n_bps; i++) {
+      L->reg[L->n_reg++] = (region){lo, L->bps[i].x, L->bps[i].before};
+      lo = L->bps[i].x;
     }
-    reg[n_reg++] = (region){lo, xmax, bps[n_bps - 1].after};
-  } else if (grid.n) {
-    double lo = xmin;
-    for (size_t i = 0; i + 1 < grid.n; i++)
-      if (grid.p[i + 1].y != grid.p[i].y) {
-        double b = plot_mid(grid.p[i].x, grid.p[i + 1].x, ax->is_log);
-        reg[n_reg++] = (region){lo, b, (int)grid.p[i].y};
+    L->reg[L->n_reg++] = (region){lo, L->xmax, L->bps[L->n_bps - 1].after};
+  } else if (grid->n) {
+    for (size_t i = 0; i + 1 < grid->n; i++)
+      if (grid->p[i + 1].y != grid->p[i].y) {
+        double b = plot_mid(grid->p[i].x, grid->p[i + 1].x, L->ax->is_log);
+        L->reg[L->n_reg++] = (region){lo, b, (int)grid->p[i].y};
         lo = b;
       }
-    reg[n_reg++] = (region){lo, xmax, (int)grid.p[grid.n - 1].y};
+    L->reg[L->n_reg++] = (region){lo, L->xmax, (int)grid->p[grid->n - 1].y};
   }
+  return 0;
+}
 
-  /* envelope: per region, its placement's curve from boundary to boundary */
-  double env_min = INFINITY, env_max = -INFINITY;
-  size_t idx = 0;
-  int *ser_index = calloc(m->n_places + 1, sizeof *ser_index);
-  int *reg_index = calloc(n_reg + 1, sizeof *reg_index);
-  if (!ser_index || !reg_index) {
-    free(ser_index);
-    free(reg_index);
-    goto nomem;
-  }
-  fputs("# latency chart: one block per placement curve (x objective), then "
-        "one per optimal region (the bold envelope), then the breakpoints "
-        "(x objective exact)\n",
-        dat);
-  for (size_t i = 0; i < m->n_places; i++) {
-    ser_index[i] = -1;
-    if (!ser[i].n)
+static void put_xy(FILE *dat, double x, double y) {
+  plot_gp_num(dat, x);
+  fputc(' ', dat);
+  plot_gp_num(dat, y);
+}
+
+/* Data blocks: one per placement curve. */
+static void lat_write_curves(lat_chart *L, FILE *dat, int *idx) {
+  for (size_t i = 0; i < L->m->n_places; i++) {
+    const plot_series *s = &L->ser[i];
+    L->ser_index[i] = -1;
+    if (!s->n)
       continue;
-    ser_index[i] = (int)idx++;
-    for (size_t k = 0; k < ser[i].n; k++) {
-      if (!isfinite(ser[i].p[k].y)) {
-        fputc('\n', dat);
-        continue;
-      }
-      plot_gp_num(dat, ser[i].p[k].x);
-      fputc(' ', dat);
-      plot_gp_num(dat, ser[i].p[k].y);
+    L->ser_index[i] = (*idx)++;
+    for (size_t k = 0; k < s->n; k++) {
+      if (isfinite(s->p[k].y))
+        put_xy(dat, s->p[k].x, s->p[k].y);
       fputc('\n', dat);
     }
     fputs("\n\n", dat);
   }
-  for (size_t r = 0; r < n_reg; r++) {
-    const region *g = &reg[r];
+}
+
+/* The envelope of region r: its placement's curve from boundary to
+ * boundary (the breakpoints' own values at the ends). -1: no memory. */
+static int lat_envelope(const lat_chart *L, size_t r, plot_series *env) {
+  const region *g = &L->reg[r];
+  double ylo = NAN, yhi = NAN;
+  for (size_t i = 0; i < L->n_bps; i++) {
+    if (L->bps[i].x == g->lo && r > 0)
+      ylo = L->bps[i].y;
+    if (L->bps[i].x == g->hi && r + 1 < L->n_reg)
+      yhi = L->bps[i].y;
+  }
+  int bad = 0;
+  if (isfinite(ylo))
+    bad |= plot_series_push(env, g->lo, ylo);
+  if (g->place >= 0)
+    for (size_t k = 0; k < L->ser[g->place].n; k++) {
+      const plot_xy *q = &L->ser[g->place].p[k];
+      int inside = (q->x > g->lo || (r == 0 && q->x == g->lo)) &&
+                   (q->x < g->hi || (r + 1 == L->n_reg && q->x == g->hi));
+      if (inside && isfinite(q->y))
+        bad |= plot_series_push(env, q->x, q->y);
+    }
+  if (isfinite(yhi))
+    bad |= plot_series_push(env, g->hi, yhi);
+  return bad ? -1 : 0;
+}
+
+/* Data blocks: one per region's envelope (the bold optimum). */
+static int lat_write_envelope(lat_chart *L, FILE *dat, int *idx) {
+  L->env_min = INFINITY, L->env_max = -INFINITY;
+  for (size_t r = 0; r < L->n_reg; r++) {
     plot_series env = {0, 0, 0, NULL};
-    double ylo = NAN, yhi = NAN;
-    for (size_t i = 0; i < n_bps; i++) {
-      if (bps[i].x == g->lo && r > 0)
-        ylo = bps[i].y;
-      if (bps[i].x == g->hi && r + 1 < n_reg)
-        yhi = bps[i].y;
-    }
-    int ok = 0;
-    if (isfinite(ylo))
-      ok |= plot_series_push(&env, g->lo, ylo);
-    if (g->place >= 0)
-      for (size_t k = 0; k < ser[g->place].n; k++) {
-        const plot_xy *q = &ser[g->place].p[k];
-        int inside = (q->x > g->lo || (r == 0 && q->x == g->lo)) &&
-                     (q->x < g->hi || (r + 1 == n_reg && q->x == g->hi));
-        if (inside && isfinite(q->y))
-          ok |= plot_series_push(&env, q->x, q->y);
-      }
-    if (isfinite(yhi))
-      ok |= plot_series_push(&env, g->hi, yhi);
-    if (ok) {
+    if (lat_envelope(L, r, &env) != 0) {
       free(env.p);
-      free(ser_index);
-      free(reg_index);
-      goto nomem;
+      return -1;
     }
-    reg_index[r] = -1;
+    L->reg_index[r] = -1;
     if (env.n) {
-      reg_index[r] = (int)idx++;
+      L->reg_index[r] = (*idx)++;
       for (size_t k = 0; k < env.n; k++) {
-        plot_gp_num(dat, env.p[k].x);
-        fputc(' ', dat);
-        plot_gp_num(dat, env.p[k].y);
+        put_xy(dat, env.p[k].x, env.p[k].y);
         fputc('\n', dat);
-        env_min = fmin(env_min, env.p[k].y);
-        env_max = fmax(env_max, env.p[k].y);
+        L->env_min = fmin(L->env_min, env.p[k].y);
+        L->env_max = fmax(L->env_max, env.p[k].y);
       }
       fputs("\n\n", dat);
     }
     free(env.p);
   }
-  int bp_index = -1, any_exact = 0, any_bisect = 0;
-  size_t n_bp_finite = 0;
-  for (size_t i = 0; i < n_bps; i++)
-    n_bp_finite += isfinite(bps[i].y) != 0;
-  if (n_bp_finite) {
-    bp_index = (int)idx++;
-    for (size_t i = 0; i < n_bps; i++) {
-      if (!isfinite(bps[i].y))
-        continue;
-      plot_gp_num(dat, bps[i].x);
-      fputc(' ', dat);
-      plot_gp_num(dat, bps[i].y);
-      fprintf(dat, " %d\n", bps[i].exact);
-      any_exact |= bps[i].exact;
-      any_bisect |= !bps[i].exact;
-    }
-    fputs("\n\n", dat);
+  return 0;
+}
+
+/* Data block: the breakpoints with a value (x objective exact). */
+static void lat_write_breakpoints(lat_chart *L, FILE *dat, int *idx) {
+  size_t n_finite = 0;
+  L->bp_index = -1;
+  for (size_t i = 0; i < L->n_bps; i++)
+    n_finite += isfinite(L->bps[i].y) != 0;
+  if (!n_finite)
+    return;
+  L->bp_index = (*idx)++;
+  for (size_t i = 0; i < L->n_bps; i++) {
+    if (!isfinite(L->bps[i].y))
+      continue;
+    put_xy(dat, L->bps[i].x, L->bps[i].y);
+    fprintf(dat, " %d\n", L->bps[i].exact);
+    L->any_exact |= L->bps[i].exact;
+    L->any_bisect |= !L->bps[i].exact;
   }
-  if (!isfinite(env_min)) { /* no envelope: scale on every curve */
-    for (size_t i = 0; i < m->n_places; i++)
-      for (size_t k = 0; k < ser[i].n; k++)
-        if (isfinite(ser[i].p[k].y)) {
-          env_min = fmin(env_min, ser[i].p[k].y);
-          env_max = fmax(env_max, ser[i].p[k].y);
+  fputs("\n\n", dat);
+}
+
+static int lat_write_data(lat_chart *L, FILE *dat) {
+  int idx = 0;
+  L->ser_index = calloc(L->m->n_places + 1, sizeof *L->ser_index);
+  L->reg_index = calloc(L->n_reg + 1, sizeof *L->reg_index);
+  if (!L->ser_index || !L->reg_index)
+    return -1;
+  fputs("# latency chart: one block per placement curve (x objective), then "
+        "one per optimal region (the bold envelope), then the breakpoints "
+        "(x objective exact)\n",
+        dat);
+  lat_write_curves(L, dat, &idx);
+  if (lat_write_envelope(L, dat, &idx) != 0)
+    return -1;
+  lat_write_breakpoints(L, dat, &idx);
+  return 0;
+}
+
+/* y range: the envelope with room above for the alternatives (capped so
+ * that far-off curves do not squash it) and for the region letters. */
+static void lat_y_range(lat_chart *L) {
+  if (!isfinite(L->env_min)) /* no envelope: scale on every curve */
+    for (size_t i = 0; i < L->m->n_places; i++)
+      for (size_t k = 0; k < L->ser[i].n; k++)
+        if (isfinite(L->ser[i].p[k].y)) {
+          L->env_min = fmin(L->env_min, L->ser[i].p[k].y);
+          L->env_max = fmax(L->env_max, L->ser[i].p[k].y);
         }
+  double env_min = L->env_min, env_max = L->env_max;
+  L->ylog = 0, L->ylo = 0, L->yhi = 1;
+  if (!isfinite(env_min))
+    return;
+  double top = fmax(env_max, L->ymax_all);
+  if (env_min > 0 && fmin(top, env_max * 8) / env_min > 30) {
+    L->ylog = 1;
+    L->ylo = env_min / 1.6;
+    L->yhi = fmax(env_max, fmin(top, env_max * 8)) * 2.2;
+  } else {
+    double span = env_max - env_min;
+    if (span <= 0)
+      span = env_max > 0 ? env_max * 0.2 : 1;
+    L->yhi = fmax(env_max, fmin(top, env_max + 1.5 * span)) + 0.25 * span;
+    L->ylo = env_min - 0.15 * span;
+    if (env_min >= 0 && L->ylo < 0)
+      L->ylo = 0;
   }
+}
 
-  /* y range: the envelope with room above for the alternatives (capped so
-   * that far-off curves do not squash it) and for the region letters */
-  int ylog = 0;
-  double ylo = 0, yhi = 1;
-  if (isfinite(env_min)) {
-    double top = fmax(env_max, ymax_all);
-    if (env_min > 0 && fmin(top, env_max * 8) / env_min > 30) {
-      ylog = 1;
-      ylo = env_min / 1.6;
-      yhi = fmax(env_max, fmin(top, env_max * 8)) * 2.2;
-    } else {
-      double span = env_max - env_min;
-      if (span <= 0)
-        span = env_max > 0 ? env_max * 0.2 : 1;
-      yhi = fmax(env_max, fmin(top, env_max + 1.5 * span)) + 0.25 * span;
-      ylo = env_min - 0.15 * span;
-      if (env_min >= 0 && ylo < 0)
-        ylo = 0;
-    }
-  }
-
-  /* the script */
+/* Title, labels, axes and ranges; returns the legend's entries. */
+static size_t lat_script_head(const lat_chart *L, FILE *gp) {
+  const plot_data *d = L->d;
   char line1[512], line2[600], lab[256];
-  plot_param_label(ax->param, lab, sizeof lab);
-  snprintf(line1, sizeof line1, "%.*s: %s vs %s", PLOT_NAME_CHARS, m->name,
+  plot_param_label(L->ax->param, lab, sizeof lab);
+  snprintf(line1, sizeof line1, "%.*s: %s vs %s", PLOT_NAME_CHARS, L->m->name,
            plot_objective_name(d->objective), lab);
-  plot_axis_label(d, c->axis, lab, sizeof lab);
-  plot_other_line(d, (long)c->axis, -1, line2, sizeof line2);
-  size_t n_entries = 1 + (size_t)any_exact + (size_t)any_bisect;
-  for (size_t i = 0; i < m->n_places; i++)
-    n_entries += ser_index[i] >= 0;
-  plot_gp_begin(gp, c->base, "objective vs one swept parameter, one model");
+  plot_axis_label(d, L->c->axis, lab, sizeof lab);
+  plot_other_line(d, (long)L->c->axis, -1, line2, sizeof line2);
+  size_t n_entries = 1 + (size_t)L->any_exact + (size_t)L->any_bisect;
+  for (size_t i = 0; i < L->m->n_places; i++)
+    n_entries += L->ser_index[i] >= 0;
+  plot_gp_begin(gp, L->c->base, "objective vs one swept parameter, one model");
   plot_gp_colours(gp, d);
-  plot_gp_place_types(gp, m);
+  plot_gp_place_types(gp, L->m);
   plot_gp_title(gp, "set title", line1, line2, 1100);
   fputs("set xlabel ", gp);
   plot_gp_str(gp, lab, 160);
   fputs("\nset ylabel ", gp);
   plot_gp_str(gp, plot_objective_label(d->objective), 0);
   fputc('\n', gp);
-  if (ax->is_log)
+  if (L->ax->is_log)
     fputs("set logscale x\nset format x '%g'\n", gp);
-  if (ylog)
+  if (L->ylog)
     fputs("set logscale y\nset format y '%g'\n", gp);
   fputs("set xrange [", gp);
-  plot_gp_num(gp, xmin);
+  plot_gp_num(gp, L->xmin);
   fputc(':', gp);
-  plot_gp_num(gp, xmax);
+  plot_gp_num(gp, L->xmax);
   fputs("]\nset yrange [", gp);
-  plot_gp_num(gp, ylo);
+  plot_gp_num(gp, L->ylo);
   fputc(':', gp);
-  plot_gp_num(gp, yhi);
+  plot_gp_num(gp, L->yhi);
   fputs("]\n"
         "set border 3\nset tics nomirror out\n"
         "set grid xtics ytics lc rgb '#E6E6E6' lw 1 dt solid\n",
         gp);
   plot_gp_key_below(gp, n_entries, NULL);
-  /* regions: shading, letters; breakpoints: vertical lines */
-  double lx0 = ax->is_log ? log10(xmin) : xmin;
-  double lx1 = ax->is_log ? log10(xmax) : xmax;
+  return n_entries;
+}
+
+/* Regions: shading and letters; breakpoints: vertical lines. */
+static void lat_script_regions(const lat_chart *L, FILE *gp) {
+  const plot_axis *ax = L->ax;
+  double lx0 = ax->is_log ? log10(L->xmin) : L->xmin;
+  double lx1 = ax->is_log ? log10(L->xmax) : L->xmax;
   int prev_narrow = 0;
-  for (size_t r = 0; r < n_reg; r++) {
-    const region *g = &reg[r];
+  for (size_t r = 0; r < L->n_reg; r++) {
+    const region *g = &L->reg[r];
     char letter[8];
     if (g->place >= 0)
       plot_place_letter((size_t)g->place, letter, sizeof letter);
@@ -316,38 +367,42 @@ static int write_latency(FILE *gp, FILE *dat, const plot_data *d,
     fprintf(gp, ", graph %.2f center font ',13' tc rgb '%s' front\n", ypos,
             g->place >= 0 ? plot_place_colour(g->place) : "#666666");
   }
-  for (size_t i = 0; i < n_bps; i++) {
+  for (size_t i = 0; i < L->n_bps; i++) {
     fprintf(gp, "set arrow %zu from first ", i + 1);
-    plot_gp_num(gp, bps[i].x);
+    plot_gp_num(gp, L->bps[i].x);
     fputs(", graph 0 to first ", gp);
-    plot_gp_num(gp, bps[i].x);
+    plot_gp_num(gp, L->bps[i].x);
     fprintf(gp, ", graph 1 nohead lc rgb '#707070' lw 1 dt %d back\n",
-            bps[i].exact ? 2 : 3);
+            L->bps[i].exact ? 2 : 3);
   }
-  int h = 560 + 22 * (int)n_entries;
-  plot_gp_loop_open(gp, c->base, 1100, h);
+}
+
+/* The plot command: curves, the bold envelope, the breakpoints. */
+static void lat_script_plot(const lat_chart *L, FILE *gp, size_t n_entries) {
+  const char *base = L->c->base;
+  int h = 560 + 22 * (int)n_entries, first = 1;
+  plot_gp_loop_open(gp, base, 1100, h);
   fputs("  plot \\\n", gp);
-  int first = 1;
-  for (size_t i = 0; i < m->n_places; i++) {
-    if (ser_index[i] < 0)
+  for (size_t i = 0; i < L->m->n_places; i++) {
+    if (L->ser_index[i] < 0)
       continue;
     char title[700];
-    plot_place_title(m, (int)i, title, sizeof title);
+    plot_place_title(L->m, (int)i, title, sizeof title);
     fprintf(gp,
             "%s    '%s.dat' index %d using 1:2 with lines lt %zu lw 1.3 "
             "title ",
-            first ? "" : ", \\\n", c->base, ser_index[i], i + 1);
+            first ? "" : ", \\\n", base, L->ser_index[i], i + 1);
     plot_gp_str(gp, title, PLOT_PLACE_CHARS + 4);
     first = 0;
   }
-  for (size_t r = 0; r < n_reg; r++) {
-    if (reg_index[r] < 0)
+  for (size_t r = 0; r < L->n_reg; r++) {
+    if (L->reg_index[r] < 0)
       continue;
     fprintf(gp,
             "%s    '%s.dat' index %d using 1:2 with lines lt %d lw 4.5 "
             "notitle",
-            first ? "" : ", \\\n", c->base, reg_index[r],
-            plot_lt_of(m, reg[r].place));
+            first ? "" : ", \\\n", base, L->reg_index[r],
+            plot_lt_of(L->m, L->reg[r].place));
     first = 0;
   }
   fprintf(gp,
@@ -355,33 +410,48 @@ static int write_latency(FILE *gp, FILE *dat, const plot_data *d,
           "'bold: the optimal placement (letters: regions where it is "
           "optimal)'",
           first ? "" : ", \\\n");
-  if (bp_index >= 0 && any_exact)
+  if (L->bp_index >= 0 && L->any_exact)
     fprintf(gp,
             ", \\\n    '%s.dat' index %d using 1:($3 == 1 ? $2 : NaN) with "
             "points pt 7 ps 1.2 lc rgb '#000000' title 'breakpoint (exact)'",
-            c->base, bp_index);
-  if (bp_index >= 0 && any_bisect)
+            base, L->bp_index);
+  if (L->bp_index >= 0 && L->any_bisect)
     fprintf(gp,
             ", \\\n    '%s.dat' index %d using 1:($3 == 1 ? NaN : $2) with "
             "points pt 6 ps 1.2 lc rgb '#000000' title 'breakpoint (located "
             "by bisection)'",
-            c->base, bp_index);
+            base, L->bp_index);
   fputc('\n', gp);
   plot_gp_loop_close(gp);
-  free(ser_index);
-  free(reg_index);
-  rc = 0;
-  goto out;
-nomem:
-  rc = ss_error_oom(err, d->charts, c->base);
-out:
-  if (ser)
-    for (size_t i = 0; i <= m->n_places; i++)
-      free(ser[i].p);
-  free(ser);
-  free(grid.p);
-  free(bps);
-  free(reg);
+}
+
+/* Collect the series, breakpoints and regions, write the data, then the
+ * script. */
+static int write_latency(FILE *gp, FILE *dat, const plot_data *d,
+                         const plot_plan *p, const plot_chart *c,
+                         ss_error *err) {
+  (void)p;
+  lat_chart L;
+  memset(&L, 0, sizeof L);
+  L.d = d;
+  L.c = c;
+  L.m = &d->models[c->model];
+  L.ax = &d->axes[c->axis];
+  int rc = -1;
+  if (!(L.ser = calloc(L.m->n_places + 1, sizeof *L.ser))) {
+    rc = ss_error_oom(err, d->charts, c->base);
+  } else if (lat_series(&L, err) == 0 && lat_breakpoints(&L, err) == 0) {
+    if (lat_regions(&L) != 0 || lat_write_data(&L, dat) != 0) {
+      rc = ss_error_oom(err, d->charts, c->base);
+    } else {
+      lat_y_range(&L);
+      size_t n_entries = lat_script_head(&L, gp);
+      lat_script_regions(&L, gp);
+      lat_script_plot(&L, gp, n_entries);
+      rc = 0;
+    }
+  }
+  lat_free(&L);
   return rc;
 }
 
