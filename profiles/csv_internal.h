@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "../common/ss_csv.h"
 #include "../common/ss_error.h"
 #include "../common/ss_mem.h"
 #include "profile.h"
@@ -55,10 +56,6 @@ void prof_csv_free(prof_csv_reader *r);
  * extension (any case) replaced by `.json`, or `.json` appended when there is
  * none. Returns -1 when out is too small. */
 int prof_csv_sidecar_path(const char *csv_path, char *out, size_t outsize);
-
-/* Append one CSV cell: NULL as an empty cell, "" as `""`, and text that
- * holds a comma, quote, CR, LF or outer spaces in quotes (quotes doubled). */
-void prof_csv_put_field(ss_buf *b, const char *s);
 
 /* ---- JSON writer (export.c) ---- */
 

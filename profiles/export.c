@@ -18,25 +18,6 @@
 
 /* ---- CSV cells ---- */
 
-void prof_csv_put_field(ss_buf *b, const char *s) {
-  if (!s)
-    return; /* empty cell = no value */
-  size_t n = strlen(s);
-  int quote = n == 0 || strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' ||
-              s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t';
-  if (!quote) {
-    ss_buf_add(b, s, n);
-    return;
-  }
-  ss_buf_char(b, '"');
-  for (const char *p = s; *p; p++) {
-    if (*p == '"')
-      ss_buf_char(b, '"');
-    ss_buf_char(b, *p);
-  }
-  ss_buf_char(b, '"');
-}
-
 static void csv_put_double(ss_buf *b, double x) {
   char num[SS_DOUBLE_BUFSIZE];
   if (!isnan(x))
@@ -345,14 +326,14 @@ static void put_csv_rows(ss_buf *b, const prof_system *s) {
     const prof_model *md = &s->models[m];
     for (size_t i = 0; i < md->n_blocks; i++) {
       const prof_block *k = &md->blocks[i];
-      prof_csv_put_field(b, s->name);
+      ss_csv_field(b, s->name);
       ss_buf_char(b, ',');
-      prof_csv_put_field(b, md->name);
+      ss_csv_field(b, md->name);
       ss_buf_printf(b, ",%zu,%lld,%lld,", i, (long long)k->first_layer,
                     (long long)k->last_layer);
-      prof_csv_put_field(b, k->first_name);
+      ss_csv_field(b, k->first_name);
       ss_buf_char(b, ',');
-      prof_csv_put_field(b, k->last_name);
+      ss_csv_field(b, k->last_name);
       ss_buf_char(b, ',');
       csv_put_double(b, k->time_s);
       ss_buf_char(b, ',');
@@ -361,7 +342,7 @@ static void put_csv_rows(ss_buf *b, const prof_system *s) {
       csv_put_double(b, k->time_s_p90);
       ss_buf_printf(b, ",%lld,%lld,", (long long)k->repeats,
                     (long long)k->output_bytes);
-      prof_csv_put_field(b, k->output_shape);
+      ss_csv_field(b, k->output_shape);
       ss_buf_char(b, ',');
       for (size_t j = 0; j < k->n_samples; j++) {
         if (j)

@@ -191,7 +191,7 @@ static void ident_cell(analyst *w, size_t m, const ident *id, ss_buf *b) {
   }
   char txt[2048];
   sim_placement_text(&w->c->ms[m].pb.p, &id->pl, txt, sizeof txt);
-  sim_buf_csv(b, txt);
+  ss_csv_field(b, txt);
 }
 
 /* The `fixed` cell: path=value;... for the axes outside group g. */
@@ -210,7 +210,7 @@ static void fixed_cell(const scn_scenario *s, size_t g, const double *v,
     sim_buf_num(&cell, v[k]);
   }
   if (cell.p)
-    sim_buf_csv(b, cell.p);
+    ss_csv_field(b, cell.p);
   b->oom |= cell.oom;
   ss_buf_free(&cell);
 }
@@ -221,7 +221,7 @@ static void bp_row(analyst *w, size_t m, size_t k, size_t g, const double *fv,
   const scn_scenario *s = w->e->scn;
   ss_buf_str(b, w->e->models[m].cell);
   ss_buf_char(b, ',');
-  sim_buf_csv(b, s->axes[k].param);
+  ss_csv_field(b, s->axes[k].param);
   ss_buf_char(b, ',');
   fixed_cell(s, g, fv, b);
   ss_buf_char(b, ',');
@@ -622,7 +622,7 @@ static int curve_task_run(analyst *w, size_t m, size_t k, ss_buf *b,
         obj = r.objective;
       ss_buf_str(b, w->e->models[m].cell);
       ss_buf_char(b, ',');
-      sim_buf_csv(b, ax->param);
+      ss_csv_field(b, ax->param);
       ss_buf_char(b, ',');
       sim_buf_num(b, w->vals[k]);
       ss_buf_char(b, ',');
@@ -748,7 +748,7 @@ static int write_summary(analyst *w, const sim_msum *sums, FILE *fp,
       ss_buf_str(&name, mx ? ".max" : ".min");
       ss_buf_char(&b, ',');
       if (name.p)
-        sim_buf_csv(&b, name.p);
+        ss_csv_field(&b, name.p);
       b.oom |= name.oom;
       ss_buf_free(&name);
     }
@@ -759,7 +759,7 @@ static int write_summary(analyst *w, const sim_msum *sums, FILE *fp,
     ss_buf_str(&name, s->axes[k].param);
     ss_buf_char(&b, ',');
     if (name.p)
-      sim_buf_csv(&b, name.p);
+      ss_csv_field(&b, name.p);
     b.oom |= name.oom;
     ss_buf_free(&name);
   }

@@ -54,25 +54,9 @@ void sim_buf_num_cached(ss_buf *b, sim_numcache *c, double x) {
   ss_buf_add(b, c->txt, c->len);
 }
 
-static int needs_quotes(const char *s) { return strpbrk(s, ",\"\r\n") != NULL; }
-
-void sim_buf_csv(ss_buf *b, const char *s) {
-  if (!needs_quotes(s)) {
-    ss_buf_str(b, s);
-    return;
-  }
-  ss_buf_char(b, '"');
-  for (; *s; s++) {
-    if (*s == '"')
-      ss_buf_char(b, '"');
-    ss_buf_char(b, *s);
-  }
-  ss_buf_char(b, '"');
-}
-
 char *sim_csv_cell(const char *s) {
   ss_buf b = {0};
-  sim_buf_csv(&b, s);
+  ss_csv_field(&b, s);
   if (b.oom || !b.p) {
     free(b.p);
     return b.oom ? NULL : calloc(1, 1);

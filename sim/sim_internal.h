@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../common/ss_csv.h"
 #include "../common/ss_mem.h"
 #include "../common/ss_sha256.h"
 #include "../profiles/network.h"
@@ -30,8 +31,6 @@ void sim_constraints_from_scenario(const scn_scenario *s,
 void sim_buf_u64(ss_buf *b, uint64_t v);
 /* A number as CSV text: empty for NaN, else sim_fmt_double. */
 void sim_buf_num(ss_buf *b, double x);
-/* A text cell, quoted per RFC 4180 when it holds , " CR or LF. */
-void sim_buf_csv(ss_buf *b, const char *s);
 
 /* The same bytes as ss_fmt_double (shortest of %.15g/%.16g/%.17g that reads
  * back exactly), computed with integer arithmetic for the common range and

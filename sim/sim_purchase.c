@@ -707,7 +707,7 @@ int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
   ss_buf_str(&b, SIM_PURCHASE_HEADER);
   for (size_t k = 0; k < r->n_rows; k++) {
     const sim_purchase_row *x = &r->rows[k];
-    sim_buf_csv(&b, x->option);
+    ss_csv_field(&b, x->option);
     ss_buf_char(&b, ',');
     sim_buf_u64(&b, x->n_options);
     const double v[] = {x->price,
@@ -737,13 +737,13 @@ int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
   for (size_t k = 0; k < r->n_rows; k++)
     for (size_t m = 0; m < r->n_models; m++) {
       const sim_purchase_pick *pk = &r->picks[k * r->n_models + m];
-      sim_buf_csv(&b, r->rows[k].option);
+      ss_csv_field(&b, r->rows[k].option);
       ss_buf_char(&b, ',');
-      sim_buf_csv(&b, r->models[m]);
+      ss_csv_field(&b, r->models[m]);
       ss_buf_char(&b, ',');
       sim_buf_num(&b, r->weights[m]);
       ss_buf_char(&b, ',');
-      sim_buf_csv(&b, pk->feasible ? pk->placement : "infeasible");
+      ss_csv_field(&b, pk->feasible ? pk->placement : "infeasible");
       ss_buf_char(&b, ',');
       sim_buf_num(&b, pk->latency_s);
       ss_buf_char(&b, ',');
@@ -762,7 +762,7 @@ int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
     ss_buf_str(&b, "point");
     for (size_t a = 0; a < s->n_axes; a++) {
       ss_buf_char(&b, ',');
-      sim_buf_csv(&b, s->axes[a].param);
+      ss_csv_field(&b, s->axes[a].param);
     }
     ss_buf_str(&b, ",option,price,weighted_latency_s,gain_s,gain_per_price,"
                    "weighted_throughput_per_s,pareto,fastest,best_value,"
@@ -793,7 +793,7 @@ int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
           sim_buf_num(&b, vals[a]);
         }
         ss_buf_char(&b, ',');
-        sim_buf_csv(&b, x->option);
+        ss_csv_field(&b, x->option);
         const double v[] = {x->price, x->weighted_latency_s[p], x->gain_s[p],
                             ratio(x->gain_s[p], x->price),
                             x->weighted_throughput_per_s[p]};

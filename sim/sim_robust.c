@@ -965,11 +965,11 @@ int sim_robust_write(const sim_robust_result *r, const scn_scenario *s,
                  "expected_regret_s,robust\n");
   for (size_t i = 0; i < r->n_rows; i++) {
     const sim_robust_row *x = &r->rows[i];
-    sim_buf_csv(&b, r->models[x->model]);
+    ss_csv_field(&b, r->models[x->model]);
     ss_buf_char(&b, ',');
     sim_buf_u64(&b, x->rank);
     ss_buf_char(&b, ',');
-    sim_buf_csv(&b, x->placement);
+    ss_csv_field(&b, x->placement);
     ss_buf_char(&b, ',');
     sim_buf_num(&b, x->nominal_latency_s);
     ss_buf_str(&b, x->nominal_best ? ",1" : ",0");

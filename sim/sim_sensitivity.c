@@ -417,7 +417,7 @@ fail:
 
 static void put_row(ss_buf *b, const sim_sens_row *x, double lo, double ba,
                     double hi) {
-  sim_buf_csv(b, x->parameter);
+  ss_csv_field(b, x->parameter);
   const double v[] = {x->base, x->low_value, x->high_value, lo,
                       ba,      hi,           fabs(hi - lo)};
   for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
@@ -448,7 +448,7 @@ int sim_sensitivity_write(const sim_sens_result *r, const char *outdir,
     sort_idx(r, idx, (long)m);
     for (size_t i = 0; i < r->n_rows; i++) {
       const sim_sens_row *x = &r->rows[idx[i]];
-      sim_buf_csv(&b, r->models[m]);
+      ss_csv_field(&b, r->models[m]);
       ss_buf_char(&b, ',');
       put_row(&b, x, x->model_low_s[m], x->model_base_s[m], x->model_high_s[m]);
     }

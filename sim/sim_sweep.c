@@ -43,7 +43,7 @@ void sim_best_header(const sim_engine *e, int rank, ss_buf *b) {
   ss_buf_str(b, SIM_COL_POINT);
   for (size_t k = 0; k < s->n_axes; k++) {
     ss_buf_char(b, ',');
-    sim_buf_csv(b, s->axes[k].param);
+    ss_csv_field(b, s->axes[k].param);
   }
   ss_buf_str(b, rank ? "," SIM_COL_MODEL "," SIM_COL_RANK "," SIM_COL_PLACEMENT
                        "," SIM_COL_LATENCY_S
@@ -51,15 +51,15 @@ void sim_best_header(const sim_engine *e, int rank, ss_buf *b) {
                        "," SIM_COL_LATENCY_S);
   for (size_t t = 0; t < K; t++) {
     ss_buf_str(b, "," SIM_COL_COMPUTE_S);
-    sim_buf_csv(b, s->tiers[t].name);
+    ss_csv_field(b, s->tiers[t].name);
   }
   for (size_t a = 0; a < K; a++)
     for (size_t bb = a + 1; bb < K; bb++) {
       const char *pn = e->pair_name[a * K + bb];
       ss_buf_str(b, "," SIM_COL_TRANSFER_S);
-      sim_buf_csv(b, pn);
+      ss_csv_field(b, pn);
       ss_buf_str(b, "," SIM_COL_BYTES);
-      sim_buf_csv(b, pn);
+      ss_csv_field(b, pn);
     }
   ss_buf_str(b, "," SIM_COL_RETURN_S "," SIM_COL_TOTAL_BYTES
                 "," SIM_COL_THROUGHPUT_PER_S "," SIM_COL_DEVICE_ENERGY_J

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "../common/ss_csv.h"
 #include "../common/ss_io.h"
 #include "../common/ss_units.h"
 #include "../plots/plots.h"
@@ -634,21 +635,12 @@ static void csv_num(FILE *fp, double x) {
   fprintf(fp, ",%s", ss_fmt_double(buf, x));
 }
 
-/* A CSV field: quoted when it holds a comma, quote or newline. */
+/* A CSV field after a comma, quoted by the one rule (common/ss_csv.h). */
 static void csv_str(FILE *fp, const char *s) {
-  if (!s)
-    s = "";
-  if (!strpbrk(s, ",\"\n\r")) {
-    fprintf(fp, ",%s", s);
-    return;
-  }
-  fputs(",\"", fp);
-  for (; *s; s++) {
-    if (*s == '"')
-      fputc('"', fp);
-    fputc(*s, fp);
-  }
-  fputc('"', fp);
+  ss_buf b = {0};
+  ss_csv_field(&b, s);
+  fprintf(fp, ",%s", b.p ? b.p : "");
+  ss_buf_free(&b);
 }
 
 static const int hop_pairs[3][2] = {{0, 1}, {1, 2}, {0, 2}};

@@ -105,11 +105,11 @@ static void test_fmt_random(void **state) {
 static void test_buf_csv(void **state) {
   (void)state;
   ss_buf b = {0};
-  sim_buf_csv(&b, "plain");
+  ss_csv_field(&b, "plain");
   ss_buf_char(&b, '|');
-  sim_buf_csv(&b, "a, b");
+  ss_csv_field(&b, "a, b");
   ss_buf_char(&b, '|');
-  sim_buf_csv(&b, "say \"hi\"");
+  ss_csv_field(&b, "say \"hi\"");
   ss_buf_char(&b, '|');
   sim_buf_num(&b, NAN);
   ss_buf_char(&b, '|');
