@@ -21,35 +21,94 @@ static double grow_edge(double v, const plot_axis *a) {
   return v + 0.002 * (hi - lo);
 }
 
-static int write_map(FILE *gp, FILE *dat, const plot_data *d,
-                     const plot_plan *p, const plot_chart *c, ss_error *err) {
-  (void)p;
-  const plot_model *m = &d->models[c->model];
-  const plot_axis *ax = &d->axes[d->map_x], *ay = &d->axes[d->map_y];
-  size_t nx = ax->n_values, ny = ay->n_values;
-  seg *segs = NULL;
-  plot_bp *bps = NULL;
-  int *used = calloc(m->n_places + 2, sizeof *used);
-  int rc = -1;
-  if (!used)
-    goto nomem;
+/* Everything one decision map is drawn from. */
+typedef struct map_chart {
+  const plot_data *d;
+  const plot_chart *c;
+  const plot_model *m;
+  const plot_axis *ax, *ay;
+  size_t nx, ny;
+  long col[6]; /* breakpoints.csv: model axis fixed value before after;
+                  col[0] < 0 when not usable */
+  plot_bp *bps;
+  seg *segs;
+  int *used; /* per placement (and infeasible last): drawn somewhere */
+} map_chart;
+
+/* The exact breakpoints along x on row yi, sorted; their count, or -1
+ * with err. */
+static long map_row_breakpoints(map_chart *M, size_t yi, ss_error *err) {
+  const plot_data *d = M->d;
   const plot_table *b = &d->breakpoints;
-  long bm = -1, ba = -1, bf = -1, bv = -1, bb = -1, bA = -1;
-  if (d->has_breakpoints) {
-    bm = plot_table_col(b, SIM_COL_MODEL);
-    ba = plot_table_col(b, SIM_COL_AXIS);
-    bf = plot_table_col(b, SIM_COL_FIXED);
-    bv = plot_table_col(b, SIM_COL_VALUE);
-    bb = plot_table_col(b, SIM_COL_PLACEMENT_BEFORE);
-    bA = plot_table_col(b, SIM_COL_PLACEMENT_AFTER);
-    if (bm < 0 || ba < 0 || bf < 0 || bv < 0 || bb < 0 || bA < 0)
-      bm = -1;
-    else if (!(bps = calloc(b->n_rows + 1, sizeof *bps)))
-      goto nomem;
+  const long *k = M->col;
+  size_t n = 0;
+  if (k[0] < 0)
+    return 0;
+  for (size_t r = 0; r < b->n_rows; r++) {
+    if (strcmp(plot_table_get(b, r, (size_t)k[0]), M->m->name) != 0 ||
+        strcmp(plot_table_get(b, r, (size_t)k[1]), M->ax->param) != 0 ||
+        !plot_fixed_matches(d, plot_table_get(b, r, (size_t)k[2]),
+                            (size_t)d->map_x, d->map_rows + yi * d->n_axes))
+      continue;
+    double v;
+    if (plot_table_num(b, r, (size_t)k[3], &v, err) != 0)
+      return -1;
+    if (isnan(v))
+      continue;
+    M->bps[n].x = v;
+    M->bps[n].before =
+        plot_model_place(M->m, plot_table_get(b, r, (size_t)k[4]));
+    M->bps[n].after =
+        plot_model_place(M->m, plot_table_get(b, r, (size_t)k[5]));
+    n++;
   }
-  segs = calloc(nx + (bm >= 0 ? b->n_rows : 0) + 2, sizeof *segs);
-  if (!segs)
-    goto nomem;
+  plot_sort(M->bps, n, sizeof *M->bps, plot_cmp_bp);
+  return (long)n;
+}
+
+/* Row yi as segments of one placement each: cell borders at the exact
+ * breakpoints when they chain the two neighbours, else half-way. */
+static size_t map_row_segments(map_chart *M, size_t yi, size_t n_bps) {
+  const plot_axis *ax = M->ax;
+  const plot_bp *bps = M->bps;
+  const int *row = M->m->map + yi * M->nx;
+  size_t ns = 0, nx = M->nx;
+  double lo = ax->values[0];
+  for (size_t xi = 0; xi + 1 < nx; xi++) {
+    if (row[xi + 1] == row[xi])
+      continue;
+    double x0 = ax->values[xi], x1 = ax->values[xi + 1];
+    size_t k0 = 0, k1;
+    while (k0 < n_bps && bps[k0].x <= x0)
+      k0++;
+    k1 = k0;
+    while (k1 < n_bps && bps[k1].x < x1)
+      k1++;
+    int chain = k1 > k0 && bps[k0].before == row[xi] &&
+                bps[k1 - 1].after == row[xi + 1];
+    for (size_t k = k0; chain && k + 1 < k1; k++)
+      chain = bps[k].after == bps[k + 1].before;
+    if (chain) {
+      int pl = row[xi];
+      for (size_t k = k0; k < k1; k++) {
+        M->segs[ns++] = (seg){lo, bps[k].x, pl};
+        lo = bps[k].x;
+        pl = bps[k].after;
+      }
+    } else {
+      double bnd = plot_mid(x0, x1, ax->is_log);
+      M->segs[ns++] = (seg){lo, bnd, row[xi]};
+      lo = bnd;
+    }
+  }
+  M->segs[ns++] = (seg){lo, ax->values[nx - 1], row[nx - 1]};
+  return ns;
+}
+
+/* Block 0: the cells of every row; block 1: the sweep points. */
+static int map_data(map_chart *M, FILE *dat, ss_error *err) {
+  const plot_axis *ax = M->ax, *ay = M->ay;
+  size_t nx = M->nx, ny = M->ny;
   fputs("# decision map: block 0 = cells (xlow xhigh ylow yhigh linetype = "
         "placement number), block 1 = sweep points (x y)\n",
         dat);
@@ -60,71 +119,23 @@ static int write_map(FILE *gp, FILE *dat, const plot_data *d,
         yi + 1 < ny ? plot_mid(yv, ay->values[yi + 1], ay->is_log) : yv;
     if (ny == 1)
       ylo = yhi = yv;
-    /* exact breakpoints along x on this row */
-    size_t n_bps = 0;
-    if (bm >= 0)
-      for (size_t r = 0; r < b->n_rows; r++) {
-        if (strcmp(plot_table_get(b, r, (size_t)bm), m->name) != 0 ||
-            strcmp(plot_table_get(b, r, (size_t)ba), ax->param) != 0 ||
-            !plot_fixed_matches(d, plot_table_get(b, r, (size_t)bf),
-                                (size_t)d->map_x, d->map_rows + yi * d->n_axes))
-          continue;
-        double v;
-        if (plot_table_num(b, r, (size_t)bv, &v, err) != 0)
-          goto out;
-        if (isnan(v))
-          continue;
-        bps[n_bps].x = v;
-        bps[n_bps].before =
-            plot_model_place(m, plot_table_get(b, r, (size_t)bb));
-        bps[n_bps].after =
-            plot_model_place(m, plot_table_get(b, r, (size_t)bA));
-        n_bps++;
-      }
-    plot_sort(bps, n_bps, sizeof *bps, plot_cmp_bp);
-    size_t ns = 0;
-    const int *row = m->map + yi * nx;
-    double lo = ax->values[0];
-    for (size_t xi = 0; xi + 1 < nx; xi++) {
-      if (row[xi + 1] == row[xi])
-        continue;
-      double x0 = ax->values[xi], x1 = ax->values[xi + 1];
-      size_t k0 = 0, k1;
-      while (k0 < n_bps && bps[k0].x <= x0)
-        k0++;
-      k1 = k0;
-      while (k1 < n_bps && bps[k1].x < x1)
-        k1++;
-      int chain = k1 > k0 && bps[k0].before == row[xi] &&
-                  bps[k1 - 1].after == row[xi + 1];
-      for (size_t k = k0; chain && k + 1 < k1; k++)
-        chain = bps[k].after == bps[k + 1].before;
-      if (chain) {
-        int pl = row[xi];
-        for (size_t k = k0; k < k1; k++) {
-          segs[ns++] = (seg){lo, bps[k].x, pl};
-          lo = bps[k].x;
-          pl = bps[k].after;
-        }
-      } else {
-        double bnd = plot_mid(x0, x1, ax->is_log);
-        segs[ns++] = (seg){lo, bnd, row[xi]};
-        lo = bnd;
-      }
-    }
-    segs[ns++] = (seg){lo, ax->values[nx - 1], row[nx - 1]};
+    long n_bps = map_row_breakpoints(M, yi, err);
+    if (n_bps < 0)
+      return -1;
+    size_t ns = map_row_segments(M, yi, (size_t)n_bps);
     for (size_t s = 0; s < ns; s++) {
-      if (!(segs[s].hi > segs[s].lo) && nx > 1)
+      const seg *g = &M->segs[s];
+      if (!(g->hi > g->lo) && nx > 1)
         continue;
-      plot_gp_num(dat, segs[s].lo);
+      plot_gp_num(dat, g->lo);
       fputc(' ', dat);
-      plot_gp_num(dat, grow_edge(segs[s].hi, ax));
+      plot_gp_num(dat, grow_edge(g->hi, ax));
       fputc(' ', dat);
       plot_gp_num(dat, ylo);
       fputc(' ', dat);
       plot_gp_num(dat, grow_edge(yhi, ay));
-      fprintf(dat, " %d\n", plot_lt_of(m, segs[s].place));
-      used[segs[s].place < 0 ? m->n_places : (size_t)segs[s].place] = 1;
+      fprintf(dat, " %d\n", plot_lt_of(M->m, g->place));
+      M->used[g->place < 0 ? M->m->n_places : (size_t)g->place] = 1;
     }
   }
   fputs("\n\n", dat);
@@ -136,18 +147,25 @@ static int write_map(FILE *gp, FILE *dat, const plot_data *d,
       fputc('\n', dat);
     }
   fputs("\n\n", dat);
+  return 0;
+}
 
+/* Title, axes and ranges; returns the placements drawn. */
+static size_t map_script_head(const map_chart *M, FILE *gp) {
+  const plot_data *d = M->d;
+  const plot_axis *ax = M->ax, *ay = M->ay;
   char lx[256], ly[256], line1[512], line2[600];
   plot_axis_label(d, (size_t)d->map_x, lx, sizeof lx);
   plot_axis_label(d, (size_t)d->map_y, ly, sizeof ly);
   snprintf(line1, sizeof line1, "%.*s: optimal placement (%s)", PLOT_NAME_CHARS,
-           m->name, plot_objective_name(d->objective));
+           M->m->name, plot_objective_name(d->objective));
   plot_other_line(d, d->map_x, d->map_y, line2, sizeof line2);
   size_t n_used = 0;
-  for (size_t i = 0; i <= m->n_places; i++)
-    n_used += used[i] != 0;
-  plot_gp_begin(gp, c->base, "decision map (optimal placement over two axes)");
-  plot_gp_place_types(gp, m);
+  for (size_t i = 0; i <= M->m->n_places; i++)
+    n_used += M->used[i] != 0;
+  plot_gp_begin(gp, M->c->base,
+                "decision map (optimal placement over two axes)");
+  plot_gp_place_types(gp, M->m);
   plot_gp_title(gp, "set title", line1, line2, 1000);
   fputs("set xlabel ", gp);
   plot_gp_str(gp, lx, 160);
@@ -161,22 +179,28 @@ static int write_map(FILE *gp, FILE *dat, const plot_data *d,
   fputs("set xrange [", gp);
   plot_gp_num(gp, ax->values[0]);
   fputc(':', gp);
-  plot_gp_num(gp, ax->values[nx - 1]);
+  plot_gp_num(gp, ax->values[M->nx - 1]);
   fputs("]\nset yrange [", gp);
   plot_gp_num(gp, ay->values[0]);
   fputc(':', gp);
-  plot_gp_num(gp, ay->values[ny - 1]);
+  plot_gp_num(gp, ay->values[M->ny - 1]);
   fputs("]\nset border 15 front\nset tics out nomirror front\n", gp);
   plot_gp_key_below(gp, n_used + 1, NULL);
-  plot_gp_loop_open(gp, c->base, 1000, 620 + 22 * (int)(n_used + 1));
+  return n_used;
+}
+
+static void map_script_plot(const map_chart *M, FILE *gp, size_t n_used) {
+  const char *base = M->c->base;
+  const plot_model *m = M->m;
+  plot_gp_loop_open(gp, base, 1000, 620 + 22 * (int)(n_used + 1));
   fprintf(gp,
           "  plot \\\n    '%s.dat' index 0 using (($1+$2)/2):(($3+$4)/2):1:2:"
           "3:4:5 with boxxyerror fs solid 1.0 noborder lc variable notitle, "
           "\\\n    '%s.dat' index 1 using 1:2 with points pt 7 ps 0.35 lc "
           "rgb '#333333' title 'sweep point'",
-          c->base, c->base);
+          base, base);
   for (size_t i = 0; i <= m->n_places; i++) {
-    if (!used[i])
+    if (!M->used[i])
       continue;
     int place = i == m->n_places ? PLOT_INFEASIBLE : (int)i;
     char title[700];
@@ -187,14 +211,49 @@ static int write_map(FILE *gp, FILE *dat, const plot_data *d,
   }
   fputc('\n', gp);
   plot_gp_loop_close(gp);
-  rc = 0;
-  goto out;
-nomem:
-  rc = ss_error_oom(err, d->charts, c->base);
-out:
-  free(used);
-  free(segs);
-  free(bps);
+}
+
+/* Breakpoint columns, data, then the script. */
+static int write_map(FILE *gp, FILE *dat, const plot_data *d,
+                     const plot_plan *p, const plot_chart *c, ss_error *err) {
+  (void)p;
+  map_chart M;
+  memset(&M, 0, sizeof M);
+  M.d = d;
+  M.c = c;
+  M.m = &d->models[c->model];
+  M.ax = &d->axes[d->map_x];
+  M.ay = &d->axes[d->map_y];
+  M.nx = M.ax->n_values;
+  M.ny = M.ay->n_values;
+  M.col[0] = -1;
+  const plot_table *b = &d->breakpoints;
+  static const char *const names[6] = {SIM_COL_MODEL,
+                                       SIM_COL_AXIS,
+                                       SIM_COL_FIXED,
+                                       SIM_COL_VALUE,
+                                       SIM_COL_PLACEMENT_BEFORE,
+                                       SIM_COL_PLACEMENT_AFTER};
+  int usable = d->has_breakpoints;
+  for (size_t k = 0; usable && k < 6; k++)
+    usable = (M.col[k] = plot_table_col(b, names[k])) >= 0;
+  if (!usable)
+    M.col[0] = -1;
+  int rc = -1;
+  M.used = calloc(M.m->n_places + 2, sizeof *M.used);
+  M.segs = calloc(M.nx + (usable ? b->n_rows : 0) + 2, sizeof *M.segs);
+  if (usable)
+    M.bps = calloc(b->n_rows + 1, sizeof *M.bps);
+  if (!M.used || !M.segs || (usable && !M.bps)) {
+    rc = ss_error_oom(err, d->charts, c->base);
+  } else if (map_data(&M, dat, err) == 0) {
+    size_t n_used = map_script_head(&M, gp);
+    map_script_plot(&M, gp, n_used);
+    rc = 0;
+  }
+  free(M.used);
+  free(M.segs);
+  free(M.bps);
   return rc;
 }
 
