@@ -6,95 +6,82 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int write_models(FILE *gp, FILE *dat, const plot_data *d,
-                        const plot_plan *p, const plot_chart *c,
-                        ss_error *err) {
-  (void)p;
-  size_t nt = d->n_tiers, nm = d->n_models;
-  size_t ncomp = nt + 2; /* tiers, transfers, result download */
-  double *tot = calloc(ncomp, sizeof *tot);
-  double *comp = calloc(ncomp, sizeof *comp);
-  if (!tot || !comp) {
-    free(tot);
-    free(comp);
-    return ss_error_oom(err, d->charts, c->base);
+/* Everything the comparison is drawn from. */
+typedef struct models_chart {
+  const plot_data *d;
+  const plot_chart *c;
+  size_t nt, nm, ncomp; /* components: tiers, transfers, result download */
+  double *tot;          /* per component: total over the models */
+  double *comp;         /* scratch: one model's components */
+  double lmin, lmax;    /* latency range */
+  size_t maxname;       /* longest name shown */
+} models_chart;
+
+/* One model's row: y, latency, then each component's share as from% to%
+ * (stacked). */
+static void models_row(models_chart *M, FILE *dat, size_t i) {
+  const plot_best *b = &M->d->models[i].at;
+  size_t nt = M->nt;
+  double sum = 0, tr = 0;
+  for (size_t t = 0; t < nt; t++) {
+    M->comp[t] = isfinite(b->compute_s[t]) ? b->compute_s[t] : 0;
+    sum += M->comp[t];
   }
-  double lmin = INFINITY, lmax = 0;
-  size_t maxname = 4;
+  for (size_t k = 0; k < nt * nt; k++)
+    if (isfinite(b->transfer_s[k]))
+      tr += b->transfer_s[k];
+  M->comp[nt] = tr;
+  M->comp[nt + 1] = isfinite(b->return_s) ? b->return_s : 0;
+  sum += tr + M->comp[nt + 1];
+  plot_gp_num(dat, (double)(M->nm - 1 - i));
+  fputc(' ', dat);
+  plot_gp_num(dat, b->latency_s);
+  double acc = 0;
+  for (size_t k = 0; k < M->ncomp; k++) {
+    double share = sum > 0 ? 100.0 * M->comp[k] / sum : 0;
+    fputc(' ', dat);
+    plot_gp_num(dat, acc);
+    fputc(' ', dat);
+    acc += share;
+    plot_gp_num(dat, acc);
+    M->tot[k] += M->comp[k];
+  }
+  fputc('\n', dat);
+  M->lmin = fmin(M->lmin, b->latency_s);
+  M->lmax = fmax(M->lmax, b->latency_s);
+}
+
+static void models_data(models_chart *M, FILE *dat) {
   fputs("# model comparison: y latency_s, then for each component (tiers in "
         "order, transfers, result download) its share of the latency as "
         "from% to% (stacked)\n",
         dat);
-  for (size_t i = 0; i < nm; i++) {
-    const plot_model *m = &d->models[i];
+  for (size_t i = 0; i < M->nm; i++) {
+    const plot_model *m = &M->d->models[i];
     size_t len = strlen(m->name);
-    if (len > maxname)
-      maxname = len > PLOT_NAME_CHARS ? PLOT_NAME_CHARS : len;
+    if (len > M->maxname)
+      M->maxname = len > PLOT_NAME_CHARS ? PLOT_NAME_CHARS : len;
     if (!m->at.found || m->at.place < 0 || !(m->at.latency_s > 0))
       continue;
-    const plot_best *b = &m->at;
-    double sum = 0, tr = 0;
-    for (size_t t = 0; t < nt; t++) {
-      comp[t] = isfinite(b->compute_s[t]) ? b->compute_s[t] : 0;
-      sum += comp[t];
-    }
-    for (size_t k = 0; k < nt * nt; k++)
-      if (isfinite(b->transfer_s[k]))
-        tr += b->transfer_s[k];
-    comp[nt] = tr;
-    comp[nt + 1] = isfinite(b->return_s) ? b->return_s : 0;
-    sum += tr + comp[nt + 1];
-    plot_gp_num(dat, (double)(nm - 1 - i));
-    fputc(' ', dat);
-    plot_gp_num(dat, b->latency_s);
-    double acc = 0;
-    for (size_t k = 0; k < ncomp; k++) {
-      double share = sum > 0 ? 100.0 * comp[k] / sum : 0;
-      fputc(' ', dat);
-      plot_gp_num(dat, acc);
-      fputc(' ', dat);
-      acc += share;
-      plot_gp_num(dat, acc);
-      tot[k] += comp[k];
-    }
-    fputc('\n', dat);
-    lmin = fmin(lmin, b->latency_s);
-    lmax = fmax(lmax, b->latency_s);
+    models_row(M, dat, i);
   }
   fputs("\n\n", dat);
-  if (!isfinite(lmin)) {
-    lmin = 1e-3;
-    lmax = 1;
+  if (!isfinite(M->lmin)) {
+    M->lmin = 1e-3;
+    M->lmax = 1;
   }
-  double xlo = pow(10, floor(log10(lmin)));
-  /* room right of the longest bar for its " 0.123 s" label */
-  double xhi = pow(10, ceil(log10(lmax * 3)));
+}
 
-  char line1[400], other[400];
-  plot_other_axes_text(d, -1, -1, d->point_values, other, sizeof other);
-  char at[48] = "";
-  if (d->n_points > 1)
-    snprintf(at, sizeof at, " at point %zu", d->point);
-  snprintf(line1, sizeof line1,
-           "Best placement per model%s: latency and where it goes", at);
-  plot_gp_begin(gp, c->base, "model comparison at one sweep point");
-  plot_gp_colours(gp, d);
-  int tlines = plot_gp_title(gp, "TITLE =", line1, other, 1150);
-  int top = 39 + 18 * tlines; /* pixels above the panels for the title */
-  double left = 0.03 + 0.0068 * (double)(maxname + 2);
-  if (left > 0.34)
-    left = 0.34;
-  int h = 174 + top + 30 * (int)nm;
-  if (h < 430)
-    h = 430;
-  fprintf(gp,
-          "set yrange [-0.6:%zu-0.4]\nset border 3\nset tics out nomirror\n"
-          "L0 = %.3f; L1 = L0 + 0.26; R0 = L1 + 0.05; R1 = 0.97\n"
-          "T = 1 - %d.0/%d; B = 120.0/%d\nXLOW = ",
-          nm, left, top, h, h);
+/* The left panel: model names and latency bars (log scale). */
+static void models_left(const models_chart *M, FILE *gp, int h) {
+  const plot_data *d = M->d;
+  size_t nm = M->nm;
+  double xlo = pow(10, floor(log10(M->lmin)));
+  /* room right of the longest bar for its " 0.123 s" label */
+  double xhi = pow(10, ceil(log10(M->lmax * 3)));
   plot_gp_num(gp, xlo);
   fputc('\n', gp);
-  plot_gp_loop_open(gp, c->base, 1150, h);
+  plot_gp_loop_open(gp, M->c->base, 1150, h);
   fputs("  set multiplot title TITLE\n"
         "  set tmargin at screen T; set bmargin at screen B\n"
         "  set lmargin at screen L0; set rmargin at screen L1\n"
@@ -127,7 +114,13 @@ static int write_models(FILE *gp, FILE *dat, const plot_data *d,
           "boxxyerror fs solid 0.85 noborder lc rgb '#5A5A5A' notitle, \\\n"
           "    '' index 0 using 2:1:(sprintf(' %%.3g s', $2)) with labels "
           "left font ',9' notitle\n",
-          c->base, "XLOW");
+          M->c->base, "XLOW");
+}
+
+/* The right panel: each component's share, stacked, with a legend. */
+static void models_right(const models_chart *M, FILE *gp) {
+  const plot_data *d = M->d;
+  size_t nt = M->nt;
   fputs("  set lmargin at screen R0; set rmargin at screen R1\n"
         "  unset logscale x; set format x '%g'; set xrange [0:100]\n"
         "  set xlabel 'share of the latency (%)'\n"
@@ -137,8 +130,8 @@ static int write_models(FILE *gp, FILE *dat, const plot_data *d,
         gp);
   fputs("  plot \\\n", gp);
   int first = 1;
-  for (size_t k = 0; k < ncomp; k++) {
-    if (k >= nt && !(tot[k] > 0))
+  for (size_t k = 0; k < M->ncomp; k++) {
+    if (k >= nt && !(M->tot[k] > 0))
       continue;
     char txt[300];
     const char *colour;
@@ -156,16 +149,68 @@ static int write_models(FILE *gp, FILE *dat, const plot_data *d,
             "%s    '%s.dat' index 0 using (($%zu+$%zu)/2):1:%zu:%zu:($1-0.36):"
             "($1+0.36) with boxxyerror fs solid 0.9 noborder lc rgb '%s' "
             "title ",
-            first ? "" : ", \\\n", c->base, 3 + 2 * k, 4 + 2 * k, 3 + 2 * k,
+            first ? "" : ", \\\n", M->c->base, 3 + 2 * k, 4 + 2 * k, 3 + 2 * k,
             4 + 2 * k, colour);
     plot_gp_str(gp, txt, 60);
     first = 0;
   }
   fputs("\n  unset multiplot\n", gp);
+}
+
+/* The script: title and layout, then the two panels. */
+static void models_script(const models_chart *M, FILE *gp) {
+  const plot_data *d = M->d;
+  char line1[400], other[400], at[48] = "";
+  plot_other_axes_text(d, -1, -1, d->point_values, other, sizeof other);
+  if (d->n_points > 1)
+    snprintf(at, sizeof at, " at point %zu", d->point);
+  snprintf(line1, sizeof line1,
+           "Best placement per model%s: latency and where it goes", at);
+  plot_gp_begin(gp, M->c->base, "model comparison at one sweep point");
+  plot_gp_colours(gp, d);
+  int tlines = plot_gp_title(gp, "TITLE =", line1, other, 1150);
+  int top = 39 + 18 * tlines; /* pixels above the panels for the title */
+  double left = 0.03 + 0.0068 * (double)(M->maxname + 2);
+  if (left > 0.34)
+    left = 0.34;
+  int h = 174 + top + 30 * (int)M->nm;
+  if (h < 430)
+    h = 430;
+  fprintf(gp,
+          "set yrange [-0.6:%zu-0.4]\nset border 3\nset tics out nomirror\n"
+          "L0 = %.3f; L1 = L0 + 0.26; R0 = L1 + 0.05; R1 = 0.97\n"
+          "T = 1 - %d.0/%d; B = 120.0/%d\nXLOW = ",
+          M->nm, left, top, h, h);
+  models_left(M, gp, h);
+  models_right(M, gp);
   plot_gp_loop_close(gp);
-  free(tot);
-  free(comp);
-  return 0;
+}
+
+static int write_models(FILE *gp, FILE *dat, const plot_data *d,
+                        const plot_plan *p, const plot_chart *c,
+                        ss_error *err) {
+  (void)p;
+  models_chart M;
+  memset(&M, 0, sizeof M);
+  M.d = d;
+  M.c = c;
+  M.nt = d->n_tiers;
+  M.nm = d->n_models;
+  M.ncomp = M.nt + 2;
+  M.lmin = INFINITY;
+  M.maxname = 4;
+  M.tot = calloc(M.ncomp, sizeof *M.tot);
+  M.comp = calloc(M.ncomp, sizeof *M.comp);
+  int rc = 0;
+  if (!M.tot || !M.comp) {
+    rc = ss_error_oom(err, d->charts, c->base);
+  } else {
+    models_data(&M, dat);
+    models_script(&M, gp);
+  }
+  free(M.tot);
+  free(M.comp);
+  return rc;
 }
 
 /* ---- plan, caption, kind ------------------------------------------------ */
