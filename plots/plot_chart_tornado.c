@@ -121,25 +121,25 @@ static void tornado_end_label(FILE *gp, size_t *nlab, double x, double y,
           right ? "left" : "right", right ? "0.5" : "-0.5");
 }
 
-static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
-                         const plot_plan *p, const plot_chart *c,
-                         ss_error *err) {
-  (void)p;
-  trow *rows = NULL;
-  size_t n_all = 0;
-  const plot_table *t = &d->sensitivity;
-  if (tornado_rows(d, &rows, &n_all, err) != 0)
-    return -1;
-  long cp = plot_table_col(t, SIM_COL_PARAMETER);
-  size_t n = n_all < TORNADO_MAX_ROWS ? n_all : TORNADO_MAX_ROWS;
+/* Everything the tornado is drawn from. */
+typedef struct tornado_chart {
+  const plot_data *d;
+  const plot_chart *c;
+  trow *rows;
+  size_t n, n_all; /* rows drawn, rows in the table */
+  double base_s, lo, hi, span;
+  int w, h;
+} tornado_chart;
 
-  /* the base line: the first finite base latency (every row has the same
-   * one: the scenario as written) */
+/* The base line (the first finite base latency: every row has the same
+ * one, the scenario as written) and the x range. */
+static void tornado_range(tornado_chart *T) {
   double base_s = NAN, lo = INFINITY, hi = -INFINITY;
-  for (size_t i = 0; i < n; i++) {
-    const double v[] = {rows[i].lo_s, rows[i].base_s, rows[i].hi_s};
-    if (isnan(base_s) && isfinite(rows[i].base_s))
-      base_s = rows[i].base_s;
+  for (size_t i = 0; i < T->n; i++) {
+    const trow *x = &T->rows[i];
+    const double v[] = {x->lo_s, x->base_s, x->hi_s};
+    if (isnan(base_s) && isfinite(x->base_s))
+      base_s = x->base_s;
     for (size_t k = 0; k < 3; k++)
       if (isfinite(v[k])) {
         lo = fmin(lo, v[k]);
@@ -155,12 +155,16 @@ static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
   double span = hi - lo;
   if (!(span > 0))
     span = fabs(hi) > 0 ? 0.2 * fabs(hi) : 1;
+  T->base_s = base_s, T->lo = lo, T->hi = hi, T->span = span;
+}
 
+static void tornado_data(const tornado_chart *T, FILE *dat) {
+  size_t n = T->n;
   fputs("# tornado: y (top = largest effect) base_s low_s high_s low_value "
         "high_value; one row per parameter\n",
         dat);
   for (size_t i = 0; i < n; i++) {
-    const trow *x = &rows[i];
+    const trow *x = &T->rows[i];
     const double v[] = {
         (double)(n - 1 - i), x->base_s, x->lo_s, x->hi_s, x->lo_v, x->hi_v};
     for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
@@ -173,21 +177,25 @@ static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
   if (!n)
     fputs("NaN NaN NaN NaN NaN NaN\n", dat);
   fputs("\n\n", dat);
+}
 
+/* Title, axes and ranges. */
+static void tornado_head(tornado_chart *T, FILE *gp) {
+  size_t n = T->n;
   char line2[700];
   size_t k2 = (size_t)snprintf(
       line2, sizeof line2,
       "workload-weighted mean over the models; the others at their base "
       "values\nnumbers at the bar ends: the parameter's low and high values");
-  if (n < n_all && k2 < sizeof line2)
+  if (n < T->n_all && k2 < sizeof line2)
     snprintf(line2 + k2, sizeof line2 - k2,
              "\nthe %zu parameters with the smallest effect are left out "
              "(see sensitivity.csv)",
-             n_all - n);
-  int w = 1100, h = 230 + 34 * (int)(n ? n : 1);
-  if (h < 440)
-    h = 440;
-  plot_gp_begin(gp, c->base,
+             T->n_all - n);
+  T->w = 1100, T->h = 230 + 34 * (int)(n ? n : 1);
+  if (T->h < 440)
+    T->h = 440;
+  plot_gp_begin(gp, T->c->base,
                 "sensitivity tornado (best latency, one parameter "
                 "moved at a time)");
   /* the title is centred over the plot, right of the long tic labels:
@@ -200,17 +208,23 @@ static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
         "set grid xtics lc rgb '#E6E6E6' lw 1 dt solid\n",
         gp);
   fputs("set xrange [", gp);
-  plot_gp_num(gp, lo - 0.16 * span);
+  plot_gp_num(gp, T->lo - 0.16 * T->span);
   fputc(':', gp);
-  plot_gp_num(gp, hi + 0.16 * span);
+  plot_gp_num(gp, T->hi + 0.16 * T->span);
   /* room above the top bar for the base line's label */
   fprintf(gp, "]\nset yrange [-0.7:%zu-0.05]\n", n ? n : 1);
-  /* parameter names (from the scenario: safe literals) and moves, as
-   * labels left of the axis (not tic labels: see write_models) */
+}
+
+/* Parameter names (from the scenario: safe literals) and moves, as labels
+ * left of the axis (not tic labels: see write_models), and the margin they
+ * need. */
+static void tornado_names(const tornado_chart *T, FILE *gp) {
+  const plot_table *t = &T->d->sensitivity;
+  long cp = plot_table_col(t, SIM_COL_PARAMETER);
+  size_t n = T->n, maxlab = 10;
   fprintf(gp, "set ytics 0,1,%zu format '' scale 0.6\n", n ? n - 1 : 0);
-  size_t maxlab = 10;
   for (size_t i = 0; i < n; i++) {
-    const trow *x = &rows[i];
+    const trow *x = &T->rows[i];
     char lab[300], lp[32], hp[32], txt[400];
     plot_param_label(plot_table_get(t, x->row, (size_t)cp), lab, sizeof lab);
     pct_text(x->lo_v, x->base, lp, sizeof lp);
@@ -232,23 +246,22 @@ static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
             n - 1 - i);
   }
   /* room for the labels: about 7.3 pixels a character at 10 points */
-  double lm = (7.3 * (double)maxlab + 30) / (double)w;
+  double lm = (7.3 * (double)maxlab + 30) / (double)T->w;
   fprintf(gp, "set lmargin at screen %.3f\nset rmargin at screen 0.97\n",
           lm < 0.6 ? lm : 0.6);
-  fputs("set arrow 1 from first ", gp);
-  plot_gp_num(gp, base_s);
-  fputs(", graph 0 to first ", gp);
-  plot_gp_num(gp, base_s);
-  fputs(", graph 1 nohead lc rgb '#222222' lw 1.5 front\n", gp);
-  size_t nlab = n + 1;
+}
+
+/* The labels at the bar ends (values, "no effect", "infeasible"). */
+static void tornado_ends(const tornado_chart *T, FILE *gp, size_t *nlab) {
+  size_t n = T->n;
   for (size_t i = 0; i < n; i++) {
-    const trow *x = &rows[i];
+    const trow *x = &T->rows[i];
     double y = (double)(n - 1 - i);
-    double b = isfinite(x->base_s) ? x->base_s : base_s;
+    double b = isfinite(x->base_s) ? x->base_s : T->base_s;
     char num[64];
     int lo_ok = isfinite(x->lo_s), hi_ok = isfinite(x->hi_s);
     if (lo_ok && hi_ok && x->lo_s == b && x->hi_s == b) {
-      tornado_end_label(gp, &nlab, b, y, -INFINITY, "no effect");
+      tornado_end_label(gp, nlab, b, y, -INFINITY, "no effect");
       continue;
     }
     const double end[2] = {x->lo_s, x->hi_s}, val[2] = {x->lo_v, x->hi_v};
@@ -256,7 +269,7 @@ static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
       if (isfinite(end[s]) && end[s] != b) {
         if (isfinite(val[s])) {
           snprintf(num, sizeof num, "%.4g", val[s]);
-          tornado_end_label(gp, &nlab, end[s], y, b, num);
+          tornado_end_label(gp, nlab, end[s], y, b, num);
         }
       } else if (!isfinite(end[s])) {
         if (isfinite(val[s]))
@@ -265,22 +278,33 @@ static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
           snprintf(num, sizeof num, "infeasible");
         /* on the side the other end is not on */
         int other_right = isfinite(end[1 - s]) && end[1 - s] > b;
-        tornado_end_label(gp, &nlab, b, y, other_right ? INFINITY : -INFINITY,
+        tornado_end_label(gp, nlab, b, y, other_right ? INFINITY : -INFINITY,
                           num);
       }
     }
   }
+}
+
+/* The base line with its label, then the plot command. */
+static void tornado_plot(const tornado_chart *T, FILE *gp, size_t nlab) {
+  const char *base = T->c->base;
+  fputs("set arrow 1 from first ", gp);
+  plot_gp_num(gp, T->base_s);
+  fputs(", graph 0 to first ", gp);
+  plot_gp_num(gp, T->base_s);
+  fputs(", graph 1 nohead lc rgb '#222222' lw 1.5 front\n", gp);
+  tornado_ends(T, gp, &nlab);
   char basetxt[80];
-  snprintf(basetxt, sizeof basetxt, "base: %.4g s", base_s);
+  snprintf(basetxt, sizeof basetxt, "base: %.4g s", T->base_s);
   fprintf(gp, "set label %zu ", nlab++);
   plot_gp_str(gp, basetxt, 0);
   fputs(" at first ", gp);
-  plot_gp_num(gp, base_s);
+  plot_gp_num(gp, T->base_s);
   fputs(", graph 1 left offset char 0.6,-0.8 font ',10' tc rgb '#222222' "
         "front\n",
         gp);
   plot_gp_key_below(gp, 3, NULL);
-  plot_gp_loop_open(gp, c->base, w, h);
+  plot_gp_loop_open(gp, base, T->w, T->h);
   fprintf(gp,
           "  plot '%s.dat' index 0 using (($2+$3)/2):1:($2<$3?$2:$3):"
           "($2<$3?$3:$2):($1-0.34):($1+0.34) with boxxyerror fs solid 0.85 "
@@ -290,9 +314,27 @@ static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
           "noborder lc rgb '%s' title 'parameter at its high value', \\\n"
           "    keyentry with lines lc rgb '#222222' lw 1.5 title "
           "'base: every parameter at its base value'\n",
-          c->base, TORNADO_LOW_COLOUR, c->base, TORNADO_HIGH_COLOUR);
+          base, TORNADO_LOW_COLOUR, base, TORNADO_HIGH_COLOUR);
   plot_gp_loop_close(gp);
-  free(rows);
+}
+
+static int write_tornado(FILE *gp, FILE *dat, const plot_data *d,
+                         const plot_plan *p, const plot_chart *c,
+                         ss_error *err) {
+  (void)p;
+  tornado_chart T;
+  memset(&T, 0, sizeof T);
+  T.d = d;
+  T.c = c;
+  if (tornado_rows(d, &T.rows, &T.n_all, err) != 0)
+    return -1;
+  T.n = T.n_all < TORNADO_MAX_ROWS ? T.n_all : TORNADO_MAX_ROWS;
+  tornado_range(&T);
+  tornado_data(&T, dat);
+  tornado_head(&T, gp);
+  tornado_names(&T, gp);
+  tornado_plot(&T, gp, T.n + 1);
+  free(T.rows);
   return 0;
 }
 
