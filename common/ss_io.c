@@ -16,20 +16,22 @@ char *ss_read_file(const char *path, size_t max_bytes, size_t *len_out,
                    ss_error *err) {
   FILE *fp = fopen(path, "rb");
   if (!fp) {
-    ss_error_set(err, path, NULL, "cannot open: %s", strerror(errno));
+    ss_error_setk(err, errno == ENOENT ? SS_ERR_NOT_FOUND : SS_ERR_IO, path,
+                  NULL, "cannot open: %s", strerror(errno));
     return NULL;
   }
   struct stat st;
   if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
     fclose(fp);
-    ss_error_set(err, path, NULL, "is a directory, not a file");
+    ss_error_setk(err, SS_ERR_INVALID, path, NULL,
+                  "is a directory, not a file");
     return NULL;
   }
   if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > (uintmax_t)max_bytes) {
     fclose(fp);
-    ss_error_set(err, path, NULL,
-                 "file larger than the limit of %zu bytes (it has %jd)",
-                 max_bytes, (intmax_t)st.st_size);
+    ss_error_setk(err, SS_ERR_INVALID, path, NULL,
+                  "file larger than the limit of %zu bytes (it has %jd)",
+                  max_bytes, (intmax_t)st.st_size);
     return NULL;
   }
   size_t cap = max_bytes < 65536 ? max_bytes : 65536, len = 0;
@@ -43,8 +45,8 @@ char *ss_read_file(const char *path, size_t max_bytes, size_t *len_out,
           break; /* exactly max_bytes: allowed */
         free(buf);
         fclose(fp);
-        ss_error_set(err, path, NULL, "file larger than the limit of %zu bytes",
-                     max_bytes);
+        ss_error_setk(err, SS_ERR_INVALID, path, NULL,
+                      "file larger than the limit of %zu bytes", max_bytes);
         return NULL;
       }
       size_t ncap = cap * 2 > max_bytes ? max_bytes : cap * 2;
@@ -60,7 +62,7 @@ char *ss_read_file(const char *path, size_t max_bytes, size_t *len_out,
       if (ferror(fp)) {
         free(buf);
         fclose(fp);
-        ss_error_set(err, path, NULL, "read error");
+        ss_error_setk(err, SS_ERR_IO, path, NULL, "read error");
         return NULL;
       }
       break;
@@ -85,8 +87,8 @@ int ss_temp_path_for(const char *path, char *tmp, size_t tmpsize,
     return ss_error_set(err, path, NULL, "path too long");
   int fd = mkstemp(tmp);
   if (fd < 0)
-    return ss_error_set(err, path, NULL, "cannot create temporary file: %s",
-                        strerror(errno));
+    return ss_error_setk(err, SS_ERR_IO, path, NULL,
+                         "cannot create temporary file: %s", strerror(errno));
   close(fd);
   return 0;
 }
@@ -107,8 +109,8 @@ int ss_rename_into_place(const char *tmp, const char *path, ss_error *err) {
   if (rename(tmp, path) != 0) {
     int e = errno;
     unlink(tmp);
-    return ss_error_set(err, path, NULL, "cannot replace file: %s",
-                        strerror(e));
+    return ss_error_setk(err, SS_ERR_IO, path, NULL, "cannot replace file: %s",
+                         strerror(e));
   }
   return 0;
 }
@@ -125,7 +127,8 @@ int ss_atomic_open(ss_atomic_file *af, const char *path, ss_error *err) {
     int e = errno;
     unlink(af->tmp_path);
     af->tmp_path[0] = '\0';
-    return ss_error_set(err, path, NULL, "cannot write: %s", strerror(e));
+    return ss_error_setk(err, SS_ERR_IO, path, NULL, "cannot write: %s",
+                         strerror(e));
   }
   return 0;
 }
@@ -142,7 +145,8 @@ int ss_atomic_commit(ss_atomic_file *af, ss_error *err) {
   if (bad) {
     unlink(af->tmp_path);
     af->tmp_path[0] = '\0';
-    return ss_error_set(err, af->path, NULL, "write failed (disk full?)");
+    return ss_error_setk(err, SS_ERR_IO, af->path, NULL,
+                         "write failed (disk full?)");
   }
   int rc = ss_rename_into_place(af->tmp_path, af->path, err);
   af->tmp_path[0] = '\0';

@@ -11,6 +11,7 @@
 #include "tests/unit/testutil.h"
 
 #include "common/ss_csv.h"
+#include "common/ss_io.h"
 #include "common/ss_mem.h"
 #include "common/ss_sha256.h"
 
@@ -108,12 +109,28 @@ static void test_sha256(void **state) {
       hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
+/* File errors carry their kind; the messages stay as they were. */
+static void test_io_kinds(void **state) {
+  (void)state;
+  ss_error e;
+  size_t len;
+  ss_error_clear(&e);
+  assert_null(ss_read_file("/nonexistent/x.csv", 100, &len, &e));
+  assert_int_equal(e.kind, SS_ERR_NOT_FOUND);
+  assert_non_null(strstr(e.msg, "cannot open"));
+  assert_null(ss_read_file(".", 100, &len, &e));
+  assert_int_equal(e.kind, SS_ERR_INVALID);
+  assert_string_equal(e.msg, "is a directory, not a file");
+  assert_null(ss_read_file("Makefile", 10, &len, &e));
+  assert_int_equal(e.kind, SS_ERR_INVALID);
+  assert_non_null(strstr(e.msg, "larger than the limit of 10 bytes"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_strdup_grow),
-      cmocka_unit_test(test_buf),
-      cmocka_unit_test(test_csv_rule),
-      cmocka_unit_test(test_sha256),
+      cmocka_unit_test(test_strdup_grow), cmocka_unit_test(test_buf),
+      cmocka_unit_test(test_csv_rule),    cmocka_unit_test(test_sha256),
+      cmocka_unit_test(test_io_kinds),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
