@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "csv_internal.h"
 #include "import.h"
+#include "json_internal.h"
 
 #include <errno.h>
 #include <math.h>

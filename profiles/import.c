@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "csv_internal.h"
+#include "import_internal.h"
 #include "store.h"
 
 void prof_today_utc(char *buf) {

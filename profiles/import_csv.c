@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "csv_internal.h"
 #include "import.h"
+#include "import_internal.h"
+#include "json_internal.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,8 +1,9 @@
 /* The JSON profile format importer (docs/formats.md) and the bounded,
  * typed JSON reading shared with the CSV sidecar reader. */
 #define _POSIX_C_SOURCE 200809L
-#include "csv_internal.h"
 #include "import.h"
+#include "import_internal.h"
+#include "json_internal.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -7,7 +7,7 @@
  * a whole new file under a temporary name and renames it into place. */
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
-#include "csv_internal.h"
+#include "json_internal.h"
 #include "store_internal.h"
 
 #include <errno.h>

@@ -16,6 +16,7 @@
 #include "common/ss_io.h"
 #include "profiles/csv_internal.h"
 #include "profiles/import.h"
+#include "profiles/import_internal.h"
 
 static const char *const default_csvs[] = {"profiles/default/xeon-1t.csv",
                                            "profiles/default/xeon-16t.csv",

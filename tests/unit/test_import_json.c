@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "common/ss_io.h"
-#include "profiles/csv_internal.h"
 #include "profiles/import.h"
+#include "profiles/import_internal.h"
+#include "profiles/json_internal.h"
 
 #define FIX "tests/fixtures/json/"
 
