@@ -83,46 +83,34 @@ static int cmp_pgroup(const void *a, const void *b) {
   return (x->y > y->y) - (x->y < y->y);
 }
 
-/* Write `set label` commands naming the options next to their points,
- * without overlaps: options at the same point share a label (up to 3
- * names, then "and N more"); Pareto-optimal options are placed first and
- * always labelled, others when there is room (and there are at most 40
- * options), else tagged "#n" (their row in purchase.csv) when that fits
- * (*tagged counts those). Returns the number of options left unmarked, or
- * -1 when out of memory. */
-static long pareto_labels(FILE *gp, const plot_table *t, long co, long cpr,
-                          long cl, long cp, const plot_series *front,
-                          double xlo, double xhi, double ylo, double yhi,
-                          size_t *tagged) {
-  /* obstacles: every point, and the Pareto line sampled every few pixels */
-  size_t n_line = 0;
-  for (size_t k = 0; k + 1 < front->n; k++) {
-    double w = (front->p[k + 1].x - front->p[k].x) / (xhi - xlo) *
-               (PARETO_R - PARETO_L);
-    double h = (front->p[k + 1].y - front->p[k].y) / (yhi - ylo) *
-               (PARETO_B - PARETO_T);
-    n_line += (size_t)(sqrt(w * w + h * h) / 6) + 2;
-  }
-  pgroup *g = calloc(t->n_rows + 1, sizeof *g);
-  pbox *taken = calloc(t->n_rows + 1, sizeof *taken);
-  pbox *points = calloc(t->n_rows + n_line + 1, sizeof *points);
-  size_t ng = 0, n_taken = 0;
-  long unnamed = 0;
-  if (!g || !taken || !points) {
-    free(g);
-    free(taken);
-    free(points);
-    return -1;
-  }
+/* The chart's frame: value ranges and the columns of purchase.csv. */
+typedef struct pareto_frame {
+  const plot_table *t;
+  long co, cpr, cl, cp; /* option, price, weighted latency, pareto */
+  double xlo, xhi, ylo, yhi;
+} pareto_frame;
+
+static double px_of(const pareto_frame *F, double x) {
+  return PARETO_L + (x - F->xlo) / (F->xhi - F->xlo) * (PARETO_R - PARETO_L);
+}
+
+static double py_of(const pareto_frame *F, double y) {
+  return PARETO_T + (F->yhi - y) / (F->yhi - F->ylo) * (PARETO_B - PARETO_T);
+}
+
+/* Options grouped by point, Pareto-optimal members first; their count. */
+static size_t pareto_groups(const pareto_frame *F, pgroup *g) {
+  const plot_table *t = F->t;
+  size_t ng = 0;
   for (int pass = 1; pass >= 0; pass--) /* Pareto-optimal members first */
     for (size_t r = 0; r < t->n_rows; r++) {
       double pr, l, pa = 0;
-      if (plot_parse_cell(plot_table_get(t, r, (size_t)cpr), &pr) != 0 ||
-          plot_parse_cell(plot_table_get(t, r, (size_t)cl), &l) != 0 ||
+      if (plot_parse_cell(plot_table_get(t, r, (size_t)F->cpr), &pr) != 0 ||
+          plot_parse_cell(plot_table_get(t, r, (size_t)F->cl), &l) != 0 ||
           !isfinite(pr) || !isfinite(l))
         continue;
-      if (cp >= 0)
-        plot_parse_cell(plot_table_get(t, r, (size_t)cp), &pa);
+      if (F->cp >= 0)
+        plot_parse_cell(plot_table_get(t, r, (size_t)F->cp), &pa);
       if ((pa == 1) != pass)
         continue;
       size_t k = 0;
@@ -131,43 +119,127 @@ static long pareto_labels(FILE *gp, const plot_table *t, long co, long cpr,
       if (k == ng) {
         g[ng].x = pr;
         g[ng].y = l;
-        g[ng].px = PARETO_L + (pr - xlo) / (xhi - xlo) * (PARETO_R - PARETO_L);
-        g[ng].py = PARETO_T + (yhi - l) / (yhi - ylo) * (PARETO_B - PARETO_T);
+        g[ng].px = px_of(F, pr);
+        g[ng].py = py_of(F, l);
         ng++;
       }
       g[k].pareto |= pa == 1;
       if (g[k].n < 3) {
         g[k].rows[g[k].n] = r;
-        size_t ch = co >= 0 ? utf8_chars(plot_table_get(t, r, (size_t)co),
-                                         PARETO_NAME_CHARS)
-                            : 1;
+        size_t ch = F->co >= 0 ? utf8_chars(plot_table_get(t, r, (size_t)F->co),
+                                            PARETO_NAME_CHARS)
+                               : 1;
         if (ch > g[k].max_chars)
           g[k].max_chars = ch;
       }
       g[k].n++;
     }
   plot_sort(g, ng, sizeof *g, cmp_pgroup);
+  return ng;
+}
+
+/* Obstacles for the labels: every point, and the Pareto line sampled
+ * every few pixels (at most cap boxes). Their count. */
+static size_t pareto_obstacles(const pareto_frame *F, const pgroup *g,
+                               size_t ng, const plot_series *front,
+                               pbox *points, size_t cap) {
   for (size_t i = 0; i < ng; i++)
     points[i] = (pbox){g[i].px - 6, g[i].py - 6, g[i].px + 6, g[i].py + 6};
   size_t n_obst = ng;
   for (size_t k = 0; k + 1 < front->n; k++) {
-    double ax = PARETO_L +
-                (front->p[k].x - xlo) / (xhi - xlo) * (PARETO_R - PARETO_L),
-           ay = PARETO_T +
-                (yhi - front->p[k].y) / (yhi - ylo) * (PARETO_B - PARETO_T),
-           bx = PARETO_L +
-                (front->p[k + 1].x - xlo) / (xhi - xlo) * (PARETO_R - PARETO_L),
-           by = PARETO_T +
-                (yhi - front->p[k + 1].y) / (yhi - ylo) * (PARETO_B - PARETO_T);
+    double ax = px_of(F, front->p[k].x), ay = py_of(F, front->p[k].y),
+           bx = px_of(F, front->p[k + 1].x), by = py_of(F, front->p[k + 1].y);
     size_t steps = (size_t)(hypot(bx - ax, by - ay) / 6) + 1;
-    for (size_t j = 0; j <= steps && n_obst < t->n_rows + n_line + 1; j++) {
+    for (size_t j = 0; j <= steps && n_obst < cap; j++) {
       double f = (double)j / (double)steps;
       double x = ax + f * (bx - ax), y = ay + f * (by - ay);
       points[n_obst++] = (pbox){x - 2, y - 2, x + 2, y + 2};
     }
   }
+  return n_obst;
+}
+
+/* The names of group q in box b, one line each ("and N more" last). */
+static void pareto_names(FILE *gp, const pareto_frame *F, const pgroup *q,
+                         const pbox *b, size_t named, size_t lines,
+                         size_t *nlab) {
+  for (size_t j = 0; j < lines; j++) {
+    char more[64];
+    const char *text;
+    if (j < named) {
+      text = F->co >= 0 ? plot_table_get(F->t, q->rows[j], (size_t)F->co) : "?";
+    } else {
+      snprintf(more, sizeof more, "and %zu more", q->n - named);
+      text = more;
+    }
+    double cy = b->y0 + ((double)j + 0.5) * PARETO_LINE_PX;
+    fprintf(gp, "set label %zu ", (*nlab)++);
+    plot_gp_str(gp, text, PARETO_NAME_CHARS);
+    fprintf(gp,
+            " at screen %.4f, screen %.4f left font ',9' tc rgb '%s' "
+            "front\n",
+            (b->x0 + 2) / PARETO_W, 1 - cy / PARETO_H,
+            q->pareto ? "#000000" : "#707070");
+  }
+}
+
+/* No room for the names: a short tag, the row in purchase.csv, when that
+ * fits. 1 when placed (in *b). */
+static int pareto_tag(FILE *gp, const pgroup *q, const pbox *taken,
+                      size_t n_taken, const pbox *points, size_t n_obst,
+                      size_t self, pbox *b, size_t *nlab) {
+  pgroup tag = *q;
+  char tagtxt[48];
+  if (q->n > 1)
+    snprintf(tagtxt, sizeof tagtxt, "#%zu +%zu", q->rows[0] + 1, q->n - 1);
+  else
+    snprintf(tagtxt, sizeof tagtxt, "#%zu", q->rows[0] + 1);
+  tag.max_chars = strlen(tagtxt);
+  if (!place_label(&tag, 1, taken, n_taken, points, n_obst, self, b))
+    return 0;
+  fprintf(gp, "set label %zu ", (*nlab)++);
+  plot_gp_str(gp, tagtxt, 0);
+  fprintf(gp,
+          " at screen %.4f, screen %.4f left font ',9' tc rgb "
+          "'#707070' front\n",
+          (b->x0 + 2) / PARETO_W,
+          1 - (b->y0 + 0.5 * PARETO_LINE_PX) / PARETO_H);
+  return 1;
+}
+
+/* Write `set label` commands naming the options next to their points,
+ * without overlaps: options at the same point share a label (up to 3
+ * names, then "and N more"); Pareto-optimal options are placed first and
+ * always labelled, others when there is room (and there are at most 40
+ * options), else tagged "#n" (their row in purchase.csv) when that fits
+ * (*tagged counts those). Returns the number of options left unmarked, or
+ * -1 when out of memory. */
+static long pareto_labels(FILE *gp, const pareto_frame *F,
+                          const plot_series *front, size_t *tagged) {
+  const plot_table *t = F->t;
+  size_t n_line = 0;
+  for (size_t k = 0; k + 1 < front->n; k++) {
+    double w = (front->p[k + 1].x - front->p[k].x) / (F->xhi - F->xlo) *
+               (PARETO_R - PARETO_L);
+    double h = (front->p[k + 1].y - front->p[k].y) / (F->yhi - F->ylo) *
+               (PARETO_B - PARETO_T);
+    n_line += (size_t)(sqrt(w * w + h * h) / 6) + 2;
+  }
+  pgroup *g = calloc(t->n_rows + 1, sizeof *g);
+  pbox *taken = calloc(t->n_rows + 1, sizeof *taken);
+  pbox *points = calloc(t->n_rows + n_line + 1, sizeof *points);
+  size_t n_taken = 0, nlab = 1;
+  long unnamed = 0;
+  if (!g || !taken || !points) {
+    free(g);
+    free(taken);
+    free(points);
+    return -1;
+  }
+  size_t ng = pareto_groups(F, g);
+  size_t n_obst =
+      pareto_obstacles(F, g, ng, front, points, t->n_rows + n_line + 1);
   int label_others = t->n_rows <= 40;
-  size_t nlab = 1;
   for (size_t i = 0; i < ng; i++) {
     pgroup *q = &g[i];
     size_t named = q->n < 3 ? q->n : 3;
@@ -183,48 +255,15 @@ static long pareto_labels(FILE *gp, const plot_table *t, long co, long cpr,
                  q->px + 7 + w, q->py - 3};
       ok = 1;
     }
-    if (!ok) {
-      /* no room for the names: a short tag, the row in purchase.csv */
-      pgroup tag = *q;
-      char tagtxt[48];
-      if (q->n > 1)
-        snprintf(tagtxt, sizeof tagtxt, "#%zu +%zu", q->rows[0] + 1, q->n - 1);
-      else
-        snprintf(tagtxt, sizeof tagtxt, "#%zu", q->rows[0] + 1);
-      tag.max_chars = strlen(tagtxt);
-      if (place_label(&tag, 1, taken, n_taken, points, n_obst, i, &b)) {
-        taken[n_taken++] = b;
-        fprintf(gp, "set label %zu ", nlab++);
-        plot_gp_str(gp, tagtxt, 0);
-        fprintf(gp,
-                " at screen %.4f, screen %.4f left font ',9' tc rgb "
-                "'#707070' front\n",
-                (b.x0 + 2) / PARETO_W,
-                1 - (b.y0 + 0.5 * PARETO_LINE_PX) / PARETO_H);
-        (*tagged)++;
-      } else {
-        unnamed += (long)q->n;
-      }
-      continue;
-    }
-    taken[n_taken++] = b;
-    for (size_t j = 0; j < lines; j++) {
-      char more[64];
-      const char *text;
-      if (j < named) {
-        text = co >= 0 ? plot_table_get(t, q->rows[j], (size_t)co) : "?";
-      } else {
-        snprintf(more, sizeof more, "and %zu more", q->n - named);
-        text = more;
-      }
-      double cy = b.y0 + ((double)j + 0.5) * PARETO_LINE_PX;
-      fprintf(gp, "set label %zu ", nlab++);
-      plot_gp_str(gp, text, PARETO_NAME_CHARS);
-      fprintf(gp,
-              " at screen %.4f, screen %.4f left font ',9' tc rgb '%s' "
-              "front\n",
-              (b.x0 + 2) / PARETO_W, 1 - cy / PARETO_H,
-              q->pareto ? "#000000" : "#707070");
+    if (ok) {
+      taken[n_taken++] = b;
+      pareto_names(gp, F, q, &b, named, lines, &nlab);
+    } else if (pareto_tag(gp, q, taken, n_taken, points, n_obst, i, &b,
+                          &nlab)) {
+      taken[n_taken++] = b;
+      (*tagged)++;
+    } else {
+      unnamed += (long)q->n;
     }
   }
   free(g);
@@ -235,110 +274,70 @@ static long pareto_labels(FILE *gp, const plot_table *t, long co, long cpr,
 
 /* ---- 5. purchasing Pareto chart ---------------------------------------- */
 
-static int write_pareto(FILE *gp, FILE *dat, const plot_data *d,
-                        const plot_plan *p, const plot_chart *c,
-                        ss_error *err) {
-  (void)p;
-  const plot_table *t = &d->purchase;
-  long co = plot_table_col(t, SIM_COL_OPTION),
-       cpr = plot_table_col(t, SIM_COL_PRICE),
-       cl = plot_table_col(t, SIM_COL_WEIGHTED_LATENCY_S),
-       cp = plot_table_col(t, SIM_COL_PARETO);
-  plot_series all = {0, 0, 0, NULL}, front = {0, 0, 0, NULL};
-  plot_series others = {0, 0, 0, NULL};
-  int rc = -1;
-  size_t *front_row = calloc(t->n_rows + 1, sizeof *front_row);
-  size_t n_front_rows = 0;
-  if (!front_row)
-    return ss_error_oom(err, d->charts, c->base);
+static void put_points(FILE *dat, const plot_series *s) {
+  for (size_t k = 0; k < s->n; k++) {
+    plot_gp_num(dat, s->p[k].x);
+    fputc(' ', dat);
+    plot_gp_num(dat, s->p[k].y);
+    fputc('\n', dat);
+  }
+  if (!s->n)
+    fputs("NaN NaN\n", dat);
+  fputs("\n\n", dat);
+}
+
+/* Every option (all), the others and the Pareto front, from purchase.csv;
+ * the data file. -1 with err. */
+static int pareto_data(const pareto_frame *F, FILE *dat, plot_series *all,
+                       plot_series *others, plot_series *front,
+                       const plot_chart *c, const plot_data *d, ss_error *err) {
+  const plot_table *t = F->t;
   fputs("# purchasing options: block 0 = the options not Pareto-optimal "
         "(price weighted_latency_s), block 1 = the Pareto-optimal ones by "
         "price\n",
         dat);
   for (size_t r = 0; r < t->n_rows; r++) {
     double pr, l, pa = 0;
-    if (plot_table_num(t, r, (size_t)cpr, &pr, err) != 0 ||
-        plot_table_num(t, r, (size_t)cl, &l, err) != 0 ||
-        (cp >= 0 && plot_table_num(t, r, (size_t)cp, &pa, err) != 0))
-      goto out;
+    if (plot_table_num(t, r, (size_t)F->cpr, &pr, err) != 0 ||
+        plot_table_num(t, r, (size_t)F->cl, &l, err) != 0 ||
+        (F->cp >= 0 && plot_table_num(t, r, (size_t)F->cp, &pa, err) != 0))
+      return -1;
     if (!isfinite(pr) || !isfinite(l))
       continue;
-    if (plot_series_push(&all, pr, l) != 0)
-      goto nomem;
-    if (pa != 1 && plot_series_push(&others, pr, l) != 0)
-      goto nomem;
-    if (pa == 1) {
-      if (plot_series_push(&front, pr, l) != 0)
-        goto nomem;
-      front_row[n_front_rows++] = r;
-    }
+    if (plot_series_push(all, pr, l) != 0 ||
+        (pa != 1 && plot_series_push(others, pr, l) != 0) ||
+        (pa == 1 && plot_series_push(front, pr, l) != 0))
+      return ss_error_oom(err, d->charts, c->base);
   }
-  for (size_t k = 0; k < others.n; k++) {
-    plot_gp_num(dat, others.p[k].x);
-    fputc(' ', dat);
-    plot_gp_num(dat, others.p[k].y);
-    fputc('\n', dat);
-  }
-  if (!others.n)
-    fputs("NaN NaN\n", dat);
-  fputs("\n\n", dat);
-  plot_sort(front.p, front.n, sizeof(plot_xy), plot_cmp_xy);
-  for (size_t k = 0; k < front.n; k++) {
-    plot_gp_num(dat, front.p[k].x);
-    fputc(' ', dat);
-    plot_gp_num(dat, front.p[k].y);
-    fputc('\n', dat);
-  }
-  if (!front.n)
-    fputs("NaN NaN\n", dat);
-  fputs("\n\n", dat);
+  put_points(dat, others);
+  plot_sort(front->p, front->n, sizeof(plot_xy), plot_cmp_xy);
+  put_points(dat, front);
+  return 0;
+}
 
+/* Room around the points for the labels. */
+static void pareto_ranges(pareto_frame *F, const plot_series *all) {
   double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
-  for (size_t k = 0; k < all.n; k++) {
-    x0 = fmin(x0, all.p[k].x);
-    x1 = fmax(x1, all.p[k].x);
-    y0 = fmin(y0, all.p[k].y);
-    y1 = fmax(y1, all.p[k].y);
+  for (size_t k = 0; k < all->n; k++) {
+    x0 = fmin(x0, all->p[k].x);
+    x1 = fmax(x1, all->p[k].x);
+    y0 = fmin(y0, all->p[k].y);
+    y1 = fmax(y1, all->p[k].y);
   }
-  if (!all.n)
+  if (!all->n)
     x0 = y0 = 0, x1 = y1 = 1;
   double sx = x1 > x0 ? x1 - x0 : fabs(x1) + 1;
   double sy = y1 > y0 ? y1 - y0 : fabs(y1) * 0.1 + 1e-9;
-  /* room around the points for the labels */
-  double xlo = x0 - 0.06 * sx, xhi = x1 + 0.25 * sx;
-  double ylo = y0 - 0.12 * sy, yhi = y1 + 0.12 * sy;
-  char sub[300];
-  snprintf(sub, sizeof sub, "%s",
-           "joined: the Pareto-optimal options (no other is both cheaper "
-           "and faster)");
-  /* the labels first: the subtitle says how many are left unnamed */
-  char *labels = NULL;
-  size_t labels_len = 0;
-  FILE *lf = open_memstream(&labels, &labels_len);
-  if (!lf)
-    goto nomem;
-  size_t tagged = 0;
-  long unnamed = pareto_labels(lf, t, co, cpr, cl, cp, &front, xlo, xhi, ylo,
-                               yhi, &tagged);
-  fclose(lf);
-  if (unnamed < 0) {
-    free(labels);
-    goto nomem;
-  }
-  if (tagged) {
-    size_t k = strlen(sub);
-    snprintf(sub + k, sizeof sub - k,
-             "\n#n: the option on row n of purchase.csv (no room for its "
-             "name)");
-  }
-  if (unnamed > 0) {
-    size_t k = strlen(sub);
-    snprintf(sub + k, sizeof sub - k,
-             "\n%ld options are not marked for lack of room (see "
-             "purchase.csv)",
-             unnamed);
-  }
-  plot_gp_begin(gp, c->base, "purchasing options, price vs weighted latency");
+  F->xlo = x0 - 0.06 * sx, F->xhi = x1 + 0.25 * sx;
+  F->ylo = y0 - 0.12 * sy, F->yhi = y1 + 0.12 * sy;
+}
+
+/* The script around the labels (written first: the subtitle says how many
+ * options are left unnamed). */
+static void pareto_script(FILE *gp, const pareto_frame *F, const char *sub,
+                          const char *labels, size_t labels_len,
+                          const char *base) {
+  plot_gp_begin(gp, base, "purchasing options, price vs weighted latency");
   plot_gp_title(gp, "set title",
                 "Purchasing options: price vs weighted latency", sub, PARETO_W);
   fputs("set xlabel 'price (currency units of purchase.csv)'\n"
@@ -354,33 +353,82 @@ static int write_pareto(FILE *gp, FILE *dat, const plot_data *d,
           PARETO_L / PARETO_W, PARETO_R / PARETO_W, 1 - PARETO_T / PARETO_H,
           1 - PARETO_B / PARETO_H);
   fputs("set xrange [", gp);
-  plot_gp_num(gp, xlo);
+  plot_gp_num(gp, F->xlo);
   fputc(':', gp);
-  plot_gp_num(gp, xhi);
+  plot_gp_num(gp, F->xhi);
   fputs("]\nset yrange [", gp);
-  plot_gp_num(gp, ylo);
+  plot_gp_num(gp, F->ylo);
   fputc(':', gp);
-  plot_gp_num(gp, yhi);
+  plot_gp_num(gp, F->yhi);
   fputs("]\n", gp);
   fwrite(labels, 1, labels_len, gp);
-  free(labels);
-  plot_gp_loop_open(gp, c->base, PARETO_W, PARETO_H);
+  plot_gp_loop_open(gp, base, PARETO_W, PARETO_H);
   fprintf(gp,
           "  plot '%s.dat' index 0 using 1:2 with points pt 6 ps 1.4 lc rgb "
           "'#8C8C8C' title 'other option', \\\n"
           "    '%s.dat' index 1 using 1:2 with linespoints pt 7 ps 1.6 lw 2 "
           "lc rgb '#D55E00' title 'Pareto-optimal'\n",
-          c->base, c->base);
+          base, base);
   plot_gp_loop_close(gp);
+}
+
+/* The subtitle: what the line means, and what is tagged or left out. */
+static void pareto_subtitle(char *sub, size_t size, size_t tagged,
+                            long unnamed) {
+  snprintf(sub, size, "%s",
+           "joined: the Pareto-optimal options (no other is both cheaper "
+           "and faster)");
+  if (tagged) {
+    size_t k = strlen(sub);
+    snprintf(sub + k, size - k,
+             "\n#n: the option on row n of purchase.csv (no room for its "
+             "name)");
+  }
+  if (unnamed > 0) {
+    size_t k = strlen(sub);
+    snprintf(sub + k, size - k,
+             "\n%ld options are not marked for lack of room (see "
+             "purchase.csv)",
+             unnamed);
+  }
+}
+
+static int write_pareto(FILE *gp, FILE *dat, const plot_data *d,
+                        const plot_plan *p, const plot_chart *c,
+                        ss_error *err) {
+  (void)p;
+  pareto_frame F;
+  memset(&F, 0, sizeof F);
+  F.t = &d->purchase;
+  F.co = plot_table_col(F.t, SIM_COL_OPTION);
+  F.cpr = plot_table_col(F.t, SIM_COL_PRICE);
+  F.cl = plot_table_col(F.t, SIM_COL_WEIGHTED_LATENCY_S);
+  F.cp = plot_table_col(F.t, SIM_COL_PARETO);
+  plot_series all = {0, 0, 0, NULL}, front = {0, 0, 0, NULL};
+  plot_series others = {0, 0, 0, NULL};
+  char *labels = NULL;
+  size_t labels_len = 0, tagged = 0;
+  int rc = -1;
+  if (pareto_data(&F, dat, &all, &others, &front, c, d, err) != 0)
+    goto out;
+  pareto_ranges(&F, &all);
+  FILE *lf = open_memstream(&labels, &labels_len);
+  long unnamed = lf ? pareto_labels(lf, &F, &front, &tagged) : -1;
+  if (lf)
+    fclose(lf);
+  if (unnamed < 0) {
+    rc = ss_error_oom(err, d->charts, c->base);
+    goto out;
+  }
+  char sub[300];
+  pareto_subtitle(sub, sizeof sub, tagged, unnamed);
+  pareto_script(gp, &F, sub, labels, labels_len, c->base);
   rc = 0;
-  goto out;
-nomem:
-  rc = ss_error_oom(err, d->charts, c->base);
 out:
+  free(labels);
   free(all.p);
   free(others.p);
   free(front.p);
-  free(front_row);
   return rc;
 }
 
