@@ -10,20 +10,6 @@
 
 #include "../common/ss_io.h"
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap)
-    return 0;
-  size_t n = *cap ? *cap : 16;
-  while (n < need)
-    n *= 2;
-  void *q = realloc(*p, n * elem);
-  if (!q)
-    return -1;
-  *p = q;
-  *cap = n;
-  return 0;
-}
-
 int plot_csv_open(plot_csv *c, const char *path, ss_error *err) {
   memset(c, 0, sizeof *c);
   c->path = ss_strdup(path);
@@ -62,14 +48,14 @@ void plot_csv_close(plot_csv *c) {
 }
 
 static int put_byte(plot_csv *c, int ch) {
-  if (grow((void **)&c->buf, &c->cap, c->len + 1, 1) != 0)
+  if (ss_grow((void **)&c->buf, &c->cap, c->len + 1, 1, 16) != 0)
     return -1;
   c->buf[c->len++] = (char)ch;
   return 0;
 }
 
 static int start_field(plot_csv *c) {
-  if (grow((void **)&c->offs, &c->ncap, c->n + 1, sizeof *c->offs) != 0)
+  if (ss_grow((void **)&c->offs, &c->ncap, c->n + 1, sizeof *c->offs, 16) != 0)
     return -1;
   c->offs[c->n++] = c->len;
   return 0;
@@ -171,7 +157,7 @@ int plot_csv_next(plot_csv *c, ss_error *err) {
   }
   if (put_byte(c, 0) != 0)
     goto nomem;
-  if (grow((void **)&c->fields, &c->fcap, c->n, sizeof *c->fields) != 0)
+  if (ss_grow((void **)&c->fields, &c->fcap, c->n, sizeof *c->fields, 16) != 0)
     goto nomem;
   for (size_t i = 0; i < c->n; i++)
     c->fields[i] = c->buf + c->offs[i];
@@ -199,8 +185,8 @@ void plot_table_free(plot_table *t) {
 /* Copy the current record into one allocation; cells point into it. */
 static int keep_row(plot_table *t, const plot_csv *c, size_t *rows_cap) {
   size_t r = t->n_rows;
-  if (grow((void **)&t->cells, rows_cap, r + 1, t->n_cols * sizeof(char *)) !=
-      0)
+  if (ss_grow((void **)&t->cells, rows_cap, r + 1, t->n_cols * sizeof(char *),
+              16) != 0)
     return -1;
   size_t lines_cap = *rows_cap;
   long *nl = realloc(t->lines, lines_cap * sizeof *nl);

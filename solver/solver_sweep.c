@@ -35,6 +35,8 @@
 
 #include "solver_internal.h"
 
+#include "../common/ss_mem.h"
+
 /* Entries of +infinity after each table, so kernels can run whole vectors
  * past the end of a row. A multiple of every kernel's step. */
 #define SW_PAD 16
@@ -88,20 +90,6 @@ struct solver_sweep {
 
 /* ---- prepare ------------------------------------------------------------ */
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap)
-    return 0;
-  size_t cap2 = *cap ? *cap : 64;
-  while (cap2 < need)
-    cap2 *= 2;
-  void *a = realloc(*arr, cap2 * elem);
-  if (!a)
-    return -1;
-  *arr = a;
-  *cap = cap2;
-  return 0;
-}
-
 /* Placement of group gr with boundaries b[0..m-1]. */
 static void group_placement(const solver_sweep *sw, const sweep_group *gr,
                             const int32_t *b, solver_placement *pl) {
@@ -136,8 +124,8 @@ static void add_row(solver_sweep *sw, const solver_rcons *rc, sweep_group *gr,
     group_placement(sw, gr, b, &pl);
     int ok = solver_static_ok(rc, &sw->sp, &pl);
     if (ok && !open) {
-      if (grow((void **)&sw->segs, &sw->cap_segs, sw->n_segs + 1,
-               sizeof *sw->segs) < 0) {
+      if (ss_grow((void **)&sw->segs, &sw->cap_segs, sw->n_segs + 1,
+                  sizeof *sw->segs, 64) < 0) {
         sw->oom = 1;
         return;
       }
@@ -158,8 +146,8 @@ static void add_row(solver_sweep *sw, const solver_rcons *rc, sweep_group *gr,
   }
   if (sw->n_segs == 0 || sw->segs[sw->n_segs - 1].row != row)
     return; /* nothing kept: no row */
-  if (grow((void **)&sw->row_b, &sw->cap_row_b, sw->n_row_b + (size_t)m,
-           sizeof *sw->row_b) < 0) {
+  if (ss_grow((void **)&sw->row_b, &sw->cap_row_b, sw->n_row_b + (size_t)m,
+              sizeof *sw->row_b, 64) < 0) {
     sw->oom = 1;
     return;
   }
@@ -206,8 +194,8 @@ static void add_group(solver_sweep *sw, const solver_rcons *rc,
   for (int j = 0; j < gr.m; j++) {
     size_t key = gr.g[j] * sw->n_total + gr.g[j + 1];
     if (sw->pair_index[key] < 0) {
-      if (grow((void **)&sw->pair_a, &sw->cap_pairs, sw->n_pairs + 1,
-               sizeof *sw->pair_a) < 0 ||
+      if (ss_grow((void **)&sw->pair_a, &sw->cap_pairs, sw->n_pairs + 1,
+                  sizeof *sw->pair_a, 64) < 0 ||
           !(sw->pair_b =
                 realloc(sw->pair_b, sw->cap_pairs * sizeof *sw->pair_b))) {
         sw->oom = 1;
@@ -228,8 +216,8 @@ static void add_group(solver_sweep *sw, const solver_rcons *rc,
     group_placement(sw, &gr, NULL, &pl);
     if (!solver_static_ok(rc, &sw->sp, &pl))
       return;
-    if (grow((void **)&sw->segs, &sw->cap_segs, sw->n_segs + 1,
-             sizeof *sw->segs) < 0) {
+    if (ss_grow((void **)&sw->segs, &sw->cap_segs, sw->n_segs + 1,
+                sizeof *sw->segs, 64) < 0) {
       sw->oom = 1;
       return;
     }
@@ -244,8 +232,8 @@ static void add_group(solver_sweep *sw, const solver_rcons *rc,
   }
   if (gr.n_segs == 0 || sw->oom)
     return;
-  if (grow((void **)&sw->groups, &sw->cap_groups, sw->n_groups + 1,
-           sizeof *sw->groups) < 0) {
+  if (ss_grow((void **)&sw->groups, &sw->cap_groups, sw->n_groups + 1,
+              sizeof *sw->groups, 64) < 0) {
     sw->oom = 1;
     return;
   }
