@@ -909,9 +909,8 @@ int sim_write_tables(const sim_engine *e, const char *outdir,
     goto done;
   }
   file_commit fc = {bp.fp, "breakpoints.csv"};
-  sim_phase bp_phase = {"breakpoints",  n_bp_tasks, bp_task,
-                        file_commit_fn, &fc,        NULL,
-                        NULL,           NULL,       NULL};
+  sim_phase bp_phase = {"breakpoints", n_bp_tasks, bp_task, file_commit_fn, &fc,
+                        NULL,          NULL,       NULL,    NULL,           0};
   if (sim_run_phase(&bp_phase, jobs, wp, opt, err) != 0)
     goto done;
   open_bp = 0;
@@ -931,7 +930,7 @@ int sim_write_tables(const sim_engine *e, const char *outdir,
                         curve_task, file_commit_fn,
                         &fc2,       NULL,
                         NULL,       NULL,
-                        NULL};
+                        NULL,       0};
   if (sim_run_phase(&cv_phase, jobs, wp, opt, err) != 0)
     goto done;
   open_cv = 0;

@@ -66,6 +66,15 @@ typedef struct sim_unit_io {
   int (*serve)(void *ctx, ss_error *err);
   /* A local compute thread failed: serve must return soon. May be NULL. */
   void (*fail)(void *ctx);
+  /* After a phase: unit `task` of it, read back (out and aux are sim_bufs
+   * of sim/; opaque here). Only where this process holds every unit of
+   * the phase (a 1-way journal, MPI rank 0); else NULL. */
+  int (*fetch)(void *ctx, size_t task, void *out, void *aux, ss_error *err);
+  /* Make the bytes *data (malloc'd, *len of them) on every process equal
+   * to those of the process that can fetch (MPI: rank 0 sends, the others
+   * receive; a receiver replaces *data, freeing the old). NULL: this
+   * process has no peers. */
+  int (*sync)(void *ctx, char **data, size_t *len, ss_error *err);
 } sim_unit_io;
 
 typedef struct sim_shards sim_shards;

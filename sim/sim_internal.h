@@ -180,6 +180,9 @@ typedef struct sim_phase {
                 ss_error *err);
   double (*cost)(const void *ctx, size_t task);
   const void *cost_ctx;
+  /* Later phases need this phase's commits: in collect mode a process that
+   * holds every unit (MPI rank 0, a 1-way shard) commits them too. */
+  int reduce;
 } sim_phase;
 
 /* Run a phase: on local threads (opt->dist NULL), computing only the units
@@ -190,6 +193,12 @@ int sim_run_phase(const sim_phase *ph, size_t n_workers, void **workers,
 
 /* 1 when opt asks to collect units (tables are not written then). */
 int sim_collecting(const sim_options *opt);
+/* Collect mode: 1 when this process can go on past a reduce phase (it
+ * holds every unit, or receives what depends on them with sim_dist_sync). */
+int sim_dist_can_reduce(const sim_options *opt);
+/* Collect mode: replace blob with that of the process holding every unit
+ * (no-op without peers or outside collect mode). */
+int sim_dist_sync(const sim_options *opt, ss_buf *blob, ss_error *err);
 
 /* Collect mode of a scenario run: io.begin, then every table phase with
  * its units handed to the io (the tables go to a scratch folder that is

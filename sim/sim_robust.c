@@ -632,12 +632,27 @@ static int cmp_robust(const void *pa, const void *pb) {
   return cmp_mean(pa, pb);
 }
 
-/* A pass-1 chunk as a work unit (sim_dist.h): its sums travel as aux. */
+/* A chunk as a work unit (sim_dist.h): pass 1's sums travel as aux, pass
+ * 2's per-sample latencies of the kept placements too. */
+static void chunk_range(const rmodel *rm, size_t c, size_t *n0, size_t *n1) {
+  *n0 = c * CHUNK;
+  *n1 = *n0 + CHUNK;
+  if (*n1 > rm->u->samples)
+    *n1 = rm->u->samples;
+}
+
 static int chunk_pack(void *worker, size_t c, ss_buf *aux, ss_error *err) {
-  (void)c;
   (void)err;
   rworker *wk = worker;
-  size_t n = wk->rm->n_place;
+  const rmodel *rm = wk->rm;
+  size_t n = rm->n_place, n0, n1;
+  if (rm->pass == 2) {
+    chunk_range(rm, c, &n0, &n1);
+    for (size_t q = 0; q < rm->n_keep; q++)
+      sim_aux_put(aux, &rm->kept[q * rm->u->samples + n0],
+                  (n1 - n0) * sizeof *rm->kept);
+    return 0;
+  }
   sim_aux_put(aux, wk->sum, n * sizeof *wk->sum);
   sim_aux_put(aux, wk->meet, n * sizeof *wk->meet);
   sim_aux_put(aux, wk->opt, n * sizeof *wk->opt);
@@ -648,8 +663,19 @@ static int chunk_pack(void *worker, size_t c, ss_buf *aux, ss_error *err) {
 static int chunk_unpack(void *worker, size_t c, const char *aux, size_t len,
                         ss_error *err) {
   rworker *wk = worker;
-  size_t n = wk->rm->n_place;
+  rmodel *rm = wk->rm;
+  size_t n = rm->n_place, n0, n1;
   const char *end = aux + len;
+  if (rm->pass == 2) {
+    chunk_range(rm, c, &n0, &n1);
+    for (size_t q = 0; q < rm->n_keep; q++)
+      if (sim_aux_get(&aux, end, &rm->kept[q * rm->u->samples + n0],
+                      (n1 - n0) * sizeof *rm->kept) != 0)
+        return ss_error_set(err, NULL, NULL, "damaged Monte Carlo unit %zu", c);
+    return aux == end ? 0
+                      : ss_error_set(err, NULL, NULL,
+                                     "damaged Monte Carlo unit %zu", c);
+  }
   if (sim_aux_get(&aux, end, wk->sum, n * sizeof *wk->sum) != 0 ||
       sim_aux_get(&aux, end, wk->meet, n * sizeof *wk->meet) != 0 ||
       sim_aux_get(&aux, end, wk->opt, n * sizeof *wk->opt) != 0 ||
@@ -661,10 +687,9 @@ static int chunk_unpack(void *worker, size_t c, const char *aux, size_t len,
 
 static double chunk_cost(const void *ctx, size_t c) {
   const rmodel *rm = ctx;
-  size_t n0 = c * CHUNK, n1 = n0 + CHUNK;
-  if (n1 > rm->u->samples)
-    n1 = rm->u->samples;
-  return (double)(n1 - n0) * (double)rm->n_place;
+  size_t n0, n1;
+  chunk_range(rm, c, &n0, &n1);
+  return (double)(n1 - n0) * (double)(rm->pass == 1 ? rm->n_place : rm->n_keep);
 }
 
 static int run_pass(rmodel *rm, size_t m, unsigned jobs, const sim_options *opt,
@@ -683,15 +708,9 @@ static int run_pass(rmodel *rm, size_t m, unsigned jobs, const sim_options *opt,
     }
   char name[64];
   snprintf(name, sizeof name, "robust.%zu.pass%d", m, rm->pass);
-  sim_phase ph = {name,
-                  n_chunks,
-                  chunk_task,
-                  chunk_commit,
-                  rm,
-                  rm->pass == 1 ? chunk_pack : NULL,
-                  rm->pass == 1 ? chunk_unpack : NULL,
-                  chunk_cost,
-                  rm};
+  sim_phase ph = {name, n_chunks,     chunk_task,   chunk_commit,
+                  rm,   chunk_pack,   chunk_unpack, chunk_cost,
+                  rm,   rm->pass == 1 /* pass 2 needs pass 1's sums */};
   rc = sim_run_phase(&ph, jobs, (void **)wks, opt, err);
 done:
   for (unsigned j = 0; j < jobs; j++)
@@ -808,6 +827,33 @@ static int make_rows(sim_robust_result *res, rmodel *rm, size_t m,
   return 0;
 }
 
+/* Collect mode: every process takes the kept placements of the process
+ * that holds all pass-1 units (MPI rank 0). */
+static int sync_keep(const sim_options *opt, size_t *keep, size_t *nk,
+                     size_t cap, ss_error *err) {
+  ss_buf b = {0};
+  uint64_t n = *nk;
+  sim_aux_put(&b, &n, sizeof n);
+  for (size_t i = 0; i < *nk; i++) {
+    uint64_t v = keep[i];
+    sim_aux_put(&b, &v, sizeof v);
+  }
+  int rc = b.oom ? ss_error_oom(err, NULL, NULL) : sim_dist_sync(opt, &b, err);
+  const char *p = b.p, *end = b.p + b.len;
+  if (rc == 0 && (sim_aux_get(&p, end, &n, sizeof n) != 0 || n > cap))
+    rc = ss_error_set(err, NULL, NULL, "damaged kept-placement list");
+  for (uint64_t i = 0; rc == 0 && i < n; i++) {
+    uint64_t v;
+    if (sim_aux_get(&p, end, &v, sizeof v) != 0)
+      rc = ss_error_set(err, NULL, NULL, "damaged kept-placement list");
+    keep[i] = (size_t)v;
+  }
+  if (rc == 0)
+    *nk = (size_t)n;
+  ss_buf_free(&b);
+  return rc;
+}
+
 static int robust_model(sim_robust_result *res, const sim_study_world *w,
                         size_t m, const sim_options *opt, ss_error *err) {
   const scn_scenario *s = w->s;
@@ -860,8 +906,8 @@ static int robust_model(sim_robust_result *res, const sim_study_world *w,
   rm.pass = 1;
   if (run_pass(&rm, m, jobs, opt, err) != 0)
     goto done;
-  if (sim_collecting(opt)) { /* pass 2 needs every unit of pass 1 */
-    rc = 0;
+  if (sim_collecting(opt) && !sim_dist_can_reduce(opt)) {
+    rc = 0; /* pass 2 needs every unit of pass 1: the merge runs it */
     goto done;
   }
   double dn = (double)u->samples;
@@ -882,6 +928,8 @@ static int robust_model(sim_robust_result *res, const sim_study_world *w,
       keep_add(keep, &nk, cs[i].place);
   }
   keep_add(keep, &nk, nom_best);
+  if (sim_collecting(opt) && sync_keep(opt, keep, &nk, 2 * u->top_k + 1, err))
+    goto done;
   rm.n_keep = nk;
   rm.keep = keep;
   if (!(rm.kept = malloc(nk * u->samples * sizeof *rm.kept))) {
@@ -890,7 +938,7 @@ static int robust_model(sim_robust_result *res, const sim_study_world *w,
   }
   rm.pass = 2;
   if (run_pass(&rm, m, jobs, opt, err) != 0 ||
-      make_rows(res, &rm, m, nom_best, err) != 0)
+      (!sim_collecting(opt) && make_rows(res, &rm, m, nom_best, err) != 0))
     goto done;
   rc = 0;
 done:

@@ -175,7 +175,7 @@ typedef struct rec {
 
 static int rec_write(FILE *fp, char tag, const char *name, uint64_t a,
                      const char *out, uint64_t out_len, const char *aux,
-                     uint64_t aux_len) {
+                     uint64_t aux_len, long *payload_off) {
   uint32_t nl = (uint32_t)strlen(name);
   uint64_t h = FNV0;
   unsigned char t = (unsigned char)tag;
@@ -193,6 +193,8 @@ static int rec_write(FILE *fp, char tag, const char *name, uint64_t a,
   fwrite(&a, 8, 1, fp);
   fwrite(&out_len, 8, 1, fp);
   fwrite(&aux_len, 8, 1, fp);
+  if (payload_off)
+    *payload_off = ftell(fp);
   if (out_len)
     fwrite(out, 1, (size_t)out_len, fp);
   if (aux_len)
@@ -381,6 +383,8 @@ struct sim_shard_io {
   size_t n_kept, n_computed;
   size_t *todo; /* tasks of the current phase still to compute */
   size_t n_todo, next;
+  uentry *where; /* n == 1: where each unit of the phase is (off 0: none) */
+  size_t n_tasks;
   char phase[MAX_NAME + 1];
 };
 
@@ -406,6 +410,7 @@ void sim_shard_io_free(sim_shard_io *s) {
     fclose(s->fp);
   uindex_free(&s->kept);
   free(s->todo);
+  free(s->where);
   free(s);
 }
 
@@ -484,7 +489,7 @@ static int shard_begin(void *ctx, const sim_identity *id, const char *outdir,
                           "exists and is not a splitsim shard file; not "
                           "overwriting it");
   }
-  if (!(s->fp = fopen(s->path, "wb")))
+  if (!(s->fp = fopen(s->path, "w+b")))
     return ss_error_set(err, s->path, NULL, "cannot create: %s",
                         strerror(errno));
   if (header_write(s->fp, id, s->k, s->n) != 0 || fflush(s->fp) != 0)
@@ -500,10 +505,15 @@ static int shard_phase(void *ctx, const char *name, size_t n_tasks,
     return ss_error_set(err, NULL, NULL, "phase name too long");
   strcpy(s->phase, name);
   free(s->todo);
+  free(s->where);
   s->todo = NULL;
+  s->where = NULL;
   s->n_todo = s->next = 0;
+  s->n_tasks = n_tasks;
+  if (s->n == 1 && !(s->where = calloc(n_tasks + 1, sizeof *s->where)))
+    return ss_error_set(err, NULL, NULL, "out of memory");
   if (!s->complete &&
-      rec_write(s->fp, 'P', name, n_tasks, NULL, 0, NULL, 0) != 0)
+      rec_write(s->fp, 'P', name, n_tasks, NULL, 0, NULL, 0, NULL) != 0)
     return ss_error_set(err, s->path, NULL, "cannot write: %s",
                         strerror(errno));
   if (!(s->todo = malloc((n_tasks + 1) * sizeof *s->todo)))
@@ -523,8 +533,11 @@ static int shard_phase(void *ctx, const char *name, size_t n_tasks,
       owner = s->n - 1;
     if (owner != s->k)
       continue;
-    if (pid >= 0 && uindex_find(&s->kept, (size_t)pid, t)) {
+    const uentry *ke = pid >= 0 ? uindex_find(&s->kept, (size_t)pid, t) : NULL;
+    if (ke) {
       s->n_kept++;
+      if (s->where)
+        s->where[t] = *ke;
       continue;
     }
     s->todo[s->n_todo++] = t;
@@ -544,16 +557,56 @@ static int shard_next(void *ctx, size_t *task, ss_error *err) {
 static int shard_done(void *ctx, size_t task, const char *out, size_t out_len,
                       const char *aux, size_t aux_len, ss_error *err) {
   sim_shard_io *s = ctx;
-  if (rec_write(s->fp, 'U', s->phase, task, out, out_len, aux, aux_len) != 0)
+  long off;
+  if (rec_write(s->fp, 'U', s->phase, task, out, out_len, aux, aux_len, &off) !=
+      0)
     return ss_error_set(err, s->path, NULL, "cannot write: %s",
                         strerror(errno));
+  if (s->where && task < s->n_tasks) {
+    uentry e = {0, task, 0, off, out_len, aux_len};
+    s->where[task] = e;
+  }
   s->n_computed++;
   return 0;
 }
 
+/* Unit `task` of the current phase, read back (1-way journals only). */
+static int shard_fetch(void *ctx, size_t task, void *outv, void *auxv,
+                       ss_error *err) {
+  sim_shard_io *s = ctx;
+  ss_buf *out = outv, *aux = auxv;
+  const uentry *e = s->where && task < s->n_tasks ? &s->where[task] : NULL;
+  if (!e || e->off == 0)
+    return ss_error_set(err, s->path, NULL, "unit %s#%zu is not in the journal",
+                        s->phase, task);
+  out->len = aux->len = 0;
+  ss_buf_reserve(out, (size_t)e->out_len + 1);
+  ss_buf_reserve(aux, (size_t)e->aux_len + 1);
+  if (out->oom || aux->oom)
+    return ss_error_set(err, NULL, NULL, "out of memory");
+  int bad = fflush(s->fp) != 0 || fseek(s->fp, e->off, SEEK_SET) != 0 ||
+            fread(out->p, 1, (size_t)e->out_len, s->fp) != e->out_len ||
+            fread(aux->p, 1, (size_t)e->aux_len, s->fp) != e->aux_len;
+  if (fseek(s->fp, 0, SEEK_END) != 0 || bad)
+    return ss_error_set(err, s->path, NULL, "cannot read back unit %s#%zu",
+                        s->phase, task);
+  out->len = (size_t)e->out_len;
+  aux->len = (size_t)e->aux_len;
+  out->p[out->len] = '\0';
+  aux->p[aux->len] = '\0';
+  return 0;
+}
+
 sim_unit_io sim_shard_io_get(sim_shard_io *s) {
-  sim_unit_io io = {s,          shard_begin, shard_phase, shard_next,
-                    shard_done, NULL,        NULL};
+  sim_unit_io io;
+  memset(&io, 0, sizeof io);
+  io.ctx = s;
+  io.begin = shard_begin;
+  io.phase = shard_phase;
+  io.next = shard_next;
+  io.done = shard_done;
+  if (s->n == 1)
+    io.fetch = shard_fetch;
   return io;
 }
 
@@ -562,8 +615,8 @@ int sim_shard_io_finish(sim_shard_io *s, int ok, ss_error *err) {
     return 0;
   int rc = 0;
   if (ok && !s->complete) {
-    if (rec_write(s->fp, 'E', "", s->n_kept + s->n_computed, NULL, 0, NULL,
-                  0) != 0 ||
+    if (rec_write(s->fp, 'E', "", s->n_kept + s->n_computed, NULL, 0, NULL, 0,
+                  NULL) != 0 ||
         fsync(fileno(s->fp)) != 0)
       rc =
           ss_error_set(err, s->path, NULL, "cannot write: %s", strerror(errno));

@@ -603,9 +603,9 @@ int sim_sweep_all(const sim_engine *e, sim_ctx **ctxs, size_t n_ctx, FILE *best,
   commit_ctx cc = {best,        top, opt, 0, (uint64_t)e->n_points * nm,
                    e->n_points, nm};
   size_t n_tasks = (e->n_points + BLOCK_POINTS - 1) / BLOCK_POINTS;
-  sim_phase ph = {"best",       n_tasks,    sweep_task,
-                  sweep_commit, &cc,        sweep_pack,
-                  sweep_unpack, block_cost, e};
+  sim_phase ph = {"best", n_tasks,    sweep_task,   sweep_commit,
+                  &cc,    sweep_pack, sweep_unpack, block_cost,
+                  e,      0};
   if (sim_run_phase(&ph, n_ctx, wp, opt, err) != 0)
     goto done;
   for (size_t m = 0; m < nm; m++) {

@@ -27,6 +27,47 @@ int sim_collecting(const sim_options *opt) {
   return opt && opt->dist && opt->dist->mode == SIM_DIST_COLLECT;
 }
 
+int sim_dist_can_reduce(const sim_options *opt) {
+  return sim_collecting(opt) && (opt->dist->io.fetch || opt->dist->io.sync);
+}
+
+int sim_dist_sync(const sim_options *opt, ss_buf *blob, ss_error *err) {
+  if (!sim_collecting(opt) || !opt->dist->io.sync)
+    return 0;
+  size_t len = blob->len;
+  char *data = malloc(len + 1);
+  if (!data)
+    return ss_error_set(err, NULL, NULL, "out of memory");
+  memcpy(data, blob->p ? blob->p : "", len);
+  int rc = opt->dist->io.sync(opt->dist->io.ctx, &data, &len, err);
+  if (rc == 0) {
+    blob->len = 0;
+    ss_buf_add(blob, data, len);
+    if (blob->oom)
+      rc = ss_error_set(err, NULL, NULL, "out of memory");
+  }
+  free(data);
+  return rc;
+}
+
+/* After a reduce phase, where this process holds every unit: commit them
+ * in order, as a single process would have. */
+static int commit_fetched(const sim_phase *ph, void *worker, sim_dist *d,
+                          ss_error *err) {
+  ss_buf out = {0}, aux = {0};
+  int rc = 0;
+  for (size_t t = 0; t < ph->n_tasks && rc == 0; t++) {
+    rc = d->io.fetch(d->io.ctx, t, &out, &aux, err);
+    if (rc == 0 && ph->unpack)
+      rc = ph->unpack(worker, t, aux.p, aux.len, err);
+    if (rc == 0)
+      rc = ph->commit(ph->commit_ctx, worker, t, &out, err);
+  }
+  ss_buf_free(&out);
+  ss_buf_free(&aux);
+  return rc;
+}
+
 /* ---- collect ------------------------------------------------------------- */
 
 typedef struct collector {
@@ -150,6 +191,9 @@ static int run_collect(const sim_phase *ph, size_t n_workers, void **workers,
   }
   if (c.failed && err)
     *err = c.err;
+  if (!c.failed && ph->reduce && d->io.fetch &&
+      commit_fetched(ph, workers[0], d, err) != 0)
+    c.failed = 1;
 done:
   free(slots);
   free(th);

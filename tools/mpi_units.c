@@ -58,7 +58,7 @@ void mpi_units_abort(int code) { exit(code); }
 #include <stdio.h>
 #include <time.h>
 
-enum { TAG_REQ = 11, TAG_TASK = 12, TAG_RES = 13, TAG_END = 14 };
+enum { TAG_REQ = 11, TAG_TASK = 12, TAG_RES = 13, TAG_END = 14, TAG_SYNC = 15 };
 
 struct mpi_units {
   int rank, size;
@@ -73,18 +73,36 @@ struct mpi_units {
   size_t *queue; /* tasks to hand out, largest first */
   size_t n_queue, next_q, remaining;
   int failed;
-  long *assigned;        /* per rank: task it computes, -1 */
+  size_t **held; /* per rank: the units it computes now */
+  size_t *n_held, *cap_held;
+  double *cost_copy; /* the phase's costs (NULL: all equal) */
+  double left_cost;  /* cost of the units still in the queue */
+  /* ranks > 0: the batch being computed */
+  int64_t *batch;
+  size_t n_batch, i_batch, cap_batch;
+  char *out_buf[2]; /* results on their way to rank 0 */
+  size_t out_cap[2];
+  MPI_Request out_req[2];
+  int slot;
   uint64_t (*pend)[3];   /* per rank: a request for a later phase */
   int *has_pend;         /* per rank */
   uint64_t *ended_below; /* per rank: scenarios < this are over there */
   const double *cost;
+  char *sync_buf;        /* rank 0: the last blob sent (kept until sent) */
+  MPI_Request *sync_req; /* per rank */
 };
 
 int mpi_units_built(void) { return 1; }
 
-static void nap(void) {
-  struct timespec ts = {0, 200000}; /* 0.2 ms */
+/* Sleep between polls: from 20 us, doubling while idle up to 1 ms (a
+ * request then waits at most 1 ms; batches keep requests rare). */
+static void nap(long *ns) {
+  if (*ns < 20000)
+    *ns = 20000;
+  struct timespec ts = {0, *ns};
   nanosleep(&ts, NULL);
+  if (*ns < 1000000)
+    *ns *= 2;
 }
 
 int mpi_units_init(int *argc, char ***argv, int *rank, int *size,
@@ -114,16 +132,21 @@ int mpi_units_new(const volatile sig_atomic_t *cancel, mpi_units **out,
   m->cancel = cancel;
   pthread_mutex_init(&m->mu, NULL);
   size_t n = (size_t)m->size;
-  m->assigned = malloc(n * sizeof *m->assigned);
+  m->held = calloc(n, sizeof *m->held);
+  m->n_held = calloc(n, sizeof *m->n_held);
+  m->cap_held = calloc(n, sizeof *m->cap_held);
   m->pend = calloc(n, sizeof *m->pend);
   m->has_pend = calloc(n, sizeof *m->has_pend);
   m->ended_below = calloc(n, sizeof *m->ended_below);
-  if (!m->assigned || !m->pend || !m->has_pend || !m->ended_below) {
+  m->sync_req = malloc(n * sizeof *m->sync_req);
+  if (!m->held || !m->n_held || !m->cap_held || !m->pend || !m->has_pend ||
+      !m->ended_below || !m->sync_req) {
     mpi_units_free(m);
     return ss_error_set(err, NULL, NULL, "out of memory");
   }
   for (size_t r = 0; r < n; r++)
-    m->assigned[r] = -1;
+    m->sync_req[r] = MPI_REQUEST_NULL;
+  m->out_req[0] = m->out_req[1] = MPI_REQUEST_NULL;
   *out = m;
   return 0;
 }
@@ -132,9 +155,23 @@ void mpi_units_free(mpi_units *m) {
   if (!m)
     return;
   pthread_mutex_destroy(&m->mu);
+  if (m->sync_req)
+    MPI_Waitall(m->size, m->sync_req, MPI_STATUSES_IGNORE);
+  MPI_Waitall(2, m->out_req, MPI_STATUSES_IGNORE);
+  free(m->out_buf[0]);
+  free(m->out_buf[1]);
+  free(m->sync_req);
+  free(m->sync_buf);
   free(m->buf);
   free(m->queue);
-  free(m->assigned);
+  if (m->held)
+    for (int r = 0; r < m->size; r++)
+      free(m->held[r]);
+  free(m->held);
+  free(m->n_held);
+  free(m->cap_held);
+  free(m->cost_copy);
+  free(m->batch);
   free(m->pend);
   free(m->has_pend);
   free(m->ended_below);
@@ -174,29 +211,25 @@ static int recv_probed(mpi_units *m, const MPI_Status *st, size_t *len,
   return 0;
 }
 
-static void send_task(int dest, int64_t task) {
-  MPI_Send(&task, 8, MPI_BYTE, dest, TAG_TASK, MPI_COMM_WORLD);
+/* A batch of units (none: the phase has no more for this rank). */
+static void send_tasks(int dest, const int64_t *tasks, size_t n) {
+  MPI_Send(tasks, (int)(8 * n), MPI_BYTE, dest, TAG_TASK, MPI_COMM_WORLD);
 }
 
 /* ---- rank 0 ------------------------------------------------------------- */
 
-static int cmp_cost_desc(const void *a, const void *b, const double *cost) {
+static const double *sort_cost; /* qsort has no context (main thread) */
+
+static int cmp_cost_desc(const void *a, const void *b) {
   size_t x = *(const size_t *)a, y = *(const size_t *)b;
-  double cx = cost ? cost[x] : 1, cy = cost ? cost[y] : 1;
+  double cx = sort_cost ? sort_cost[x] : 1, cy = sort_cost ? sort_cost[y] : 1;
   if (cx != cy)
     return cx > cy ? -1 : 1;
   return x < y ? -1 : x > y;
 }
 
-/* Insertion sort (queues are short): largest cost first, then task order. */
-static void sort_queue(size_t *q, size_t n, const double *cost) {
-  for (size_t i = 1; i < n; i++)
-    for (size_t j = i; j > 0 && cmp_cost_desc(&q[j], &q[j - 1], cost) < 0;
-         j--) {
-      size_t t = q[j];
-      q[j] = q[j - 1];
-      q[j - 1] = t;
-    }
+static double cost_of(const mpi_units *m, size_t t) {
+  return m->cost_copy ? m->cost_copy[t] : 1.0;
 }
 
 static int r0_begin(void *ctx, const sim_identity *id, const char *outdir,
@@ -216,21 +249,76 @@ static int r0_phase(void *ctx, const char *name, size_t n_tasks,
   if (!(m->queue = malloc((n_tasks + 1) * sizeof *m->queue)))
     return ss_error_set(err, NULL, NULL, "out of memory");
   m->n_queue = m->next_q = 0;
+  free(m->cost_copy);
+  m->cost_copy = NULL;
+  if (cost && n_tasks) {
+    if (!(m->cost_copy = malloc(n_tasks * sizeof *m->cost_copy)))
+      return ss_error_set(err, NULL, NULL, "out of memory");
+    memcpy(m->cost_copy, cost, n_tasks * sizeof *cost);
+  }
   size_t t;
-  while (m->jio.next(m->jio.ctx, &t, err) == 1)
+  m->left_cost = 0;
+  while (m->jio.next(m->jio.ctx, &t, err) == 1) {
     m->queue[m->n_queue++] = t;
-  sort_queue(m->queue, m->n_queue, cost);
+    m->left_cost += cost_of(m, t);
+  }
+  sort_cost = m->cost_copy; /* largest first: the tail balances */
+  qsort(m->queue, m->n_queue, sizeof *m->queue, cmp_cost_desc);
   m->remaining = m->n_queue;
   return 0;
 }
 
+static int pop_locked(mpi_units *m, size_t *task) {
+  if (m->next_q >= m->n_queue)
+    return 0;
+  *task = m->queue[m->next_q++];
+  m->left_cost -= cost_of(m, *task);
+  return 1;
+}
+
 static int pop(mpi_units *m, size_t *task) {
   pthread_mutex_lock(&m->mu);
-  int got = m->next_q < m->n_queue;
-  if (got)
-    *task = m->queue[m->next_q++];
+  int got = pop_locked(m, task);
   pthread_mutex_unlock(&m->mu);
   return got;
+}
+
+static int hold(mpi_units *m, int r, size_t t) {
+  if (m->n_held[r] == m->cap_held[r]) {
+    size_t nc = m->cap_held[r] ? 2 * m->cap_held[r] : 16;
+    size_t *nh = realloc(m->held[r], nc * sizeof *nh);
+    if (!nh)
+      return -1;
+    m->held[r] = nh;
+    m->cap_held[r] = nc;
+  }
+  m->held[r][m->n_held[r]++] = t;
+  return 0;
+}
+
+/* Guided self-scheduling: a batch worth 1/(2 x ranks) of the work left
+ * (at least one unit), so that messages stay few and the end balances. */
+static int send_batch(mpi_units *m, int r, ss_error *err) {
+  size_t cap = 1 + m->n_queue - m->next_q;
+  int64_t *b = malloc(cap * sizeof *b);
+  if (!b)
+    return ss_error_set(err, NULL, NULL, "out of memory");
+  size_t n = 0;
+  pthread_mutex_lock(&m->mu);
+  double share = m->left_cost / (2.0 * m->size), got = 0;
+  size_t t;
+  while ((n == 0 || got < share) && pop_locked(m, &t)) {
+    b[n++] = (int64_t)t;
+    got += cost_of(m, t);
+  }
+  pthread_mutex_unlock(&m->mu);
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++)
+    rc = hold(m, r, (size_t)b[i]);
+  if (rc == 0)
+    send_tasks(r, b, n);
+  free(b);
+  return rc == 0 ? 0 : ss_error_set(err, NULL, NULL, "out of memory");
 }
 
 static int r0_next(void *ctx, size_t *task, ss_error *err) {
@@ -265,7 +353,7 @@ static int answer(mpi_units *m, int r, const uint64_t req[3], ss_error *err) {
   }
   m->has_pend[r] = 0;
   if (req[0] < m->scn || req[1] < m->seq) {
-    send_task(r, -1);
+    send_tasks(r, NULL, 0);
     return 0;
   }
   if (req[2] != m->n_tasks)
@@ -275,14 +363,7 @@ static int answer(mpi_units *m, int r, const uint64_t req[3], ss_error *err) {
                         "the same scenario and profiles",
                         r, (unsigned long long)req[2],
                         (unsigned long long)m->n_tasks);
-  size_t t;
-  if (pop(m, &t)) {
-    m->assigned[r] = (long)t;
-    send_task(r, (int64_t)t);
-  } else {
-    send_task(r, -1);
-  }
-  return 0;
+  return send_batch(m, r, err);
 }
 
 static int take_result(mpi_units *m, int r, size_t len, int keep,
@@ -291,9 +372,12 @@ static int take_result(mpi_units *m, int r, size_t len, int keep,
   if (len < sizeof h)
     return ss_error_set(err, NULL, NULL, "rank %d sent a short unit", r);
   memcpy(h, m->buf, sizeof h);
-  if (h[1] + h[2] != len - sizeof h || (long)h[0] != m->assigned[r])
+  size_t i = 0;
+  while (i < m->n_held[r] && m->held[r][i] != h[0])
+    i++;
+  if (h[1] + h[2] != len - sizeof h || i == m->n_held[r])
     return ss_error_set(err, NULL, NULL, "rank %d sent a damaged unit", r);
-  m->assigned[r] = -1;
+  m->held[r][i] = m->held[r][--m->n_held[r]];
   if (!keep)
     return 0;
   const char *out = m->buf + sizeof h;
@@ -323,12 +407,13 @@ static int handle_one(mpi_units *m, int keep, ss_error *err) {
   if (st.MPI_TAG == TAG_END && len == 8) {
     uint64_t scn;
     memcpy(&scn, m->buf, 8);
-    if (m->assigned[r] >= 0) { /* it gave up its unit: hand it out again */
-      pthread_mutex_lock(&m->mu);
-      m->queue[--m->next_q] = (size_t)m->assigned[r];
-      pthread_mutex_unlock(&m->mu);
-      m->assigned[r] = -1;
+    pthread_mutex_lock(&m->mu); /* it gave up its units: hand them out */
+    while (m->n_held[r] > 0) {
+      size_t t = m->held[r][--m->n_held[r]];
+      m->queue[--m->next_q] = t;
+      m->left_cost += cost_of(m, t);
     }
+    pthread_mutex_unlock(&m->mu);
     if (scn + 1 > m->ended_below[r])
       m->ended_below[r] = scn + 1;
     return 1;
@@ -339,13 +424,14 @@ static int handle_one(mpi_units *m, int keep, ss_error *err) {
 
 static int busy(mpi_units *m) {
   for (int r = 1; r < m->size; r++)
-    if (m->assigned[r] >= 0)
+    if (m->n_held[r] > 0)
       return 1;
   return 0;
 }
 
 static int r0_serve(void *ctx, ss_error *err) {
   mpi_units *m = ctx;
+  long idle_ns = 0;
   for (int r = 1; r < m->size; r++)
     if (m->has_pend[r] && answer(m, r, m->pend[r], err) != 0)
       return -1;
@@ -363,12 +449,62 @@ static int r0_serve(void *ctx, ss_error *err) {
     if (h < 0)
       return -1;
     if (h == 0)
-      nap();
+      nap(&idle_ns);
+    else
+      idle_ns = 0;
   }
 }
 
-/* ---- ranks > 0 ------------------------------------------------------------
- */
+static int r0_fetch(void *ctx, size_t task, void *out, void *aux,
+                    ss_error *err) {
+  mpi_units *m = ctx;
+  pthread_mutex_lock(&m->mu);
+  int rc = m->jio.fetch(m->jio.ctx, task, out, aux, err);
+  pthread_mutex_unlock(&m->mu);
+  return rc;
+}
+
+/* Send the blob to every other rank (kept until the sends complete). */
+static int r0_sync(void *ctx, char **data, size_t *len, ss_error *err) {
+  mpi_units *m = ctx;
+  MPI_Waitall(m->size, m->sync_req, MPI_STATUSES_IGNORE);
+  free(m->sync_buf);
+  if (!(m->sync_buf = malloc(*len + 1)))
+    return ss_error_set(err, NULL, NULL, "out of memory");
+  memcpy(m->sync_buf, *data, *len);
+  for (int r = 1; r < m->size; r++)
+    MPI_Isend(m->sync_buf, (int)*len, MPI_BYTE, r, TAG_SYNC, MPI_COMM_WORLD,
+              &m->sync_req[r]);
+  return 0;
+}
+
+/* ---- ranks > 0 ---------------------------------------------------------- */
+
+static int w_sync(void *ctx, char **data, size_t *len, ss_error *err) {
+  mpi_units *m = ctx;
+  long idle_ns = 0;
+  MPI_Status st;
+  for (;;) {
+    int flag = 0;
+    MPI_Iprobe(0, TAG_SYNC, MPI_COMM_WORLD, &flag, &st);
+    if (flag)
+      break;
+    if (cancelled(m, err) != 0)
+      return -1;
+    nap(&idle_ns);
+  }
+  size_t n = 0;
+  if (recv_probed(m, &st, &n, err) != 0)
+    return -1;
+  char *p = malloc(n + 1);
+  if (!p)
+    return ss_error_set(err, NULL, NULL, "out of memory");
+  memcpy(p, m->buf, n);
+  free(*data);
+  *data = p;
+  *len = n;
+  return 0;
+}
 
 static int w_begin(void *ctx, const sim_identity *id, const char *outdir,
                    ss_error *err) {
@@ -387,28 +523,47 @@ static int w_phase(void *ctx, const char *name, size_t n_tasks,
   mpi_units *m = ctx;
   m->seq++;
   m->n_tasks = n_tasks;
+  m->n_batch = m->i_batch = 0;
   return 0;
 }
 
 static int w_next(void *ctx, size_t *task, ss_error *err) {
   mpi_units *m = ctx;
+  long idle_ns = 0;
+  if (m->i_batch < m->n_batch) {
+    *task = (size_t)m->batch[m->i_batch++];
+    return 1;
+  }
   uint64_t req[3] = {m->scn, m->seq, m->n_tasks};
   MPI_Send(req, 24, MPI_BYTE, 0, TAG_REQ, MPI_COMM_WORLD);
+  MPI_Status st;
   for (;;) {
     int flag = 0;
-    MPI_Status st;
     MPI_Iprobe(0, TAG_TASK, MPI_COMM_WORLD, &flag, &st);
     if (flag)
       break;
     if (cancelled(m, err) != 0)
       return -1;
-    nap();
+    nap(&idle_ns);
   }
-  int64_t t;
-  MPI_Recv(&t, 8, MPI_BYTE, 0, TAG_TASK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-  if (t < 0)
+  size_t len = 0;
+  if (recv_probed(m, &st, &len, err) != 0)
+    return -1;
+  size_t n = len / 8;
+  if (n > m->cap_batch) {
+    int64_t *nb = realloc(m->batch, n * sizeof *nb);
+    if (!nb)
+      return ss_error_set(err, NULL, NULL, "out of memory");
+    m->batch = nb;
+    m->cap_batch = n;
+  }
+  if (n)
+    memcpy(m->batch, m->buf, n * 8);
+  m->n_batch = n;
+  m->i_batch = 0;
+  if (n == 0)
     return 0;
-  *task = (size_t)t;
+  *task = (size_t)m->batch[m->i_batch++];
   return 1;
 }
 
@@ -418,18 +573,23 @@ static int w_done(void *ctx, size_t task, const char *out, size_t out_len,
   size_t len = 24 + out_len + aux_len;
   if (len > (size_t)INT32_MAX)
     return ss_error_set(err, NULL, NULL, "unit %zu too large for MPI", task);
-  if (len > m->cap) {
-    char *nb = realloc(m->buf, len);
+  /* two send buffers: the next unit is computed while one travels */
+  int sl = m->slot;
+  MPI_Wait(&m->out_req[sl], MPI_STATUS_IGNORE);
+  if (len > m->out_cap[sl]) {
+    char *nb = realloc(m->out_buf[sl], len);
     if (!nb)
       return ss_error_set(err, NULL, NULL, "out of memory");
-    m->buf = nb;
-    m->cap = len;
+    m->out_buf[sl] = nb;
+    m->out_cap[sl] = len;
   }
+  char *b = m->out_buf[sl];
   uint64_t h[3] = {task, out_len, aux_len};
-  memcpy(m->buf, h, 24);
-  memcpy(m->buf + 24, out, out_len);
-  memcpy(m->buf + 24 + out_len, aux, aux_len);
-  MPI_Send(m->buf, (int)len, MPI_BYTE, 0, TAG_RES, MPI_COMM_WORLD);
+  memcpy(b, h, 24);
+  memcpy(b + 24, out, out_len);
+  memcpy(b + 24 + out_len, aux, aux_len);
+  MPI_Isend(b, (int)len, MPI_BYTE, 0, TAG_RES, MPI_COMM_WORLD, &m->out_req[sl]);
+  m->slot = 1 - sl;
   return 0;
 }
 
@@ -442,18 +602,22 @@ sim_unit_io mpi_units_io(mpi_units *m) {
     io.phase = r0_phase;
     io.next = r0_next;
     io.done = r0_done;
-    io.serve = r0_serve;
+    io.serve = m->size > 1 ? r0_serve : NULL; /* alone: just compute */
     io.fail = r0_fail;
+    io.fetch = r0_fetch;
+    io.sync = r0_sync;
   } else {
     io.begin = w_begin;
     io.phase = w_phase;
     io.next = w_next;
     io.done = w_done;
+    io.sync = w_sync;
   }
   return io;
 }
 
 int mpi_units_scenario_end(mpi_units *m, size_t scn, ss_error *err) {
+  long idle_ns = 0;
   if (m->rank != 0) {
     uint64_t s = scn;
     MPI_Send(&s, 8, MPI_BYTE, 0, TAG_END, MPI_COMM_WORLD);
@@ -476,7 +640,9 @@ int mpi_units_scenario_end(mpi_units *m, size_t scn, ss_error *err) {
     if (h < 0)
       return -1;
     if (h == 0)
-      nap();
+      nap(&idle_ns);
+    else
+      idle_ns = 0;
   }
 }
 
