@@ -450,7 +450,7 @@ int cmd_run(int argc, char **argv) {
                                     : sim_run(s, &ro, &rep, &err);
     progress_clear(&pg);
     if (rc != 0) {
-      if (dist.rank != 0)
+      if (!stop_requested && !sim_interrupted(&err) && dist.rank != 0)
         fprintf(stderr, "splitsim run: rank %d: ", dist.rank);
       if (!stop_requested && !sim_interrupted(&err)) {
         cli_print_error(&err);

@@ -9,4 +9,6 @@ for b in "$build"/bench/*; do
   echo "== $(basename "$b")"
   "$b" || status=1
 done
+echo "== bench_scale.sh"
+sh tests/bench/bench_scale.sh "$build" || status=1
 exit $status
