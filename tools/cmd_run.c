@@ -21,9 +21,32 @@
 
 static volatile sig_atomic_t stop_requested;
 
+/* With --shard/--mpi the stop message is written by the handler itself:
+ * mpirun follows its SIGTERM with a SIGKILL soon after. */
+static char stop_msg[3 * PATH_MAX];
+static volatile sig_atomic_t stop_msg_len, stop_msg_done;
+
 static void on_signal(int sig) {
   (void)sig;
   stop_requested = 1;
+  if (stop_msg_len > 0 && !stop_msg_done) {
+    stop_msg_done = 1;
+    ssize_t w = write(2, stop_msg, (size_t)stop_msg_len);
+    (void)w;
+  }
+}
+
+/* The one line a stopped distributed run prints, for scenario folder dir. */
+static void set_stop_msg(const char *dir) {
+  stop_msg_len = 0;
+  int n = snprintf(stop_msg, sizeof stop_msg,
+                   "splitsim run: stopped (a rank died, or the job was "
+                   "cancelled): no output was written for %s; the units done "
+                   "so far are kept in %s/shard-*.units and --resume computes "
+                   "only the missing ones\n",
+                   dir, dir);
+  if (n > 0 && (size_t)n < sizeof stop_msg)
+    stop_msg_len = n;
 }
 
 static void run_help(FILE *fp) {
@@ -414,7 +437,8 @@ int cmd_run(int argc, char **argv) {
                    "scenario name '%s' is also used by %s; their output "
                    "folders would collide (set a different name:)",
                    s->name, owners.v[dup]);
-      cli_print_error(&err);
+      if (dist.rank == 0)
+        cli_print_error(&err);
       failed = 1;
       scn_free(s);
       continue;
@@ -443,13 +467,17 @@ int cmd_run(int argc, char **argv) {
     pg.t0 = now_s();
     pg.last = pg.t0;
     snprintf(stopped_in, sizeof stopped_in, "%s/%s", outroot, s->name);
+    if ((dist.mpi && dist.rank == 0) || dist.shard)
+      set_stop_msg(stopped_in);
     sim_run_report rep;
     char note[8192] = "";
     int rc = dist.shard || dist.mpi ? run_dist_scenario(s, &ro, &dist, i, &rep,
                                                         note, sizeof note, &err)
                                     : sim_run(s, &ro, &rep, &err);
     progress_clear(&pg);
-    if (rc != 0) {
+    if (rc != 0 && dist.rank != 0 && mpi_units_abandoned(dist.mu)) {
+      rc = 0; /* rank 0 ended it; it reports */
+    } else if (rc != 0) {
       if (!stop_requested && !sim_interrupted(&err) && dist.rank != 0)
         fprintf(stderr, "splitsim run: rank %d: ", dist.rank);
       if (!stop_requested && !sim_interrupted(&err)) {
@@ -498,13 +526,10 @@ int cmd_run(int argc, char **argv) {
       mpi_units_finalize();
   }
   if (stop_requested && (dist.mpi || dist.shard)) {
-    if (dist.rank == 0)
-      fprintf(stderr,
-              "splitsim run: stopped (a rank died, or the job was "
-              "cancelled): no output was written for %s; the units done "
-              "so far are kept in %s/shard-*.units and --resume computes "
-              "only the missing ones\n",
-              stopped_in, stopped_in);
+    if (dist.rank == 0 && !stop_msg_done) { /* stopped between scenarios */
+      set_stop_msg(stopped_in);
+      fputs(stop_msg, stderr);
+    }
     return 130;
   }
   if (stop_requested) {

@@ -47,6 +47,10 @@ int mpi_units_scenario_end(mpi_units *mu, size_t scn, ss_error *err) {
   return ss_error_set(err, NULL, NULL, NO_MPI);
 }
 void mpi_units_free(mpi_units *mu) { (void)mu; }
+int mpi_units_abandoned(const mpi_units *mu) {
+  (void)mu;
+  return 0;
+}
 void mpi_units_finalize(void) {}
 void mpi_units_abort(int code) { exit(code); }
 
@@ -58,7 +62,14 @@ void mpi_units_abort(int code) { exit(code); }
 #include <stdio.h>
 #include <time.h>
 
-enum { TAG_REQ = 11, TAG_TASK = 12, TAG_RES = 13, TAG_END = 14, TAG_SYNC = 15 };
+enum {
+  TAG_REQ = 11,  /* rank > 0: (scenario, phase, units) - a batch please */
+  TAG_TASK = 12, /* rank 0: the batch (empty: no more in this phase) */
+  TAG_RES = 13,  /* rank > 0: one unit's bytes */
+  TAG_END = 14,  /* rank > 0: done with a scenario */
+  TAG_SYNC = 15, /* rank 0: what a phase needs from an earlier one */
+  TAG_OVER = 16  /* rank 0: a scenario is over (done, skipped or failed) */
+};
 
 struct mpi_units {
   int rank, size;
@@ -84,6 +95,8 @@ struct mpi_units {
   size_t out_cap[2];
   MPI_Request out_req[2];
   int slot;
+  uint64_t over_below;   /* OVER received for scenarios < this */
+  int abandoned;         /* rank 0 ended this scenario under our feet */
   uint64_t (*pend)[3];   /* per rank: a request for a later phase */
   int *has_pend;         /* per rank */
   uint64_t *ended_below; /* per rank: scenarios < this are over there */
@@ -179,6 +192,7 @@ void mpi_units_free(mpi_units *m) {
 }
 
 void mpi_units_scenario(mpi_units *m, size_t scn, sim_shard_io *journal) {
+  m->abandoned = 0;
   m->scn = scn;
   m->seq = 0;
   m->journal = journal;
@@ -480,19 +494,50 @@ static int r0_sync(void *ctx, char **data, size_t *len, ss_error *err) {
 
 /* ---- ranks > 0 ---------------------------------------------------------- */
 
-static int w_sync(void *ctx, char **data, size_t *len, ss_error *err) {
-  mpi_units *m = ctx;
-  long idle_ns = 0;
+/* Take an OVER message if one is there: 1 when it ends the scenario this
+ * rank is in. */
+static int take_over(mpi_units *m) {
+  int flag = 0;
   MPI_Status st;
+  MPI_Iprobe(0, TAG_OVER, MPI_COMM_WORLD, &flag, &st);
+  if (!flag)
+    return 0;
+  uint64_t scn;
+  MPI_Recv(&scn, 8, MPI_BYTE, 0, TAG_OVER, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+  if (scn + 1 > m->over_below)
+    m->over_below = scn + 1;
+  return scn == m->scn;
+}
+
+/* Wait for a message of tag from rank 0 into *st; -1 when stopped, or
+ * (abandon_on_over) when rank 0 ended the scenario: m->abandoned. Rank 0
+ * answers every request, so waits for a batch never abandon. */
+static int w_wait(mpi_units *m, int tag, int abandon_on_over, MPI_Status *st,
+                  ss_error *err) {
+  long idle_ns = 0;
   for (;;) {
     int flag = 0;
-    MPI_Iprobe(0, TAG_SYNC, MPI_COMM_WORLD, &flag, &st);
+    MPI_Iprobe(0, tag, MPI_COMM_WORLD, &flag, st);
     if (flag)
-      break;
+      return 0;
     if (cancelled(m, err) != 0)
       return -1;
+    take_over(m);
+    if (abandon_on_over && m->over_below > m->scn) {
+      m->abandoned = 1;
+      return ss_error_set(err, NULL, NULL, "rank 0 ended the scenario");
+    }
     nap(&idle_ns);
   }
+}
+
+int mpi_units_abandoned(const mpi_units *m) { return m && m->abandoned; }
+
+static int w_sync(void *ctx, char **data, size_t *len, ss_error *err) {
+  mpi_units *m = ctx;
+  MPI_Status st;
+  if (w_wait(m, TAG_SYNC, 1, &st, err) != 0)
+    return -1;
   size_t n = 0;
   if (recv_probed(m, &st, &n, err) != 0)
     return -1;
@@ -529,7 +574,6 @@ static int w_phase(void *ctx, const char *name, size_t n_tasks,
 
 static int w_next(void *ctx, size_t *task, ss_error *err) {
   mpi_units *m = ctx;
-  long idle_ns = 0;
   if (m->i_batch < m->n_batch) {
     *task = (size_t)m->batch[m->i_batch++];
     return 1;
@@ -537,15 +581,8 @@ static int w_next(void *ctx, size_t *task, ss_error *err) {
   uint64_t req[3] = {m->scn, m->seq, m->n_tasks};
   MPI_Send(req, 24, MPI_BYTE, 0, TAG_REQ, MPI_COMM_WORLD);
   MPI_Status st;
-  for (;;) {
-    int flag = 0;
-    MPI_Iprobe(0, TAG_TASK, MPI_COMM_WORLD, &flag, &st);
-    if (flag)
-      break;
-    if (cancelled(m, err) != 0)
-      return -1;
-    nap(&idle_ns);
-  }
+  if (w_wait(m, TAG_TASK, 0, &st, err) != 0)
+    return -1;
   size_t len = 0;
   if (recv_probed(m, &st, &len, err) != 0)
     return -1;
@@ -618,10 +655,20 @@ sim_unit_io mpi_units_io(mpi_units *m) {
 
 int mpi_units_scenario_end(mpi_units *m, size_t scn, ss_error *err) {
   long idle_ns = 0;
-  if (m->rank != 0) {
+  if (m->rank != 0) { /* tell rank 0, then hear that it is over there */
     uint64_t s = scn;
     MPI_Send(&s, 8, MPI_BYTE, 0, TAG_END, MPI_COMM_WORLD);
+    while (m->over_below <= scn) {
+      if (cancelled(m, err) != 0)
+        return -1;
+      if (!take_over(m))
+        nap(&idle_ns);
+    }
     return 0;
+  }
+  for (int r = 1; r < m->size; r++) {
+    uint64_t s = scn;
+    MPI_Send(&s, 8, MPI_BYTE, r, TAG_OVER, MPI_COMM_WORLD);
   }
   m->scn = scn;
   m->seq = UINT64_MAX; /* every request of this scenario: no more units */

@@ -37,6 +37,10 @@ sim_unit_io mpi_units_io(mpi_units *mu);
  * with it (answering their requests with "no more"); the others tell rank
  * 0. */
 int mpi_units_scenario_end(mpi_units *mu, size_t scn, ss_error *err);
+/* Rank > 0: 1 when its run of the current scenario stopped because rank
+ * 0 had ended it (skipped by --resume, or failed there): not an error of
+ * this rank. */
+int mpi_units_abandoned(const mpi_units *mu);
 void mpi_units_free(mpi_units *mu);
 /* MPI_Finalize (after mpi_units_free). */
 void mpi_units_finalize(void);

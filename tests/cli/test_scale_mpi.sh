@@ -39,6 +39,14 @@ for np in 1 2 3; do
   [ "$(ls $TMP/m$np)" = "$N" ] || die "left behind: $(ls $TMP/m$np)"
 done
 
+# a batch where rank 0 skips the first scenario (--resume) and runs the next
+T2=tests/fixtures/scenarios-run/tiny-default.yaml
+run_cmd 0 timeout 60 $MPI -np 2 $S run --mpi --resume --no-report -o $TMP/m2 $F $T2
+expect_out "$N: up to date in $TMP/m2/$N/ (skipped, --resume)"
+expect_out "tiny-default: 8 points x 2 models on 2 ranks"
+run_cmd 0 $S run --no-report -o $TMP/one $T2
+same_run $TMP/one/tiny-default $TMP/m2/tiny-default
+
 # kill rank 1 once rank 0 has journaled some units
 F=tests/fixtures/scale/scale-slow.yaml
 N=scale-slow
