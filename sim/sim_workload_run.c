@@ -351,11 +351,11 @@ static void put_row(wl_worker *w, size_t point, scn_policy pol, size_t g,
   char text[2048];
   sim_placement_text(&w->ctx->ms[m].pb.p, &cd->r.p, text, sizeof text);
   ss_buf_char(b, ',');
-  sim_buf_csv(b, text);
+  ss_csv_field(b, text);
   ss_buf_char(b, ',');
   sim_buf_num(b, cd->r.latency_s);
   ss_buf_char(b, ',');
-  sim_buf_csv(b, status);
+  ss_csv_field(b, status);
   ss_buf_char(b, '\n');
 }
 
@@ -461,7 +461,7 @@ static void sim_header(const wl_worker *w, ss_buf *b) {
   ss_buf_str(b, SIM_COL_POINT);
   for (size_t k = 0; k < s->n_axes; k++) {
     ss_buf_char(b, ',');
-    sim_buf_csv(b, s->axes[k].param);
+    ss_csv_field(b, s->axes[k].param);
   }
   ss_buf_str(b, "," SIM_SIM_HEADER_MID);
   for (size_t i = 0; i < w->sh->n_stations; i++) {
