@@ -261,7 +261,11 @@ int sim_collect_units(const sim_engine *e, const scn_scenario *s,
     return ss_error_set(err, scratch, NULL, "cannot create folder: %s",
                         strerror(errno));
   int rc = sim_write_tables(e, scratch, opt, t, err);
-  if (rc == 0 && s->uncertainty) { /* Monte Carlo pass-1 chunks */
+  if (rc == 0 && s->workload) { /* load-simulation points */
+    size_t n_unstable = 0;
+    rc = sim_write_load(e, scratch, opt, &n_unstable, err);
+  }
+  if (rc == 0 && s->uncertainty) { /* Monte Carlo chunks */
     sim_robust_result *r = NULL;
     rc = sim_robust_run(e, s, set, opt, &r, err);
     sim_robust_result_free(r);

@@ -456,6 +456,35 @@ static int wl_commit(void *ctx, void *worker, size_t task, const ss_buf *out,
   return 0;
 }
 
+/* A point as a work unit (sim_dist.h): its sim_cdf.csv rows and whether it
+ * was unstable travel as aux. */
+static int wl_pack(void *worker, size_t task, ss_buf *aux, ss_error *err) {
+  (void)task;
+  (void)err;
+  wl_worker *w = worker;
+  uint64_t n = w->cdf.len, unstable = w->n_unstable;
+  sim_aux_put(aux, &unstable, sizeof unstable);
+  sim_aux_put(aux, &n, sizeof n);
+  sim_aux_put(aux, w->cdf.p, w->cdf.len);
+  w->n_unstable = 0;
+  return 0;
+}
+
+static int wl_unpack(void *worker, size_t task, const char *aux, size_t len,
+                     ss_error *err) {
+  wl_worker *w = worker;
+  const char *p = aux, *end = aux + len;
+  uint64_t unstable, n;
+  if (sim_aux_get(&p, end, &unstable, sizeof unstable) != 0 ||
+      sim_aux_get(&p, end, &n, sizeof n) != 0 || (uint64_t)(end - p) != n)
+    return ss_error_set(err, NULL, NULL, "damaged load-simulation unit %zu",
+                        task);
+  w->n_unstable += (size_t)unstable;
+  w->cdf.len = 0;
+  ss_buf_add(&w->cdf, p, (size_t)n);
+  return w->cdf.oom ? oom(err) : 0;
+}
+
 static void sim_header(const wl_worker *w, ss_buf *b) {
   const scn_scenario *s = w->e->scn;
   ss_buf_str(b, SIM_COL_POINT);
@@ -518,9 +547,12 @@ int sim_write_load(const sim_engine *e, const char *outdir,
     goto done;
   opened = 1;
   wl_files f = {a.fp, c.fp};
+  /* one unit per sweep point: every policy and replication of it (the
+   * same cost at every point) */
+  sim_phase ph = {"load",  e->n_points, wl_task, wl_commit, &f,
+                  wl_pack, wl_unpack,   NULL,    NULL,      0};
   if (write_headers(ws[0], a.fp, c.fp, err) != 0 ||
-      sim_run_tasks(e->n_points, n_w, (void **)ws, wl_task, wl_commit, &f,
-                    opt ? opt->cancel : NULL, err) != 0)
+      sim_run_phase(&ph, n_w, (void **)ws, opt, err) != 0)
     goto done;
   opened = 0;
   if (ss_atomic_commit(&a, err) != 0) {

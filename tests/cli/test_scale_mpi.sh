@@ -34,7 +34,7 @@ run_cmd 0 $S run --no-report -o $TMP/one $F
 for np in 1 2 3; do
   run_cmd 0 timeout 60 $MPI -np $np $S run --mpi --no-report -o $TMP/m$np $F
   expect_out "$N: 1300 points x 2 models on $np rank"
-  expect_out "245 units computed, 0 kept"
+  expect_out "1545 units computed, 0 kept"
   same_run $TMP/one/$N $TMP/m$np/$N
   [ "$(ls $TMP/m$np)" = "$N" ] || die "left behind: $(ls $TMP/m$np)"
 done
