@@ -56,6 +56,9 @@ static void print_snippet(const sim_val_data *d, const sim_calibration *c,
                           "ran split\n# than profiled."
                         : "",
          link, c->efficiency, c->overhead_ms);
+  printf("# (splitsim predict: --link-efficiency %.4f --link-overhead-ms "
+         "%.3f)\n",
+         c->efficiency, c->overhead_ms);
   if (c->fit_compute)
     printf("availability: {%s: %.4f, %s: %.4f}\n",
            d->device_system[0] ? d->device_system : "DEVICE",

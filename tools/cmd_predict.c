@@ -45,9 +45,11 @@ typedef struct predict_opts {
   int format;
   const char *tier_override[MAX_TIER_OVERRIDES]; /* "SYSTEM=TIER" */
   size_t n_overrides;
-  int calibrate;     /* rescale blocks to the whole-model time */
-  const char *chart; /* --chart FILE: breakdown of the fastest placement */
-  int force;         /* --force: --chart may replace its files */
+  int calibrate;          /* rescale blocks to the whole-model time */
+  const char *chart;      /* --chart FILE: breakdown of the fastest placement */
+  int force;              /* --force: --chart may replace its files */
+  double link_efficiency; /* opt-in for every link; NAN = unset */
+  double link_overhead_ms; /* opt-in for every link; NAN = unset */
 } predict_opts;
 
 static void predict_help(FILE *fp) {
@@ -83,6 +85,9 @@ static void predict_help(FILE *fp) {
       "                       (overrides its tier hint; repeatable)\n"
       "  --calibrate          scale each system's block times to its measured\n"
       "                       whole-model time (when the profile has one)\n"
+      "  --link-efficiency E  every link carries payload at E x its bandwidth\n"
+      "                       (0 < E <= 2; splitsim calibrate fits it)\n"
+      "  --link-overhead-ms MS  add MS >= 0 per transfer to every link\n"
       "  --chart FILE         also draw the fastest placement's per-block\n"
       "                       breakdown (compute per block by tier, each\n"
       "                       transfer with its bytes) to FILE (.png or "
@@ -115,7 +120,9 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
     OPT_FORMAT,
     OPT_CALIBRATE,
     OPT_CHART,
-    OPT_FORCE
+    OPT_FORCE,
+    OPT_LINK_EFF,
+    OPT_LINK_OVER
   };
   static const struct option opts[] = {
       {"result-count", required_argument, 0, OPT_COUNT},
@@ -133,12 +140,15 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
       {"calibrate", no_argument, 0, OPT_CALIBRATE},
       {"chart", required_argument, 0, OPT_CHART},
       {"force", no_argument, 0, OPT_FORCE},
+      {"link-efficiency", required_argument, 0, OPT_LINK_EFF},
+      {"link-overhead-ms", required_argument, 0, OPT_LINK_OVER},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
   memset(o, 0, sizeof *o);
   o->count = 5;
   o->input_mb = 0.15;
   o->upload_mb[0] = o->upload_mb[1] = NAN;
+  o->link_efficiency = o->link_overhead_ms = NAN;
   o->format = FMT_TEXT;
   const char *pos[3];
   int n_pos = 0, c;
@@ -214,6 +224,22 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
       break;
     case OPT_CALIBRATE:
       o->calibrate = 1;
+      break;
+    case OPT_LINK_EFF:
+      if (ss_parse_double(optarg, &o->link_efficiency) != 0 ||
+          !(o->link_efficiency > 0 && o->link_efficiency <= SCN_EFFICIENCY_MAX))
+        return cli_usage_error("predict",
+                               "--link-efficiency: '%s' is not a number in "
+                               "(0, %g]",
+                               optarg, SCN_EFFICIENCY_MAX);
+      break;
+    case OPT_LINK_OVER:
+      if (ss_parse_double(optarg, &o->link_overhead_ms) != 0 ||
+          !(o->link_overhead_ms >= 0))
+        return cli_usage_error("predict",
+                               "--link-overhead-ms: '%s' is not a number "
+                               ">= 0",
+                               optarg);
       break;
     case 't':
       if (o->n_overrides == MAX_TIER_OVERRIDES)
@@ -480,6 +506,8 @@ static int set_links(const predict_opts *o, const prof_network *net,
           const char *nb = b->cands[tb][sb].sys->name;
           const prof_link *row = prof_network_find(net, na, nb);
           sim_link_spec lp = sim_link_of_row(row);
+          lp.efficiency = o->link_efficiency;
+          lp.overhead_ms = o->link_overhead_ms;
           solver_link l =
               sim_problem_set_link(&b->pb, base[ta] + sa, base[tb] + sb, &lp);
           if (row && l.bandwidth_bytes_per_s > 0)

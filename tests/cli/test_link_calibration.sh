@@ -35,3 +35,25 @@ grep -q '"device-edge": {latency_ms: 5, bandwidth_mbps: 100, efficiency: 0.95, o
   $TMP/o-cal/cal/scenario.resolved.yaml || die "resolved yaml lacks the calibration: $(grep -A1 links: $TMP/o-cal/cal/scenario.resolved.yaml)"
 SPLITSIM_PROFILES=$st run_cmd 0 $S run -q --no-report -o $TMP/o-again $TMP/o-cal/cal/scenario.resolved.yaml
 expect_same $TMP/o-again/cal/best.csv $TMP/o-cal/cal/best.csv
+# predict: the same two parameters for every link, opt-in.
+printf 'source,destination,ping(ms),bandwidth(mbps)\nxeon-1t,xeon-16t,5,100\n' >$TMP/net.csv
+P="$S predict $st $TMP/net.csv resnet50 -t xeon-1t=device -t xeon-16t=edge -d -1 -c -1 --result-count 1"
+run_cmd 0 $P --format json
+mv $TMP/out $TMP/plain.json
+run_cmd 0 $P --format json --link-efficiency 0.95 --link-overhead-ms 1.5
+python3 - $TMP/plain.json $TMP/out <<'PY' || die "predict hop cost"
+import json, sys
+p, c = (json.load(open(f))["results"][0] for f in sys.argv[1:])
+assert p["hops"][0]["bytes"] == c["hops"][0]["bytes"] == 602112, (p, c)
+assert p["hops"][0]["transfer_s"] == 0.005 + 602112 / 12.5e6, p
+want = 0.005 + 0.0015 + 602112 / (12.5e6 * 0.95)
+assert abs(c["hops"][0]["transfer_s"] - want) < 1e-15, (c, want)
+PY
+run_cmd 0 $P
+mv $TMP/out $TMP/plain.txt
+run_cmd 0 $P --link-efficiency 1 --link-overhead-ms 0
+expect_same $TMP/out $TMP/plain.txt
+run_cmd 2 $P --link-efficiency 0
+expect_err "--link-efficiency: '0' is not a number in (0, 2]"
+run_cmd 2 $P --link-overhead-ms -1
+expect_err "--link-overhead-ms: '-1' is not a number >= 0"
