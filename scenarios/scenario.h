@@ -138,7 +138,8 @@ typedef enum scn_param_kind {
   SCN_PARAM_CLIENT_JITTER_MS,    /* index: client group */
   SCN_PARAM_CLIENT_DEADLINE_MS,  /* index: client group */
   SCN_PARAM_SERVERS,             /* index: system (whole numbers >= 1) */
-  SCN_PARAM_QUEUE_LIMIT          /* index: system (whole numbers >= 0) */
+  SCN_PARAM_QUEUE_LIMIT,         /* index: system (whole numbers >= 0) */
+  SCN_PARAM_DURATION_S           /* workload.duration_s (index 0) */
 } scn_param_kind;
 
 /* A numeric parameter resolved from its path (see scn_param_resolve). Valid
@@ -472,11 +473,18 @@ typedef struct scn_workload {
   scn_pos pos; /* the workload: key */
   size_t n_clients;
   scn_clients *clients;
-  unsigned long long requests;        /* measured completions; default 20000 */
-  unsigned long long warmup_requests; /* default requests / 10 */
-  size_t replications;                /* default 5 */
-  unsigned long seed;                 /* default 1 */
-  scn_service service;                /* default deterministic */
+  /* What is measured after the warm-up: `requests` completions (default
+   * 20000) or, when duration_s > 0, duration_s simulated seconds (exactly
+   * one of the two keys; duration_s is 0 when requests is used). */
+  unsigned long long requests;
+  double duration_s;
+  scn_pos duration_pos;
+  /* Default requests / 10, or with duration_s 10% of the completions
+   * expected in it (duration_s x the clients' total rate, rounded). */
+  unsigned long long warmup_requests;
+  size_t replications; /* default 5 */
+  unsigned long seed;  /* default 1 */
+  scn_service service; /* default deterministic */
   /* lognormal: sigma of ln(block time) where a block has no p10/p90;
    * default 0.1 */
   double service_sigma;

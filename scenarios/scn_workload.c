@@ -87,6 +87,7 @@ int scn_workload_equal(const scn_workload *a, const scn_workload *b,
   if (!a || !b)
     return a == b;
   if (a->n_clients != b->n_clients || a->requests != b->requests ||
+      !deq(a->duration_s, b->duration_s) ||
       a->warmup_requests != b->warmup_requests ||
       a->replications != b->replications || a->seed != b->seed ||
       a->service != b->service || !deq(a->service_sigma, b->service_sigma) ||
@@ -270,18 +271,50 @@ static int load_service(scn_loader *L, const scn_node *n, scn_workload *w) {
                      name);
 }
 
-/* The scalar keys of workload:. */
-static int load_counts(scn_loader *L, const scn_node *n, scn_workload *w) {
-  const scn_node *v;
+/* requests: or duration_s: (exactly one; requests by default), then the
+ * default warm-up. */
+static int load_measure(scn_loader *L, const scn_node *n, scn_workload *w) {
+  const scn_node *v = opt_get(n, "requests"), *d = opt_get(n, "duration_s");
   long long x;
   w->requests = 20000;
-  if ((v = opt_get(n, "requests"))) {
+  if (v && d)
+    return scn_ld_fail(L, d->pos,
+                       "workload: give either requests or duration_s, "
+                       "not both");
+  if (v) {
     if (scn_ld_whole(L, v, "workload.requests", 1,
                      (long long)SCN_MAX_SIM_REQUESTS, &x) != 0)
       return -1;
     w->requests = (unsigned long long)x;
   }
   w->warmup_requests = w->requests / 10;
+  if (!d)
+    return 0;
+  if (scn_ld_number(L, d, "workload.duration_s", &w->duration_s) != 0)
+    return -1;
+  if (!(w->duration_s > 0) || !isfinite(w->duration_s))
+    return scn_ld_fail(L, d->pos,
+                       "workload.duration_s must be a finite number > 0, "
+                       "got %s",
+                       d->text);
+  w->duration_pos = d->pos;
+  double rate_hz = 0;
+  for (size_t i = 0; i < w->n_clients; i++)
+    rate_hz += w->clients[i].count * w->clients[i].rate_hz;
+  double warm = floor(0.1 * w->duration_s * rate_hz + 0.5);
+  w->requests = 0;
+  w->warmup_requests = warm < (double)SCN_MAX_SIM_REQUESTS
+                           ? (unsigned long long)warm
+                           : SCN_MAX_SIM_REQUESTS;
+  return 0;
+}
+
+/* The scalar keys of workload:. */
+static int load_counts(scn_loader *L, const scn_node *n, scn_workload *w) {
+  const scn_node *v;
+  long long x;
+  if (load_measure(L, n, w) != 0)
+    return -1;
   if ((v = opt_get(n, "warmup_requests"))) {
     if (scn_ld_whole(L, v, "workload.warmup_requests", 0,
                      (long long)SCN_MAX_SIM_REQUESTS, &x) != 0)
@@ -350,8 +383,8 @@ static int load_per_system(scn_loader *L, const scn_node *root, const char *key,
 
 int scn_load_workload(scn_loader *L, const scn_node *root) {
   static const char *const keys[] = {
-      "clients", "requests", "warmup_requests", "replications", "seed",
-      "service", "policies", "top_k",           "service_sigma"};
+      "clients", "requests", "duration_s", "warmup_requests", "replications",
+      "seed",    "service",  "policies",   "top_k",           "service_sigma"};
   scn_scenario *s = L->s;
   const scn_node *wk = NULL;
   const scn_node *n = scn_ld_get(root, "workload", &wk);
@@ -439,10 +472,17 @@ void scn_write_workload(const scn_scenario *s, FILE *fp) {
     }
     fputs("}\n", fp);
   }
+  if (w->duration_s > 0) {
+    fputs("  duration_s: ", fp);
+    scn_yaml_num(fp, w->duration_s);
+    fputc('\n', fp);
+  } else {
+    fprintf(fp, "  requests: %llu\n", w->requests);
+  }
   fprintf(fp,
-          "  requests: %llu\n  warmup_requests: %llu\n  replications: %zu\n"
+          "  warmup_requests: %llu\n  replications: %zu\n"
           "  seed: %lu\n  service: %s\n  service_sigma: ",
-          w->requests, w->warmup_requests, w->replications, w->seed,
+          w->warmup_requests, w->replications, w->seed,
           scn_service_name(w->service));
   scn_yaml_num(fp, w->service_sigma);
   fprintf(fp, "\n  top_k: %zu\n  policies: [", w->top_k);
@@ -484,6 +524,10 @@ int scn_workload_check_value(scn_param_kind kind, double v, const char **bad) {
     *bad = v >= 0 && v <= 1000000 && v == floor(v)
                ? NULL
                : "queue_limit must be a whole number >= 0";
+    return 1;
+  case SCN_PARAM_DURATION_S:
+    *bad =
+        v > 0 && isfinite(v) ? NULL : "duration_s must be a finite number > 0";
     return 1;
   default:
     return 0;
@@ -548,13 +592,23 @@ int scn_workload_param_resolve(const scn_scenario *s, const char *path,
     return 1;
   if (!s->workload)
     return no_workload(s, pos, path, err);
+  if (is_wl && dot && strcmp(dot + 1, "duration_s") == 0) {
+    if (!(s->workload->duration_s > 0))
+      return scn_err_pos(err, s->file, pos,
+                         "'%s': the workload measures requests; give "
+                         "workload.duration_s to sweep it",
+                         path);
+    out->kind = SCN_PARAM_DURATION_S;
+    out->index = 0;
+    return 0;
+  }
   if (is_wl) {
     if (!dot || strncmp(dot + 1, "clients.", 8) != 0)
       return scn_err_pos(err, s->file, pos,
                          "'%s': sweepable workload paths are "
-                         "workload.clients.<i>.count, .deadline_ms, "
-                         ".arrival.poisson, .arrival.periodic and "
-                         ".arrival.jitter_ms",
+                         "workload.duration_s, workload.clients.<i>.count, "
+                         ".deadline_ms, .arrival.poisson, .arrival.periodic "
+                         "and .arrival.jitter_ms",
                          path);
     char *buf = ss_strdup(dot + 9);
     if (!buf)
@@ -589,6 +643,8 @@ static double *wl_slot(scn_scenario *s, const scn_param *p) {
     return &w->servers[p->index];
   case SCN_PARAM_QUEUE_LIMIT:
     return &w->queue_limit[p->index];
+  case SCN_PARAM_DURATION_S:
+    return &w->duration_s;
   default:
     return NULL;
   }

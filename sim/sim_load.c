@@ -255,7 +255,7 @@ static void complete(ld *s, uint32_t r, double now) {
     if (lat > g->deadline_s)
       gr->missed++;
     gr->route_used[q->route]++;
-    if (++s->measured >= s->c->requests)
+    if (s->c->duration_s <= 0 && ++s->measured >= s->c->requests)
       s->finished = 1;
   }
   req_free(s, r);
@@ -613,7 +613,12 @@ static double default_time_cap(const sim_load_config *c) {
   double rate = 0;
   for (size_t g = 0; g < c->n_groups; g++)
     rate += (double)c->groups[g].count * c->groups[g].rate_hz;
-  double t = 50.0 * (double)(c->requests + c->warmup_requests) / rate;
+  double n = (double)c->warmup_requests;
+  if (c->duration_s > 0)
+    n += c->duration_s * rate;
+  else
+    n += (double)c->requests;
+  double t = 50.0 * n / rate;
   return t > 1.0 ? t : 1.0;
 }
 
@@ -653,6 +658,10 @@ int sim_load_run(const sim_load_config *c, uint64_t stream,
   while (!s.finished && !s.oom && s.h.n) {
     ev e = heap_pop(&s.h);
     double t = ev_time(&e);
+    if (s.measuring && c->duration_s > 0 && t > s.t0_s + c->duration_s) {
+      now = s.t0_s + c->duration_s; /* the window ends between events */
+      break;
+    }
     if (t > cap) {
       res->stop = SIM_LOAD_TIME_CAP;
       now = cap;

@@ -119,7 +119,8 @@ typedef struct sim_load_config {
   size_t n_groups;
   const sim_load_group *groups;
   sim_load_service service;
-  uint64_t requests;        /* completions measured (all groups), >= 1 */
+  uint64_t requests;        /* completions measured (all groups), >= 1; ignored
+                               when duration_s > 0 */
   uint64_t warmup_requests; /* completions discarded first */
   /* Caps that stop an unstable run (result.truncated set): simulated
    * seconds (0: 50 x the expected duration of the run at the offered rate,
@@ -127,6 +128,10 @@ typedef struct sim_load_config {
   double max_time_s;
   uint64_t max_in_flight;
   uint64_t seed; /* with the stream number of sim_load_run, picks the RNG */
+  /* 0: measure `requests` completions after the warm-up; > 0 (finite):
+   * measure duration_s simulated seconds instead (the window ends at
+   * exactly warm-up end + duration_s). */
+  double duration_s;
 } sim_load_config;
 
 /* Check a configuration (ranges, indices). */
@@ -156,7 +161,8 @@ typedef struct sim_load_res_result {
 } sim_load_res_result;
 
 typedef enum sim_load_stop {
-  SIM_LOAD_DONE = 0,     /* measured every requested completion */
+  SIM_LOAD_DONE = 0,     /* measured every requested completion (or
+                            the whole duration_s) */
   SIM_LOAD_TIME_CAP,     /* max_time_s reached */
   SIM_LOAD_IN_FLIGHT_CAP /* max_in_flight reached (queues grow) */
 } sim_load_stop;

@@ -228,9 +228,11 @@ static int check_route(const sim_load_config *c, size_t g, size_t k,
 }
 
 int sim_load_validate(const sim_load_config *c, ss_error *err) {
-  if (c->n_groups == 0 || c->requests == 0)
+  if (c->n_groups == 0 || (c->requests == 0 && !(c->duration_s > 0)))
     return ss_error_set(err, NULL, NULL,
                         "a load simulation needs clients and requests");
+  if (bad_num(c->duration_s, 1))
+    return ss_error_set(err, NULL, NULL, "duration_s must be finite and >= 0");
   for (size_t i = 0; i < c->n_stations; i++)
     if (c->stations[i].servers < 1)
       return ss_error_set(err, NULL, NULL, "station '%s': servers must be >= 1",

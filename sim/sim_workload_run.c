@@ -240,7 +240,7 @@ static void collect(wl_worker *w, size_t r) {
 }
 
 static int run_policy(wl_worker *w, size_t point, ss_error *err) {
-  const scn_workload *wl = w->e->scn->workload;
+  const scn_workload *wl = w->ctx->s->workload; /* this point's values */
   sim_load_config cf = {0};
   cf.n_stations = w->sh->n_stations;
   cf.stations = w->sh->stations;
@@ -250,6 +250,7 @@ static int run_policy(wl_worker *w, size_t point, ss_error *err) {
   cf.groups = w->groups;
   cf.service = (sim_load_service)wl->service;
   cf.requests = wl->requests;
+  cf.duration_s = wl->duration_s;
   cf.warmup_requests = wl->warmup_requests;
   cf.seed = wl->seed;
   clear_sums(w);

@@ -54,7 +54,7 @@ static int run(uint64_t requests, sim_load_service svc, double *secs,
                           {SIM_LOAD_STATION, 1, 0.0008, 0.2, 0}};
   sim_load_route rt = {5, sg};
   sim_load_group g = {64, SIM_LOAD_POISSON, 15, 0, 0.1, 1, &rt};
-  sim_load_config cf = {2, st, 2, lk, 1, &g, svc, requests, 0, 0, 0, 1};
+  sim_load_config cf = {2, st, 2, lk, 1, &g, svc, requests, 0, 0, 0, 1, 0};
   ss_error err;
   sim_load_result *r = sim_load_result_new(&cf, &err);
   if (!r)

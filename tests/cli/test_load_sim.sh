@@ -3,6 +3,7 @@
 #   analytical latency of best.csv (1e-9 relative), for several placements;
 # - sim.csv / sim_cdf.csv are byte-identical for --jobs 1 and --jobs 3;
 # - an unstable workload is simulated (capped), reported, and exits 0;
+# - duration_s measures simulated seconds instead of requests (swept);
 # - a workload model that is not a scenario model is a file:line:col error.
 . tests/cli/lib.sh
 [ -f "$(dirname "$S")/default-profiles.h5" ] ||
@@ -84,6 +85,25 @@ expect_err "warning: hot: 1 load simulation run is unstable (utilisation >= 1) o
 grep -q 'unstable: util.xeon-16t' $TMP/o/hot/sim.csv || die "no unstable status"
 awk -F, 'NR == 2 && ($8 + 0 == 0 || $14 + 0 < 0.5) { exit 1 }' $TMP/o/hot/sim.csv ||
   die "expected drops and deadline misses: $(sed -n 2p $TMP/o/hot/sim.csv)"
+
+# duration_s: a periodic client at 10 Hz (stable, no jitter) completes
+# exactly 10 x duration_s requests in the measured window; swept
+cat >"$TMP/dur.yaml" <<'YAML'
+name: dur
+models: [resnet50]
+tiers: {device: [xeon-1t], edge: [xeon-16t]}
+links: {device-edge: {latency_ms: 1, bandwidth_mbps: 10000}}
+workload:
+  clients: [{model: resnet50, arrival: {periodic: 10}}]
+  duration_s: 2.05
+  replications: 2
+sweep:
+  - {param: workload.duration_s, values: [2.05, 4.05]}
+YAML
+run_cmd 0 $S run --no-report -o $TMP/o $TMP/dur.yaml
+awk -F, 'NR > 1 { n++; if ($2 * 10 - 0.5 != $8 / 2 || $7 * $2 != $8 / 2) { print; bad = 1 } }
+  END { exit bad || n != 2 }' $TMP/o/dur/sim.csv ||
+  die "duration_s: completions: $(cat $TMP/o/dur/sim.csv)"
 
 # a client model that is not one of the scenario's models
 sed 's/model: resnet50, arrival/model: vgg16, arrival/' $TMP/hot.yaml >$TMP/bad.yaml

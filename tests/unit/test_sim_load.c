@@ -48,7 +48,7 @@ static void one_station(unsigned c, double lambda, sim_load_service svc,
   sim_load_stage sg = {SIM_LOAD_STATION, 0, 1.0, 0, 0};
   sim_load_route rt = {1, &sg};
   sim_load_group g = {1, SIM_LOAD_POISSON, lambda, 0, INFINITY, 1, &rt};
-  sim_load_config cf = {1, &st, 0, NULL, 1, &g, svc, n, n / 10, 0, 0, 7};
+  sim_load_config cf = {1, &st, 0, NULL, 1, &g, svc, n, n / 10, 0, 0, 7, 0};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
   assert_non_null(r);
@@ -121,7 +121,7 @@ static void test_mm1_percentiles(void **state) {
   sim_load_group g = {1, SIM_LOAD_POISSON, 0.8, 0, INFINITY, 1, &rt};
   uint64_t n = 4000000 / SCALE;
   sim_load_config cf = {1,     &st,    0, NULL, 1, &g, SIM_LOAD_EXPONENTIAL,
-                        n / 2, n / 20, 0, 0,    3};
+                        n / 2, n / 20, 0, 0,    3, 0};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
   sim_hist all;
@@ -156,8 +156,8 @@ static void test_little_tandem(void **state) {
   sim_load_route rt = {6, sg};
   sim_load_group g = {8, SIM_LOAD_POISSON, 10, 0, 0.06, 1, &rt};
   sim_load_config cf = {
-      2, st, 2, lk, 1, &g, SIM_LOAD_EXPONENTIAL, 400000 / SCALE, 20000 / SCALE,
-      0, 0,  11};
+      2, st, 2,  lk, 1, &g, SIM_LOAD_EXPONENTIAL, 400000 / SCALE, 20000 / SCALE,
+      0, 0,  11, 0};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
   assert_int_equal(sim_load_run(&cf, 0, r, &e), 0);
@@ -201,7 +201,7 @@ static void test_vanishing_load(void **state) {
   sim_load_route rt = {5, sg};
   sim_load_group g = {1, SIM_LOAD_PERIODIC, 0.1, 0, INFINITY, 1, &rt};
   sim_load_config cf = {2,  st, 2, lk, 1, &g, SIM_LOAD_DETERMINISTIC,
-                        50, 0,  0, 0,  1};
+                        50, 0,  0, 0,  1, 0};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
   assert_int_equal(sim_load_run(&cf, 0, r, &e), 0);
@@ -224,7 +224,7 @@ static void test_queue_limit_drops(void **state) {
   sim_load_route rt = {1, &sg};
   sim_load_group g = {1, SIM_LOAD_PERIODIC, 2, 0, INFINITY, 1, &rt};
   sim_load_config cf = {1,    &st, 0, NULL, 1, &g, SIM_LOAD_DETERMINISTIC,
-                        1000, 10,  0, 0,    1};
+                        1000, 10,  0, 0,    1, 0};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
   assert_int_equal(sim_load_run(&cf, 0, r, &e), 0);
@@ -244,7 +244,7 @@ static void test_unstable_capped(void **state) {
   sim_load_route rt = {1, &sg};
   sim_load_group g = {4, SIM_LOAD_POISSON, 0.5, 0, INFINITY, 1, &rt};
   sim_load_config cf = {1,       &st, 0, NULL, 1, &g, SIM_LOAD_DETERMINISTIC,
-                        1000000, 100, 0, 5000, 1};
+                        1000000, 100, 0, 5000, 1, 0};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
   assert_int_equal(sim_load_run(&cf, 0, r, &e), 0);
@@ -269,7 +269,7 @@ static void test_adaptive_balances(void **state) {
   sim_load_group g = {1, SIM_LOAD_POISSON, 0.8, 0, INFINITY, 2, rt};
   sim_load_config cf = {
       2,    st, 0, NULL, 1, &g, SIM_LOAD_EXPONENTIAL, 100000 / SCALE,
-      1000, 0,  0, 5};
+      1000, 0,  0, 5,    0};
   ss_error e;
   sim_load_result *r = sim_load_result_new(&cf, &e);
   assert_int_equal(sim_load_run(&cf, 0, r, &e), 0);
@@ -293,7 +293,7 @@ static void test_deterministic_streams(void **state) {
   sim_load_route rt = {1, &sg};
   sim_load_group g = {3, SIM_LOAD_PERIODIC, 0.5, 0.3, 2.0, 1, &rt};
   sim_load_config cf = {1,     &st, 0, NULL, 1, &g, SIM_LOAD_LOGNORMAL,
-                        20000, 100, 0, 0,    9};
+                        20000, 100, 0, 0,    9, 0};
   ss_error e;
   sim_load_result *a = sim_load_result_new(&cf, &e);
   sim_load_result *b = sim_load_result_new(&cf, &e);
@@ -347,7 +347,7 @@ static void test_validate(void **state) {
   sim_load_route rt = {1, &sg};
   sim_load_group g = {1, SIM_LOAD_POISSON, 1, 0, INFINITY, 1, &rt};
   sim_load_config cf = {1,  &st, 0, NULL, 1, &g, SIM_LOAD_DETERMINISTIC,
-                        10, 0,   0, 0,    1};
+                        10, 0,   0, 0,    1, 0};
   ss_error e;
   assert_int_equal(sim_load_validate(&cf, &e), -1);
   assert_non_null(strstr(e.msg, "servers must be >= 1"));
@@ -362,12 +362,54 @@ static void test_validate(void **state) {
   assert_int_equal(sim_load_validate(&cf, &e), -1);
   sg.resource = 0;
   assert_int_equal(sim_load_validate(&cf, &e), 0);
+  cf.duration_s = NAN;
+  assert_int_equal(sim_load_validate(&cf, &e), -1);
+  assert_non_null(strstr(e.msg, "duration_s"));
+  cf.duration_s = -1;
+  assert_int_equal(sim_load_validate(&cf, &e), -1);
+  cf.requests = 0; /* neither requests nor a duration */
+  cf.duration_s = 0;
+  assert_int_equal(sim_load_validate(&cf, &e), -1);
+  cf.duration_s = 5; /* a duration alone is enough */
+  assert_int_equal(sim_load_validate(&cf, &e), 0);
+}
+
+/* duration_s: the window is exactly that long, whatever the requests, and a
+ * periodic client with no jitter completes exactly duration x rate requests
+ * in it (duration chosen between two completions). */
+static void test_duration_window(void **state) {
+  (void)state;
+  sim_load_station st = {"s", 1, 0};
+  sim_load_stage sg = {SIM_LOAD_STATION, 0, 0.01, 0, 0};
+  sim_load_route rt = {1, &sg};
+  sim_load_group g = {1, SIM_LOAD_PERIODIC, 10, 0, INFINITY, 1, &rt};
+  sim_load_config cf = {1, &st, 0, NULL, 1, &g, SIM_LOAD_DETERMINISTIC,
+                        0, 5,   0, 0,    3, 0};
+  cf.duration_s = 2.05;
+  ss_error e;
+  sim_load_result *r = sim_load_result_new(&cf, &e);
+  assert_non_null(r);
+  assert_int_equal(sim_load_run(&cf, 0, r, &e), 0);
+  assert_int_equal(r->stop, SIM_LOAD_DONE);
+  assert_true(r->window_s == 2.05);
+  assert_int_equal(r->groups[0].completed, 20);
+  /* busy 0.01 s per request served in the window: 20 or 21 services */
+  assert_true(r->stations[0].busy_s > 0.199 && r->stations[0].busy_s < 0.211);
+  /* Poisson at 50 Hz for 200 s: about 10000 completions (5 sigma: 7%). */
+  g.arrival = SIM_LOAD_POISSON;
+  g.rate_hz = 50;
+  cf.duration_s = 200;
+  assert_int_equal(sim_load_run(&cf, 1, r, &e), 0);
+  assert_true(r->window_s == 200);
+  assert_true(fabs((double)r->groups[0].completed - 10000) < 700);
+  sim_load_result_free(r);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hist_quantiles),
       cmocka_unit_test(test_validate),
+      cmocka_unit_test(test_duration_window),
       cmocka_unit_test(test_vanishing_load),
       cmocka_unit_test(test_queue_limit_drops),
       cmocka_unit_test(test_unstable_capped),

@@ -38,6 +38,14 @@ static const bad_case cases[] = {
      "workload.clients.0.deadline_ms must be > 0, got -100"},
     {"deadline_zero.yaml", "7:72",
      "workload.clients.0.deadline_ms must be > 0, got 0"},
+    {"duration_and_requests.yaml", "9:15",
+     "workload: give either requests or duration_s, not both"},
+    {"duration_nan.yaml", "8:15",
+     "workload.duration_s: '.nan' is not a finite number"},
+    {"duration_negative.yaml", "8:15",
+     "workload.duration_s must be a finite number > 0, got -5"},
+    {"duration_zero.yaml", "8:15",
+     "workload.duration_s must be a finite number > 0, got 0"},
     {"jitter_poisson.yaml", "7:69",
      "workload.clients.0.arrival: jitter_ms applies to periodic arrivals only"},
     {"policy_twice.yaml", "8:32",
@@ -66,6 +74,12 @@ static const bad_case cases[] = {
     {"sweep_count_fraction.yaml", "10:13",
      "sweep workload.clients.0.count linear: value 2: a client count must be a "
      "whole number >= 1, got 2.5"},
+    {"sweep_duration_without.yaml", "9:12",
+     "'workload.duration_s': the workload measures requests; give "
+     "workload.duration_s to sweep it"},
+    {"sweep_duration_zero.yaml", "11:17",
+     "sweep workload.duration_s values: value 2: duration_s must be a finite "
+     "number > 0, got 0"},
     {"sweep_group_out_of_range.yaml", "9:12",
      "'workload.clients.1.count': expected workload.clients.<i>.<field> with i "
      "from 0 to 0"},
@@ -193,16 +207,60 @@ static void test_good_roundtrip(void **state) {
   scn_free(s);
 }
 
+/* duration_s instead of requests: the default warm-up is 10% of the
+ * completions expected (30 s x (3 x 15 + 2.5) Hz = 1425 -> 143), the path
+ * workload.duration_s sweeps it, and the resolved YAML reads back equal. */
+static void test_duration_roundtrip(void **state) {
+  (void)state;
+  static const char txt[] =
+      "tiers: {device: [d], edge: [e]}\n"
+      "workload:\n"
+      "  clients:\n"
+      "    - {count: 3, model: m, arrival: {periodic: 15}}\n"
+      "    - {model: n, arrival: {poisson: 2.5}}\n"
+      "  duration_s: 30\n"
+      "sweep:\n"
+      "  - param: workload.duration_s\n"
+      "    values: [30, 120.5]\n";
+  scn_scenario *s, *r;
+  ss_error err;
+  assert_int_equal(scn_load_text(txt, strlen(txt), "d.yaml", NULL, &s, &err),
+                   0);
+  const scn_workload *w = s->workload;
+  assert_true(w->duration_s == 30 && w->requests == 0);
+  assert_true(w->warmup_requests == 143);
+  scn_scenario *p = scn_copy(s);
+  assert_non_null(p);
+  assert_int_equal(scn_apply_point(p, 1, &err), 0);
+  assert_true(p->workload->duration_s == 120.5);
+  assert_false(scn_equal(s, p));
+  scn_free(p);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  assert_int_equal(scn_write_resolved_yaml(s, fp, &err), 0);
+  fclose(fp);
+  assert_non_null(strstr(buf, "  duration_s: 30\n"));
+  assert_null(strstr(buf, "requests: 0"));
+  if (scn_load_text(buf, len, "resolved.yaml", NULL, &r, &err) != 0)
+    fail_msg("%s\n%s", err.msg, buf);
+  assert_true(scn_equal(s, r));
+  free(buf);
+  scn_free(r);
+  scn_free(s);
+}
+
 int main(void) {
-  struct CMUnitTest tests[N_CASES + 2];
+  struct CMUnitTest tests[N_CASES + 3];
   for (size_t i = 0; i < N_CASES; i++) {
     struct CMUnitTest t = {cases[i].file, test_fixture, NULL, NULL,
                            (void *)&cases[i]};
     tests[i] = t;
   }
-  struct CMUnitTest extra[2] = {cmocka_unit_test(test_every_fixture_listed),
-                                cmocka_unit_test(test_good_roundtrip)};
-  tests[N_CASES] = extra[0];
-  tests[N_CASES + 1] = extra[1];
+  struct CMUnitTest extra[3] = {cmocka_unit_test(test_every_fixture_listed),
+                                cmocka_unit_test(test_good_roundtrip),
+                                cmocka_unit_test(test_duration_roundtrip)};
+  for (size_t i = 0; i < 3; i++)
+    tests[N_CASES + i] = extra[i];
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
