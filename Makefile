@@ -18,13 +18,20 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 WARN := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wvla
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libhdf5 is not linked: profiles/store_h5.c loads it when a store is opened
+# (its ~40 dependencies would cost ~12 ms at every start; docs/ARCHITECTURE.md).
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out hdf5,$(PKGS)) 2>/dev/null)
+HDF5_LIBS  = $(shell pkg-config --libs hdf5 2>/dev/null)
+HDF5_SO   := $(firstword $(wildcard $(patsubst -L%,%/libhdf5.so,\
+               $(filter -L%,$(shell pkg-config --libs-only-L hdf5 2>/dev/null)))) \
+               $(shell $(CC) -print-file-name=libhdf5.so 2>/dev/null))
+HDF5_SONAME := $(shell objdump -p $(HDF5_SO) 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
 TEST_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 TEST_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DSPLITSIM_VERSION='"$(VERSION)"' -I.
 CFLAGS   += $(WARN) $(OPT) $(EXTRA_CFLAGS) $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lpthread -lm
+LDLIBS   += $(PKG_LIBS) -ldl -lpthread -lm
 
 # Library folders, lowest layer first (see docs/ARCHITECTURE.md).
 LIB_DIRS := common solver profiles scenarios sim plots
@@ -49,6 +56,10 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
+$(BUILD)/obj/profiles/store_h5.o: CPPFLAGS += \
+  -DSS_HDF5_SONAME='"$(or $(HDF5_SONAME),libhdf5.so)"' \
+  -DSS_HDF5_PATH='"$(realpath $(HDF5_SO))"'
+
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
@@ -59,7 +70,7 @@ $(BIN): $(TOOL_OBJS) $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) \
-	  $(TEST_LIBS) $(LDLIBS)
+	  $(TEST_LIBS) $(HDF5_LIBS) $(LDLIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -3,8 +3,12 @@
  * Every HDF5 handle lives in this file. The reader trusts nothing in the file:
  * it checks the type class, rank and size of every attribute and dataset
  * before reading it, follows hard links only, loads no filter plugins, and
- * runs the same validation as the importers on the result. The writer writes
- * a whole new file under a temporary name and renames it into place. */
+ * runs the same validation as the importers on the result. Format version 2
+ * adds checksums: HDF5's Fletcher-32 filter on every dataset and a content
+ * checksum over the canonical encoding of everything read (store_wire.c), so
+ * that a damaged byte is an error, never a silently different profile. The
+ * writer writes a whole new file under a temporary name and renames it into
+ * place. */
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
 #include "json_internal.h"
@@ -12,6 +16,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -24,9 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <hdf5.h>
-
 #include "../common/ss_io.h"
+#include "store_h5.h"
 
 #ifndef SPLITSIM_VERSION
 #define SPLITSIM_VERSION "unknown"
@@ -128,6 +132,7 @@ static const field_def row_fields[] = {
 typedef struct store_ctx {
   const char *file; /* the path the caller named (not the temporary one) */
   ss_error *err;
+  int64_t version; /* format version of the file being read */
 } store_ctx;
 
 typedef struct h5_detail {
@@ -191,13 +196,6 @@ static int canonical_extra(const store_ctx *c, const char *where,
 }
 
 static void guard_on(h5_guard *g) {
-  /* No clean-up chatter from libhdf5 at exit after a corrupt file. Only
-   * allowed before the library starts, so only on the first call. */
-  static int started;
-  if (!started) {
-    started = 1;
-    (void)H5dont_atexit();
-  }
   H5Eget_auto2(H5E_DEFAULT, &g->func, &g->data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   g->have_plugins = H5PLget_loading_state(&g->plugins) >= 0;
@@ -322,21 +320,32 @@ typedef struct wr_ctx {
   hid_t dcpl; /* no timestamps */
 } wr_ctx;
 
+/* A variable-length UTF-8 string type, or -1. */
+static hid_t vlen_str_type(H5T_cset_t cset) {
+  hid_t t = H5Tcopy(H5T_C_S1);
+  if (t < 0)
+    return -1;
+  if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, cset) < 0) {
+    H5Tclose(t);
+    return -1;
+  }
+  return t;
+}
+
 static int write_str_attr(const wr_ctx *w, hid_t obj, const char *where,
                           const char *name, const char *value) {
   if (!value) /* NULL is stored as an absent attribute */
     return 0;
   int rc = -1;
   hid_t t = -1, s = -1, a = -1;
-  t = H5Tcopy(H5T_C_S1);
-  if (t < 0 || H5Tset_size(t, strlen(value) + 1) < 0 ||
-      H5Tset_strpad(t, H5T_STR_NULLTERM) < 0 ||
-      H5Tset_cset(t, H5T_CSET_UTF8) < 0)
+  /* Variable-length UTF-8: h5py and most tools read it as text (str). */
+  t = vlen_str_type(H5T_CSET_UTF8);
+  if (t < 0)
     goto h5fail;
   if ((s = H5Screate(H5S_SCALAR)) < 0)
     goto h5fail;
   if ((a = H5Acreate2(obj, name, t, s, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
-      H5Awrite(a, t, value) < 0)
+      H5Awrite(a, t, &value) < 0)
     goto h5fail;
   rc = 0;
   goto done;
@@ -384,18 +393,6 @@ static int write_f64_attr(const wr_ctx *w, hid_t obj, const char *where,
                           const char *name, double v) {
   return write_num_attr(w, obj, where, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
                         &v);
-}
-
-/* A variable-length UTF-8 string type, or -1. */
-static hid_t vlen_str_type(H5T_cset_t cset) {
-  hid_t t = H5Tcopy(H5T_C_S1);
-  if (t < 0)
-    return -1;
-  if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, cset) < 0) {
-    H5Tclose(t);
-    return -1;
-  }
-  return t;
 }
 
 /* Compound type of store_row. Memory layout when file == 0, else the packed
@@ -449,12 +446,36 @@ static size_t max_samples(const prof_model *m) {
   return k;
 }
 
+/* A creation property list for a dataset of the given dims: chunked (HDF5
+ * filters need chunks; at most ~1 MiB of rows each) with the Fletcher-32
+ * checksum filter. -1 on failure. */
+static hid_t checked_dcpl(const wr_ctx *w, int rank, const hsize_t *dims,
+                          size_t row_bytes) {
+  hsize_t chunk[2] = {dims[0], rank > 1 ? dims[1] : 1};
+  hsize_t max_rows = (1u << 20) / (row_bytes ? row_bytes : 1);
+  if (max_rows < 1)
+    max_rows = 1;
+  if (chunk[0] > max_rows)
+    chunk[0] = max_rows;
+  if (chunk[0] < 1)
+    chunk[0] = 1;
+  if (rank > 1 && chunk[1] < 1)
+    chunk[1] = 1;
+  hid_t p = H5Pcopy(w->dcpl);
+  if (p < 0 || H5Pset_chunk(p, rank, chunk) < 0 || H5Pset_fletcher32(p) < 0) {
+    if (p >= 0)
+      H5Pclose(p);
+    return -1;
+  }
+  return p;
+}
+
 static int write_blocks(const wr_ctx *w, hid_t mg, const char *mpath,
                         const prof_model *m) {
   char where[PATH_MAX_LEN];
   join_path(where, sizeof where, mpath, "blocks");
   int rc = -1;
-  hid_t ft = -1, mt = -1, s = -1, d = -1;
+  hid_t ft = -1, mt = -1, s = -1, d = -1, dcpl = -1;
   store_row *rows = calloc(m->n_blocks, sizeof *rows);
   if (!rows)
     return fail_oom(&w->c, where);
@@ -467,10 +488,10 @@ static int write_blocks(const wr_ctx *w, hid_t mg, const char *mpath,
   }
   hsize_t dims[1] = {m->n_blocks};
   if ((ft = row_type(1, NULL)) < 0 || (mt = row_type(0, NULL)) < 0 ||
-      (s = H5Screate_simple(1, dims, NULL)) < 0)
+      (s = H5Screate_simple(1, dims, NULL)) < 0 ||
+      (dcpl = checked_dcpl(w, 1, dims, H5Tget_size(ft))) < 0)
     goto h5fail;
-  if ((d = H5Dcreate2(mg, "blocks", ft, s, w->lcpl, w->dcpl, H5P_DEFAULT)) <
-          0 ||
+  if ((d = H5Dcreate2(mg, "blocks", ft, s, w->lcpl, dcpl, H5P_DEFAULT)) < 0 ||
       H5Dwrite(d, mt, H5S_ALL, H5S_ALL, small_xfer(), rows) < 0)
     goto h5fail;
   if (write_str_attr(w, d, where, "description", blocks_description) != 0 ||
@@ -482,6 +503,8 @@ static int write_blocks(const wr_ctx *w, hid_t mg, const char *mpath,
 h5fail:
   fail(&w->c, where, 1, "cannot write the blocks dataset");
 done:
+  if (dcpl >= 0)
+    H5Pclose(dcpl);
   if (d >= 0)
     H5Dclose(d);
   if (s >= 0)
@@ -502,7 +525,7 @@ static int write_samples(const wr_ctx *w, hid_t mg, const char *mpath,
   char where[PATH_MAX_LEN];
   join_path(where, sizeof where, mpath, "samples_s");
   int rc = -1;
-  hid_t s = -1, d = -1;
+  hid_t s = -1, d = -1, dcpl = -1;
   double *buf = malloc(m->n_blocks * k * sizeof *buf);
   if (!buf)
     return fail_oom(&w->c, where);
@@ -513,7 +536,8 @@ static int write_samples(const wr_ctx *w, hid_t mg, const char *mpath,
   }
   hsize_t dims[2] = {m->n_blocks, k};
   if ((s = H5Screate_simple(2, dims, NULL)) < 0 ||
-      (d = H5Dcreate2(mg, "samples_s", H5T_IEEE_F64LE, s, w->lcpl, w->dcpl,
+      (dcpl = checked_dcpl(w, 2, dims, k * sizeof(double))) < 0 ||
+      (d = H5Dcreate2(mg, "samples_s", H5T_IEEE_F64LE, s, w->lcpl, dcpl,
                       H5P_DEFAULT)) < 0 ||
       H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, small_xfer(), buf) < 0) {
     fail(&w->c, where, 1, "cannot write the samples_s dataset");
@@ -524,6 +548,8 @@ static int write_samples(const wr_ctx *w, hid_t mg, const char *mpath,
     goto done;
   rc = 0;
 done:
+  if (dcpl >= 0)
+    H5Pclose(dcpl);
   if (d >= 0)
     H5Dclose(d);
   if (s >= 0)
@@ -543,7 +569,8 @@ static int write_model(const wr_ctx *w, hid_t models, const char *ppath,
     return fail(&w->c, where, 1, "cannot create group");
   int rc = -1;
   if (write_str_attr(w, g, where, "name", m->name) != 0 ||
-      write_i64_attr(w, g, where, "input_bytes", m->input_bytes) != 0 ||
+      (m->input_bytes >= 0 && /* unknown: no attribute */
+       write_i64_attr(w, g, where, "input_bytes", m->input_bytes) != 0) ||
       write_str_attr(w, g, where, "input_shape", m->input_shape) != 0 ||
       write_f64_attr(w, g, where, "whole_model_time_s",
                      m->whole_model_time_s) != 0 ||
@@ -646,11 +673,26 @@ static int check_set(const store_ctx *c, const prof_set *set) {
   return 0;
 }
 
+/* "fnv1a64:<16 hex digits>" of the set's canonical encoding. */
+static int content_checksum(const store_ctx *c, const prof_set *set,
+                            char out[32]) {
+  unsigned char *enc = NULL;
+  size_t len = 0;
+  if (prof_store_encode(set, &enc, &len) != 0)
+    return fail_oom(c, NULL);
+  snprintf(out, 32, "fnv1a64:%016llx",
+           (unsigned long long)prof_store_fnv1a64(enc, len));
+  free(enc);
+  return 0;
+}
+
 int prof_store_write(const char *path, const prof_set *set, ss_error *err) {
-  store_ctx c = {path, err};
+  store_ctx c = {path, err, PROF_STORE_FORMAT_VERSION};
+  char checksum[32];
   if (!set)
     return fail(&c, NULL, 0, "no profile set to write");
-  if (check_set(&c, set) != 0)
+  if (check_set(&c, set) != 0 || content_checksum(&c, set, checksum) != 0 ||
+      store_h5_load(path, err) != 0)
     return -1;
   char tmp[4200];
   if (ss_temp_path_for(path, tmp, sizeof tmp, err) != 0)
@@ -689,7 +731,8 @@ int prof_store_write(const char *path, const prof_set *set, ss_error *err) {
                      PROF_STORE_FORMAT_VERSION) != 0 ||
       write_str_attr(&w, root, "/", "created_by",
                      "splitsim " SPLITSIM_VERSION) != 0 ||
-      write_str_attr(&w, root, "/", "description", store_description) != 0)
+      write_str_attr(&w, root, "/", "description", store_description) != 0 ||
+      write_str_attr(&w, root, "/", "content_checksum", checksum) != 0)
     goto done;
   if ((systems = H5Gcreate2(root, "systems", w.lcpl, w.gcpl, H5P_DEFAULT)) <
       0) {
@@ -964,6 +1007,48 @@ static int link_name_at(const store_ctx *c, hid_t g, const char *where,
   return 0;
 }
 
+/* input_bytes: version 1 writes -1 for unknown; version 2 leaves the
+ * attribute out. In memory, unknown is -1. */
+static int read_input_bytes(const store_ctx *c, hid_t g, const char *where,
+                            int64_t *out) {
+  *out = -1;
+  if (c->version >= 2) {
+    htri_t ex = H5Aexists(g, "input_bytes");
+    if (ex < 0)
+      return fail(c, where, 1, "cannot look up attribute 'input_bytes'");
+    if (ex == 0)
+      return 0;
+  }
+  if (read_i64_attr(c, g, where, "input_bytes", out) != 0)
+    return -1;
+  if (*out < (c->version >= 2 ? 0 : -1))
+    return fail(c, where, 0, "input_bytes is %lld; must be >= 0%s",
+                (long long)*out,
+                c->version >= 2 ? " (leave it out when unknown)"
+                                : ", or -1 for unknown");
+  return 0;
+}
+
+/* Format version 2: every dataset carries the Fletcher-32 filter (HDF5
+ * checks it on every read). */
+static int check_fletcher(const store_ctx *c, hid_t d, const char *where) {
+  if (c->version < 2)
+    return 0;
+  hid_t p = H5Dget_create_plist(d);
+  if (p < 0)
+    return fail(c, where, 1, "cannot read the dataset's properties");
+  unsigned flags = 0, conf = 0;
+  size_t nelmts = 0;
+  herr_t r = H5Pget_filter_by_id2(p, H5Z_FILTER_FLETCHER32, &flags, &nelmts,
+                                  NULL, 0, NULL, &conf);
+  H5Pclose(p);
+  if (r < 0)
+    return fail(c, where, 0,
+                "has no Fletcher-32 checksum (format version 2 requires one "
+                "on every dataset): the file is damaged or was edited");
+  return 0;
+}
+
 /* Check the dataspace of dataset d: simple, rank `rank`; dims out. */
 static int check_space(const store_ctx *c, hid_t d, const char *where, int rank,
                        hsize_t *dims) {
@@ -1038,7 +1123,8 @@ static int read_blocks(const store_ctx *c, hid_t d, const char *where,
     fail(c, where, 1, "cannot read datatype");
     goto done;
   }
-  if (check_row_type(c, ft, where, csets) != 0)
+  if (check_row_type(c, ft, where, csets) != 0 ||
+      check_fletcher(c, d, where) != 0)
     goto done;
   size_t n = (size_t)dims[0];
   if ((mt = row_type(0, csets)) < 0 || (s = H5Dget_space(d)) < 0) {
@@ -1127,6 +1213,8 @@ static int read_samples(const store_ctx *c, hid_t d, const char *where,
   H5Tclose(t);
   if (cl != H5T_FLOAT)
     return fail(c, where, 0, "must hold floats, found %s", class_name(cl));
+  if (check_fletcher(c, d, where) != 0)
+    return -1;
   size_t k = (size_t)dims[1], n = m->n_blocks;
   double *buf = NULL;
   int rc = -1;
@@ -1178,17 +1266,12 @@ static int read_model(const store_ctx *c, hid_t g, const char *where,
   join_path(bwhere, sizeof bwhere, where, "blocks");
   join_path(swhere, sizeof swhere, where, "samples_s");
   if (read_name(c, g, where, link, &m->name) != 0 ||
-      read_i64_attr(c, g, where, "input_bytes", &m->input_bytes) != 0 ||
+      read_input_bytes(c, g, where, &m->input_bytes) != 0 ||
       read_str_attr(c, g, where, "input_shape", 0, &m->input_shape) != 0 ||
       read_f64_attr(c, g, where, "whole_model_time_s",
                     &m->whole_model_time_s) != 0 ||
       read_i64_attr(c, g, where, "n_blocks", &n_blocks) != 0)
     goto done;
-  if (m->input_bytes < -1) {
-    fail(c, where, 0, "input_bytes is %lld; must be >= 0, or -1 for unknown",
-         (long long)m->input_bytes);
-    goto done;
-  }
   if (n_blocks < 1 || n_blocks > PROF_STORE_MAX_BLOCKS) {
     fail(c, where, 0, "n_blocks is %lld; must be 1..%d", (long long)n_blocks,
          PROF_STORE_MAX_BLOCKS);
@@ -1229,7 +1312,6 @@ static int read_system(const store_ctx *c, hid_t g, const char *where,
       read_str_attr(c, g, where, "importer", 0, &sys->importer) != 0 ||
       read_str_attr(c, g, where, "import_date", 0, &sys->import_date) != 0 ||
       read_str_attr(c, g, where, "extra_json", 0, &sys->extra_json) != 0 ||
-      canonical_extra(c, where, &sys->extra_json) != 0 ||
       check_unit_attr(c, g, where, "time_unit", "s") != 0 ||
       check_unit_attr(c, g, where, "bytes_unit", "bytes") != 0 ||
       open_child(c, g, where, "models", H5I_GROUP, 1, &models) != 0 ||
@@ -1292,7 +1374,7 @@ done:
   return rc;
 }
 
-static int check_format(const store_ctx *c, hid_t root) {
+static int check_format(const store_ctx *c, hid_t root, int64_t *version_out) {
   char *fmt = NULL;
   int64_t version;
   int rc = -1;
@@ -1312,17 +1394,49 @@ static int check_format(const store_ctx *c, hid_t root) {
   }
   if (read_i64_attr(c, root, "/", "format_version", &version) != 0)
     goto done;
-  if (version != PROF_STORE_FORMAT_VERSION) {
+  if (version < PROF_STORE_FORMAT_VERSION_MIN ||
+      version > PROF_STORE_FORMAT_VERSION) {
     fail(c, "/", 0,
-         "format_version %lld is not supported (this splitsim reads version "
-         "%d)",
-         (long long)version, PROF_STORE_FORMAT_VERSION);
+         "format_version %lld is not supported (this splitsim reads versions "
+         "%d to %d)",
+         (long long)version, PROF_STORE_FORMAT_VERSION_MIN,
+         PROF_STORE_FORMAT_VERSION);
     goto done;
   }
+  *version_out = version;
   rc = 0;
 done:
   free(fmt);
   return rc;
+}
+
+/* Format version 2: the content checksum on the root group must match the
+ * canonical encoding of what was read (before any normalisation). */
+static int check_content(const store_ctx *c, hid_t root, const prof_set *set) {
+  if (c->version < 2)
+    return 0;
+  char *stored = NULL, computed[32];
+  if (read_str_attr(c, root, "/", "content_checksum", 1, &stored) != 0)
+    return -1;
+  int rc = content_checksum(c, set, computed);
+  if (rc == 0 && (!stored || strcmp(stored, computed) != 0))
+    rc = fail(c, "/", 0,
+              "content checksum mismatch (stored %.40s, computed %s): the "
+              "file is damaged",
+              stored ? stored : "null", computed);
+  free(stored);
+  return rc;
+}
+
+static int canonical_extras(const store_ctx *c, prof_set *set) {
+  char link[PROF_STORE_MAX_LINK_NAME], where[PATH_MAX_LEN];
+  for (size_t i = 0; i < set->n_systems; i++) {
+    prof_store_escape_name(set->systems[i].name, link, sizeof link);
+    join_path(where, sizeof where, "/systems", link);
+    if (canonical_extra(c, where, &set->systems[i].extra_json) != 0)
+      return -1;
+  }
+  return 0;
 }
 
 /* The checks the importers run, on what was read. */
@@ -1350,8 +1464,9 @@ static int validate_set(const store_ctx *c, const prof_set *set) {
   return 0;
 }
 
-int prof_store_read_direct(const char *path, prof_set **out, ss_error *err) {
-  store_ctx c = {path, err};
+int prof_store_read_direct(const char *path, prof_set **out,
+                           prof_store_info *info, ss_error *err) {
+  store_ctx c = {path, err, 0};
   struct stat st;
   *out = NULL;
   if (stat(path, &st) != 0)
@@ -1360,6 +1475,8 @@ int prof_store_read_direct(const char *path, prof_set **out, ss_error *err) {
     return fail(&c, NULL, 0, "is a directory, not a file");
   if (!prof_store_is_hdf5(path))
     return fail(&c, NULL, 0, "not an HDF5 file (no HDF5 signature found)");
+  if (store_h5_load(path, err) != 0)
+    return -1;
 
   h5_guard guard;
   guard_on(&guard);
@@ -1379,14 +1496,19 @@ int prof_store_read_direct(const char *path, prof_set **out, ss_error *err) {
     fail(&c, "/", 1, "cannot open the root group");
     goto done;
   }
-  if (check_format(&c, root) != 0)
+  if (check_format(&c, root, &c.version) != 0)
     goto done;
   if (!(set = prof_set_new())) {
     fail_oom(&c, NULL);
     goto done;
   }
-  if (read_systems(&c, root, set) != 0 || validate_set(&c, set) != 0)
+  if (read_systems(&c, root, set) != 0 || check_content(&c, root, set) != 0 ||
+      canonical_extras(&c, set) != 0 || validate_set(&c, set) != 0)
     goto done;
+  if (info) {
+    info->format_version = (int)c.version;
+    info->checksummed = c.version >= 2;
+  }
   rc = 0;
 done:
   if (root >= 0)
@@ -1405,79 +1527,182 @@ done:
 }
 
 /* libhdf5 itself can crash or loop forever on a damaged file (see
- * docs/reliability.md). So a store is first read in a child process: when the
- * child dies or hangs, the parent reports a damaged file instead of
- * crashing; when it succeeds, the parent reads the (now known good) file. */
+ * docs/reliability.md). So libhdf5 runs in a child process: when the child
+ * dies or hangs, the parent reports a damaged file instead of crashing. The
+ * child reads the file once and sends the parent either its error or the
+ * profiles in their canonical encoding (store_wire.c); the parent never
+ * loads libhdf5 to read. */
 #define STORE_CHILD_TIMEOUT_MS 30000 /* SPLITSIM_STORE_TIMEOUT_S overrides */
 
-int prof_store_read(const char *path, prof_set **out, ss_error *err) {
-  store_ctx c = {path, err};
+enum { MSG_ERROR = 'E', MSG_SET = 'S' };
+
+static int write_all(int fd, const void *p, size_t n) {
+  const unsigned char *b = p;
+  while (n > 0) {
+    ssize_t w = write(fd, b, n);
+    if (w < 0 && errno == EINTR)
+      continue;
+    if (w <= 0)
+      return -1;
+    b += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+/* The child: read, then send "E" + ss_error or "S" + version + encoding. */
+static void child_read(const char *path, int fd) {
+  ss_error e;
+  ss_error_clear(&e);
+  prof_set *set = NULL;
+  prof_store_info info = {0, 0};
+  unsigned char *enc = NULL;
+  size_t len = 0;
+  int rc = prof_store_read_direct(path, &set, &info, &e);
+  if (rc == 0 && prof_store_encode(set, &enc, &len) != 0)
+    rc = ss_error_set(&e, path, NULL, "out of memory");
+  prof_set_free(set);
+  unsigned char tag = rc == 0 ? MSG_SET : MSG_ERROR;
+  int32_t version = info.format_version;
+  int ok = write_all(fd, &tag, 1) == 0 &&
+           (rc == 0 ? write_all(fd, &version, sizeof version) == 0 &&
+                          write_all(fd, enc, len) == 0
+                    : write_all(fd, &e, sizeof e) == 0);
+  free(enc);
+  _exit(!ok ? 4 : rc == 0 ? 0 : 3);
+}
+
+static long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Read fd to its end within limit_ms. 0, -1 out of memory or read error,
+ * -2 timed out. *buf is malloc'd (caller frees), even on failure. */
+static int read_until_eof(int fd, int limit_ms, unsigned char **buf,
+                          size_t *len) {
+  size_t cap = 0;
+  long end = now_ms() + limit_ms;
+  *buf = NULL;
+  *len = 0;
+  for (;;) {
+    long left = end - now_ms();
+    if (left <= 0)
+      return -2;
+    struct pollfd pf = {fd, POLLIN, 0};
+    int pr = poll(&pf, 1, (int)(left > 1000 ? 1000 : left));
+    if (pr < 0 && errno == EINTR)
+      continue;
+    if (pr < 0)
+      return -1;
+    if (pr == 0)
+      continue;
+    if (cap - *len < 65536) {
+      size_t ncap = cap ? cap * 2 : 65536;
+      unsigned char *nb = realloc(*buf, ncap);
+      if (!nb)
+        return -1;
+      *buf = nb;
+      cap = ncap;
+    }
+    ssize_t r = read(fd, *buf + *len, cap - *len);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0)
+      return -1;
+    if (r == 0)
+      return 0;
+    *len += (size_t)r;
+  }
+}
+
+static int child_limit_ms(void) {
+  const char *env = getenv("SPLITSIM_STORE_TIMEOUT_S");
+  return env && atoi(env) > 0 ? atoi(env) * 1000 : STORE_CHILD_TIMEOUT_MS;
+}
+
+/* What the child said, once it has exited. */
+static int parent_result(const store_ctx *c, int status, const unsigned char *b,
+                         size_t len, prof_set **out, prof_store_info *info) {
+  if (WIFSIGNALED(status))
+    return fail(c, NULL, 0,
+                "libhdf5 crashed reading the file (signal %d): the file is "
+                "damaged",
+                WTERMSIG(status));
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (code == 3 && len == 1 + sizeof(ss_error) && b[0] == MSG_ERROR) {
+    ss_error e;
+    memcpy(&e, b + 1, sizeof e);
+    e.file[sizeof e.file - 1] = e.where[sizeof e.where - 1] =
+        e.msg[sizeof e.msg - 1] = '\0';
+    if (c->err)
+      *c->err = e;
+    return -1;
+  }
+  int32_t version = 0;
+  if (code == 0 && len >= 1 + sizeof version && b[0] == MSG_SET) {
+    memcpy(&version, b + 1, sizeof version);
+    size_t head = 1 + sizeof version;
+    if (prof_store_decode(b + head, len - head, out) != 0)
+      return fail(c, NULL, 0, "out of memory (or a broken reader process)");
+    if (info) {
+      info->format_version = version;
+      info->checksummed = version >= 2;
+    }
+    return 0;
+  }
+  return fail(c, NULL, 0,
+              "libhdf5 crashed reading the file (exit status %d): the file "
+              "is damaged",
+              code);
+}
+
+int prof_store_read_info(const char *path, prof_set **out,
+                         prof_store_info *info, ss_error *err) {
+  store_ctx c = {path, err, 0};
   *out = NULL;
   if (getenv("SPLITSIM_STORE_IN_PROCESS"))
-    return prof_store_read_direct(path, out, err);
+    return prof_store_read_direct(path, out, info, err);
   int pfd[2];
   if (pipe(pfd) != 0)
-    return prof_store_read_direct(path, out, err);
+    return prof_store_read_direct(path, out, info, err);
   fflush(NULL);
   pid_t pid = fork();
   if (pid < 0) {
     close(pfd[0]);
     close(pfd[1]);
-    return prof_store_read_direct(path, out, err);
+    return prof_store_read_direct(path, out, info, err);
   }
-  if (pid == 0) { /* child: read, report the error if any, exit */
+  if (pid == 0) {
     close(pfd[0]);
-    ss_error e;
-    ss_error_clear(&e);
-    prof_set *set = NULL;
-    int rc = prof_store_read_direct(path, &set, &e);
-    prof_set_free(set);
-    if (rc != 0 && write(pfd[1], &e, sizeof e) != (ssize_t)sizeof e)
-      _exit(4);
-    _exit(rc == 0 ? 0 : 3);
+    child_read(path, pfd[1]); /* does not return */
   }
   close(pfd[1]);
-  int status = 0, waited_ms = 0, limit_ms = STORE_CHILD_TIMEOUT_MS;
-  const char *env = getenv("SPLITSIM_STORE_TIMEOUT_S");
-  if (env && atoi(env) > 0)
-    limit_ms = atoi(env) * 1000;
-  pid_t w;
-  while ((w = waitpid(pid, &status, WNOHANG)) == 0 && waited_ms < limit_ms) {
-    struct timespec ts = {0, 5 * 1000 * 1000};
-    nanosleep(&ts, NULL);
-    waited_ms += 5;
-  }
-  if (w == 0) {
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    close(pfd[0]);
-    return fail(&c, NULL, 0,
-                "reading the file takes over %d s (libhdf5 loops on it): "
-                "the file is damaged",
-                limit_ms / 1000);
-  }
-  ss_error e;
-  ssize_t got = read(pfd[0], &e, sizeof e);
+  int limit_ms = child_limit_ms();
+  unsigned char *buf = NULL;
+  size_t len = 0;
+  int r = read_until_eof(pfd[0], limit_ms, &buf, &len);
   close(pfd[0]);
-  if (w < 0)
-    return prof_store_read_direct(path, out, err);
-  if (WIFSIGNALED(status))
-    return fail(&c, NULL, 0,
-                "libhdf5 crashed reading the file (signal %d): the file is "
-                "damaged",
-                WTERMSIG(status));
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 3 &&
-      got == (ssize_t)sizeof e) {
-    e.file[sizeof e.file - 1] = e.where[sizeof e.where - 1] =
-        e.msg[sizeof e.msg - 1] = '\0';
-    if (err)
-      *err = e;
-    return -1;
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    return fail(&c, NULL, 0,
-                "libhdf5 crashed reading the file (exit status %d): the file "
-                "is damaged",
-                WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-  return prof_store_read_direct(path, out, err);
+  int status = 0;
+  if (r != 0)
+    kill(pid, SIGKILL);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  int rc;
+  if (r == -2)
+    rc = fail(&c, NULL, 0,
+              "reading the file takes over %d s (libhdf5 loops on it): the "
+              "file is damaged",
+              limit_ms / 1000);
+  else if (r != 0)
+    rc = fail(&c, NULL, 0, "out of memory reading the profiles");
+  else
+    rc = parent_result(&c, status, buf, len, out, info);
+  free(buf);
+  return rc;
+}
+
+int prof_store_read(const char *path, prof_set **out, ss_error *err) {
+  return prof_store_read_info(path, out, NULL, err);
 }

@@ -8,7 +8,8 @@
 #include "../common/ss_io.h"
 
 #define PROF_STORE_FORMAT "splitsim-profile-store"
-#define PROF_STORE_FORMAT_VERSION 1
+#define PROF_STORE_FORMAT_VERSION 2     /* what the writer writes */
+#define PROF_STORE_FORMAT_VERSION_MIN 1 /* the oldest the reader reads */
 
 /* Limits the reader enforces (and the writer too, so that every store it
  * writes can be read back). */
@@ -25,12 +26,27 @@
  * Returns the length written, or -1 when out is too small or name is empty. */
 int prof_store_escape_name(const char *name, char *out, size_t outsize);
 
+#include <stdint.h>
+
 #include "profile.h"
+#include "store.h"
+
+/* The canonical encoding of a set (docs/store-format.md, "Content
+ * checksum"): every value in a fixed order, integers and float bits as
+ * 8-byte little-endian, strings as length + 1 (0 for NULL) and bytes.
+ * encode: 0, or -1 out of memory (caller frees *out). decode: 0, or -1 on
+ * malformed input or out of memory (*out NULL). */
+int prof_store_encode(const prof_set *set, unsigned char **out, size_t *len);
+int prof_store_decode(const unsigned char *p, size_t len, prof_set **out);
+
+/* 64-bit FNV-1a of n bytes: the store's content checksum. */
+uint64_t prof_store_fnv1a64(const unsigned char *p, size_t n);
 
 /* prof_store_read without the child process that guards against libhdf5
  * crashing or hanging on a damaged file: for the fuzzer, which wants to see
  * such crashes. (Setting SPLITSIM_STORE_IN_PROCESS makes prof_store_read
  * call it too.) */
-int prof_store_read_direct(const char *path, prof_set **out, ss_error *err);
+int prof_store_read_direct(const char *path, prof_set **out,
+                           prof_store_info *info, ss_error *err);
 
 #endif

@@ -24,10 +24,12 @@ static void import_help(FILE *fp) {
           "  -h, --help          show this help\n");
 }
 
-/* Load one command-line operand: a folder (of .dat files) or a file. */
+/* Load one command-line operand: a folder (of .dat files), a store (its
+ * systems are copied: this also upgrades an old store) or a file. */
 static int load_operand(const char *path, prof_set *into, ss_error *err) {
   struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+  if (stat(path, &st) == 0 &&
+      (S_ISDIR(st.st_mode) || prof_store_is_hdf5(path))) {
     prof_set *dir = NULL;
     if (prof_load_path(path, &dir, err) != 0)
       return -1;

@@ -11,6 +11,22 @@
 
 static const char *or_dash(const char *s) { return s && s[0] ? s : "-"; }
 
+/* An input size, or "unknown" (the profile model's -1). */
+static void bytes_or_unknown(char *buf, size_t size, int64_t bytes) {
+  if (bytes < 0)
+    snprintf(buf, size, "unknown");
+  else
+    snprintf(buf, size, "%lld", (long long)bytes);
+}
+
+/* A time in seconds, or "unknown" for NaN. */
+static void time_or_unknown(char *buf, size_t size, double t) {
+  if (isnan(t))
+    snprintf(buf, size, "unknown");
+  else
+    snprintf(buf, size, "%.6g", t);
+}
+
 /* Parse options that are only --help; returns -1 to continue, else exit. */
 static int help_only(int argc, char **argv, const char *cmd,
                      void (*help)(FILE *)) {
@@ -44,13 +60,9 @@ int cmd_profiles(int argc, char **argv) {
     return r;
   if (argc - optind != 1)
     return cli_usage_error("profiles", "expected exactly one STORE");
-  ss_error err;
-  ss_error_clear(&err);
   prof_set *set = NULL;
-  if (prof_load_path(argv[optind], &set, &err) != 0) {
-    cli_print_error(&err);
+  if (cli_load_profiles(argv[optind], &set) != 0)
     return 1;
-  }
   printf("Systems (%zu):\n", set->n_systems);
   printf("  %-14s %-7s %-5s %6s  %-40s %s\n", "NAME", "TIER", "KIND", "MODELS",
          "HARDWARE", "SOURCE (IMPORTER, DATE)");
@@ -72,8 +84,9 @@ int cmd_profiles(int argc, char **argv) {
         seen = prof_system_find_model(&set->systems[k], m->name) != NULL;
       if (seen)
         continue;
-      printf("  %-20s %6zu %12lld ", m->name, m->n_blocks,
-             (long long)m->input_bytes);
+      char in[32];
+      bytes_or_unknown(in, sizeof in, m->input_bytes);
+      printf("  %-20s %6zu %12s ", m->name, m->n_blocks, in);
       for (size_t k = i; k < set->n_systems; k++) {
         const prof_model *o = prof_system_find_model(&set->systems[k], m->name);
         if (!o)
@@ -113,13 +126,9 @@ int cmd_show(int argc, char **argv) {
     return cli_usage_error("show", "expected STORE SYSTEM MODEL");
   const char *path = argv[optind], *sys_name = argv[optind + 1],
              *model_name = argv[optind + 2];
-  ss_error err;
-  ss_error_clear(&err);
   prof_set *set = NULL;
-  if (prof_load_path(path, &set, &err) != 0) {
-    cli_print_error(&err);
+  if (cli_load_profiles(path, &set) != 0)
     return 1;
-  }
   int rc = 1;
   const prof_system *sys = prof_set_find_system(set, sys_name);
   const prof_model *m = sys ? prof_system_find_model(sys, model_name) : NULL;
@@ -142,10 +151,12 @@ int cmd_show(int argc, char **argv) {
     list_known("models", names, n);
     goto done;
   }
-  printf("system %s, model %s: %zu blocks, input %lld bytes, sum of block "
-         "times %.6g s",
-         sys->name, m->name, m->n_blocks, (long long)m->input_bytes,
-         prof_model_sum_time_s(m));
+  char in[32];
+  bytes_or_unknown(in, sizeof in, m->input_bytes);
+  printf("system %s, model %s: %zu blocks, input %s%s, sum of block times "
+         "%.6g s",
+         sys->name, m->name, m->n_blocks, in,
+         m->input_bytes >= 0 ? " bytes" : "", prof_model_sum_time_s(m));
   if (!isnan(m->whole_model_time_s))
     printf(", whole model %.6g s", m->whole_model_time_s);
   printf("\n%5s %6s %6s  %-24s %-24s %13s %13s %13s %12s\n", "BLOCK", "FIRST",
@@ -153,10 +164,13 @@ int cmd_show(int argc, char **argv) {
          "OUTPUT_BYTES");
   for (size_t b = 0; b < m->n_blocks; b++) {
     const prof_block *k = &m->blocks[b];
-    printf("%5zu %6lld %6lld  %-24s %-24s %13.6g %13.6g %13.6g %12lld\n", b,
+    char p10[32], p90[32];
+    time_or_unknown(p10, sizeof p10, k->time_s_p10);
+    time_or_unknown(p90, sizeof p90, k->time_s_p90);
+    printf("%5zu %6lld %6lld  %-24s %-24s %13.6g %13s %13s %12lld\n", b,
            (long long)k->first_layer, (long long)k->last_layer,
-           or_dash(k->first_name), or_dash(k->last_name), k->time_s,
-           k->time_s_p10, k->time_s_p90, (long long)k->output_bytes);
+           or_dash(k->first_name), or_dash(k->last_name), k->time_s, p10, p90,
+           (long long)k->output_bytes);
   }
   rc = 0;
 done:
@@ -204,9 +218,9 @@ int cmd_export(int argc, char **argv) {
   ss_error err;
   ss_error_clear(&err);
   prof_set *set = NULL;
+  if (cli_load_profiles(argv[optind], &set) != 0)
+    return 1;
   int rc = 1;
-  if (prof_load_path(argv[optind], &set, &err) != 0)
-    goto fail;
   if ((strcmp(format, "csv") == 0 ? prof_export_csv(set, out, &err)
                                   : prof_export_json(set, out, &err)) != 0)
     goto fail;

@@ -22,6 +22,9 @@ need_cmd gnuplot gnuplot-nox
 need_cmd python3 python3
 need_cmd mpicc libopenmpi-dev # MPI (splitsim run --mpi; docs/cluster.md)
 need_cmd mpirun openmpi-bin
+# h5py for the test that reads the store as a Python user would.
+python3 -c 'import h5py' 2>/dev/null || /usr/bin/python3 -c 'import h5py' 2>/dev/null ||
+  missing="$missing python3-h5py"
 [ -z "$missing" ] && exit 0
 
 echo "install-deps: installing:$missing"

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ss_error err;
   ss_error_clear(&err);
   (void)prof_store_is_hdf5(path);
-  int rc = prof_store_read_direct(path, &set, &err);
+  int rc = prof_store_read_direct(path, &set, NULL, &err);
   fz_note(rc == 0 ? NULL : &err);
   if (rc == 0) {
     if (!set)

@@ -362,6 +362,25 @@ static void set_row_field(hid_t f, const char *path, const char *field,
   H5Dclose(d);
 }
 
+static prof_model *find_model(prof_set *set, const char *sys,
+                              const char *model) {
+  prof_model *m = prof_system_find_model(prof_set_find_system(set, sys), model);
+  assert_non_null(m);
+  return m;
+}
+
+/* Write the content checksum of `want` (what the edited file now holds). */
+static void reseal(hid_t f, const prof_set *want) {
+  unsigned char *enc = NULL;
+  size_t len = 0;
+  assert_int_equal(prof_store_encode(want, &enc, &len), 0);
+  char sum[32];
+  snprintf(sum, sizeof sum, "fnv1a64:%016llx",
+           (unsigned long long)prof_store_fnv1a64(enc, len));
+  free(enc);
+  put_str_attr(f, "/", "content_checksum", sum);
+}
+
 /* ---- tests ---- */
 
 static void test_escape_name(void **state) {
@@ -656,9 +675,11 @@ static void test_wrong_format_attr(void **state) {
 
   write_good_store(p);
   f = open_rw(p);
-  put_i64_attr(f, "/", "format_version", 2);
+  put_i64_attr(f, "/", "format_version", 3);
   H5Fclose(f);
-  expect_read_error(p, "/", "format_version 2 is not supported");
+  expect_read_error(p, "/",
+                    "format_version 3 is not supported (this splitsim reads "
+                    "versions 1 to 2)");
 
   write_good_store(p);
   f = open_rw(p);
@@ -860,11 +881,16 @@ static void test_hand_edited_values(void **state) {
   const char *bp = "/systems/6700k(GPU)/models/vgg19/blocks";
   tpath(p, sizeof p, "edited.h5");
 
-  /* boundaries no longer agree between the two systems */
+  /* boundaries no longer agree between the two systems (the edit is
+   * resealed with a matching content checksum, as a deliberate edit would
+   * be, so that the reader's own checks are what refuses it) */
   write_good_store(p);
   hid_t f = open_rw(p);
   int64_t v = 2;
   set_row_field(f, bp, "last_layer", 0, H5T_NATIVE_INT64, &v);
+  prof_set *want = make_set();
+  find_model(want, "6700k(GPU)", "vgg19")->blocks[0].last_layer = 2;
+  reseal(f, want);
   H5Fclose(f);
   expect_read_error(p, "/systems/raspi4/models/vgg19", "block boundaries");
 
@@ -873,8 +899,20 @@ static void test_hand_edited_values(void **state) {
   f = open_rw(p);
   double t = -0.5;
   set_row_field(f, bp, "time_s_median", 1, H5T_NATIVE_DOUBLE, &t);
+  find_model(want, "6700k(GPU)", "vgg19")->blocks[0].last_layer =
+      find_model(want, "raspi4", "vgg19")->blocks[0].last_layer;
+  find_model(want, "6700k(GPU)", "vgg19")->blocks[1].time_s = -0.5;
+  reseal(f, want);
+  prof_set_free(want);
   H5Fclose(f);
   expect_read_error(p, "/systems/6700k(GPU)", "block 1: time is NaN");
+
+  /* the same edit without a new checksum: the file is damaged */
+  write_good_store(p);
+  f = open_rw(p);
+  set_row_field(f, bp, "time_s_median", 1, H5T_NATIVE_DOUBLE, &t);
+  H5Fclose(f);
+  expect_read_error(p, "/", "content checksum mismatch");
 
   /* rows out of order */
   write_good_store(p);
@@ -950,6 +988,172 @@ static void test_hand_edited_values(void **state) {
                     "string");
 }
 
+/* ---- format version 2: text, unknowns, checksums ---- */
+
+static int attr_is_vlen_utf8(hid_t f, const char *obj, const char *name) {
+  hid_t a = H5Aopen_by_name(f, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+  assert_true(a >= 0);
+  hid_t t = H5Aget_type(a);
+  int ok = H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0 &&
+           H5Tget_cset(t) == H5T_CSET_UTF8;
+  H5Tclose(t);
+  H5Aclose(a);
+  return ok;
+}
+
+static int has_fletcher(hid_t f, const char *path) {
+  hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+  assert_true(d >= 0);
+  hid_t p = H5Dget_create_plist(d);
+  unsigned flags = 0, conf = 0;
+  size_t n = 0;
+  int ok = H5Pget_filter_by_id2(p, H5Z_FILTER_FLETCHER32, &flags, &n, NULL, 0,
+                                NULL, &conf) >= 0;
+  H5Pclose(p);
+  H5Dclose(d);
+  return ok;
+}
+
+static void test_v2_layout(void **state) {
+  (void)state;
+  char p[512];
+  tpath(p, sizeof p, "v2.h5");
+  write_good_store(p);
+  hid_t f = H5Fopen(p, H5F_ACC_RDONLY, H5P_DEFAULT);
+  assert_true(f >= 0);
+  int64_t version = 0;
+  hid_t a = H5Aopen(f, "format_version", H5P_DEFAULT);
+  assert_true(H5Aread(a, H5T_NATIVE_INT64, &version) >= 0);
+  H5Aclose(a);
+  assert_int_equal(version, 2);
+  assert_true(attr_is_vlen_utf8(f, "/", "format"));
+  assert_true(attr_is_vlen_utf8(f, "/", "content_checksum"));
+  assert_true(attr_is_vlen_utf8(f, "/systems/raspi4", "name"));
+  assert_true(
+      attr_is_vlen_utf8(f, "/systems/raspi4/models/vgg19/blocks", "time_unit"));
+  /* an unknown input size is an absent attribute, not -1 */
+  const char *odd = "/systems/raspi4/models/resnet%2F50 (v1.5)";
+  assert_int_equal(H5Aexists_by_name(f, odd, "input_bytes", H5P_DEFAULT), 0);
+  assert_int_equal(H5Aexists_by_name(f, "/systems/raspi4/models/vgg19",
+                                     "input_bytes", H5P_DEFAULT),
+                   1);
+  assert_true(has_fletcher(f, "/systems/raspi4/models/vgg19/blocks"));
+  assert_true(has_fletcher(f, "/systems/raspi4/models/vgg19/samples_s"));
+  H5Fclose(f);
+  prof_set *back = NULL;
+  prof_store_info info = {0, 0};
+  ss_error err;
+  assert_int_equal(prof_store_read_info(p, &back, &info, &err), 0);
+  assert_int_equal(info.format_version, 2);
+  assert_int_equal(info.checksummed, 1);
+  prof_set_free(back);
+}
+
+/* Flip one byte of the blocks table's stored chunk: HDF5's Fletcher-32
+ * check refuses the read. */
+static void test_fletcher_flip(void **state) {
+  (void)state;
+  char p[512];
+  const char *bp = "/systems/raspi4/models/vgg19/blocks";
+  tpath(p, sizeof p, "flip.h5");
+  write_good_store(p);
+  hid_t f = H5Fopen(p, H5F_ACC_RDONLY, H5P_DEFAULT);
+  hid_t d = H5Dopen2(f, bp, H5P_DEFAULT);
+  hsize_t off[1];
+  unsigned mask = 0;
+  haddr_t addr = 0;
+  hsize_t size = 0;
+  hid_t sp = H5Dget_space(d);
+  assert_true(H5Dget_chunk_info(d, sp, 0, off, &mask, &addr, &size) >= 0);
+  assert_true(size > 16);
+  H5Sclose(sp);
+  H5Dclose(d);
+  H5Fclose(f);
+  FILE *fp = fopen(p, "r+b");
+  assert_non_null(fp);
+  assert_int_equal(fseeko(fp, (off_t)(addr + 16), SEEK_SET), 0);
+  int c = fgetc(fp);
+  assert_int_equal(fseeko(fp, (off_t)(addr + 16), SEEK_SET), 0);
+  fputc(c ^ 0x01, fp);
+  fclose(fp);
+  expect_read_error(p, bp, "cannot read dataset");
+}
+
+/* A dataset rewritten without the filter is refused in a version 2 store. */
+static void test_missing_fletcher(void **state) {
+  (void)state;
+  char p[512];
+  const char *sp = "/systems/raspi4/models/vgg19/samples_s";
+  tpath(p, sizeof p, "nofilter.h5");
+  write_good_store(p);
+  hid_t f = open_rw(p);
+  hid_t d = H5Dopen2(f, sp, H5P_DEFAULT);
+  double buf[3 * 5];
+  assert_true(
+      H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0);
+  hid_t s = H5Dget_space(d);
+  H5Dclose(d);
+  assert_true(H5Ldelete(f, sp, H5P_DEFAULT) >= 0);
+  d = H5Dcreate2(f, sp, H5T_IEEE_F64LE, s, H5P_DEFAULT, H5P_DEFAULT,
+                 H5P_DEFAULT);
+  assert_true(d >= 0);
+  assert_true(
+      H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0);
+  H5Dclose(d);
+  H5Sclose(s);
+  H5Fclose(f);
+  expect_read_error(p, sp, "has no Fletcher-32 checksum");
+}
+
+/* A version 1 store (committed fixture, written before checksums) still
+ * reads, and says it carries none; its -1 input size means unknown. */
+static void test_old_format(void **state) {
+  (void)state;
+  const char *p = "tests/fixtures/store/format-v1.h5";
+  prof_set *set = NULL;
+  prof_store_info info = {0, 0};
+  ss_error err;
+  if (prof_store_read_info(p, &set, &info, &err) != 0)
+    fail_msg("%s: %s", err.where, err.msg);
+  assert_int_equal(info.format_version, 1);
+  assert_int_equal(info.checksummed, 0);
+  assert_int_equal(set->n_systems, 1);
+  assert_int_equal(find_model(set, "gpu box", "tiny")->input_bytes, -1);
+  assert_int_equal(find_model(set, "gpu box", "net, v2")->input_bytes, 12);
+  prof_set_free(set);
+}
+
+/* The canonical encoding decodes to the same set; any cut or extra byte is
+ * refused. */
+static void test_wire_round_trip(void **state) {
+  (void)state;
+  prof_set *set = make_set(), *back = NULL;
+  unsigned char *enc = NULL;
+  size_t len = 0;
+  assert_int_equal(prof_store_encode(set, &enc, &len), 0);
+  assert_int_equal(prof_store_decode(enc, len, &back), 0);
+  assert_sets_same(back, set);
+  prof_set_free(back);
+  for (size_t cut = 0; cut < len; cut += 7) {
+    assert_int_equal(prof_store_decode(enc, cut, &back), -1);
+    assert_null(back);
+  }
+  unsigned char *longer = malloc(len + 1);
+  assert_non_null(longer);
+  memcpy(longer, enc, len);
+  longer[len] = 0;
+  assert_int_equal(prof_store_decode(longer, len + 1, &back), -1);
+  /* the checksum changes with any value */
+  uint64_t h = prof_store_fnv1a64(enc, len);
+  set->systems[0].models[0].blocks[0].time_s *= 1.0 + 1e-15;
+  free(enc);
+  assert_int_equal(prof_store_encode(set, &enc, &len), 0);
+  assert_true(prof_store_fnv1a64(enc, len) != h);
+  free(longer);
+  free(enc);
+  prof_set_free(set);
+}
+
 int main(void) {
   /* Our own HDF5 calls in the tests should be quiet too. */
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -973,6 +1177,11 @@ int main(void) {
       cmocka_unit_test(test_links_refused),
       cmocka_unit_test(test_unknown_groups_ignored),
       cmocka_unit_test(test_hand_edited_values),
+      cmocka_unit_test(test_v2_layout),
+      cmocka_unit_test(test_fletcher_flip),
+      cmocka_unit_test(test_missing_fletcher),
+      cmocka_unit_test(test_old_format),
+      cmocka_unit_test(test_wire_round_trip),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
