@@ -191,6 +191,11 @@ int ss_parse_double(const char *s, double *out) {
   s = skip_spaces(s);
   if (!*s)
     return -1;
+  /* Decimal text only: strtod alone would also take hex (0x10, 0x1p3),
+   * "inf" and "nan". */
+  size_t n = strspn(s, "0123456789+-.eE");
+  if (s[n] && *skip_spaces(s + n))
+    return -1;
   char *end;
   errno = 0;
   double v = strtod(s, &end);

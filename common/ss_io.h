@@ -49,8 +49,8 @@ char *ss_fmt_double(char *buf, double x);
 void ss_json_str(FILE *fp, const char *s);
 void ss_json_num(FILE *fp, double x);
 
-/* Parse a whole string as a finite double (C locale, no trailing junk after
- * optional spaces). Returns 0 on success. */
+/* Parse a whole string as a finite decimal double (C locale, no trailing
+ * junk after optional spaces; no hex, inf or nan). Returns 0 on success. */
 int ss_parse_double(const char *s, double *out);
 /* Parse a whole string as a decimal int64. Returns 0 on success. */
 int ss_parse_int64(const char *s, long long *out);

@@ -29,21 +29,56 @@ static void line_col(const char *text, size_t off, char *where, size_t n) {
   snprintf(where, n, "%ld:%ld", line, col);
 }
 
-cJSON *prof_json_parse_text(const char *path, const char *text, size_t len,
-                            ss_error *err) {
-  char where[64];
-  const char *nul = memchr(text, '\0', len);
-  if (nul) {
-    line_col(text, (size_t)(nul - text), where, sizeof where);
-    ss_error_set(err, path, where, "NUL byte in the text (not a JSON file?)");
-    return NULL;
+/* The length of the JSON number (RFC 8259 grammar) at the start of the n
+ * bytes at s, or 0 when they do not start with one. */
+static size_t json_number_len(const char *s, size_t n) {
+  size_t i = 0, d;
+#define DIGITS()                                                               \
+  for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)                        \
+    ;
+  if (i < n && s[i] == '-')
+    i++;
+  if (i < n && s[i] == '0')
+    i++;
+  else if (i < n && s[i] >= '1' && s[i] <= '9') {
+    DIGITS();
+  } else
+    return 0;
+  if (i < n && s[i] == '.') {
+    i++;
+    DIGITS();
+    if (i == d)
+      return 0;
   }
-  /* Count nesting on the raw text first: cJSON itself would accept up to
-   * CJSON_NESTING_LIMIT (1000) levels. */
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+      i++;
+    DIGITS();
+    if (i == d)
+      return 0;
+  }
+#undef DIGITS
+  return i;
+}
+
+/* What cJSON lets through and this reader does not: nesting deeper than
+ * PROF_JSON_MAX_DEPTH (cJSON takes 1000 levels), numbers outside JSON's
+ * grammar (01, 1., .5, +1, 0x10: cJSON reads them), and \u0000 in a string
+ * (cJSON would cut the string there: "d\u0000ev" would read as "d"). */
+static int json_lex_check(const char *path, const char *text, size_t len,
+                          ss_error *err) {
+  char where[64];
   int depth = 0, in_str = 0;
   for (size_t i = 0; i < len; i++) {
     char c = text[i];
     if (in_str) {
+      if (c == '\\' && i + 5 < len && text[i + 1] == 'u' &&
+          strncmp(text + i + 2, "0000", 4) == 0) {
+        line_col(text, i, where, sizeof where);
+        return ss_error_set(err, path, where,
+                            "\\u0000 (a NUL character) in a string");
+      }
       if (c == '\\')
         i++;
       else if (c == '"')
@@ -53,15 +88,38 @@ cJSON *prof_json_parse_text(const char *path, const char *text, size_t len,
     } else if (c == '[' || c == '{') {
       if (++depth > PROF_JSON_MAX_DEPTH) {
         line_col(text, i, where, sizeof where);
-        ss_error_set(err, path, where,
-                     "nesting deeper than %d levels of arrays/objects",
-                     PROF_JSON_MAX_DEPTH);
-        return NULL;
+        return ss_error_set(err, path, where,
+                            "nesting deeper than %d levels of arrays/objects",
+                            PROF_JSON_MAX_DEPTH);
       }
     } else if (c == ']' || c == '}') {
       depth--;
+    } else if (c == '-' || c == '+' || c == '.' || (c >= '0' && c <= '9')) {
+      size_t n = strspn(text + i, "0123456789+-.eExXabcdfABCDFpP");
+      if (json_number_len(text + i, n) != n) {
+        line_col(text, i, where, sizeof where);
+        return ss_error_set(err, path, where,
+                            "'%.*s' is not a JSON number (decimal, no leading "
+                            "zeros, digits on both sides of '.', no '+')",
+                            (int)(n < 40 ? n : 40), text + i);
+      }
+      i += n - 1;
     }
   }
+  return 0;
+}
+
+cJSON *prof_json_parse_text(const char *path, const char *text, size_t len,
+                            ss_error *err) {
+  char where[64];
+  const char *nul = memchr(text, '\0', len);
+  if (nul) {
+    line_col(text, (size_t)(nul - text), where, sizeof where);
+    ss_error_set(err, path, where, "NUL byte in the text (not a JSON file?)");
+    return NULL;
+  }
+  if (json_lex_check(path, text, len, err) != 0)
+    return NULL;
   size_t i = 0;
   while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
                      text[i] == '\r'))

@@ -207,6 +207,13 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
               "column bandwidth(mbps): bandwidth %.60s must be > 0", bw);
       goto done;
     }
+    if (l->bandwidth_mbps < 1e-6) { /* a divisor: 1e-300 gives 1e300 s */
+      net_err(path, line, err,
+              "column bandwidth(mbps): bandwidth %.60s must be at least 1e-06 "
+              "(one bit per second)",
+              bw);
+      goto done;
+    }
   }
   if (got < 0)
     goto done;

@@ -131,8 +131,16 @@ static int get_number(loader *L, const scn_node *n, const char *label,
                 "%s: '%s' is not a finite number (NaN and infinity are not "
                 "allowed)",
                 label, n->text);
-  if (strchr(n->text, 'x') || strchr(n->text, 'X') ||
-      ss_parse_double(n->text, out) != 0) {
+  const char *digits = n->text + (n->text[0] == '-' || n->text[0] == '+');
+  if (digits[0] == '0' && digits[1] >= '0' && digits[1] <= '9')
+    return fail(L, n->pos,
+                "%s: '%s' has a leading zero (YAML 1.1 reads 010 as octal 8); "
+                "write the number without it",
+                label, n->text);
+  if (strpbrk(digits, "xX"))
+    return fail(L, n->pos, "%s: '%s' is a hex number; write it in decimal",
+                label, n->text);
+  if (ss_parse_double(n->text, out) != 0) {
     char *end;
     errno = 0;
     double v = strtod(n->text, &end);

@@ -21,24 +21,54 @@
 /* Whole block counts stay below this. */
 #define MAX_BLOCK_COUNT 1e9
 
+/* Sane bounds (docs/scenarios.md, "Values"): a divisor (bandwidth,
+ * availability) below SCN_MIN_DIVISOR would turn a time into 10^300
+ * seconds, and a size beyond SCN_MAX_MB into infinity bytes. */
+#define SCN_MIN_DIVISOR 1e-6
+#define SCN_MAX_MB 1e6         /* 1 TB */
+#define SCN_MAX_LATENCY_MS 1e9 /* 11.6 days */
+
+/* A size in MB: 0, or 1e-6 (one byte) .. SCN_MAX_MB. */
+static const char *check_mb(double v, const char *neg, const char *tiny,
+                            const char *huge) {
+  if (v < 0)
+    return neg;
+  if (v > 0 && v < SCN_MIN_DIVISOR)
+    return tiny;
+  return v > SCN_MAX_MB ? huge : NULL;
+}
+
 int scn_check_value(scn_param_kind kind, double v, char *why, size_t size) {
   char num[SS_DOUBLE_BUFSIZE];
   const char *bad = NULL;
   switch (kind) {
   case SCN_PARAM_INPUT_MB:
-    bad = v >= 0 ? NULL : "input_mb must be >= 0";
+    bad = check_mb(v, "input_mb must be >= 0",
+                   "input_mb must be 0 or at least 1e-06 (one byte)",
+                   "input_mb must be at most 1e+06 (1 TB)");
     break;
   case SCN_PARAM_RESULT_MB:
-    bad = v >= 0 ? NULL : "result_mb must be >= 0";
+    bad = check_mb(v, "result_mb must be >= 0",
+                   "result_mb must be 0 or at least 1e-06 (one byte)",
+                   "result_mb must be at most 1e+06 (1 TB)");
     break;
   case SCN_PARAM_LINK_LATENCY_MS:
-    bad = v >= 0 ? NULL : "latency_ms must be >= 0";
+    bad = v < 0                    ? "latency_ms must be >= 0"
+          : v > SCN_MAX_LATENCY_MS ? "latency_ms must be at most 1e+09"
+                                   : NULL;
     break;
   case SCN_PARAM_LINK_BANDWIDTH_MBPS:
-    bad = v > 0 ? NULL : "bandwidth_mbps must be > 0";
+    bad = v <= 0 ? "bandwidth_mbps must be > 0"
+          : v < SCN_MIN_DIVISOR
+              ? "bandwidth_mbps must be at least 1e-06 (one bit per second)"
+              : NULL;
     break;
   case SCN_PARAM_AVAILABILITY:
-    bad = v > 0 && v <= 1 ? NULL : "availability must be in (0, 1]";
+    bad = !(v > 0 && v <= 1) ? "availability must be in (0, 1]"
+          : v < SCN_MIN_DIVISOR
+              ? "availability must be at least 1e-06 (a millionth of the "
+                "machine)"
+              : NULL;
     break;
   case SCN_PARAM_COMPUTE_POWER_W:
     bad = v >= 0 ? NULL : "compute_power_w must be >= 0";

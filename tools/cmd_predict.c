@@ -174,9 +174,12 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
                                optarg);
       break;
     case 'i':
-      if (ss_parse_double(optarg, &o->input_mb) != 0 || o->input_mb < 0)
-        return cli_usage_error(
-            "predict", "--input: '%s' is not a size in MB >= 0", optarg);
+      if (ss_parse_double(optarg, &o->input_mb) != 0 || o->input_mb < 0 ||
+          o->input_mb > 1e6)
+        return cli_usage_error("predict",
+                               "--input: '%s' is not a size in MB from 0 to "
+                               "1e+06 (1 TB)",
+                               optarg);
       o->input_given = 1;
       break;
     case 'd':

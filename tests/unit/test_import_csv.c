@@ -534,6 +534,8 @@ static const bad_case bad_cases[] = {
      "block 1 of 'm1' (system 's1'): column time_s_median: 'abc' is not a "
      "finite number"},
     {"nan_time", 0, "2", "time_s_median: 'nan' is not a finite number"},
+    {"hex_time", 0, "2", "time_s_median: '0x1p3' is not a finite number"},
+    {"hex_int", 0, "4", "repeats: '0x10' is not an integer"},
     {"negative_time", 0, "4", "time_s_p90: negative time -0.5"},
     {"negative_bytes", 0, "3", "output_bytes: negative value -5"},
     {"block_gap", 0, "4", "block index gap: expected block 2, found 3"},

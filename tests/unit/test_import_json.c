@@ -152,6 +152,10 @@ static const bad_case bad_cases[] = {
     {"empty_name.json", "systems[1].name", "empty name"},
     {"huge_number.json", "systems[0].models[0].blocks[1].time_s",
      "not a finite number"},
+    {"leading_zero.json", "2:97", "'01' is not a JSON number"},
+    {"trailing_dot.json", "2:97", "'1.' is not a JSON number"},
+    {"hex_number.json", "2:97", "'0x10' is not a JSON number"},
+    {"nul_in_string.json", "2:12", "\\u0000 (a NUL character) in a string"},
 };
 
 static void test_bad_inputs(void **state) {

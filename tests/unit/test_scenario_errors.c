@@ -100,6 +100,25 @@ static const bad_case cases[] = {
      "availability must be in (0, 1], got 1.5"},
     {"availability_sweep_outside.yaml", "7:14",
      "availability must be in (0, 1], got 0"},
+    /* sane bounds: tiny divisors and sizes that overflow */
+    {"availability_denormal.yaml", "5:36",
+     "availability.vm2Core: availability must be at least 1e-06 (a millionth "
+     "of the machine), got 1e-309"},
+    {"availability_tiny.yaml", "5:24",
+     "availability must be at least 1e-06 (a millionth of the machine), got "
+     "1e-07"},
+    {"bandwidth_denormal.yaml", "5:53",
+     "bandwidth_mbps must be at least 1e-06 (one bit per second), got 1e-300"},
+    {"input_mb_huge.yaml", "5:11",
+     "input_mb must be at most 1e+06 (1 TB), got 1e+308"},
+    {"sweep_log_denormal.yaml", "7:11",
+     "sweep input_mb log: value 1: input_mb must be 0 or at least 1e-06 (one "
+     "byte), got 4.94065645841247e-324"},
+    /* number spellings */
+    {"leading_zero.yaml", "5:34",
+     "latency_ms: '010' has a leading zero (YAML 1.1 reads 010 as octal 8)"},
+    {"hex_number.yaml", "5:34",
+     "latency_ms: '0x1p3' is a hex number; write it in decimal"},
     {"max_below_min.yaml", "7:16",
      "max_blocks.edge = 2 is below min_blocks.edge = 3"},
     /* NaN and infinity */
