@@ -146,11 +146,12 @@ check-deps:
 
 install: $(BIN) $(DEFAULT_STORE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/splitsim/profiles \
-	  $(DESTDIR)$(PREFIX)/share/doc/splitsim
+	  $(DESTDIR)$(PREFIX)/share/doc/splitsim/docs
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/splitsim
 	install -m 644 $(DEFAULT_STORE) $(DESTDIR)$(PREFIX)/share/splitsim/default-profiles.h5
 	install -m 644 $(DEFAULT_SRCS) $(DESTDIR)$(PREFIX)/share/splitsim/profiles/
-	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/splitsim/
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/splitsim/
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/splitsim/docs/
 
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 format:

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_text.h"
 
 #ifndef SPLITSIM_VERSION
 #define SPLITSIM_VERSION "unknown"
@@ -298,9 +299,10 @@ static void summary_line(const out2 *o, const plot_data *d) {
   char buf[2000];
   size_t k = 0;
   k += (size_t)snprintf(buf + k, sizeof buf - k,
-                        "Objective: %s. %zu sweep points, %zu models. Tiers:",
+                        "Objective: %s. %zu sweep %s, %zu %s. Tiers:",
                         plot_objective_name(d->objective), d->n_points,
-                        d->n_models);
+                        ss_plural(d->n_points, "point", "points"), d->n_models,
+                        ss_plural(d->n_models, "model", "models"));
   for (size_t t = 0; t < d->n_tiers && k < sizeof buf - 200; t++)
     k += (size_t)snprintf(buf + k, sizeof buf - k, "%s %.100s", t ? "," : "",
                           d->tiers[t]);

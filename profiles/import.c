@@ -98,19 +98,73 @@ static int cmp_names(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int load_folder(const char *dir, prof_set *set, ss_error *err) {
-  char **names = NULL;
-  size_t n = 0, cap = 0;
-  int rc = -1;
+/* What a file in a profile folder is. */
+typedef enum {
+  ENTRY_SKIP,    /* not a profile (other extension, hidden) */
+  ENTRY_DAT,     /* Scission <tier>-<name>.dat */
+  ENTRY_CSV,     /* measured CSV */
+  ENTRY_JSON,    /* splitsim JSON profile */
+  ENTRY_NETWORK, /* a network table (source,destination,...) */
+  ENTRY_SIDECAR  /* X.json beside X.csv: read with the CSV */
+} entry_kind;
+
+static int has_ext(const char *name, const char *ext) {
+  size_t n = strlen(name), e = strlen(ext);
+  return n > e && strcasecmp(name + n - e, ext) == 0;
+}
+
+/* 1 when the file's first line starts like a network table. */
+static int is_network_table(const char *path) {
+  char head[64] = "";
+  FILE *fp = fopen(path, "r");
+  if (!fp)
+    return 0;
+  if (!fgets(head, sizeof head, fp))
+    head[0] = '\0';
+  fclose(fp);
+  const char *h = head;
+  if (strncmp(h, "\xef\xbb\xbf", 3) == 0) /* UTF-8 byte-order mark */
+    h += 3;
+  return strncasecmp(h, "source,destination", 18) == 0;
+}
+
+static entry_kind classify(const char *dir, const char *name,
+                           char *const *names, size_t n) {
   char path[4096];
+  if (name[0] == '.')
+    return ENTRY_SKIP;
+  if (is_scission_name(name))
+    return ENTRY_DAT;
+  if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+    return ENTRY_SKIP;
+  if (has_ext(name, ".csv"))
+    return is_network_table(path) ? ENTRY_NETWORK : ENTRY_CSV;
+  if (!has_ext(name, ".json"))
+    return ENTRY_SKIP;
+  size_t stem = strlen(name) - 5;
+  for (size_t i = 0; i < n; i++)
+    if (strlen(names[i]) == stem + 4 && strncmp(names[i], name, stem) == 0 &&
+        has_ext(names[i], ".csv"))
+      return ENTRY_SIDECAR;
+  return ENTRY_JSON;
+}
+
+/* Sorted names of the regular files in dir (caller frees). */
+static int list_files(const char *dir, char ***out, size_t *n_out,
+                      ss_error *err) {
+  char **names = NULL, path[4096];
+  size_t n = 0, cap = 0;
   DIR *d = opendir(dir);
   if (!d)
     return ss_error_set(err, dir, NULL, "cannot open folder: %s",
                         strerror(errno));
   struct dirent *de;
+  struct stat st;
   while ((de = readdir(d)) != NULL) {
-    if (!is_scission_name(de->d_name))
-      continue;
+    int len = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+    if (len < 0 || (size_t)len >= sizeof path || stat(path, &st) != 0 ||
+        !S_ISREG(st.st_mode))
+      continue; /* folders, and names too long to open */
     if (n == cap) {
       size_t ncap = cap ? cap * 2 : 16;
       char **nn = realloc(names, ncap * sizeof *nn);
@@ -124,43 +178,79 @@ static int load_folder(const char *dir, prof_set *set, ss_error *err) {
     n++;
   }
   closedir(d);
-  d = NULL;
-  if (n == 0) {
-    ss_error_set(err, dir, NULL,
-                 "no Scission profiles (*-*.dat files) in this folder");
-    goto done;
-  }
-  qsort(names, n, sizeof *names, cmp_names);
-  for (size_t i = 0; i < n; i++) {
-    struct stat st;
-    int len = snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    if (len < 0 || (size_t)len >= sizeof path) {
-      ss_error_set(err, dir, NULL, "path too long: %s", names[i]);
-      goto done;
-    }
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-      continue; /* a folder named like a profile */
-    prof_set *one = prof_set_new();
-    if (!one)
-      goto oom;
-    if (prof_import_scission_dat(path, one, err) != 0 ||
-        put_all(set, one, path, err) != 0) {
-      prof_set_free(one);
-      goto done;
-    }
-    prof_set_free(one);
-  }
-  rc = 0;
-  goto done;
+  if (n)
+    qsort(names, n, sizeof *names, cmp_names);
+  *out = names;
+  *n_out = n;
+  return 0;
 oom:
-  ss_error_oom(err, dir, NULL);
-done:
-  if (d)
-    closedir(d);
+  closedir(d);
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+  return ss_error_oom(err, dir, NULL);
+}
+
+static int load_entry(const char *dir, const char *name, entry_kind k,
+                      prof_set *set, ss_error *err) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  prof_set *one = prof_set_new();
+  if (!one)
+    return ss_error_oom(err, dir, NULL);
+  int rc = (k == ENTRY_DAT   ? prof_import_scission_dat(path, one, err)
+            : k == ENTRY_CSV ? prof_import_measured_csv(path, one, err)
+                             : prof_import_json(path, one, err)) != 0 ||
+                   put_all(set, one, path, err) != 0
+               ? -1
+               : 0;
+  prof_set_free(one);
+  return rc;
+}
+
+static int load_folder(const char *dir, prof_set *set, prof_folder_found *f,
+                       ss_error *err) {
+  char **names = NULL;
+  size_t n = 0;
+  prof_folder_found local;
+  if (!f)
+    f = &local;
+  memset(f, 0, sizeof *f);
+  if (list_files(dir, &names, &n, err) != 0)
+    return -1;
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    entry_kind k = classify(dir, names[i], names, n);
+    f->n_dat += k == ENTRY_DAT;
+    f->n_csv += k == ENTRY_CSV;
+    f->n_json += k == ENTRY_JSON;
+    f->n_network += k == ENTRY_NETWORK;
+    if (k == ENTRY_DAT || k == ENTRY_CSV || k == ENTRY_JSON)
+      rc = load_entry(dir, names[i], k, set, err);
+  }
+  if (rc == 0 && f->n_dat + f->n_csv + f->n_json == 0)
+    rc = ss_error_set(err, dir, NULL,
+                      "no profiles in this folder (looked for Scission "
+                      "<tier>-<name>.dat, measured .csv with their .json, "
+                      "and splitsim .json files)");
   for (size_t i = 0; i < n; i++)
     free(names[i]);
   free(names);
   return rc;
+}
+
+int prof_load_folder(const char *dir, prof_set **out, prof_folder_found *found,
+                     ss_error *err) {
+  *out = NULL;
+  prof_set *set = prof_set_new();
+  if (!set)
+    return ss_error_oom(err, dir, NULL);
+  if (load_folder(dir, set, found, err) != 0) {
+    prof_set_free(set);
+    return -1;
+  }
+  *out = set;
+  return 0;
 }
 
 int prof_load_path(const char *path, prof_set **out, ss_error *err) {
@@ -174,7 +264,7 @@ int prof_load_path(const char *path, prof_set **out, ss_error *err) {
   if (!set)
     return ss_error_oom(err, path, NULL);
   if (S_ISDIR(st.st_mode)) {
-    if (load_folder(path, set, err) != 0)
+    if (load_folder(path, set, NULL, err) != 0)
       goto fail;
   } else {
     if (!(one = prof_set_new())) {

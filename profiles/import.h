@@ -25,8 +25,21 @@ int prof_import_json(const char *path, prof_set *out, ss_error *err);
 int prof_import_file(const char *path, prof_set *out, ss_error *err);
 
 /* Load a whole profile set from a path: an HDF5 store, a folder of
- * Scission `*-*.dat` files, or one importable file. Caller frees *out. */
+ * profiles (prof_load_folder), or one importable file. Caller frees *out. */
 int prof_load_path(const char *path, prof_set **out, ss_error *err);
+
+/* What prof_load_folder found: files read by kind, and network tables
+ * (`source,destination,...` CSVs, as in Scission's folders) left out. */
+typedef struct prof_folder_found {
+  size_t n_dat, n_csv, n_json, n_network;
+} prof_folder_found;
+
+/* Every profile file in folder dir, in name order: Scission
+ * `<tier>-<name>.dat`, measured `.csv` (with its `.json` sidecar) and
+ * splitsim `.json` profiles (a `.json` beside a same-named `.csv` is that
+ * sidecar). A system found twice is an error. found may be NULL. */
+int prof_load_folder(const char *dir, prof_set **out, prof_folder_found *found,
+                     ss_error *err);
 
 /* Exporters (atomic writes). CSV writes `path` and its `.json` provenance
  * sidecar (same base name) in the measured-CSV format; JSON writes one file.

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_text.h"
 #include "../solver/solver.h"
 
 _Static_assert(SCN_MAX_TIERS == SOLVER_MAX_TIERS,
@@ -94,7 +95,7 @@ static int check_keys(loader *L, const scn_node *map, const char *const *valid,
     char in[128] = "";
     if (label)
       snprintf(in, sizeof in, " in %s", label);
-    const char *best = scn_suggest(k->text, valid, n_valid);
+    const char *best = ss_suggest(k->text, valid, n_valid);
     if (best)
       return fail(L, k->pos, "unknown key '%s'%s; did you mean '%s'?", k->text,
                   in, best);
@@ -498,7 +499,7 @@ static long need_system(loader *L, const scn_node *k, const char *label) {
     names[i] = L->s->systems[i].name;
   char list[512], hint[200] = "";
   scn_join(list, sizeof list, names, n);
-  const char *best = scn_suggest(name, names, n);
+  const char *best = ss_suggest(name, names, n);
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
   fail(L, k->pos, "%s: unknown system '%s'%s (systems in tiers: %s)", label,
@@ -518,7 +519,7 @@ static long need_tier(loader *L, const scn_node *k, const char *label) {
     names[i] = L->s->tiers[i].name;
   char list[512], hint[200] = "";
   scn_join(list, sizeof list, names, L->s->n_tiers);
-  const char *best = scn_suggest(name, names, L->s->n_tiers);
+  const char *best = ss_suggest(name, names, L->s->n_tiers);
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
   fail(L, k->pos, "%s: unknown tier '%s'%s (tiers: %s)", label, name, hint,
@@ -696,7 +697,7 @@ static int load_objective(loader *L, const scn_node *root) {
   const char *names[SOLVER_MAX_OBJECTIVES];
   solver_objective_names(names);
   char hint[100] = "", valid[400] = "";
-  const char *best = scn_suggest(text, names, solver_n_objectives);
+  const char *best = ss_suggest(text, names, solver_n_objectives);
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
   for (size_t i = 0, k = 0; i < solver_n_objectives && k < sizeof valid; i++)

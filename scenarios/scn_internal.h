@@ -44,10 +44,6 @@ void scn_pos_format(scn_pos pos, char *buf, size_t size);
 int scn_err_pos(ss_error *err, const char *file, scn_pos pos, const char *fmt,
                 ...) __attribute__((format(printf, 4, 5)));
 
-/* The candidate closest to `word` (case-insensitive optimal string
- * alignment distance), when close enough to be a likely typo; else NULL. */
-const char *scn_suggest(const char *word, const char *const *cands,
-                        size_t n_cands);
 /* Join names with ", " into buf (shortened with ", ..." when too long). */
 void scn_join(char *buf, size_t size, const char *const *names, size_t n);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_text.h"
 
 #define PATH_FORMS                                                             \
   "input_mb, result_mb, links.<tier>-<tier>.latency_ms, "                      \
@@ -141,7 +142,7 @@ static void pair_suggestion(const scn_scenario *s, const char *key,
           snprintf(c[n++], len, "%s-%s", s->systems[i].name,
                    s->systems[j].name);
       }
-  const char *best = scn_suggest(key, (const char *const *)c, n);
+  const char *best = ss_suggest(key, (const char *const *)c, n);
   if (best)
     snprintf(out, size, "; did you mean '%s'?", best);
   for (size_t i = 0; i < n; i++)
@@ -277,7 +278,7 @@ static int unknown_name(const scn_scenario *s, scn_pos pos, const char *path,
     n = 64;
   for (size_t i = 0; i < n; i++)
     names[i] = want_tier ? s->tiers[i].name : s->systems[i].name;
-  const char *best = scn_suggest(name, names, n);
+  const char *best = ss_suggest(name, names, n);
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
   scn_join(list, sizeof list, names, n);
@@ -298,7 +299,7 @@ static int unknown_field(const scn_scenario *s, scn_pos pos, const char *path,
                          const char *field, const char *const *fields, size_t n,
                          ss_error *err) {
   char hint[200] = "", list[200];
-  const char *best = scn_suggest(field, fields, n);
+  const char *best = ss_suggest(field, fields, n);
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
   scn_join(list, sizeof list, fields, n);
@@ -429,7 +430,7 @@ int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
     rc = 0;
   } else {
     char hint[600] = "";
-    const char *best = scn_suggest(head, heads, 6);
+    const char *best = ss_suggest(head, heads, 6);
     if (best)
       snprintf(hint, sizeof hint, "; did you mean '%s%s%s'?", best,
                rest ? "." : "", rest ? rest : "");

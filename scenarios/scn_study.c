@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_text.h"
 
 #define MAX_TRACE_BYTES ((size_t)256 * 1024 * 1024)
 #define MAX_STUDY_TOP_K 1000LL
@@ -579,7 +580,7 @@ static int load_dist(scn_loader *L, scn_uncertainty *u, size_t i,
     if (strcmp(dname, dist_names[j]) == 0)
       kind = j;
   if (kind < 0) {
-    const char *best = scn_suggest(dname, dist_names, 4);
+    const char *best = ss_suggest(dname, dist_names, 4);
     char hint[100] = "";
     if (best)
       snprintf(hint, sizeof hint, "; did you mean '%s'?", best);

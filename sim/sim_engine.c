@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/ss_text.h"
 #include "../common/ss_units.h"
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -125,13 +126,16 @@ static int unknown_system(const scn_scenario *s, const prof_set *set, size_t i,
     return ss_error_oom(err, NULL, NULL);
   for (size_t k = 0; k < set->n_systems; k++)
     names[k] = set->systems[k].name;
-  char list[700];
+  char list[700], hint[300] = "";
   join_names(list, sizeof list, names, set->n_systems);
+  const char *best = ss_suggest(s->systems[i].name, names, set->n_systems);
+  if (best)
+    snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
   free(names);
   return scn_error_at(err, s, system_pos(s, i),
-                      "unknown system '%s': %s has no such system (known "
+                      "unknown system '%s'%s: %s has no such system (known "
                       "systems: %s)",
-                      s->systems[i].name, store_name(s),
+                      s->systems[i].name, hint, store_name(s),
                       set->n_systems ? list : "none");
 }
 
@@ -148,8 +152,10 @@ static void model_list(const prof_system *sys, char *buf, size_t size) {
   free(names);
 }
 
-/* Every model name of the set (first-seen order) for messages. */
-static void all_model_list(const prof_set *set, char *buf, size_t size) {
+/* Every model name of the set (first-seen order) for messages, and in
+ * hint " (did you mean 'x'?)" when one is close to word. */
+static void all_model_list(const prof_set *set, const char *word, char *buf,
+                           size_t size, char *hint, size_t hint_size) {
   size_t total = 0;
   for (size_t i = 0; i < set->n_systems; i++)
     total += set->systems[i].n_models;
@@ -169,6 +175,9 @@ static void all_model_list(const prof_set *set, char *buf, size_t size) {
         names[n++] = nm;
     }
   join_names(buf, size, names, n);
+  const char *best = ss_suggest(word, names, n);
+  if (best)
+    snprintf(hint, hint_size, " (did you mean '%s'?)", best);
   free(names);
 }
 
@@ -238,11 +247,12 @@ static int resolve_models(sim_engine *e, const scn_scenario *s,
         missing = i + 1;
     }
     if (have == 0) {
-      all_model_list(set, list, sizeof list);
+      char hint[300] = "";
+      all_model_list(set, name, list, sizeof list, hint, sizeof hint);
       return scn_error_at(err, s, s->models[k].pos,
-                          "unknown model '%s': no system of the scenario has "
-                          "it in %s (known models: %s)",
-                          name, store_name(s), list);
+                          "unknown model '%s'%s: no system of the scenario "
+                          "has it in %s (known models: %s)",
+                          name, hint, store_name(s), list);
     }
     if (missing) {
       const prof_system *ps = psys[missing - 1];

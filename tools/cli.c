@@ -1,9 +1,16 @@
 #include "cli.h"
 
+#include <ctype.h>
+#include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "../common/ss_text.h"
 #include "../profiles/import.h"
 #include "../profiles/store.h"
 
@@ -44,4 +51,82 @@ int cli_load_profiles(const char *path, prof_set **out) {
   if (rc != 0)
     cli_print_error(&err);
   return rc == 0 ? 0 : 1;
+}
+
+const char *cli_suggest(const prof_set *set, const char *word,
+                        int want_models) {
+  size_t total = want_models ? 0 : set->n_systems;
+  for (size_t i = 0; want_models && i < set->n_systems; i++)
+    total += set->systems[i].n_models;
+  const char **names = calloc(total + 1, sizeof *names);
+  if (!names)
+    return NULL;
+  size_t n = 0;
+  for (size_t i = 0; i < set->n_systems; i++) {
+    if (!want_models) {
+      names[n++] = set->systems[i].name;
+      continue;
+    }
+    for (size_t k = 0; k < set->systems[i].n_models; k++)
+      names[n++] = set->systems[i].models[k].name;
+  }
+  const char *best = ss_suggest(word, names, n);
+  free(names);
+  return best;
+}
+
+int cli_option_error(const char *cmd, int c, char **argv) {
+  const char *arg = optind > 0 ? argv[optind - 1] : "?";
+  char shortopt[3] = {'-', (char)optopt, '\0'};
+  if (optopt > 0 && optopt < 128 && isalnum(optopt) && strncmp(arg, "--", 2))
+    arg = shortopt; /* "-x" even inside a cluster such as -qx */
+  if (c == ':')
+    return cli_usage_error(cmd, "option '%s' needs an argument", arg);
+  return cli_usage_error(cmd, "unknown option '%s'", arg);
+}
+
+static int is_file(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+const char *cli_default_store(char *path, size_t size, char *hint,
+                              size_t hsize) {
+  const char *env = getenv("SPLITSIM_PROFILES");
+  if (env && *env) {
+    snprintf(hint, hsize, "($SPLITSIM_PROFILES is '%s', which does not exist)",
+             env);
+    if (!is_file(env) && access(env, R_OK) != 0)
+      return NULL;
+    snprintf(path, size, "%s", env);
+    return path;
+  }
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0) {
+    snprintf(hint, hsize,
+             "(set $SPLITSIM_PROFILES to an HDF5 store, e.g. the "
+             "build/default-profiles.h5 that `make store` writes)");
+    return NULL;
+  }
+  exe[n] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (slash)
+    *slash = '\0';
+  char a[PATH_MAX + 64], b[PATH_MAX + 64];
+  snprintf(a, sizeof a, "%s/default-profiles.h5", exe);
+  snprintf(b, sizeof b, "%s/../share/splitsim/default-profiles.h5", exe);
+  snprintf(hint, hsize,
+           "(looked for $SPLITSIM_PROFILES, %s and %s; `make store` builds "
+           "build/default-profiles.h5)",
+           a, b);
+  if (is_file(a)) {
+    snprintf(path, size, "%s", a);
+    return path;
+  }
+  if (is_file(b)) {
+    snprintf(path, size, "%s", b);
+    return path;
+  }
+  return NULL;
 }

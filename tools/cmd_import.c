@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../common/ss_text.h"
 #include "../profiles/import.h"
 #include "../profiles/store.h"
 #include "cli.h"
@@ -24,15 +25,44 @@ static void import_help(FILE *fp) {
           "  -h, --help          show this help\n");
 }
 
-/* Load one command-line operand: a folder (of .dat files), a store (its
- * systems are copied: this also upgrades an old store) or a file. */
-static int load_operand(const char *path, prof_set *into, ss_error *err) {
+/* "DIR: 2 Scission .dat files, 1 measured .csv; 2 network tables left
+ * out" */
+static void say_found(const char *dir, const prof_folder_found *f) {
+  const struct {
+    size_t n;
+    const char *one, *many;
+  } kinds[] = {
+      {f->n_dat, "Scission .dat file", "Scission .dat files"},
+      {f->n_csv, "measured .csv", "measured .csv files"},
+      {f->n_json, "splitsim .json profile", "splitsim .json profiles"}};
+  printf("%s:", dir);
+  int first = 1;
+  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+    if (kinds[i].n) {
+      printf("%s %zu %s", first ? "" : ",", kinds[i].n,
+             ss_plural(kinds[i].n, kinds[i].one, kinds[i].many));
+      first = 0;
+    }
+  if (f->n_network)
+    printf("; %zu network %s left out", f->n_network,
+           ss_plural(f->n_network, "table", "tables"));
+  printf("\n");
+}
+
+/* Load one command-line operand: a folder of profiles, a store (its systems
+ * are copied: this also upgrades an old store) or a file. */
+static int load_operand(const char *path, prof_set *into, int quiet,
+                        ss_error *err) {
   struct stat st;
   if (stat(path, &st) == 0 &&
       (S_ISDIR(st.st_mode) || prof_store_is_hdf5(path))) {
     prof_set *dir = NULL;
-    if (prof_load_path(path, &dir, err) != 0)
+    prof_folder_found found;
+    if ((S_ISDIR(st.st_mode) ? prof_load_folder(path, &dir, &found, err)
+                             : prof_store_read(path, &dir, err)) != 0)
       return -1;
+    if (S_ISDIR(st.st_mode) && !quiet)
+      say_found(path, &found);
     for (size_t i = 0; i < dir->n_systems; i++) {
       /* move every system over */
       if (prof_set_put_system(into, &dir->systems[i], NULL, err) != 0) {
@@ -68,7 +98,7 @@ int cmd_import(int argc, char **argv) {
   const char *store_path = NULL;
   int quiet = 0, c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
     switch (c) {
     case 'o':
       store_path = optarg;
@@ -80,7 +110,7 @@ int cmd_import(int argc, char **argv) {
       import_help(stdout);
       return 0;
     default:
-      return cli_usage_error("import", "unknown option");
+      return cli_option_error("import", c, argv);
     }
   }
   if (!store_path)
@@ -106,7 +136,7 @@ int cmd_import(int argc, char **argv) {
 
   for (int i = optind; i < argc; i++) {
     prof_set *incoming = prof_set_new();
-    if (!incoming || load_operand(argv[i], incoming, &err) != 0) {
+    if (!incoming || load_operand(argv[i], incoming, quiet, &err) != 0) {
       prof_set_free(incoming);
       goto fail;
     }
@@ -124,15 +154,17 @@ int cmd_import(int argc, char **argv) {
         goto fail;
       }
       if (!quiet)
-        printf("%s system '%s' (%zu models) from %s\n",
-               replaced ? "replaced" : "imported", name, n_models, argv[i]);
+        printf("%s system '%s' (%zu %s) from %s\n",
+               replaced ? "replaced" : "imported", name, n_models,
+               ss_plural(n_models, "model", "models"), argv[i]);
     }
     prof_set_free(incoming);
   }
   if (prof_store_write(store_path, store, &err) != 0)
     goto fail;
   if (!quiet)
-    printf("wrote %s: %zu systems\n", store_path, store->n_systems);
+    printf("wrote %s: %zu %s\n", store_path, store->n_systems,
+           ss_plural(store->n_systems, "system", "systems"));
   rc = 0;
 fail:
   if (rc)

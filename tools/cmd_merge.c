@@ -45,7 +45,7 @@ int cmd_merge(int argc, char **argv) {
   long jobs = 1;
   int quiet = 0, c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "j:qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":j:qh", opts, NULL)) != -1) {
     switch (c) {
     case 'j': {
       char *end;
@@ -63,7 +63,7 @@ int cmd_merge(int argc, char **argv) {
       merge_help(stdout);
       return 0;
     default:
-      return cli_usage_error("merge", "unknown option");
+      return cli_option_error("merge", c, argv);
     }
   }
   if (optind >= argc)

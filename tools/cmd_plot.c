@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_text.h"
 #include "../plots/plots.h"
 #include "cli.h"
 #include "commands.h"
@@ -82,7 +83,7 @@ int cmd_plot(int argc, char **argv) {
   long long v;
   double t;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
     switch (c) {
     case O_REGEN:
       opt.keep_scripts = 0;
@@ -126,7 +127,7 @@ int cmd_plot(int argc, char **argv) {
       plot_help(stdout);
       return 0;
     default:
-      return cli_usage_error("plot", "unknown option");
+      return cli_option_error("plot", c, argv);
     }
   }
   if (argc - optind != 1)
@@ -143,8 +144,8 @@ int cmd_plot(int argc, char **argv) {
     return 1;
   }
   if (!quiet) {
-    printf("%zu charts in %s/charts/ (%zu rendered", sum.n_charts, outdir,
-           sum.n_rendered);
+    printf("%zu %s in %s/charts/ (%zu rendered", sum.n_charts,
+           ss_plural(sum.n_charts, "chart", "charts"), outdir, sum.n_rendered);
     if (sum.n_kept)
       printf(", %zu from your kept .gp scripts", sum.n_kept);
     printf(")\n");

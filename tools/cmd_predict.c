@@ -156,7 +156,7 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
   opterr = 0;
   /* "-" first: positionals come back as option 1, in order, so options and
    * arguments may be mixed as with argparse. */
-  while ((c = getopt_long(argc, argv, "-i:d:e:c:t:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "-:i:d:e:c:t:h", opts, NULL)) != -1) {
     switch (c) {
     case 1:
       if (n_pos == 3)
@@ -249,12 +249,8 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
         return cli_usage_error("predict", "too many --tier options");
       o->tier_override[o->n_overrides++] = optarg;
       break;
-    case ':':
-      return cli_usage_error("predict", "option '%s' needs a value",
-                             argv[optind - 1]);
     default:
-      return cli_usage_error("predict", "unknown option '%s'",
-                             argv[optind - 1]);
+      return cli_option_error("predict", c, argv);
     }
   }
   if (n_pos != 3)
@@ -381,10 +377,13 @@ static int check_overrides(const predict_opts *o, const prof_set *set) {
       found = strlen(set->systems[s].name) == (size_t)(eq - ov) &&
               strncmp(set->systems[s].name, ov, (size_t)(eq - ov)) == 0;
     if (!found) {
-      fprintf(stderr,
-              "splitsim predict: --tier '%s': no system '%.*s'; "
-              "systems:",
-              ov, (int)(eq - ov), ov);
+      char sys[256];
+      snprintf(sys, sizeof sys, "%.*s", (int)(eq - ov), ov);
+      const char *best = cli_suggest(set, sys, 0);
+      fprintf(stderr, "splitsim predict: --tier '%s': no system '%s'", ov, sys);
+      if (best)
+        fprintf(stderr, " (did you mean '%s'?)", best);
+      fprintf(stderr, "; systems:");
       for (size_t s = 0; s < set->n_systems; s++)
         fprintf(stderr, "%s %s", s ? "," : "", set->systems[s].name);
       fprintf(stderr, "\n");
@@ -469,9 +468,12 @@ static int collect_candidates(const predict_opts *o, const prof_set *set,
     b->model_name = m->name;
   }
   if (n_with_model == 0) {
-    fprintf(stderr,
-            "splitsim predict: unknown model '%s' in %s; models: ", o->model,
+    const char *best = cli_suggest(set, o->model, 1);
+    fprintf(stderr, "splitsim predict: unknown model '%s' in %s", o->model,
             o->bench);
+    if (best)
+      fprintf(stderr, " (did you mean '%s'?)", best);
+    fprintf(stderr, "; models: ");
     list_models(set, stderr);
     fprintf(stderr, "\n");
     return 1;

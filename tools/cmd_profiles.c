@@ -1,9 +1,11 @@
 /* splitsim profiles / show / export: look into a profile store. */
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/ss_text.h"
 #include "../profiles/import.h"
 #include "../profiles/store.h"
 #include "cli.h"
@@ -27,6 +29,16 @@ static void time_or_unknown(char *buf, size_t size, double t) {
     snprintf(buf, size, "%.6g", t);
 }
 
+/* The default store's path in buf, or NULL after saying where it looked. */
+static const char *store_or_default(const char *cmd, char *buf, size_t size) {
+  char hint[3 * PATH_MAX];
+  const char *p = cli_default_store(buf, size, hint, sizeof hint);
+  if (!p)
+    fprintf(stderr, "splitsim %s: no STORE given and no default store %s\n",
+            cmd, hint);
+  return p;
+}
+
 /* Parse options that are only --help; returns -1 to continue, else exit. */
 static int help_only(int argc, char **argv, const char *cmd,
                      void (*help)(FILE *)) {
@@ -34,35 +46,45 @@ static int help_only(int argc, char **argv, const char *cmd,
                                        {0, 0, 0, 0}};
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
     if (c == 'h') {
       help(stdout);
       return 0;
     }
-    return cli_usage_error(cmd, "unknown option");
+    return cli_option_error(cmd, c, argv);
   }
   return -1;
 }
 
 static void profiles_help(FILE *fp) {
-  fprintf(fp,
-          "usage: splitsim profiles STORE\n\n"
-          "List the systems (tier hint, cpu/gpu, hardware, source) and the "
-          "models\n(block counts, input bytes, and for each system the sum of "
-          "block times\nagainst the whole-model time when it was measured) of "
-          "STORE. STORE may\nbe an HDF5 store, a folder of Scission .dat files "
-          "or any importable file.\n");
+  fprintf(
+      fp,
+      "usage: splitsim profiles [STORE]\n\n"
+      "List the systems (tier hint, cpu/gpu, hardware, source) and the "
+      "models\n(block counts, input bytes, and for each system the sum of "
+      "block times\nagainst the whole-model time when it was measured) of "
+      "STORE. STORE may\nbe an HDF5 store, a folder of Scission .dat files "
+      "or any importable file. Without STORE: the default store "
+      "that\n'splitsim "
+      "run' uses ($SPLITSIM_PROFILES, else default-profiles.h5\nnext to the "
+      "binary, else ../share/splitsim/).\n");
 }
 
 int cmd_profiles(int argc, char **argv) {
   int r = help_only(argc, argv, "profiles", profiles_help);
   if (r >= 0)
     return r;
-  if (argc - optind != 1)
-    return cli_usage_error("profiles", "expected exactly one STORE");
+  if (argc - optind > 1)
+    return cli_usage_error("profiles", "expected at most one STORE");
+  char buf[PATH_MAX + 64];
+  const char *path = argc - optind == 1
+                         ? argv[optind]
+                         : store_or_default("profiles", buf, sizeof buf);
   prof_set *set = NULL;
-  if (cli_load_profiles(argv[optind], &set) != 0)
+  if (!path || cli_load_profiles(path, &set) != 0)
     return 1;
+  if (argc - optind == 0)
+    printf("Store: %s (the default)\n", path);
   printf("Systems (%zu):\n", set->n_systems);
   printf("  %-14s %-7s %-5s %6s  %-40s %s\n", "NAME", "TIER", "KIND", "MODELS",
          "HARDWARE", "SOURCE (IMPORTER, DATE)");
@@ -106,15 +128,22 @@ int cmd_profiles(int argc, char **argv) {
 }
 
 static void show_help(FILE *fp) {
-  fprintf(fp, "usage: splitsim show STORE SYSTEM MODEL\n\n"
+  fprintf(fp, "usage: splitsim show [STORE] SYSTEM MODEL\n\n"
               "Print SYSTEM's block table for MODEL: index, first/last layer, "
-              "names,\nmedian/p10/p90 time in seconds and output bytes.\n");
+              "names,\nmedian/p10/p90 time in seconds and output bytes. "
+              "Without STORE: the\ndefault store, as for 'splitsim "
+              "profiles'.\n");
 }
 
-static void list_known(const char *what, const char *const *names, size_t n) {
-  fprintf(stderr, "known %s:", what);
+/* The end of a one-line "not found" error: " (did you mean 'x'?); known
+ * <what>: a, b, c". */
+static void list_known(const char *what, const char *best,
+                       const char *const *names, size_t n) {
+  if (best)
+    fprintf(stderr, " (did you mean '%s'?)", best);
+  fprintf(stderr, "; known %s:", what);
   for (size_t i = 0; i < n; i++)
-    fprintf(stderr, " %s", names[i]);
+    fprintf(stderr, "%s %s", i ? "," : "", names[i]);
   fprintf(stderr, "\n");
 }
 
@@ -122,10 +151,15 @@ int cmd_show(int argc, char **argv) {
   int r = help_only(argc, argv, "show", show_help);
   if (r >= 0)
     return r;
-  if (argc - optind != 3)
-    return cli_usage_error("show", "expected STORE SYSTEM MODEL");
-  const char *path = argv[optind], *sys_name = argv[optind + 1],
-             *model_name = argv[optind + 2];
+  int nargs = argc - optind;
+  if (nargs != 2 && nargs != 3)
+    return cli_usage_error("show", "expected [STORE] SYSTEM MODEL");
+  char buf[PATH_MAX + 64];
+  const char *path =
+      nargs == 3 ? argv[optind] : store_or_default("show", buf, sizeof buf);
+  if (!path)
+    return 1;
+  const char *sys_name = argv[argc - 2], *model_name = argv[argc - 1];
   prof_set *set = NULL;
   if (cli_load_profiles(path, &set) != 0)
     return 1;
@@ -133,29 +167,31 @@ int cmd_show(int argc, char **argv) {
   const prof_system *sys = prof_set_find_system(set, sys_name);
   const prof_model *m = sys ? prof_system_find_model(sys, model_name) : NULL;
   if (!sys) {
-    fprintf(stderr, "splitsim: %s: error: no system '%s'\n", path, sys_name);
+    fprintf(stderr, "splitsim: %s: error: no system '%s'", path, sys_name);
     const char *names[256];
     size_t n = 0;
     for (size_t i = 0; i < set->n_systems && n < 256; i++)
       names[n++] = set->systems[i].name;
-    list_known("systems", names, n);
+    list_known("systems", cli_suggest(set, sys_name, 0), names, n);
     goto done;
   }
   if (!m) {
-    fprintf(stderr, "splitsim: %s: error: system '%s' has no model '%s'\n",
-            path, sys_name, model_name);
+    fprintf(stderr, "splitsim: %s: error: system '%s' has no model '%s'", path,
+            sys_name, model_name);
     const char *names[256];
     size_t n = 0;
     for (size_t i = 0; i < sys->n_models && n < 256; i++)
       names[n++] = sys->models[i].name;
-    list_known("models", names, n);
+    prof_set one = {1, (prof_system *)sys};
+    list_known("models", cli_suggest(&one, model_name, 1), names, n);
     goto done;
   }
   char in[32];
   bytes_or_unknown(in, sizeof in, m->input_bytes);
-  printf("system %s, model %s: %zu blocks, input %s%s, sum of block times "
+  printf("system %s, model %s: %zu %s, input %s%s, sum of block times "
          "%.6g s",
-         sys->name, m->name, m->n_blocks, in,
+         sys->name, m->name, m->n_blocks,
+         ss_plural(m->n_blocks, "block", "blocks"), in,
          m->input_bytes >= 0 ? " bytes" : "", prof_model_sum_time_s(m));
   if (!isnan(m->whole_model_time_s))
     printf(", whole model %.6g s", m->whole_model_time_s);
@@ -194,7 +230,7 @@ int cmd_export(int argc, char **argv) {
   const char *format = NULL, *out = NULL;
   int c;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
     switch (c) {
     case 'f':
       format = optarg;
@@ -206,7 +242,7 @@ int cmd_export(int argc, char **argv) {
       export_help(stdout);
       return 0;
     default:
-      return cli_usage_error("export", "unknown option");
+      return cli_option_error("export", c, argv);
     }
   }
   if (argc - optind != 1)

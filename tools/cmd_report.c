@@ -41,7 +41,7 @@ int cmd_report(int argc, char **argv) {
   int quiet = 0, c;
   long long v;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
     switch (c) {
     case O_ROWS:
       if (ss_parse_int64(optarg, &v) != 0 || v < 1 || v > 100000000)
@@ -67,7 +67,7 @@ int cmd_report(int argc, char **argv) {
       report_help(stdout);
       return 0;
     default:
-      return cli_usage_error("report", "unknown option");
+      return cli_option_error("report", c, argv);
     }
   }
   if (argc - optind != 1)

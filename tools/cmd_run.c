@@ -165,57 +165,6 @@ static int add_folder(strlist *files, const char *dir, ss_error *err) {
   return rc;
 }
 
-/* ---- the default profile store ----------------------------------------- */
-
-static int is_file(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && !S_ISDIR(st.st_mode);
-}
-
-/* Find the default store: $SPLITSIM_PROFILES, then next to the binary,
- * then ../share/splitsim/ from the binary's folder. NULL when none exists;
- * hint then names the places looked at. */
-static const char *default_store(char *path, size_t size, char *hint,
-                                 size_t hsize) {
-  const char *env = getenv("SPLITSIM_PROFILES");
-  if (env && *env) {
-    snprintf(hint, hsize, "($SPLITSIM_PROFILES is '%s', which does not exist)",
-             env);
-    if (!is_file(env) && access(env, R_OK) != 0)
-      return NULL;
-    snprintf(path, size, "%s", env);
-    return path;
-  }
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n <= 0) {
-    snprintf(hint, hsize,
-             "(set $SPLITSIM_PROFILES to an HDF5 store, e.g. the "
-             "build/default-profiles.h5 that `make store` writes)");
-    return NULL;
-  }
-  exe[n] = '\0';
-  char *slash = strrchr(exe, '/');
-  if (slash)
-    *slash = '\0';
-  char a[PATH_MAX + 64], b[PATH_MAX + 64];
-  snprintf(a, sizeof a, "%s/default-profiles.h5", exe);
-  snprintf(b, sizeof b, "%s/../share/splitsim/default-profiles.h5", exe);
-  snprintf(hint, hsize,
-           "(looked for $SPLITSIM_PROFILES, %s and %s; `make store` builds "
-           "build/default-profiles.h5)",
-           a, b);
-  if (is_file(a)) {
-    snprintf(path, size, "%s", a);
-    return path;
-  }
-  if (is_file(b)) {
-    snprintf(path, size, "%s", b);
-    return path;
-  }
-  return NULL;
-}
-
 /* ---- progress ---------------------------------------------------------- */
 
 typedef struct progress {
@@ -315,7 +264,7 @@ int cmd_run(int argc, char **argv) {
   memset(&dist, 0, sizeof dist);
   char stopped_in[PATH_MAX + 256] = "OUTROOT/<name>";
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":o:j:qh", opts, NULL)) != -1) {
     switch (c) {
     case 'o':
       outroot = optarg;
@@ -359,7 +308,7 @@ int cmd_run(int argc, char **argv) {
       run_help(stdout);
       return 0;
     default:
-      return cli_usage_error("run", "unknown option");
+      return cli_option_error("run", c, argv);
     }
   }
   if (optind >= argc)
@@ -403,7 +352,7 @@ int cmd_run(int argc, char **argv) {
 
   char store_buf[PATH_MAX + 64], hint[3 * PATH_MAX];
   const char *store =
-      default_store(store_buf, sizeof store_buf, hint, sizeof hint);
+      cli_default_store(store_buf, sizeof store_buf, hint, sizeof hint);
 
   struct sigaction sa, old_int, old_term;
   memset(&sa, 0, sizeof sa);

@@ -28,3 +28,10 @@ expect_err "no system 'nosuch'"
 expect_err "known systems: "
 run_cmd 1 $S show $st raspi4 nosuch
 expect_err "known models: vgg19"
+run_cmd 1 $S show $st raspi5 vgg19
+expect_err "no system 'raspi5' (did you mean 'raspi4'?); known systems: "
+run_cmd 1 $S show $st raspi4 vgg91
+expect_err "has no model 'vgg91' (did you mean 'vgg19'?); known models: vgg19"
+[ "$(wc -l <$TMP/err)" = 1 ] || die "the error is not one line"
+run_cmd 1 $S predict "$SHARED/scission" network_stats.csv vgg91
+expect_err "unknown model 'vgg91' in $SHARED/scission (did you mean 'vgg19'?)"

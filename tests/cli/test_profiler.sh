@@ -61,7 +61,7 @@ EOF
 #    xeon-1t profile (the store refuses disagreeing block boundaries).
 st=$TMP/s.h5
 run_cmd 0 $S import -o $st $csv
-expect_out "imported system 'cpu2t' (1 models)"
+expect_out "imported system 'cpu2t' (1 model)"
 run_cmd 0 $S profiles $st
 grep -qE '^  cpu2t +device +cpu +1 .*\(2 threads\)' $TMP/out || { cat $TMP/out; die "profiles: cpu2t row"; }
 grep -qE '^  squeezenet1_1 +34 +602112 +cpu2t\(' $TMP/out || { cat $TMP/out; die "profiles: squeezenet1_1 row"; }
@@ -69,7 +69,7 @@ run_cmd 0 $S show $st cpu2t squeezenet1_1
 grep -qE '^ +0 +1 +1 +features_0 +features_0 ' $TMP/out || die "show: block 0"
 grep -qE '^ +33 +66 +66 +flatten +flatten .* 4000$' $TMP/out || die "show: block 33"
 run_cmd 0 $S import -o $TMP/both.h5 profiles/default/xeon-1t.csv $csv
-expect_out "imported system 'cpu2t' (1 models)"
+expect_out "imported system 'cpu2t' (1 model)"
 # The raw samples survive the store: export and compare the column.
 run_cmd 0 $S export $st --format csv -o $TMP/x.csv
 "$PY" - "$csv" "$TMP/x.csv" <<'EOF' || die "samples_s lost on the way through the store"
@@ -125,7 +125,7 @@ run_cmd 0 python3 $PROF --system user --models mine=$TMP/usernets.py:tiny --repe
 [ ! -s $TMP/err ] || { cat $TMP/err; die "-q printed something"; }
 grep -q '^user,mine,0,' $out/user.csv || die "user module rows"
 run_cmd 0 $S import -o $TMP/u.h5 $out/user.csv
-expect_out "imported system 'user' (1 models)"
+expect_out "imported system 'user' (1 model)"
 
 # 6. splitsim predict on a store of three tiers made from this profile
 #    (the same measurements renamed as edge and cloud), when predict exists.

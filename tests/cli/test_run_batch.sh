@@ -20,9 +20,11 @@ grep -q '^point,availability.xeon-16t,model,placement,' $TMP/o/d-good/best.csv |
 run_cmd 1 $S run --no-report -o $TMP/o $R/unknown-model.yaml
 expect_err "$R/unknown-model.yaml:2:20: error: unknown model 'resnet5O'"
 expect_err "(known models: vgg16, vgg19, resnet50, mobilenet_v2,"
+expect_err "unknown model 'resnet5O' (did you mean 'resnet50'?)"
 run_cmd 1 $S run --no-report -o $TMP/o $R/unknown-system.yaml
 expect_err "$R/unknown-system.yaml:5:11: error: unknown system 'h100-gpu'"
 expect_err "(known systems: h200-gpu, xeon-16t, xeon-1t)"
+expect_err "unknown system 'h100-gpu' (did you mean 'h200-gpu'?)"
 run_cmd 1 $S run --no-report -o $TMP/o $R/missing-link.yaml
 expect_err "$R/missing-link.yaml:6:11: error: no link from 'xeon-1t' (device) to 'h200-gpu' (cloud): latency_ms and bandwidth_mbps not set; add links.device-cloud"
 [ ! -e $TMP/o/missing-link ] || die "failed scenario left a folder"

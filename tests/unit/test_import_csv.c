@@ -284,8 +284,24 @@ static void test_load_path_scission_folder(void **state) {
   prof_set_free(set);
 
   ss_error err;
+  /* A folder of JSON profiles is read file by file: the first bad one (in
+   * name order) is the error, naming that file. */
   assert_int_equal(prof_load_path("tests/fixtures/json", &set, &err), -1);
-  assert_non_null(strstr(err.msg, "no Scission profiles"));
+  assert_string_equal(err.file, "tests/fixtures/json/bad_kind.json");
+  /* Measured CSVs with their sidecars (not read as JSON profiles). */
+  prof_folder_found found;
+  CHECK_OK(prof_load_folder("profiles/default", &set, &found, &e_));
+  assert_int_equal(set->n_systems, 3);
+  assert_int_equal(found.n_csv, 3);
+  assert_int_equal(found.n_json, 0);
+  prof_set_free(set);
+  /* A folder without profiles says what it looked for. */
+  char empty[] = "/tmp/test_import_csv.XXXXXX";
+  assert_non_null(mkdtemp(empty));
+  assert_int_equal(prof_load_path(empty, &set, &err), -1);
+  rmdir(empty);
+  assert_non_null(strstr(err.msg, "no profiles in this folder (looked for "
+                                  "Scission <tier>-<name>.dat, measured .csv"));
 }
 
 /* ---- round trips ---- */

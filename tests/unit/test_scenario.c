@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "common/ss_io.h"
+#include "common/ss_text.h"
 #include "scenarios/scenario.h"
 #include "scenarios/scn_internal.h"
 #include "scenarios/scn_resolved.h"
@@ -714,13 +715,13 @@ static void test_suggest(void **state) {
   (void)state;
   static const char *const keys[] = {"objective", "latency_ms", "zip",
                                      "values"};
-  assert_string_equal(scn_suggest("objectiv", keys, 4), "objective");
-  assert_string_equal(scn_suggest("Objective", keys, 4), "objective");
-  assert_string_equal(scn_suggest("objetcive", keys, 4), "objective");
-  assert_string_equal(scn_suggest("latency", keys, 4), "latency_ms");
-  assert_string_equal(scn_suggest("vaules", keys, 4), "values");
-  assert_null(scn_suggest("zzz", keys, 4));
-  assert_null(scn_suggest("bandwidth", keys, 4));
+  assert_string_equal(ss_suggest("objectiv", keys, 4), "objective");
+  assert_string_equal(ss_suggest("Objective", keys, 4), "objective");
+  assert_string_equal(ss_suggest("objetcive", keys, 4), "objective");
+  assert_string_equal(ss_suggest("latency", keys, 4), "latency_ms");
+  assert_string_equal(ss_suggest("vaules", keys, 4), "values");
+  assert_null(ss_suggest("zzz", keys, 4));
+  assert_null(ss_suggest("bandwidth", keys, 4));
   char buf[2048];
   load_bad("tiers: {d: [a]}\nsweeps: []\n", buf, sizeof buf);
   assert_string_equal(buf, "test.yaml:2:1: error: unknown key 'sweeps'; did "
