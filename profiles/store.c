@@ -1553,7 +1553,7 @@ static int write_all(int fd, const void *p, size_t n) {
 /* The child: read, then send "E" + ss_error or "S" + version + encoding. */
 static void child_read(const char *path, int fd) {
   ss_error e;
-  ss_error_clear(&e);
+  memset(&e, 0, sizeof e); /* every byte goes down the pipe */
   prof_set *set = NULL;
   prof_store_info info = {0, 0};
   unsigned char *enc = NULL;
