@@ -77,24 +77,28 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O3 -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
 
 # MPI (OpenMPI's mpicc): only tools/mpi_units.c talks to MPI. When mpicc is
-# found it is compiled with -DSPLITSIM_MPI and the binary links libmpi;
-# otherwise it compiles to "this build has no MPI" answers. NO_MPI=1 forces
-# the plain build.
+# found it is compiled with -DSPLITSIM_MPI and tools/mpi_dl.c loads libmpi
+# when `run --mpi` starts (not linked: its dependencies would slow every
+# start); otherwise it compiles to "this build has no MPI" answers. NO_MPI=1
+# forces the plain build.
 MPICC     ?= mpicc
 ifeq ($(NO_MPI),)
 MPI_CFLAGS := $(shell $(MPICC) --showme:compile 2>/dev/null)
 MPI_LIBS   := $(shell $(MPICC) --showme:link 2>/dev/null)
 endif
 ifneq ($(strip $(MPI_LIBS)),)
-$(BUILD)/obj/tools/mpi_units.o: CPPFLAGS += -DSPLITSIM_MPI
-$(BUILD)/obj/tools/mpi_units.o: CFLAGS += $(MPI_CFLAGS)
-$(BIN): LDLIBS += $(MPI_LIBS)
+MPI_SO     := $(firstword $(wildcard $(patsubst -L%,%/libmpi.so,$(filter -L%,$(MPI_LIBS)))))
+MPI_SONAME := $(shell objdump -p $(MPI_SO) 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
+$(BUILD)/obj/tools/mpi_units.o $(BUILD)/obj/tools/mpi_dl.o: CPPFLAGS += -DSPLITSIM_MPI
+$(BUILD)/obj/tools/mpi_units.o $(BUILD)/obj/tools/mpi_dl.o: CFLAGS += $(MPI_CFLAGS)
+$(BUILD)/obj/tools/mpi_dl.o: CPPFLAGS += \
+  -DSS_MPI_SONAME='"$(or $(MPI_SONAME),$(MPI_SO),libmpi.so)"'
 endif
 # Rebuild the MPI file and relink when MPI appears or goes away.
 MPI_MODE := $(if $(strip $(MPI_LIBS)),mpi,none)
 $(BUILD)/mpi-mode: FORCE
 	@mkdir -p $(BUILD) && echo $(MPI_MODE) | cmp -s - $@ || echo $(MPI_MODE) >$@
-$(BUILD)/obj/tools/mpi_units.o $(BIN): $(BUILD)/mpi-mode
+$(BUILD)/obj/tools/mpi_units.o $(BUILD)/obj/tools/mpi_dl.o $(BIN): $(BUILD)/mpi-mode
 FORCE:
 
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)

@@ -10,6 +10,7 @@
 
 #include "../common/ss_io.h"
 #include "../common/ss_mem.h"
+#include "../common/ss_text.h"
 
 /* ---- names ------------------------------------------------------------- */
 
@@ -237,7 +238,7 @@ static int load_policies(scn_loader *L, const scn_node *n, scn_workload *w) {
     while (k < SCN_N_POLICIES && strcmp(name, policy_names[k]) != 0)
       k++;
     if (k == SCN_N_POLICIES) {
-      const char *best = scn_suggest(name, policy_names, SCN_N_POLICIES);
+      const char *best = ss_suggest(name, policy_names, SCN_N_POLICIES);
       char hint[120] = "";
       if (best)
         snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
@@ -573,7 +574,7 @@ static int client_path(const scn_scenario *s, const char *path, char *rest,
   }
   char list[200];
   scn_join(list, sizeof list, fields, 5);
-  const char *best = scn_suggest(field, fields, 5);
+  const char *best = ss_suggest(field, fields, 5);
   return scn_err_pos(err, s->file, pos,
                      "unknown field '%s' in parameter path '%s'%s%s%s "
                      "(valid: %s)",

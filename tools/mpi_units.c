@@ -62,6 +62,8 @@ void mpi_units_abort(int code) { exit(code); }
 #include <stdio.h>
 #include <time.h>
 
+#include "mpi_dl.h" /* libmpi is loaded here, not linked */
+
 enum {
   TAG_REQ = 11,  /* rank > 0: (scenario, phase, units) - a batch please */
   TAG_TASK = 12, /* rank 0: the batch (empty: no more in this phase) */
@@ -121,6 +123,8 @@ static void nap(long *ns) {
 int mpi_units_init(int *argc, char ***argv, int *rank, int *size,
                    ss_error *err) {
   int provided = 0;
+  if (mpi_dl_load(err) != 0)
+    return -1;
   if (MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided) !=
       MPI_SUCCESS)
     return ss_error_set(err, NULL, NULL, "MPI_Init failed");
@@ -132,8 +136,15 @@ int mpi_units_init(int *argc, char ***argv, int *rank, int *size,
   return 0;
 }
 
-void mpi_units_finalize(void) { MPI_Finalize(); }
-void mpi_units_abort(int code) { MPI_Abort(MPI_COMM_WORLD, code); }
+void mpi_units_finalize(void) {
+  if (mpi_dl_loaded())
+    MPI_Finalize();
+}
+void mpi_units_abort(int code) {
+  if (mpi_dl_loaded())
+    MPI_Abort(MPI_COMM_WORLD, code);
+  exit(code);
+}
 
 int mpi_units_new(const volatile sig_atomic_t *cancel, mpi_units **out,
                   ss_error *err) {
