@@ -2,6 +2,7 @@
  * ...), link key resolution and sweep expansion. */
 #include "scn_internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +30,13 @@
 #define SCN_MAX_MB 1e6         /* 1 TB */
 #define SCN_MAX_LATENCY_MS 1e9 /* 11.6 days */
 
-/* A size in MB: 0, or 1e-6 (one byte) .. SCN_MAX_MB. */
+/* A size in MB: 0, or a normal number up to SCN_MAX_MB (a denormal such as
+ * 4.9e-324 is refused: it is no size anyone means). */
 static const char *check_mb(double v, const char *neg, const char *tiny,
                             const char *huge) {
   if (v < 0)
     return neg;
-  if (v > 0 && v < SCN_MIN_DIVISOR)
+  if (v > 0 && v < DBL_MIN)
     return tiny;
   return v > SCN_MAX_MB ? huge : NULL;
 }
@@ -45,12 +47,12 @@ int scn_check_value(scn_param_kind kind, double v, char *why, size_t size) {
   switch (kind) {
   case SCN_PARAM_INPUT_MB:
     bad = check_mb(v, "input_mb must be >= 0",
-                   "input_mb must be 0 or at least 1e-06 (one byte)",
+                   "input_mb must be 0 or a normal number, not a denormal",
                    "input_mb must be at most 1e+06 (1 TB)");
     break;
   case SCN_PARAM_RESULT_MB:
     bad = check_mb(v, "result_mb must be >= 0",
-                   "result_mb must be 0 or at least 1e-06 (one byte)",
+                   "result_mb must be 0 or a normal number, not a denormal",
                    "result_mb must be at most 1e+06 (1 TB)");
     break;
   case SCN_PARAM_LINK_LATENCY_MS:

@@ -112,8 +112,8 @@ static const bad_case cases[] = {
     {"input_mb_huge.yaml", "5:11",
      "input_mb must be at most 1e+06 (1 TB), got 1e+308"},
     {"sweep_log_denormal.yaml", "7:11",
-     "sweep input_mb log: value 1: input_mb must be 0 or at least 1e-06 (one "
-     "byte), got 4.94065645841247e-324"},
+     "sweep input_mb log: value 1: input_mb must be 0 or a normal number, not "
+     "a denormal, got 4.94065645841247e-324"},
     /* number spellings */
     {"leading_zero.yaml", "5:34",
      "latency_ms: '010' has a leading zero (YAML 1.1 reads 010 as octal 8)"},
