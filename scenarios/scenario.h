@@ -447,6 +447,9 @@ typedef enum scn_service {
   SCN_SERVICE_LOGNORMAL
 } scn_service;
 
+/* Rows of policy_table (scenarios/scn_workload.c: name, description) and of
+ * wl_policy_table (sim/sim_workload_run.c: how it picks routes), in this
+ * order. */
 typedef enum scn_policy {
   SCN_POLICY_STATIC = 0, /* the idle-world optimum */
   SCN_POLICY_LOAD_AWARE, /* re-ranked with queueing delays, fixed point */
@@ -500,8 +503,9 @@ typedef struct scn_workload {
   scn_pos *queue_limit_pos;
 } scn_workload;
 
-const char *scn_policy_name(scn_policy p);   /* "static", "load-aware", ... */
-const char *scn_service_name(scn_service s); /* "deterministic", ... */
-const char *scn_arrival_name(scn_arrival a); /* "poisson", "periodic" */
+const char *scn_policy_name(scn_policy p); /* "static", "load-aware", ... */
+const char *scn_policy_description(scn_policy p); /* one line */
+const char *scn_service_name(scn_service s);      /* "deterministic", ... */
+const char *scn_arrival_name(scn_arrival a);      /* "poisson", "periodic" */
 
 #endif

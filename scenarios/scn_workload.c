@@ -14,13 +14,35 @@
 
 /* ---- names ------------------------------------------------------------- */
 
-static const char *const policy_names[] = {"static", "load-aware", "adaptive"};
+/* The policies, one row each, in scn_policy order: the name a scenario
+ * gives in workload.policies and what it does. How each picks its routes is
+ * its row in wl_policy_table (sim/sim_workload_run.c). */
+typedef struct policy_row {
+  scn_policy id;
+  const char *name;
+  const char *description;
+} policy_row;
+static const policy_row policy_table[] = {
+    {SCN_POLICY_STATIC, "static",
+     "every client group on its idle-world optimum placement"},
+    {SCN_POLICY_LOAD_AWARE, "load-aware",
+     "one placement per group, re-ranked with predicted queueing delays "
+     "(M/G/c) to a fixed point of the groups' best responses"},
+    {SCN_POLICY_ADAPTIVE, "adaptive",
+     "per request among the group's top_k placements, by expected finish "
+     "time given the current backlogs"},
+};
+_Static_assert(sizeof policy_table / sizeof *policy_table == SCN_N_POLICIES,
+               "one policy_table row per scn_policy");
 static const char *const service_names[] = {"deterministic", "exponential",
                                             "lognormal"};
 static const char *const arrival_names[] = {"poisson", "periodic"};
 
 const char *scn_policy_name(scn_policy p) {
-  return (unsigned)p < SCN_N_POLICIES ? policy_names[p] : "unknown";
+  return (unsigned)p < SCN_N_POLICIES ? policy_table[p].name : "unknown";
+}
+const char *scn_policy_description(scn_policy p) {
+  return (unsigned)p < SCN_N_POLICIES ? policy_table[p].description : "";
 }
 const char *scn_service_name(scn_service s) {
   return (unsigned)s < 3 ? service_names[s] : "unknown";
@@ -223,13 +245,16 @@ static int load_clients(scn_loader *L, const scn_node *n, scn_workload *w) {
 }
 
 static int load_policies(scn_loader *L, const scn_node *n, scn_workload *w) {
+  const char *policy_names[SCN_N_POLICIES];
+  char list[200];
+  for (size_t k = 0; k < SCN_N_POLICIES; k++)
+    policy_names[k] = policy_table[k].name;
+  scn_join(list, sizeof list, policy_names, SCN_N_POLICIES);
   if (scn_ld_kind(L, n, SCN_NODE_SEQ, "workload.policies") != 0)
     return -1;
   if (n->n == 0 || n->n > SCN_N_POLICIES)
-    return scn_ld_fail(L, n->pos,
-                       "workload.policies: list 1 to %d of static, "
-                       "load-aware, adaptive",
-                       SCN_N_POLICIES);
+    return scn_ld_fail(L, n->pos, "workload.policies: list 1 to %d of %s",
+                       SCN_N_POLICIES, list);
   for (size_t i = 0; i < n->n; i++) {
     const char *name;
     if (scn_ld_name(L, n->items[i], "workload.policies", &name) != 0)
@@ -243,15 +268,14 @@ static int load_policies(scn_loader *L, const scn_node *n, scn_workload *w) {
       if (best)
         snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
       return scn_ld_fail(L, n->items[i]->pos,
-                         "unknown policy '%s'%s (policies: static, "
-                         "load-aware, adaptive)",
-                         name, hint);
+                         "unknown policy '%s'%s (policies: %s)", name, hint,
+                         list);
     }
     for (size_t j = 0; j < i; j++)
-      if (w->policies[j] == (scn_policy)k)
+      if (w->policies[j] == policy_table[k].id)
         return scn_ld_fail(L, n->items[i]->pos,
                            "workload.policies: '%s' is listed twice", name);
-    w->policies[i] = (scn_policy)k;
+    w->policies[i] = policy_table[k].id;
     w->n_policies = i + 1;
   }
   return 0;

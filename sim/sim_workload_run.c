@@ -167,22 +167,65 @@ static int point_candidates(wl_worker *w, size_t point, ss_error *err) {
   return 0;
 }
 
-/* Routes of every group for a policy; returns 1 when load-aware converged
- * (always 1 for the others). */
-static int set_routes(wl_worker *w, scn_policy pol) {
-  const scn_workload *wl = w->ctx->s->workload;
-  int converged = 1;
-  if (pol == SCN_POLICY_LOAD_AWARE)
-    converged = wl_load_aware(w->sh, (sim_load_service)wl->service, w->n_groups,
-                              w->cands, w->n_cands, w->rate_hz, w->choice);
+/* ---- the policies ----------------------------------------------------------
+ * One row per scn_policy (in its order): how the policy picks routes. A
+ * pick function writes each group's first candidate into w->choice[g] and
+ * how many candidates from there are its routes into n_routes[g] (more than
+ * one: the core chooses per request, by expected finish time); it returns 0
+ * when an iterative choice did not converge, else 1. */
+
+typedef struct wl_policy {
+  scn_policy id;
+  int (*pick)(wl_worker *w, size_t *n_routes);
+  /* 1: no predicted utilisation (the routes are chosen per request);
+   * stability is judged from the measured throughput instead */
+  int measured_stability;
+} wl_policy;
+
+static int pick_static(wl_worker *w, size_t *n_routes) {
   for (size_t g = 0; g < w->n_groups; g++) {
-    size_t nr = 1, first = pol == SCN_POLICY_LOAD_AWARE ? w->choice[g] : 0;
-    if (pol == SCN_POLICY_ADAPTIVE)
-      nr = w->n_cands[g] < wl->top_k ? w->n_cands[g] : wl->top_k;
-    if (pol != SCN_POLICY_LOAD_AWARE)
-      w->choice[g] = 0;
-    for (size_t k = 0; k < nr; k++) {
-      const wl_cand *cd = &w->cands[g][first + k];
+    w->choice[g] = 0;
+    n_routes[g] = 1;
+  }
+  return 1;
+}
+
+static int pick_load_aware(wl_worker *w, size_t *n_routes) {
+  const scn_workload *wl = w->ctx->s->workload;
+  int converged =
+      wl_load_aware(w->sh, (sim_load_service)wl->service, w->n_groups, w->cands,
+                    w->n_cands, w->rate_hz, w->choice);
+  for (size_t g = 0; g < w->n_groups; g++)
+    n_routes[g] = 1;
+  return converged;
+}
+
+static int pick_adaptive(wl_worker *w, size_t *n_routes) {
+  const scn_workload *wl = w->ctx->s->workload;
+  for (size_t g = 0; g < w->n_groups; g++) {
+    w->choice[g] = 0;
+    n_routes[g] = w->n_cands[g] < wl->top_k ? w->n_cands[g] : wl->top_k;
+  }
+  return 1;
+}
+
+static const wl_policy wl_policy_table[] = {
+    {SCN_POLICY_STATIC, pick_static, 0},
+    {SCN_POLICY_LOAD_AWARE, pick_load_aware, 0},
+    {SCN_POLICY_ADAPTIVE, pick_adaptive, 1},
+};
+_Static_assert(sizeof wl_policy_table / sizeof *wl_policy_table ==
+                   SCN_N_POLICIES,
+               "one wl_policy_table row per scn_policy");
+
+/* Routes of every group for a policy; returns its pick's convergence. */
+static int set_routes(wl_worker *w, const wl_policy *pol) {
+  const scn_workload *wl = w->ctx->s->workload;
+  size_t nr[SCN_MAX_CLIENT_GROUPS];
+  int converged = pol->pick(w, nr);
+  for (size_t g = 0; g < w->n_groups; g++) {
+    for (size_t k = 0; k < nr[g]; k++) {
+      const wl_cand *cd = &w->cands[g][w->choice[g] + k];
       w->routes[g][k].n_stages = cd->n_stages;
       w->routes[g][k].stages = cd->st;
     }
@@ -194,7 +237,7 @@ static int set_routes(wl_worker *w, scn_policy pol) {
     gr->rate_hz = c->rate_hz;
     gr->jitter_s = c->jitter_ms / 1000.0;
     gr->deadline_s = c->deadline_ms / 1000.0;
-    gr->n_routes = nr;
+    gr->n_routes = nr[g];
     gr->routes = w->routes[g];
   }
   return converged;
@@ -382,10 +425,10 @@ static void put_cdf(wl_worker *w, size_t point, scn_policy pol, size_t g) {
   }
 }
 
-/* Adaptive has no prediction: it counts as unstable when the measured
- * throughput of all groups falls 3% or more below the offered load (the
- * queues grow); *ratio = throughput / offered. */
-static int adaptive_unstable(const wl_worker *w, double *ratio) {
+/* A policy without a prediction (measured_stability) counts as unstable
+ * when the measured throughput of all groups falls 3% or more below the
+ * offered load (the queues grow); *ratio = throughput / offered. */
+static int measured_unstable(const wl_worker *w, double *ratio) {
   const scn_workload *wl = w->e->scn->workload;
   size_t R = wl->replications;
   double thr = 0, off = 0;
@@ -411,25 +454,25 @@ static int wl_task(void *worker, size_t point, ss_buf *out, ss_error *err) {
     return -1;
   for (size_t p = 0; p < wl->n_policies; p++) {
     scn_policy pol = wl->policies[p];
-    int converged = set_routes(w, pol);
+    const wl_policy *pp = &wl_policy_table[pol];
+    int converged = set_routes(w, pp);
     const char *which = "";
-    double mu = pol == SCN_POLICY_ADAPTIVE
+    double mu = pp->measured_stability
                     ? 0
                     : wl_max_util(w->sh, w->n_groups, w->cands, w->choice,
                                   w->rate_hz, &which);
     if (run_policy(w, point, err) != 0)
       return -1;
     double ratio = 1;
-    int adaptive_bad =
-        pol == SCN_POLICY_ADAPTIVE && adaptive_unstable(w, &ratio);
+    int measured_bad = pp->measured_stability && measured_unstable(w, &ratio);
     char status[400];
     status_text(w, mu, which, converged, status, sizeof status);
-    if (adaptive_bad)
+    if (measured_bad)
       snprintf(status, sizeof status,
                "%s%sunstable: throughput %.3g of the offered load (measured)",
                strcmp(status, SIM_STATUS_OK) ? status : "",
                strcmp(status, SIM_STATUS_OK) ? "; " : "", ratio);
-    if (w->stop_any || mu >= 1 || adaptive_bad)
+    if (w->stop_any || mu >= 1 || measured_bad)
       w->n_unstable++;
     for (size_t g = 0; g < w->n_groups; g++) {
       put_row(w, point, pol, g, status, out);

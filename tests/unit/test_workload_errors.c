@@ -250,17 +250,47 @@ static void test_duration_roundtrip(void **state) {
   scn_free(s);
 }
 
+/* The policy table: every policy has a distinct name and a description,
+ * and `policies: [<name>]` selects exactly that policy (rows in enum
+ * order). */
+static void test_policy_table(void **state) {
+  (void)state;
+  for (int k = 0; k < SCN_N_POLICIES; k++) {
+    const char *name = scn_policy_name((scn_policy)k);
+    assert_true(strcmp(name, "unknown") != 0);
+    assert_true(strlen(scn_policy_description((scn_policy)k)) > 10);
+    for (int j = 0; j < k; j++)
+      assert_string_not_equal(name, scn_policy_name((scn_policy)j));
+    char txt[300];
+    int n = snprintf(txt, sizeof txt,
+                     "tiers: {device: [d], edge: [e]}\n"
+                     "workload:\n"
+                     "  clients: [{model: m, arrival: {poisson: 1}}]\n"
+                     "  policies: [%s]\n",
+                     name);
+    scn_scenario *s;
+    ss_error err;
+    assert_int_equal(scn_load_text(txt, (size_t)n, "p.yaml", NULL, &s, &err),
+                     0);
+    assert_int_equal(s->workload->n_policies, 1);
+    assert_int_equal(s->workload->policies[0], k);
+    scn_free(s);
+  }
+  assert_string_equal(scn_policy_name(SCN_N_POLICIES), "unknown");
+}
+
 int main(void) {
-  struct CMUnitTest tests[N_CASES + 3];
+  struct CMUnitTest tests[N_CASES + 4];
   for (size_t i = 0; i < N_CASES; i++) {
     struct CMUnitTest t = {cases[i].file, test_fixture, NULL, NULL,
                            (void *)&cases[i]};
     tests[i] = t;
   }
-  struct CMUnitTest extra[3] = {cmocka_unit_test(test_every_fixture_listed),
+  struct CMUnitTest extra[4] = {cmocka_unit_test(test_every_fixture_listed),
                                 cmocka_unit_test(test_good_roundtrip),
-                                cmocka_unit_test(test_duration_roundtrip)};
-  for (size_t i = 0; i < 3; i++)
+                                cmocka_unit_test(test_duration_roundtrip),
+                                cmocka_unit_test(test_policy_table)};
+  for (size_t i = 0; i < 4; i++)
     tests[N_CASES + i] = extra[i];
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
