@@ -124,6 +124,8 @@ void sim_blocks_free(sim_blocks *b) {
     return;
   free(b->system);
   free(b->time_s);
+  free(b->time_s_p10);
+  free(b->time_s_p90);
   free(b->output_bytes);
   free(b->first_layer);
   free(b->last_layer);
@@ -165,11 +167,13 @@ static int blocks_alloc(sim_blocks *out, size_t nb, size_t n, ss_error *err) {
   out->n_systems = n;
   out->system = calloc(n, sizeof *out->system);
   out->time_s = malloc(n * nb * sizeof *out->time_s);
+  out->time_s_p10 = malloc(n * nb * sizeof *out->time_s_p10);
+  out->time_s_p90 = malloc(n * nb * sizeof *out->time_s_p90);
   out->output_bytes = malloc(nb * sizeof *out->output_bytes);
   out->first_layer = malloc(nb * sizeof *out->first_layer);
   out->last_layer = malloc(nb * sizeof *out->last_layer);
-  if (!out->system || !out->time_s || !out->output_bytes || !out->first_layer ||
-      !out->last_layer) {
+  if (!out->system || !out->time_s || !out->time_s_p10 || !out->time_s_p90 ||
+      !out->output_bytes || !out->first_layer || !out->last_layer) {
     sim_blocks_free(out);
     return ss_error_oom(err, NULL, NULL);
   }
@@ -202,12 +206,36 @@ int sim_blocks_build(const char *name, const sim_blocks_source *src, size_t n,
   for (size_t i = 0; i < n; i++) {
     const prof_model *pm = src[i].model;
     out->system[i] = src[i].system;
-    for (size_t b = 0; b < nb; b++)
-      out->time_s[i * nb + b] = pm->blocks[b].time_s * src[i].time_scale;
+    for (size_t b = 0; b < nb; b++) {
+      const prof_block *k = &pm->blocks[b];
+      out->time_s[i * nb + b] = k->time_s * src[i].time_scale;
+      out->time_s_p10[i * nb + b] = k->time_s_p10 * src[i].time_scale;
+      out->time_s_p90[i * nb + b] = k->time_s_p90 * src[i].time_scale;
+    }
     if (out->profile_input_bytes < 0 && pm->input_bytes >= 0)
       out->profile_input_bytes = (double)pm->input_bytes;
   }
   return 0;
+}
+
+/* z of the 90th percentile of the standard normal. */
+#define SIM_Z90 1.2815515655446004
+
+double sim_blocks_sigma_ln(const sim_blocks *b, size_t i, int first, int last,
+                           double fallback) {
+  if (!b->time_s_p10 || !b->time_s_p90 || i >= b->n_systems || first < 0 ||
+      last < first || (size_t)last >= b->n_blocks)
+    return fallback;
+  double p10 = 0, p90 = 0;
+  for (int k = first; k <= last; k++) {
+    double lo = b->time_s_p10[i * b->n_blocks + (size_t)k];
+    double hi = b->time_s_p90[i * b->n_blocks + (size_t)k];
+    if (!(lo > 0) || !(hi >= lo) || !isfinite(hi))
+      return fallback;
+    p10 += lo;
+    p90 += hi;
+  }
+  return log(p90 / p10) / (2 * SIM_Z90);
 }
 
 /* ---- problems ----------------------------------------------------------- */

@@ -125,6 +125,9 @@ typedef struct sim_blocks {
   const char **system;        /* n_systems names (the names borrowed) */
   double *time_s;             /* n_systems x n_blocks: system i at
                                  [i * n_blocks], seconds, x time_scale */
+  double *time_s_p10;         /* n_systems x n_blocks like time_s: the
+                                 profile's 10th / 90th percentile x */
+  double *time_s_p90;         /* time_scale; NaN where not profiled */
   double *output_bytes;       /* n_blocks, bytes out of each block */
   int64_t *first_layer;       /* n_blocks */
   int64_t *last_layer;        /* n_blocks */
@@ -138,6 +141,14 @@ typedef struct sim_blocks {
 int sim_blocks_build(const char *name, const sim_blocks_source *src, size_t n,
                      sim_blocks *out, ss_error *err);
 void sim_blocks_free(sim_blocks *b);
+
+/* Lognormal sigma of ln t for the work of blocks first..last on source i,
+ * fitted from the profile's percentiles: ln(P90 / P10) / (2 x 1.2816),
+ * with P10 and P90 the sums of the blocks' p10 and p90 (exact for one
+ * block; for several, as if their times moved together). fallback when
+ * some block of the range has no usable p10/p90 (0 < p10 <= p90). */
+double sim_blocks_sigma_ln(const sim_blocks *b, size_t i, int first, int last,
+                           double fallback);
 
 /* ---- a solver problem -------------------------------------------------- */
 

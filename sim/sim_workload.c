@@ -133,9 +133,10 @@ int wl_shape_sync(wl_shape *sh, const sim_engine *e, const sim_ctx *c,
  * in the order a request meets them): the device's compute as a private
  * delay, every other tier's compute at its system's station, every hop and
  * the return on its tier pair's link. */
-int wl_stages(const wl_shape *sh, const solver_problem *p,
+int wl_stages(const wl_shape *sh, const sim_problem *pb, const sim_blocks *bl,
               const solver_placement *pl, double sigma_ln, wl_cand *cd,
               ss_error *err) {
+  const solver_problem *p = &pb->p;
   sim_stages ss;
   if (sim_problem_stages(p, pl, &ss, err) != 0)
     return -1;
@@ -149,7 +150,11 @@ int wl_stages(const wl_shape *sh, const solver_problem *p,
       y->kind = x->tier == 0 ? SIM_LOAD_DELAY : SIM_LOAD_STATION;
       y->resource = x->tier == 0 ? 0 : x->g - sh->first_station;
       y->service_s = x->compute_s;
-      y->sigma_ln = sigma_ln;
+      y->sigma_ln =
+          x->g < pb->n_total
+              ? sim_blocks_sigma_ln(bl, pb->g_source[x->g], x->first_block,
+                                    x->last_block, sigma_ln)
+              : sigma_ln;
     } else {
       y->kind = SIM_LOAD_LINK;
       y->resource =

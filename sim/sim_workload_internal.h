@@ -38,8 +38,10 @@ typedef struct wl_cand {
 } wl_cand;
 
 /* The stages of placement pl from the cost model (sim_problem_stages) into
- * cd->st / cd->n_stages. */
-int wl_stages(const wl_shape *sh, const solver_problem *p,
+ * cd->st / cd->n_stages. A compute stage's lognormal sigma is fitted from
+ * the p10/p90 of its blocks (sim_blocks_sigma_ln on bl, source
+ * pb->g_source[g]); sigma_ln where they are not profiled. */
+int wl_stages(const wl_shape *sh, const sim_problem *pb, const sim_blocks *bl,
               const solver_placement *pl, double sigma_ln, wl_cand *cd,
               ss_error *err);
 

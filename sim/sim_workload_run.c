@@ -156,8 +156,8 @@ static int point_candidates(wl_worker *w, size_t point, ss_error *err) {
     for (size_t k = 0; k < n; k++) {
       wl_cand *cd = &w->cands[g][k];
       cd->r = w->tmp[k];
-      if (wl_stages(w->sh, &ms->pb.p, &cd->r.p, wl->service_sigma, cd, err) !=
-          0)
+      if (wl_stages(w->sh, &ms->pb, &e->models[m].blocks, &cd->r.p,
+                    wl->service_sigma, cd, err) != 0)
         return ss_error_prefix(err, "model '%s'", e->models[m].name);
     }
     w->n_cands[g] = n;

@@ -182,6 +182,41 @@ static void toy_problem(sim_blocks *bl, sim_problem *pb, double result) {
   sim_problem_set_bytes(pb, 8e6, result);
 }
 
+/* A stage's lognormal sigma from a hand-made profile's p10/p90: one block
+ * gives back exactly p90 / p10 = e^(2 z90 sigma) (whatever the time scale);
+ * a range sums the percentiles; an unprofiled block or system falls back. */
+static void test_sigma_from_percentiles(void **state) {
+  (void)state;
+  toy_models();
+  const double z90 = 1.2815515655446004;
+  BLK[1][0].time_s_p10 = 0.4;
+  BLK[1][0].time_s_p90 = 0.6;
+  BLK[1][1].time_s_p10 = 0.3;
+  BLK[1][1].time_s_p90 = 0.9;
+  BLK[1][2].time_s_p10 = NAN;
+  BLK[1][2].time_s_p90 = NAN;
+  sim_blocks_source src[3] = {
+      {"dev", &MOD[0], 1}, {"edg", &MOD[1], 2}, {"cld", &MOD[2], 1}};
+  sim_blocks bl;
+  ss_error err;
+  assert_int_equal(sim_blocks_build("toy", src, 3, &bl, &err), 0);
+  assert_true(bl.time_s_p10[1 * 3 + 0] == 0.8); /* x scale 2 */
+  double s0 = sim_blocks_sigma_ln(&bl, 1, 0, 0, 0.1);
+  assert_true(fabs(exp(2 * z90 * s0) - 0.6 / 0.4) <= 1e-12);
+  assert_true(fabs(s0 - log(1.5) / (2 * z90)) <= 1e-15);
+  double s01 = sim_blocks_sigma_ln(&bl, 1, 0, 1, 0.1);
+  assert_true(fabs(s01 - log(1.5 / 0.7) / (2 * z90)) <= 1e-15);
+  assert_true(sim_blocks_sigma_ln(&bl, 1, 0, 2, 0.1) == 0.1); /* b2: NaN */
+  assert_true(sim_blocks_sigma_ln(&bl, 1, 2, 2, 0.25) == 0.25);
+  assert_true(sim_blocks_sigma_ln(&bl, 0, 0, 0, 0.1) == 0.1); /* p10 0 */
+  assert_true(sim_blocks_sigma_ln(&bl, 1, 1, 3, 0.1) == 0.1); /* range */
+  BLK[1][1].time_s_p90 = 0.2; /* p90 < p10: not usable */
+  sim_blocks_free(&bl);
+  assert_int_equal(sim_blocks_build("toy", src, 3, &bl, &err), 0);
+  assert_true(sim_blocks_sigma_ln(&bl, 1, 1, 1, 0.1) == 0.1);
+  sim_blocks_free(&bl);
+}
+
 static void test_stages_closed_form(void **state) {
   (void)state;
   sim_blocks bl;
@@ -332,6 +367,7 @@ int main(void) {
       cmocka_unit_test(test_link_calibration),
       cmocka_unit_test(test_network_either_direction),
       cmocka_unit_test(test_blocks),
+      cmocka_unit_test(test_sigma_from_percentiles),
       cmocka_unit_test(test_stages_closed_form),
       cmocka_unit_test(test_stages_every_placement),
       cmocka_unit_test(test_scenario_input),
