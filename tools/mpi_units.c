@@ -58,6 +58,7 @@ void mpi_units_abort(int code) { exit(code); }
 
 #include <mpi.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -105,6 +106,9 @@ struct mpi_units {
   const double *cost;
   char *sync_buf;        /* rank 0: the last blob sent (kept until sent) */
   MPI_Request *sync_req; /* per rank */
+  /* fault injection for the tests: rank 1 kills itself (SIGKILL) after
+   * sending this many units ($SPLITSIM_TEST_RANK1_DIES_AFTER; 0 = never) */
+  unsigned long die_after, n_sent;
 };
 
 int mpi_units_built(void) { return 1; }
@@ -171,6 +175,9 @@ int mpi_units_new(const volatile sig_atomic_t *cancel, mpi_units **out,
   for (size_t r = 0; r < n; r++)
     m->sync_req[r] = MPI_REQUEST_NULL;
   m->out_req[0] = m->out_req[1] = MPI_REQUEST_NULL;
+  const char *die = getenv("SPLITSIM_TEST_RANK1_DIES_AFTER");
+  if (die && m->rank == 1)
+    m->die_after = strtoul(die, NULL, 10);
   *out = m;
   return 0;
 }
@@ -638,6 +645,8 @@ static int w_done(void *ctx, size_t task, const char *out, size_t out_len,
   memcpy(b + 24 + out_len, aux, aux_len);
   MPI_Isend(b, (int)len, MPI_BYTE, 0, TAG_RES, MPI_COMM_WORLD, &m->out_req[sl]);
   m->slot = 1 - sl;
+  if (m->die_after && ++m->n_sent >= m->die_after)
+    raise(SIGKILL); /* a rank that dies mid-run, for the tests */
   return 0;
 }
 
