@@ -123,7 +123,7 @@ void ss_sha256_hex(const unsigned char d[32], char hex[65]) {
   hex[64] = '\0';
 }
 
-static int file_hex(const char *path, char hex[65], ss_error *err) {
+int ss_sha256_file(const char *path, char hex[65], ss_error *err) {
   FILE *fp = fopen(path, "rb");
   if (!fp)
     return ss_error_set(err, path, NULL, "cannot open: %s", strerror(errno));
@@ -157,7 +157,7 @@ int ss_sha256_path(const char *path, char hex[65], ss_error *err) {
   if (stat(path, &st) != 0)
     return ss_error_set(err, path, NULL, "cannot read: %s", strerror(errno));
   if (!S_ISDIR(st.st_mode))
-    return file_hex(path, hex, err);
+    return ss_sha256_file(path, hex, err);
   /* A folder of Scission .dat files: hash the sorted listing. */
   int rc = -1;
   char **names = NULL;
@@ -182,7 +182,8 @@ int ss_sha256_path(const char *path, char hex[65], ss_error *err) {
       goto oom;
     n++;
   }
-  qsort(names, n, sizeof *names, cmp_names);
+  if (n > 1) /* qsort(NULL, 0) is undefined behaviour: an empty folder */
+    qsort(names, n, sizeof *names, cmp_names);
   ss_sha256 c;
   ss_sha256_init(&c);
   for (size_t i = 0; i < n; i++) {
@@ -192,7 +193,7 @@ int ss_sha256_path(const char *path, char hex[65], ss_error *err) {
       goto oom;
     snprintf(full, len, "%s/%s", path, names[i]);
     char fh[65];
-    int frc = file_hex(full, fh, err);
+    int frc = ss_sha256_file(full, fh, err);
     free(full);
     if (frc != 0)
       goto done;

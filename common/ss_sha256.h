@@ -20,6 +20,8 @@ void ss_sha256_update(ss_sha256 *c, const void *data, size_t len);
 void ss_sha256_final(ss_sha256 *c, unsigned char out[32]);
 /* Lower-case hex of 32 bytes into hex[65]. */
 void ss_sha256_hex(const unsigned char d[32], char hex[65]);
+/* Lower-case hex SHA-256 of a file's bytes. */
+int ss_sha256_file(const char *path, char hex[65], ss_error *err);
 /* SHA-256 of a file, or for a folder of the listing of its regular files
  * (sorted by name): "<name>\n<sha256 hex of the file>\n" for each. */
 int ss_sha256_path(const char *path, char hex[65], ss_error *err);
