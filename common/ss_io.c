@@ -80,19 +80,6 @@ oom:
   return NULL;
 }
 
-int ss_temp_path_for(const char *path, char *tmp, size_t tmpsize,
-                     ss_error *err) {
-  int n = snprintf(tmp, tmpsize, "%s.tmp.XXXXXX", path);
-  if (n < 0 || (size_t)n >= tmpsize)
-    return ss_error_set(err, path, NULL, "path too long");
-  int fd = mkstemp(tmp);
-  if (fd < 0)
-    return ss_error_setk(err, SS_ERR_IO, path, NULL,
-                         "cannot create temporary file: %s", strerror(errno));
-  close(fd);
-  return 0;
-}
-
 int ss_rename_into_place(const char *tmp, const char *path, ss_error *err) {
   int fd = open(tmp, O_RDONLY);
   if (fd >= 0) {
@@ -108,10 +95,11 @@ int ss_rename_into_place(const char *tmp, const char *path, ss_error *err) {
   (void)chmod(tmp, mode);
   if (rename(tmp, path) != 0) {
     int e = errno;
-    unlink(tmp);
+    ss_temp_discard(tmp);
     return ss_error_setk(err, SS_ERR_IO, path, NULL, "cannot replace file: %s",
                          strerror(e));
   }
+  ss_temp_done(tmp);
   return 0;
 }
 
@@ -125,7 +113,7 @@ int ss_atomic_open(ss_atomic_file *af, const char *path, ss_error *err) {
   af->fp = fopen(af->tmp_path, "wb");
   if (!af->fp) {
     int e = errno;
-    unlink(af->tmp_path);
+    ss_temp_discard(af->tmp_path);
     af->tmp_path[0] = '\0';
     return ss_error_setk(err, SS_ERR_IO, path, NULL, "cannot write: %s",
                          strerror(e));
@@ -143,7 +131,7 @@ int ss_atomic_commit(ss_atomic_file *af, ss_error *err) {
     bad = 1;
   af->fp = NULL;
   if (bad) {
-    unlink(af->tmp_path);
+    ss_temp_discard(af->tmp_path);
     af->tmp_path[0] = '\0';
     return ss_error_setk(err, SS_ERR_IO, af->path, NULL,
                          "write failed (disk full?)");
@@ -159,7 +147,7 @@ void ss_atomic_abort(ss_atomic_file *af) {
     af->fp = NULL;
   }
   if (af->tmp_path[0]) {
-    unlink(af->tmp_path);
+    ss_temp_discard(af->tmp_path);
     af->tmp_path[0] = '\0';
   }
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "ss_error.h"
+#include "ss_tmp.h"
 
 /* Largest input file any reader accepts (bytes). */
 #define SS_MAX_INPUT_BYTES ((size_t)256 * 1024 * 1024)
@@ -23,7 +24,8 @@ typedef struct ss_atomic_file {
   char tmp_path[4200]; /* temporary name in the same folder */
 } ss_atomic_file;
 
-/* Create "<path>.tmp.XXXXXX" and open it for writing. */
+/* Create a temporary file next to path (ss_tmp.h: in a marked folder
+ * ".splitsim-tmp-XXXXXX") and open it for writing. */
 int ss_atomic_open(ss_atomic_file *af, const char *path, ss_error *err);
 /* Flush, fsync and rename over the final path. On failure the temporary file
  * is removed and the final path is untouched. */
@@ -31,11 +33,8 @@ int ss_atomic_commit(ss_atomic_file *af, ss_error *err);
 /* Close and remove the temporary file (safe to call after commit). */
 void ss_atomic_abort(ss_atomic_file *af);
 
-/* Reserve a unique temporary path next to `path` (the file is created empty)
- * for libraries that open files themselves (HDF5). Then write to it and call
- * ss_rename_into_place, or unlink it on failure. */
-int ss_temp_path_for(const char *path, char *tmp, size_t tmpsize,
-                     ss_error *err);
+/* Temporary files for libraries that open files themselves (HDF5):
+ * ss_temp_path_for and ss_temp_discard in ss_tmp.h. */
 /* fsync tmp and rename it to path. */
 int ss_rename_into_place(const char *tmp, const char *path, ss_error *err);
 

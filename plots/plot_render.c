@@ -5,6 +5,8 @@
  * /dev/null, and a time limit after which the process is killed. */
 #include "plot_internal.h"
 
+#include "../common/ss_tmp.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -71,8 +73,9 @@ static double now_s(void) {
 
 typedef struct job {
   const char *base;
-  char *tmpdir; /* charts/.render-<base>-XXXXXX */
-  char *script; /* "../<base>.gp" */
+  ss_tmpdir td;       /* charts/.splitsim-tmp-XXXXXX (common/ss_tmp.h) */
+  const char *tmpdir; /* td.path once made, else NULL */
+  char *script;       /* "../<base>.gp" */
   pid_t pid;
   double started;
   int state; /* 0 waiting, 1 running, 2 done */
@@ -81,38 +84,15 @@ typedef struct job {
   int status;
 } job;
 
-/* Remove every file in dir (flat), then dir. */
-static void remove_dir(const char *dir) {
-  DIR *dp = opendir(dir);
-  if (dp) {
-    struct dirent *de;
-    while ((de = readdir(dp)) != NULL) {
-      if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-        continue;
-      char *p = plot_path_join(dir, de->d_name);
-      if (p) {
-        unlink(p);
-        free(p);
-      }
-    }
-    closedir(dp);
-  }
-  rmdir(dir);
-}
-
 static int start_job(job *j, const char *charts_dir, const char *gnuplot,
                      ss_error *err) {
-  size_t n = strlen(charts_dir) + strlen(j->base) + 32;
-  j->tmpdir = malloc(n);
   j->script = malloc(strlen(j->base) + 8);
-  if (!j->tmpdir || !j->script)
+  if (!j->script)
     return ss_error_oom(err, charts_dir, NULL);
-  snprintf(j->tmpdir, n, "%s/.render-%s-XXXXXX", charts_dir, j->base);
   snprintf(j->script, strlen(j->base) + 8, "../%s.gp", j->base);
-  if (!mkdtemp(j->tmpdir))
-    return ss_error_set(err, j->tmpdir, NULL,
-                        "cannot create a temporary folder: %s",
-                        strerror(errno));
+  if (ss_tmpdir_create(&j->td, charts_dir, err) != 0)
+    return -1;
+  j->tmpdir = j->td.path;
   /* everything the child needs is prepared before fork */
   char *const argv[] = {(char *)"gnuplot", (char *)"-e",
                         (char *)"set loadpath '..'", j->script, NULL};
@@ -171,29 +151,27 @@ static void read_log(const job *j, char *buf, size_t size) {
   buf[k] = 0;
 }
 
-/* Move the outputs (regular files, not starting with '.') into charts/. */
+/* Move the renderings <base>.png and <base>.svg into charts/ (nothing
+ * else a script may have written leaves its temporary folder). */
 static int collect(const job *j, const char *charts_dir, ss_error *err) {
-  DIR *dp = opendir(j->tmpdir);
+  static const char *const exts[] = {".png", ".svg"};
   int rc = 0;
-  if (!dp)
-    return ss_error_set(err, j->tmpdir, NULL, "cannot read: %s",
-                        strerror(errno));
-  struct dirent *de;
-  while ((de = readdir(dp)) != NULL) {
-    if (de->d_name[0] == '.')
-      continue;
-    char *from = plot_path_join(j->tmpdir, de->d_name);
-    char *to = plot_path_join(charts_dir, de->d_name);
-    if (!from || !to) {
+  for (size_t k = 0; rc == 0 && k < sizeof exts / sizeof *exts; k++) {
+    char name[200];
+    snprintf(name, sizeof name, "%s%s", j->base, exts[k]);
+    char *from = plot_path_join(j->tmpdir, name);
+    char *to = plot_path_join(charts_dir, name);
+    struct stat st;
+    if (!from || !to)
       rc = ss_error_oom(err, charts_dir, NULL);
-    } else if (rename(from, to) != 0) {
+    else if (lstat(from, &st) != 0 || !S_ISREG(st.st_mode))
+      ; /* not made (a kept script may render one format only) */
+    else if (rename(from, to) != 0)
       rc = ss_error_set(err, to, NULL, "cannot rename the rendering: %s",
                         strerror(errno));
-    }
     free(from);
     free(to);
   }
-  closedir(dp);
   return rc;
 }
 
@@ -228,7 +206,8 @@ static int finish_job(job *j, const char *charts_dir, int *first_failure,
   }
   if (rc != 0)
     *first_failure = 1;
-  remove_dir(j->tmpdir);
+  ss_tmpdir_remove(&j->td, NULL);
+  j->tmpdir = NULL;
   j->state = 2;
   return rc;
 }
@@ -254,8 +233,8 @@ int plot_render(const char *charts_dir, const char *gnuplot,
           0) {
         first_failure = 1;
         failed++;
-        if (j->tmpdir)
-          remove_dir(j->tmpdir);
+        ss_tmpdir_remove(&j->td, NULL);
+        j->tmpdir = NULL;
         j->state = 2;
         continue;
       }
@@ -291,7 +270,6 @@ int plot_render(const char *charts_dir, const char *gnuplot,
     }
   }
   for (size_t i = 0; i < n; i++) {
-    free(js[i].tmpdir);
     free(js[i].script);
   }
   free(js);

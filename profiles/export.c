@@ -419,8 +419,10 @@ int prof_export_csv(const prof_set *set, const char *path, ss_error *err) {
     if (ss_temp_path_for(path, bak, sizeof bak, err) != 0)
       goto fail;
     unlink(bak);
-    if (link(path, bak) != 0)
+    if (link(path, bak) != 0) {
+      ss_temp_discard(bak);
       bak[0] = '\0'; /* no hard links here: a failure removes the new CSV */
+    }
   }
   if (ss_atomic_commit(&acsv, err) != 0)
     goto fail;
@@ -431,7 +433,7 @@ int prof_export_csv(const prof_set *set, const char *path, ss_error *err) {
     goto fail;
   }
   if (bak[0])
-    unlink(bak);
+    ss_temp_discard(bak);
   free(csv);
   free(json);
   return 0;
@@ -439,12 +441,14 @@ fail:
   ss_atomic_abort(&acsv);
   ss_atomic_abort(&ajson);
   if (csv_done) {
-    if (bak[0])
-      rename(bak, path);
+    if (bak[0] && rename(bak, path) == 0)
+      ss_temp_done(bak);
+    else if (bak[0])
+      ss_temp_discard(bak);
     else
       unlink(path);
   } else if (bak[0]) {
-    unlink(bak);
+    ss_temp_discard(bak);
   }
   free(csv);
   free(json);

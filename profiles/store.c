@@ -760,7 +760,7 @@ done:
     H5Pclose(w.lcpl);
   guard_off(&guard);
   if (rc != 0) {
-    unlink(tmp);
+    ss_temp_discard(tmp);
     return -1;
   }
   return ss_rename_into_place(tmp, path, err); /* unlinks tmp on failure */

@@ -98,6 +98,10 @@ typedef struct sim_run_options {
   const char *default_profiles;
   const char *default_profiles_hint; /* extra words for that message */
   int resume; /* skip when OUTROOT/<name>/run.json matches the inputs */
+  /* OUTROOT/<name> holding files splitsim did not write (its manifest,
+   * splitsim-manifest.txt, does not list them) stops the run before any
+   * work; 1: write beside them, leaving them untouched. */
+  int force;
   /* Called with the temporary folder once the tables, the resolved
    * scenario and a provisional run.json are in it, before the folder is
    * moved into place (tools/ uses it for charts and the report, plots/).
@@ -119,14 +123,19 @@ typedef struct sim_run_report {
 } sim_run_report;
 
 /* Load the profiles and network of s, resolve it, and write all its files
- * into OUTROOT/<name>.tmp-<pid>/, then move that folder to OUTROOT/<name>/
- * (replacing an older one: old moved aside, new moved in, old removed) so
- * that the final folder is always complete; run.json is written last.
- * With opt->resume, a folder whose run.json records the same splitsim
- * version and the same SHA-256 of the scenario file, profile store and
- * network file (and a written report when a finish hook is given) is kept
- * and rep->skipped set. On failure or cancel the temporary folder is
- * removed and an old OUTROOT/<name>/ stays as it was. */
+ * into a marked temporary folder OUTROOT/.splitsim-tmp-XXXXXX/ (common/
+ * ss_tmp.h), list them in its splitsim-manifest.txt, then move that folder
+ * to OUTROOT/<name>/ so that the final folder is always complete: an old
+ * output is moved aside and only the files of its manifest are removed; a
+ * folder holding anything else is refused before any work (opt->force:
+ * the new files are moved in one by one beside the others). An old output
+ * that cannot be removed is an error. With opt->resume, a folder whose
+ * run.json records the same splitsim version, scenario file path and
+ * SHA-256 of the scenario file, profile store and network file (and a
+ * written report when a finish hook is given) is kept and rep->skipped
+ * set. Stale temporaries of killed runs in OUTROOT are removed first. On
+ * failure or cancel the temporary folder is removed and an old
+ * OUTROOT/<name>/ stays as it was. */
 int sim_run(const scn_scenario *s, const sim_run_options *opt,
             sim_run_report *rep, ss_error *err);
 

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_manifest.h"
+#include "../common/ss_tmp.h"
 #include "../profiles/import.h"
 #include "sim_dist.h"
 #include "sim_study.h"
@@ -28,41 +30,7 @@ static double now_s(void) {
 /* ---- folders ----------------------------------------------------------- */
 
 int sim_remove_tree(const char *path, ss_error *err) {
-  struct stat st;
-  if (lstat(path, &st) != 0)
-    return errno == ENOENT ? 0
-                           : ss_error_set(err, path, NULL, "cannot remove: %s",
-                                          strerror(errno));
-  if (!S_ISDIR(st.st_mode)) {
-    if (unlink(path) != 0)
-      return ss_error_set(err, path, NULL, "cannot remove: %s",
-                          strerror(errno));
-    return 0;
-  }
-  DIR *d = opendir(path);
-  if (!d)
-    return ss_error_set(err, path, NULL, "cannot open folder: %s",
-                        strerror(errno));
-  int rc = 0;
-  struct dirent *de;
-  while (rc == 0 && (de = readdir(d)) != NULL) {
-    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-      continue;
-    size_t len = strlen(path) + strlen(de->d_name) + 2;
-    char *child = malloc(len);
-    if (!child) {
-      rc = ss_error_oom(err, path, NULL);
-      break;
-    }
-    snprintf(child, len, "%s/%s", path, de->d_name);
-    rc = sim_remove_tree(child, err);
-    free(child);
-  }
-  closedir(d);
-  if (rc == 0 && rmdir(path) != 0)
-    rc = ss_error_set(err, path, NULL, "cannot remove folder: %s",
-                      strerror(errno));
-  return rc;
+  return ss_remove_tree(path, err);
 }
 
 static int mkdir_p(const char *path, ss_error *err) {
@@ -88,31 +56,169 @@ static int mkdir_p(const char *path, ss_error *err) {
   return 0;
 }
 
-/* Remove <name>.tmp-<pid> / <name>.old-<pid> left by runs that died. */
-static void remove_stale(const char *outroot, const char *name) {
-  DIR *d = opendir(outroot);
-  if (!d)
-    return;
-  size_t nl = strlen(name);
-  struct dirent *de;
-  while ((de = readdir(d)) != NULL) {
-    const char *n = de->d_name;
-    if (strncmp(n, name, nl) != 0)
-      continue;
-    const char *rest = n + nl;
-    if (strncmp(rest, ".tmp-", 5) != 0 && strncmp(rest, ".old-", 5) != 0)
-      continue;
-    char *end;
-    long pid = strtol(rest + 5, &end, 10);
-    if (*end || pid <= 0)
-      continue;
-    if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-      continue; /* still running (or not ours to judge) */
-    char path[4096];
-    if ((size_t)snprintf(path, sizeof path, "%s/%s", outroot, n) < sizeof path)
-      sim_remove_tree(path, NULL);
+/* ---- the output folder: only what splitsim wrote is replaced -------- */
+
+/* Longest path inside a scenario folder splitsim writes (charts included),
+ * and the temporary folder's name: a longer OUTROOT/<name> is refused
+ * before anything is written. */
+#define MAX_INNER_PATH 400
+
+typedef struct outdir_state {
+  int exists;  /* OUTROOT/<name> is there */
+  int foreign; /* it holds something its manifest does not list */
+  ss_manifest old;
+} outdir_state;
+
+/* Look at OUTROOT/<name>: absent, or a folder whose files splitsim wrote
+ * (its manifest), or one that holds other things too (refused unless
+ * force). */
+static int check_outdir(const char *outdir, int force, outdir_state *st,
+                        ss_error *err) {
+  struct stat sb;
+  memset(st, 0, sizeof *st);
+  ss_manifest_init(&st->old);
+  if (lstat(outdir, &sb) != 0) {
+    if (errno == ENOENT)
+      return 0;
+    return ss_error_set(err, outdir, NULL, "cannot read: %s", strerror(errno));
   }
-  closedir(d);
+  if (!S_ISDIR(sb.st_mode))
+    return ss_error_set(err, outdir, NULL,
+                        "is in the way of the output folder and splitsim did "
+                        "not write it; nothing was written (choose another "
+                        "-o, or move it away)");
+  st->exists = 1;
+  if (ss_manifest_read(&st->old, outdir, err) != 0)
+    return -1;
+  char rel[1024];
+  int f = ss_manifest_first_foreign(&st->old, outdir, rel, sizeof rel, err);
+  if (f < 0)
+    return -1;
+  st->foreign = f;
+  if (f && !force)
+    return ss_error_set(err, outdir, NULL,
+                        "holds '%s', which splitsim did not write; nothing "
+                        "was written (choose another -o, move it away, or "
+                        "pass --force to write beside it: files splitsim did "
+                        "not write are kept)",
+                        rel);
+  return 0;
+}
+
+/* The finished temporary folder becomes OUTROOT/<name>. */
+static int move_in(ss_tmpdir *tmp, const char *outdir, ss_error *err) {
+  ss_tmpdir_unmark(tmp);
+  if (rename(tmp->path, outdir) != 0)
+    return ss_error_set(err, outdir, NULL,
+                        "cannot move the new output into place: %s",
+                        strerror(errno));
+  tmp->path[0] = '\0';
+  return 0;
+}
+
+/* Old output (only splitsim's files) aside, new one in, old one removed by
+ * its manifest. */
+static int swap_in(const char *outroot, ss_tmpdir *tmp, const char *outdir,
+                   const ss_manifest *old, ss_error *err) {
+  ss_tmpdir aside;
+  char oldpath[4200];
+  if (ss_tmpdir_create(&aside, outroot, err) != 0)
+    return -1;
+  snprintf(oldpath, sizeof oldpath, "%s/old", aside.path);
+  if (rename(outdir, oldpath) != 0) {
+    ss_error_set(err, outdir, NULL, "cannot move the old output aside: %s",
+                 strerror(errno));
+    ss_tmpdir_remove(&aside, NULL);
+    return -1;
+  }
+  if (move_in(tmp, outdir, err) != 0) {
+    if (rename(oldpath, outdir) == 0)
+      ss_tmpdir_remove(&aside, NULL);
+    else
+      ss_tmpdir_unmark(&aside);
+    return -1;
+  }
+  if (ss_manifest_remove_files(old, oldpath, 1, err) != 0) {
+    ss_tmpdir_unmark(&aside); /* it holds something: never swept */
+    return ss_error_prefix(err,
+                           "the new output is in place, but the old one "
+                           "is kept in %s",
+                           aside.path);
+  }
+  return ss_tmpdir_remove(&aside, err);
+}
+
+/* mkdir -p of rel's folders under dir; each must be a real folder. */
+static int make_parents(const char *dir, const char *rel, ss_error *err) {
+  char p[8400];
+  snprintf(p, sizeof p, "%s/%s", dir, rel);
+  for (char *s = p + strlen(dir) + 1; (s = strchr(s, '/')) != NULL; s++) {
+    *s = '\0';
+    struct stat sb;
+    if (mkdir(p, 0777) != 0 && errno != EEXIST)
+      return ss_error_set(err, p, NULL, "cannot create folder: %s",
+                          strerror(errno));
+    if (lstat(p, &sb) != 0 || !S_ISDIR(sb.st_mode))
+      return ss_error_set(err, p, NULL,
+                          "is in the way (not a folder); splitsim did not "
+                          "write it");
+    *s = '/';
+  }
+  return 0;
+}
+
+/* --force beside files splitsim did not write: old files of the manifest
+ * that the new output lacks are removed, the new files moved in one by
+ * one (the manifest last); everything else stays as it is. */
+static int merge_in(ss_tmpdir *tmp, const char *outdir, const ss_manifest *old,
+                    ss_error *err) {
+  ss_manifest neu, gone;
+  ss_manifest_init(&gone);
+  if (ss_manifest_read(&neu, tmp->path, err) != 0)
+    return -1;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < old->n; i++)
+    if (!ss_manifest_find(&neu, old->e[i].path))
+      rc = ss_manifest_add(&gone, old->e[i].path, NULL, err);
+  if (rc == 0)
+    rc = ss_manifest_remove_files(&gone, outdir, 0, err);
+  for (size_t i = 0; rc == 0 && i <= neu.n; i++) {
+    const char *rel = i < neu.n ? neu.e[i].path : SS_MANIFEST_NAME;
+    char from[8400], to[8400];
+    snprintf(from, sizeof from, "%s/%s", tmp->path, rel);
+    snprintf(to, sizeof to, "%s/%s", outdir, rel);
+    rc = make_parents(outdir, rel, err);
+    if (rc == 0 && rename(from, to) != 0)
+      rc = ss_error_set(err, to, NULL, "cannot move into place: %s",
+                        strerror(errno));
+  }
+  ss_manifest_free(&neu);
+  ss_manifest_free(&gone);
+  return rc != 0 ? -1 : ss_tmpdir_remove(tmp, err);
+}
+
+/* Record what the temporary folder holds, then put it in place. */
+static int install(const char *outroot, ss_tmpdir *tmp, const char *outdir,
+                   int force, ss_error *err) {
+  ss_manifest mine;
+  ss_manifest_init(&mine);
+  int rc = ss_manifest_scan(&mine, tmp->path, err);
+  if (rc == 0)
+    rc = ss_manifest_write(&mine, tmp->path, err);
+  ss_manifest_free(&mine);
+  if (rc != 0)
+    return -1;
+  outdir_state st;
+  if (check_outdir(outdir, force, &st, err) != 0) /* again: it may change */
+    rc = -1;
+  else if (!st.exists)
+    rc = move_in(tmp, outdir, err);
+  else if (!st.foreign)
+    rc = swap_in(outroot, tmp, outdir, &st.old, err);
+  else
+    rc = merge_in(tmp, outdir, &st.old, err);
+  ss_manifest_free(&st.old);
+  return rc;
 }
 
 /* ---- run.json ---------------------------------------------------------- */
@@ -340,12 +446,14 @@ static int up_to_date(const char *dir, const inputs *in, int want_report) {
   char *ps = sim_run_json_string(text, "profiles_sha256");
   char *ns = sim_run_json_string(text, "network_sha256");
   char *rp = sim_run_json_string(text, "report");
+  char *sf = sim_run_json_string(text, "scenario_file"); /* moved: redo */
   int ok = same_opt(ver, SPLITSIM_VERSION) && same_opt(ss, in->scenario_sha) &&
-           same_opt(ps, in->profiles_sha) &&
+           same_opt(sf, in->scenario_file) && same_opt(ps, in->profiles_sha) &&
            same_opt(ns, in->network ? in->network_sha : NULL) && rp &&
            strcmp(rp, "failed") != 0 &&
            (!want_report || strcmp(rp, "written") == 0);
   free(rp);
+  free(sf);
   free(ver);
   free(ss);
   free(ps);
@@ -385,8 +493,10 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
   prof_set *set = NULL;
   prof_network *net = NULL;
   sim_engine *e = NULL;
-  char tmpdir[4096] = "", olddir[4096] = "";
-  int made_tmp = 0, rc = -1;
+  ss_tmpdir tmp = {"", -1};
+  const char *tmpdir = tmp.path;
+  int rc = -1;
+  int force = opt && opt->force;
   int studies = sim_studies_present(s);
   inputs in;
   memset(&in, 0, sizeof in);
@@ -424,6 +534,13 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
     ss_error_set(err, outroot, NULL, "output path too long");
     goto done;
   }
+  if (strlen(rep->outdir) + MAX_INNER_PATH >= sizeof rep->outdir) {
+    ss_error_set(err, outroot, NULL,
+                 "output path too long (%zu characters; at most %zu)",
+                 strlen(rep->outdir), sizeof rep->outdir - MAX_INNER_PATH - 1);
+    goto done;
+  }
+  ss_tmp_sweep(outroot); /* what killed runs left, also when skipping */
   sim_dist *dist = opt ? opt->base.dist : NULL;
   sim_identity ident;
   identity_of(&in, opt && opt->finish, &ident);
@@ -436,6 +553,10 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
     rc = 0;
     goto done;
   }
+  outdir_state ost; /* refuse before any work when foreign files are there */
+  if (check_outdir(rep->outdir, force, &ost, err) != 0)
+    goto done;
+  ss_manifest_free(&ost.old);
 
   if (prof_load_path(in.profiles, &set, err) != 0)
     goto done;
@@ -457,22 +578,8 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
 
   if (mkdir_p(outroot, err) != 0)
     goto done;
-  remove_stale(outroot, s->name);
-  if ((size_t)snprintf(tmpdir, sizeof tmpdir, "%s/%s.tmp-%ld", outroot, s->name,
-                       (long)getpid()) >= sizeof tmpdir ||
-      (size_t)snprintf(olddir, sizeof olddir, "%s/%s.old-%ld", outroot, s->name,
-                       (long)getpid()) >= sizeof olddir) {
-    ss_error_set(err, outroot, NULL, "output path too long");
+  if (ss_tmpdir_create(&tmp, outroot, err) != 0)
     goto done;
-  }
-  if (sim_remove_tree(tmpdir, err) != 0)
-    goto done;
-  if (mkdir(tmpdir, 0777) != 0) {
-    ss_error_set(err, tmpdir, NULL, "cannot create folder: %s",
-                 strerror(errno));
-    goto done;
-  }
-  made_tmp = 1;
   rep->t.load_s = now_s() - t_start;
 
   if (sim_write_tables(e, tmpdir, opt ? &opt->base : NULL, &rep->t, err) != 0)
@@ -531,35 +638,13 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
       goto done;
   }
 
-  /* Move into place: old aside, new in, old removed. */
-  struct stat st;
-  int had_old = stat(rep->outdir, &st) == 0;
-  if (had_old) {
-    sim_remove_tree(olddir, NULL);
-    if (rename(rep->outdir, olddir) != 0) {
-      ss_error_set(err, rep->outdir, NULL,
-                   "cannot move the old output "
-                   "aside: %s",
-                   strerror(errno));
-      goto done;
-    }
-  }
-  if (rename(tmpdir, rep->outdir) != 0) {
-    ss_error_set(err, rep->outdir, NULL,
-                 "cannot move the new output into "
-                 "place: %s",
-                 strerror(errno));
-    if (had_old)
-      rename(olddir, rep->outdir);
+  if (install(outroot, &tmp, rep->outdir, force, err) != 0) {
+    rep->report_failed = 0;
     goto done;
   }
-  made_tmp = 0;
-  if (had_old)
-    sim_remove_tree(olddir, NULL);
   rc = rep->report_failed ? -1 : 0;
 done:
-  if (made_tmp)
-    sim_remove_tree(tmpdir, NULL);
+  ss_tmpdir_remove(&tmp, NULL);
   free(abs_file);
   sim_engine_free(e);
   prof_network_free(net);

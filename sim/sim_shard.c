@@ -13,6 +13,8 @@
 #define _XOPEN_SOURCE 700 /* ftruncate, fileno, pread */
 #include "sim_internal.h"
 
+#include "../common/ss_manifest.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -472,6 +474,9 @@ static int shard_begin(void *ctx, const sim_identity *id, const char *outdir,
   if (mkdir(dir, 0777) != 0 && errno != EEXIST)
     return ss_error_set(err, outdir, NULL, "cannot create folder: %s",
                         strerror(errno));
+  /* the journal is splitsim's: the folder's manifest says so */
+  if (ss_manifest_note(outdir, name, err) != 0)
+    return -1;
   if (s->resume && resume_open(s, id))
     return 0;
   struct stat st;

@@ -52,20 +52,25 @@ static void set_stop_msg(const char *dir) {
 static void run_help(FILE *fp) {
   fprintf(
       fp,
-      "usage: splitsim run [-o OUTROOT] [-j N] [--resume] [--no-report] [-q]\n"
-      "                    [--shard K/N | --mpi] SCENARIO_OR_FOLDER...\n\n"
+      "usage: splitsim run [-o OUTROOT] [-j N] [--resume] [--force]\n"
+      "                    [--no-report] [-q] [--shard K/N | --mpi]\n"
+      "                    SCENARIO_OR_FOLDER...\n\n"
       "Run scenario files (YAML or JSON; a folder means every *.yaml, *.yml\n"
       "and *.json in it, sorted by name). Each scenario writes the folder\n"
       "OUTROOT/<name>/: best.csv, breakpoints.csv, curves.csv, summary.csv,\n"
       "scenario.resolved.yaml, run.json, and charts/ with report.html and\n"
       "report.md (docs/outputs.md). A folder is written under a temporary\n"
-      "name and moved into place when complete. A bad scenario is reported\n"
-      "and the others still run.\n\n"
+      "name and moved into place when complete; it lists what splitsim wrote\n"
+      "in splitsim-manifest.txt, and a re-run replaces only those files. A\n"
+      "folder that holds anything else stops that scenario before any work.\n"
+      "A bad scenario is reported and the others still run.\n\n"
       "  -o, --output OUTROOT  where the scenario folders go (default: out)\n"
       "  -j, --jobs N          threads per scenario (default 1); the output\n"
       "                        is identical for every N\n"
       "      --resume          skip scenarios whose folder is complete for\n"
       "                        the same scenario, profiles and network\n"
+      "      --force           write into a scenario folder that holds files\n"
+      "                        splitsim did not write (they are kept)\n"
       "      --no-report       tables only: no charts and no report\n"
       "      --shard K/N       compute only shard K (0..N-1) of the work\n"
       "                        units into OUTROOT/<name>/shard-K-of-N.units;\n"
@@ -251,6 +256,7 @@ int cmd_run(int argc, char **argv) {
   static const struct option opts[] = {{"output", required_argument, 0, 'o'},
                                        {"jobs", required_argument, 0, 'j'},
                                        {"resume", no_argument, 0, 'r'},
+                                       {"force", no_argument, 0, 'f'},
                                        {"no-report", no_argument, 0, 'n'},
                                        {"quiet", no_argument, 0, 'q'},
                                        {"shard", required_argument, 0, 's'},
@@ -259,7 +265,7 @@ int cmd_run(int argc, char **argv) {
                                        {0, 0, 0, 0}};
   const char *outroot = "out";
   long jobs = 1;
-  int resume = 0, no_report = 0, quiet = 0, c;
+  int resume = 0, force = 0, no_report = 0, quiet = 0, c;
   run_dist dist;
   memset(&dist, 0, sizeof dist);
   char stopped_in[PATH_MAX + 256] = "OUTROOT/<name>";
@@ -282,6 +288,9 @@ int cmd_run(int argc, char **argv) {
     }
     case 'r':
       resume = 1;
+      break;
+    case 'f':
+      force = 1;
       break;
     case 'n':
       no_report = 1;
@@ -407,6 +416,7 @@ int cmd_run(int argc, char **argv) {
     ro.default_profiles = store;
     ro.default_profiles_hint = hint;
     ro.resume = resume;
+    ro.force = force;
     if (!no_report) {
       ro.finish = run_finish_charts;
       ro.finish_ctx = s->profiles ? NULL : (void *)store;

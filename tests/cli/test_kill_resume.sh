@@ -85,7 +85,7 @@ check_resumed() { # OUT: resume to the end, compare with the reference
     diff $TMP/ref.list $TMP/got.list | head -20
     die "$1: output after SIGKILL and --resume differs from the uninterrupted run"
   fi
-  left=$(find "$1" -name '*.tmp-*' -o -name '*.old-*' -o -name '*.tmp.*')
+  left=$(find "$1" -name '.splitsim-tmp-*' -o -name '*.tmp-*' -o -name '*.old-*' -o -name '*.tmp.*')
   [ -z "$left" ] || die "temporary files left behind: $left"
 }
 for t in 1 2 3 4; do
@@ -114,7 +114,7 @@ for frac in 20 50 80; do
   [ $frac -eq 80 ] || [ $rc -eq 130 ] || [ -n "${SPLITSIM_SLOW:-}" ] ||
     die "SIGINT at ${frac}%: the run was not interrupted (exit $rc)"
   [ -d $out ] || continue
-  left=$(find $out -name '*.tmp-*' -o -name '*.old-*' -o -name '*.tmp.*')
+  left=$(find $out -name '.splitsim-tmp-*' -o -name '*.tmp-*' -o -name '*.old-*' -o -name '*.tmp.*')
   [ -z "$left" ] || die "SIGINT left temporary files: $left"
   for d in $out/*/; do
     [ -d "$d" ] || continue

@@ -35,7 +35,7 @@ def main():
     out, min_charts = sys.argv[1], int(sys.argv[2])
     charts = os.path.join(out, "charts")
     names = sorted(os.listdir(charts))
-    if any(n.startswith(".render-") for n in names):
+    if any(n.startswith(".splitsim-tmp-") for n in names):
         fail("temporary render folder left in " + charts)
     bases = [n[:-3] for n in names if n.endswith(".gp")]
     if len(bases) < min_charts:

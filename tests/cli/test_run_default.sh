@@ -37,11 +37,36 @@ for f in best.csv top.csv breakpoints.csv curves.csv summary.csv \
 done
 
 # a second run replaces the folder in one move
-echo stale >$d/stale.txt
+echo old >$d/best.csv
 run_cmd 0 $S run --no-report -o $TMP/o $F
-[ ! -e $d/stale.txt ] || die "old folder not replaced"
-[ "$(ls $TMP/o)" = "tiny-default" ] || die "left behind: $(ls $TMP/o)"
+[ "$(ls -A $TMP/o)" = "tiny-default" ] || die "left behind: $(ls -A $TMP/o)"
 expect_same $d/best.csv $E/tiny-default.best.csv
+
+# a file splitsim did not write stops the run before any work (issue 17/18.1);
+# --force writes beside it; it survives every run byte for byte
+printf 'my notes\n' >$d/NOTES.txt
+mkdir $d/my-notebook
+cp $d/NOTES.txt $TMP/notes.ref
+run_cmd 1 $S run --no-report -o $TMP/o $F
+expect_err "tiny-default: error: holds 'NOTES.txt', which splitsim did not write; nothing was written"
+expect_err "pass --force"
+run_cmd 0 $S run --no-report --resume -o $TMP/o $F
+expect_out "(skipped, --resume)"
+run_cmd 1 $S run --resume -o $TMP/o $F
+expect_err "holds 'NOTES.txt'"
+run_cmd 0 $S run --no-report --force -o $TMP/o $F
+run_cmd 0 $S run --force -o $TMP/o $F
+run_cmd 0 $S run --no-report --force -o $TMP/o $F
+expect_same $TMP/notes.ref $d/NOTES.txt
+[ -d $d/my-notebook ] || die "the user's folder was removed"
+[ ! -e $d/charts ] || die "charts of the earlier run were not removed"
+[ ! -e $d/report.html ] || die "report of the earlier run was not removed"
+expect_same $d/best.csv $E/tiny-default.best.csv
+rm $d/NOTES.txt
+run_cmd 1 $S run --no-report -o $TMP/o $F
+expect_err "holds 'my-notebook/'"
+rmdir $d/my-notebook
+run_cmd 0 $S run --no-report -o $TMP/o $F
 
 # the resolved scenario runs to the same tables
 run_cmd 0 $S run --no-report -o $TMP/o3 $d/scenario.resolved.yaml

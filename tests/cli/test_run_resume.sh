@@ -34,7 +34,8 @@ for sig in TERM INT; do
   $S run --no-report -q -j 2 -o $TMP/o $B >$TMP/out 2>$TMP/err &
   pid=$!
   i=0
-  while [ $i -lt 400 ] && ! ls -d $TMP/o/big.tmp-* >/dev/null 2>&1; do
+  while [ $i -lt 400 ] && ! { [ -f $TMP/o/a-good/run.json ] &&
+      ls -d $TMP/o/.splitsim-tmp-* >/dev/null 2>&1; }; do
     sleep 0.02; i=$((i + 1))
   done
   kill -$sig $pid 2>/dev/null

@@ -630,7 +630,7 @@ static void test_export_sidecar_failure_restores_csv(void **state) {
   DIR *d = opendir(tmpdir);
   struct dirent *de;
   while ((de = readdir(d)) != NULL)
-    if (strstr(de->d_name, "blocked.") && strstr(de->d_name, ".tmp.")) {
+    if (strncmp(de->d_name, ".splitsim-tmp-", 14) == 0) {
       snprintf(probe, sizeof probe, "%s", de->d_name);
       fail_msg("left behind: %s", probe);
     }

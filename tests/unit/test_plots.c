@@ -158,8 +158,8 @@ static int count_files(const char *dir, const char *suffix) {
   size_t sl = strlen(suffix);
   while ((de = readdir(dp)) != NULL) {
     size_t l = strlen(de->d_name);
-    if (de->d_name[0] == '.') /* ".", "..", and leftover ".render-*" */
-      n += strncmp(de->d_name, ".render-", 8) == 0 ? 1000 : 0;
+    if (de->d_name[0] == '.') /* ".", "..", and a leftover temporary */
+      n += strncmp(de->d_name, ".splitsim-tmp-", 14) == 0 ? 1000 : 0;
     else if (l >= sl && strcmp(de->d_name + l - sl, suffix) == 0)
       n++;
   }
@@ -764,7 +764,7 @@ static void render_fixture(const char *name, int n_charts, int expect_map,
       if (l > 4 && !strcmp(de->d_name + l - 4, ".svg"))
         check_svg(path);
       /* no temporary render folder is left behind */
-      assert_true(strncmp(de->d_name, ".render-", 8) != 0);
+      assert_true(strncmp(de->d_name, ".splitsim-tmp-", 14) != 0);
     }
     closedir(dp);
     if (expect_map) {

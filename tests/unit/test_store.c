@@ -60,14 +60,14 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* Number of entries in tmpdir whose name contains ".tmp." */
+/* Number of temporaries (marked folders) in tmpdir */
 static int count_temp_files(void) {
   DIR *d = opendir(tmpdir);
   int n = 0;
   struct dirent *e;
   assert_non_null(d);
   while ((e = readdir(d)) != NULL)
-    if (strstr(e->d_name, ".tmp."))
+    if (strncmp(e->d_name, ".splitsim-tmp-", 14) == 0)
       n++;
   closedir(d);
   return n;

@@ -1,0 +1,95 @@
+# splitsim never deletes or replaces a file it did not write (issue 17.1,
+# issue 18 cases 1, 2, 8, 9): the exact reproductions of the issue.
+. tests/cli/lib.sh
+mkdir $TMP/w && cd $TMP/w
+B='tiers: {device: [xeon-1t], cloud: [h200-gpu]}
+links: {device-cloud: {latency_ms: 40, bandwidth_mbps: 50}}'
+
+# 18.1: an existing OUTROOT/<name> holding a user's file is not deleted
+mkdir -p out/photos
+echo x >out/photos/a.jpg
+printf "name: photos\n$B\n" >s.yaml
+run_cmd 1 $S run -q --no-report -o out s.yaml
+expect_err "out/photos: error: holds 'a.jpg', which splitsim did not write; nothing was written"
+[ "$(ls -A out/photos)" = "a.jpg" ] || die "the refused run wrote: $(ls -A out/photos)"
+run_cmd 1 $S run -q --no-report --resume -o out s.yaml
+[ "$(cat out/photos/a.jpg)" = x ] || die "a.jpg changed"
+run_cmd 0 $S run -q --no-report --force -o out s.yaml
+run_cmd 0 $S run -q --no-report --force --resume -o out s.yaml
+[ "$(cat out/photos/a.jpg)" = x ] || die "a.jpg lost with --force"
+[ -f out/photos/best.csv ] || die "--force did not write"
+grep -q ' best.csv$' out/photos/splitsim-manifest.txt || die "no manifest"
+! grep -q 'a.jpg' out/photos/splitsim-manifest.txt || die "a.jpg in the manifest"
+# a file in the way of the folder itself
+echo y >out/notes
+printf "name: notes\n$B\n" >n.yaml
+run_cmd 1 $S run -q --no-report --force -o out n.yaml
+expect_err "out/notes: error: is in the way of the output folder"
+[ "$(cat out/notes)" = y ] || die "out/notes changed"
+
+# 18.2: look-alike names of temporaries are never removed
+mkdir -p out/foo.tmp-888888 out/foo.old-999999 out/.splitsim-tmp-abc out/.splitsim-tmp-xyz
+echo thesis >out/foo.tmp-888888/thesis.tex
+echo other >out/foo.old-999999/best.csv
+echo mine >out/.splitsim-tmp-abc/keep.txt
+printf 'splitsim temporary folder .splitsim-tmp-abc\n' >out/.splitsim-tmp-xyz/.splitsim-tmp-marker
+printf "name: foo\n$B\n" >foo.yaml
+run_cmd 0 $S run -q --no-report -o out foo.yaml
+run_cmd 0 $S run -q --no-report -o out foo.yaml
+[ -f out/foo.tmp-888888/thesis.tex ] || die "foo.tmp-888888 removed"
+[ -f out/foo.old-999999/best.csv ] || die "foo.old-999999 removed"
+[ -f out/.splitsim-tmp-abc/keep.txt ] || die "unmarked .splitsim-tmp-abc removed"
+[ -f out/.splitsim-tmp-xyz/.splitsim-tmp-marker ] || die "wrongly marked folder removed"
+
+# 18.8: a killed run's temporary is removed by a --resume that skips it
+cat >big.yaml <<YAML
+name: big
+$B
+sweep:
+  - param: links.device-cloud.bandwidth_mbps
+    linear: [1, 1000, 400000]
+YAML
+$S run -q --no-report -o out big.yaml >/dev/null 2>&1 &
+pid=$!
+i=0
+while [ $i -lt 500 ] && ! ls -d out/.splitsim-tmp-??????/.splitsim-tmp-?????? >/dev/null 2>&1; do
+  sleep 0.02; i=$((i + 1))
+done
+kill -KILL $pid 2>/dev/null
+wait $pid 2>/dev/null
+[ -n "$(ls -d out/.splitsim-tmp-?????? 2>/dev/null)" ] ||
+  die "the run left no temporary to test with"
+run_cmd 0 $S run -q --no-report --resume -o out foo.yaml
+left=$(ls -d out/.splitsim-tmp-?????? 2>/dev/null)
+[ -z "$left" ] || die "a killed run's temporary survived --resume: $left"
+[ -f out/.splitsim-tmp-abc/keep.txt ] || die "unmarked .splitsim-tmp-abc removed"
+
+# 18.8: an -o path of ~3,840 characters fails cleanly, leaving nothing
+long=$TMP/w/l
+while [ ${#long} -lt 3840 ]; do long=$long/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; done
+mkdir -p "$long"
+run_cmd 1 $S run -q -o "$long" s.yaml
+expect_err "output path too long"
+[ -z "$(ls -A "$long")" ] || die "left in the long folder: $(ls -A "$long")"
+
+# 18.8: an old output that cannot be removed is an error, not exit 0
+if [ "$(id -u)" != 0 ]; then
+  rm -rf out2 && mkdir out2
+  run_cmd 0 $S run -q --no-report -o out2 foo.yaml
+  chmod a-w out2/foo
+  run_cmd 1 $S run -q --no-report -o out2 foo.yaml
+  expect_err "the new output is in place, but the old one is kept in"
+  chmod -R u+w out2
+fi
+
+# 18.9: --resume does not keep an output made from a moved scenario file
+mkdir -p moved
+run_cmd 0 $S run -q --no-report -o out3 foo.yaml
+mv foo.yaml moved/foo.yaml
+run_cmd 0 $S run --no-report --resume -o out3 moved/foo.yaml
+! grep -q "skipped" $TMP/out || die "moved scenario skipped"
+grep -q "\"scenario_file\": \"$TMP/w/moved/foo.yaml\"" out3/foo/run.json ||
+  die "stale scenario_file: $(grep scenario_file out3/foo/run.json)"
+run_cmd 0 $S run --no-report --resume -o out3 moved/foo.yaml
+expect_out "skipped, --resume"
+echo ok
