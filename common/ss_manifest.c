@@ -109,6 +109,15 @@ int ss_manifest_add(ss_manifest *m, const char *path, const char *sha256,
   return 0;
 }
 
+void ss_manifest_drop(ss_manifest *m, const char *path) {
+  size_t i = lower_bound(m, path);
+  if (i >= m->n || strcmp(m->e[i].path, path) != 0)
+    return;
+  free(m->e[i].path);
+  memmove(m->e + i, m->e + i + 1, (m->n - i - 1) * sizeof *m->e);
+  m->n--;
+}
+
 /* ---- the file ---------------------------------------------------------- */
 
 static int is_hex64(const char *s) {
@@ -377,6 +386,20 @@ int ss_manifest_may_write(const ss_manifest *m, const char *dir,
   return absent;
 }
 
+int ss_manifest_matches(const ss_manifest *m, const char *dir,
+                        const char *rel) {
+  const ss_manifest_entry *e = ss_manifest_find(m, rel);
+  if (!e || !e->sha256[0] || !parents_real(dir, rel))
+    return 0;
+  char *p = join(dir, rel);
+  struct stat st;
+  char hex[65];
+  int ok = p && lstat(p, &st) == 0 && S_ISREG(st.st_mode) &&
+           ss_sha256_file(p, hex, NULL) == 0 && strcmp(hex, e->sha256) == 0;
+  free(p);
+  return ok;
+}
+
 /* Remove the folders of rel's path (deepest first) that are empty. */
 static void remove_empty_parents(const char *dir, const char *rel) {
   char *p = join(dir, rel);
@@ -440,6 +463,58 @@ int ss_manifest_note(const char *dir, const char *rel, ss_error *err) {
                  ss_manifest_write(&m, dir, err) != 0
              ? -1
              : 0;
+/* ---- single files in a user's folder ------------------------------------ */
+
+/* Split path into its folder and its name. */
+static int split_path(const char *path, char *dir, size_t dirsize,
+                      const char **name) {
+  const char *slash = strrchr(path, '/');
+  *name = slash ? slash + 1 : path;
+  if (!slash)
+    return snprintf(dir, dirsize, ".") < 0 ? -1 : 0;
+  size_t n = slash == path ? 1 : (size_t)(slash - path);
+  if (n >= dirsize)
+    return -1;
+  memcpy(dir, path, n);
+  dir[n] = '\0';
+  return 0;
+}
+
+int ss_manifest_file_ours(const char *path) {
+  struct stat st;
+  if (lstat(path, &st) != 0)
+    return errno == ENOENT;
+  char dir[4096];
+  const char *name;
+  ss_manifest m;
+  if (split_path(path, dir, sizeof dir, &name) != 0 ||
+      ss_manifest_read(&m, dir, NULL) != 0)
+    return 0;
+  int ours = ss_manifest_matches(&m, dir, name);
+  ss_manifest_free(&m);
+  return ours;
+}
+
+int ss_manifest_record(const char *const *paths, size_t n, ss_error *err) {
+  if (n == 0)
+    return 0;
+  char dir[4096];
+  const char *name;
+  ss_manifest m;
+  if (split_path(paths[0], dir, sizeof dir, &name) != 0)
+    return ss_error_set(err, paths[0], NULL, "path too long");
+  if (ss_manifest_read(&m, dir, err) != 0)
+    return -1;
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    char hex[65];
+    split_path(paths[i], dir, sizeof dir, &name);
+    rc = ss_sha256_file(paths[i], hex, err);
+    if (rc == 0)
+      rc = ss_manifest_add(&m, name, hex, err);
+  }
+  if (rc == 0)
+    rc = ss_manifest_write(&m, dir, err);
   ss_manifest_free(&m);
   return rc;
 }

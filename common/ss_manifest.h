@@ -38,6 +38,8 @@ int ss_manifest_write(const ss_manifest *m, const char *dir, ss_error *err);
 /* Add (or update) an entry; sha256 may be NULL or "". */
 int ss_manifest_add(ss_manifest *m, const char *path, const char *sha256,
                     ss_error *err);
+/* Drop an entry (no-op when absent). */
+void ss_manifest_drop(ss_manifest *m, const char *path);
 const ss_manifest_entry *ss_manifest_find(const ss_manifest *m,
                                           const char *path);
 /* Whether a file splitsim wants to write at dir/rel may be written: it is
@@ -49,6 +51,17 @@ int ss_manifest_may_write(const ss_manifest *m, const char *dir,
 /* Add dir/rel (a file splitsim makes there, e.g. a shard journal) to
  * dir's manifest, without a checksum. */
 int ss_manifest_note(const char *dir, const char *rel, ss_error *err);
+/* 1 when dir/rel is a regular file whose SHA-256 is the one m records
+ * (a gnuplot script exactly as splitsim wrote it). */
+int ss_manifest_matches(const ss_manifest *m, const char *dir, const char *rel);
+
+/* Single files splitsim writes into a user's folder (export): 1 when path
+ * is absent, or its folder's manifest lists it with the SHA-256 of what it
+ * holds now (splitsim wrote it and nobody changed it since). */
+int ss_manifest_file_ours(const char *path);
+/* Record paths (all in one folder) with their SHA-256 in that folder's
+ * manifest. */
+int ss_manifest_record(const char *const *paths, size_t n, ss_error *err);
 
 /* List every file under dir (the manifest itself and marked temporaries
  * excluded) into m; the SHA-256 of each *.gp script is recorded. */

@@ -56,18 +56,6 @@ int plot_script_edited(const char *text) {
   return fnv1a(nl + 1, strlen(nl + 1)) != want;
 }
 
-/* 1 when path holds a script the user edited (or wrote), else 0. */
-static int edited_on_disk(const char *path) {
-  if (!plot_file_exists(path))
-    return 0;
-  char *text = ss_read_file(path, (size_t)64 * 1024 * 1024, NULL, NULL);
-  if (!text)
-    return 1; /* unreadable: leave it alone */
-  int e = plot_script_edited(text);
-  free(text);
-  return e;
-}
-
 int plot_write_chart(const plot_data *d, const plot_plan *p,
                      const plot_chart *c, int keep_edited, int *kept,
                      ss_error *err) {
@@ -104,7 +92,7 @@ int plot_write_chart(const plot_data *d, const plot_plan *p,
   if (ss_atomic_commit(&datf, err) != 0)
     goto out;
   dat_open = 0;
-  if (keep_edited && edited_on_disk(gp_path)) {
+  if (keep_edited) {
     *kept = 1;
   } else {
     if (ss_atomic_open(&gpf, gp_path, err) != 0)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../common/ss_manifest.h"
 #include "../common/ss_mem.h"
 #include "../profiles/profile.h"
 #include "../sim/sim_columns.h"
@@ -178,6 +179,7 @@ typedef struct plot_chart {
    * "png" or "svg": only that format, into the file <base> itself (a chart
    * written on its own, e.g. `predict --chart FILE`). */
   const char *single_format;
+  int untrusted;  /* its script is not as splitsim wrote it and was not run */
 } plot_chart;
 
 typedef struct plot_plan {
@@ -241,14 +243,40 @@ int plot_breakdown_possible(const plot_data *d, const prof_set *profiles,
 int plot_tornado_possible(const plot_data *d, char *why, size_t whysize);
 
 /* Write the chart's data file and script, atomically. The script's first
- * line holds a checksum of the rest; with keep_edited, a script on disk
- * whose checksum does not match (the user edited it, or wrote it) is left
- * as it is and *kept is set to 1. */
+ * line holds a checksum of the rest; with keep_edited the script on disk is
+ * left as it is (the caller found it is not as splitsim wrote it: see
+ * plot_owner) and *kept is set to 1. */
 int plot_write_chart(const plot_data *d, const plot_plan *p,
                      const plot_chart *c, int keep_edited, int *kept,
                      ss_error *err);
 /* 1 when a script's text does not match its checksum line (edited). */
 int plot_script_edited(const char *text);
+
+/* ---- which files plots may write (plot_owner.c) ------------------------ */
+
+/* The output folder's manifest and the options that widen it. */
+typedef struct plot_owner {
+  const char *outdir;
+  ss_manifest m;
+  int force;
+} plot_owner;
+
+int plot_owner_open(plot_owner *o, const char *outdir, int force,
+                    ss_error *err);
+/* Write the manifest (with what was recorded) and free it. */
+int plot_owner_close(plot_owner *o, ss_error *err);
+/* 1 when outdir/rel is a script exactly as splitsim wrote it. */
+int plot_owner_script_ours(const plot_owner *o, const char *rel);
+/* 1 when outdir/rel exists (any kind of file). */
+int plot_owner_exists(const plot_owner *o, const char *rel);
+/* Before writing: every file this call would write is absent or the
+ * manifest's (or force); else an error naming the first other one. */
+int plot_owner_check(plot_owner *o, const plot_plan *p, const plot_options *opt,
+                     int charts, int report, ss_error *err);
+/* After writing outdir/rel (or removing it): the manifest follows. */
+int plot_owner_record(plot_owner *o, const char *rel, ss_error *err);
+/* Remove outdir/rel when the manifest lists it (or force). */
+void plot_owner_remove(plot_owner *o, const char *rel);
 
 /* ---- running gnuplot --------------------------------------------------- */
 

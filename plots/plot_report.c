@@ -276,8 +276,13 @@ static void figure(const out2 *o, const plot_data *d, const plot_chart *c) {
   h_text(o, caption);
   md_escape(o->m, caption);
   if (!have_png && !have_svg) {
-    const char *nr = " (Not rendered: run `splitsim plot` on this folder "
-                     "with gnuplot installed.)";
+    const char *nr =
+        c->untrusted
+            ? " (Not rendered: its gnuplot script is not as splitsim wrote "
+              "it, and a gnuplot script can run programs; read it, then run "
+              "`splitsim plot --trust-scripts` on this folder.)"
+            : " (Not rendered: run `splitsim plot` on this folder "
+              "with gnuplot installed.)";
     h_text(o, nr);
     md_escape(o->m, nr);
   }

@@ -13,7 +13,10 @@
  * sanitised single-quoted strings and never reach a data file. Without
  * gnuplot, tables, data and scripts are still written and the summary says
  * the charts were skipped. Every file is written under a temporary name and
- * renamed into place. */
+ * renamed into place. Only files the folder's manifest (splitsim-manifest.txt,
+ * common/ss_manifest.h) lists, or absent ones, are written: anything else
+ * in the way stops the call before it writes (unless force); what it writes
+ * is added to the manifest. */
 #ifndef PLOT_PLOTS_H
 #define PLOT_PLOTS_H
 
@@ -40,10 +43,17 @@ typedef struct plot_options {
   size_t point;         /* sweep point of the breakdown and model comparison
                            charts (0-based, as in best.csv); default
                            PLOT_POINT_AUTO */
-  int keep_scripts;     /* 1: keep a .gp script the user edited (its first
-                           line's checksum no longer matches) and render it
-                           as it is; scripts as splitsim wrote them are
+  int keep_scripts;     /* 1: keep a .gp script that is not exactly as
+                           splitsim wrote it (its SHA-256 differs from the
+                           one in splitsim-manifest.txt: the user edited or
+                           wrote it); scripts as splitsim wrote them are
                            rewritten. 0: rewrite every script */
+  int trust_scripts;    /* 1: render kept scripts too. 0: a script that is
+                           not as splitsim wrote it is not run (a gnuplot
+                           script can run programs); the call then fails
+                           after doing the rest */
+  int force;            /* 1: replace files splitsim did not write (not
+                           in the folder's manifest) where it writes */
   int no_render;        /* 1: write data and scripts only */
   int no_report;        /* 1: plot_scenario_outputs skips the report */
   size_t max_rows;      /* report: rows shown of long tables; 0 = 50 */
@@ -59,6 +69,7 @@ typedef struct plot_summary {
   size_t n_charts;         /* charts planned */
   size_t n_rendered;       /* charts rendered to PNG and SVG */
   size_t n_kept;           /* scripts kept because they existed */
+  size_t n_untrusted;      /* kept scripts not rendered (no trust_scripts) */
   int gnuplot_missing;     /* 1: gnuplot was not found; nothing rendered */
   char gnuplot_path[1024]; /* the program that was (or would be) run */
   char message[1024];      /* one line for the user when charts were skipped

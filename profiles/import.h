@@ -46,5 +46,8 @@ int prof_load_folder(const char *dir, prof_set **out, prof_folder_found *found,
  * Both read back through the importers to an identical set. */
 int prof_export_csv(const prof_set *set, const char *path, ss_error *err);
 int prof_export_json(const prof_set *set, const char *path, ss_error *err);
+/* The sidecar of a CSV path: its .csv (any case) replaced by, or else
+ * followed by, .json. -1 when out is too small. */
+int prof_csv_sidecar_path(const char *csv_path, char *out, size_t outsize);
 
 #endif

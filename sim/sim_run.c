@@ -197,16 +197,22 @@ static int merge_in(ss_tmpdir *tmp, const char *outdir, const ss_manifest *old,
   return rc != 0 ? -1 : ss_tmpdir_remove(tmp, err);
 }
 
+/* List everything in dir (all of it splitsim's) in its manifest. */
+static int write_manifest(const char *dir, ss_error *err) {
+  ss_manifest mine;
+  ss_manifest_init(&mine);
+  int rc = ss_manifest_scan(&mine, dir, err);
+  if (rc == 0)
+    rc = ss_manifest_write(&mine, dir, err);
+  ss_manifest_free(&mine);
+  return rc;
+}
+
 /* Record what the temporary folder holds, then put it in place. */
 static int install(const char *outroot, ss_tmpdir *tmp, const char *outdir,
                    int force, ss_error *err) {
-  ss_manifest mine;
-  ss_manifest_init(&mine);
-  int rc = ss_manifest_scan(&mine, tmp->path, err);
-  if (rc == 0)
-    rc = ss_manifest_write(&mine, tmp->path, err);
-  ss_manifest_free(&mine);
-  if (rc != 0)
+  int rc;
+  if (write_manifest(tmp->path, err) != 0)
     return -1;
   outdir_state st;
   if (check_outdir(outdir, force, &st, err) != 0) /* again: it may change */
@@ -617,6 +623,8 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
     goto done;
   if (opt && opt->finish) {
     double tf = now_s();
+    if (write_manifest(tmpdir, err) != 0) /* the charts add to it */
+      goto done;
     ss_error ferr;
     ss_error_clear(&ferr);
     if (opt->finish(opt->finish_ctx, tmpdir, &ferr) != 0) {

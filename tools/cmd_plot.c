@@ -16,12 +16,24 @@ static void plot_help(FILE *fp) {
           "Render the charts of a scenario output folder (what `splitsim "
           "run` wrote)\ninto OUTDIR/charts/: for every chart its data "
           "(.dat), gnuplot script (.gp)\nand renderings (.png, .svg); then "
-          "rewrite OUTDIR/report.html and report.md.\nA .gp script that "
-          "exists is kept as it is (edit it to restyle a chart)\nand "
-          "rendered; the data is always written anew from the tables.\n\n"
+          "rewrite OUTDIR/report.html and report.md.\nA .gp script that is "
+          "not as splitsim wrote it (its SHA-256 in\nsplitsim-manifest.txt "
+          "differs: you edited it to restyle a chart) is kept as\nit is, "
+          "and rendered only with --trust-scripts; the data is always "
+          "written\nanew from the tables. Only files splitsim wrote are "
+          "replaced.\n\n"
           "Options:\n"
           "  --regenerate      write every .gp script anew (drops your "
           "edits)\n"
+          "  --trust-scripts   also render .gp scripts that are not as "
+          "splitsim wrote\n"
+          "                    them (edited, or from someone else): a "
+          "gnuplot script\n"
+          "                    can run programs (system(), `...`), so read "
+          "them first\n"
+          "  --force           replace files splitsim did not write "
+          "(renderings,\n"
+          "                    report) that are in the way\n"
           "  --point N         sweep point of the breakdown and model "
           "comparison\n"
           "                    charts (0-based, as in best.csv; default: the\n"
@@ -62,7 +74,9 @@ int cmd_plot(int argc, char **argv) {
     O_JOBS,
     O_TIMEOUT,
     O_NOREPORT,
-    O_NORENDER
+    O_NORENDER,
+    O_TRUST,
+    O_FORCE
   };
   static const struct option opts[] = {
       {"regenerate", no_argument, 0, O_REGEN},
@@ -73,6 +87,8 @@ int cmd_plot(int argc, char **argv) {
       {"timeout", required_argument, 0, O_TIMEOUT},
       {"no-report", no_argument, 0, O_NOREPORT},
       {"no-render", no_argument, 0, O_NORENDER},
+      {"trust-scripts", no_argument, 0, O_TRUST},
+      {"force", no_argument, 0, O_FORCE},
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
@@ -119,6 +135,12 @@ int cmd_plot(int argc, char **argv) {
       break;
     case O_NORENDER:
       opt.no_render = 1;
+      break;
+    case O_TRUST:
+      opt.trust_scripts = 1;
+      break;
+    case O_FORCE:
+      opt.force = 1;
       break;
     case 'q':
       quiet = 1;

@@ -3,9 +3,13 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../common/ss_text.h"
+#include "../common/ss_io.h"
+#include "../common/ss_manifest.h"
 #include "../profiles/import.h"
 #include "../profiles/store.h"
 #include "cli.h"
@@ -215,20 +219,65 @@ done:
 }
 
 static void export_help(FILE *fp) {
-  fprintf(fp, "usage: splitsim export STORE --format csv|json -o FILE\n\n"
+  fprintf(fp, "usage: splitsim export STORE --format csv|json -o FILE "
+              "[--force]\n\n"
               "Write every system of STORE to FILE. csv writes FILE and its "
               "provenance\nFILE.json beside it (same base name, .json); json "
               "writes one splitsim\nJSON profile. Both import back losslessly "
-              "with 'splitsim import'.\n");
+              "with 'splitsim import'.\nAn existing file is replaced only "
+              "when an export of the same kind wrote it\n(recorded with its "
+              "SHA-256 in splitsim-manifest.txt in its folder) and it\nis "
+              "unchanged since; --force replaces any.\n");
+}
+
+/* 1 when text names the CSV sidecar format. */
+static int is_sidecar(const char *path) {
+  char *text = ss_read_file(path, SS_MAX_INPUT_BYTES, NULL, NULL);
+  int yes = text && strstr(text, "\"splitsim-csv-sidecar\"") != NULL;
+  free(text);
+  return yes;
+}
+
+/* An existing target may be replaced: this export kind wrote it (a sidecar
+ * is never replaced by a JSON export, nor the other way round). */
+static int may_replace(const char *path, int want_sidecar, int force,
+                       ss_error *err) {
+  struct stat st;
+  if (force || lstat(path, &st) != 0)
+    return 0;
+  if (ss_manifest_file_ours(path) && is_sidecar(path) == want_sidecar)
+    return 0;
+  return ss_error_set(err, path, NULL,
+                      "exists and was not written by an export of this kind%s; "
+                      "nothing was written (choose another -o, or pass "
+                      "--force to replace it)",
+                      want_sidecar ? " (it would be the CSV's sidecar)" : "");
+}
+
+static int export_to(const prof_set *set, const char *format, const char *out,
+                     int force, ss_error *err) {
+  int csv = strcmp(format, "csv") == 0;
+  char side[4200];
+  if (csv && prof_csv_sidecar_path(out, side, sizeof side) != 0)
+    return ss_error_set(err, out, NULL, "path too long");
+  if (may_replace(out, 0, force, err) != 0 ||
+      (csv && may_replace(side, 1, force, err) != 0))
+    return -1;
+  if ((csv ? prof_export_csv(set, out, err)
+           : prof_export_json(set, out, err)) != 0)
+    return -1;
+  const char *written[] = {out, side};
+  return ss_manifest_record(written, csv ? 2 : 1, err);
 }
 
 int cmd_export(int argc, char **argv) {
   static const struct option opts[] = {{"format", required_argument, 0, 'f'},
                                        {"output", required_argument, 0, 'o'},
+                                       {"force", no_argument, 0, 'F'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
   const char *format = NULL, *out = NULL;
-  int c;
+  int c, force = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, ":f:o:h", opts, NULL)) != -1) {
     switch (c) {
@@ -237,6 +286,9 @@ int cmd_export(int argc, char **argv) {
       break;
     case 'o':
       out = optarg;
+      break;
+    case 'F':
+      force = 1;
       break;
     case 'h':
       export_help(stdout);
@@ -257,8 +309,7 @@ int cmd_export(int argc, char **argv) {
   if (cli_load_profiles(argv[optind], &set) != 0)
     return 1;
   int rc = 1;
-  if ((strcmp(format, "csv") == 0 ? prof_export_csv(set, out, &err)
-                                  : prof_export_json(set, out, &err)) != 0)
+  if (export_to(set, format, out, force, &err) != 0)
     goto fail;
   rc = 0;
 fail:

@@ -15,23 +15,27 @@ static void report_help(FILE *fp) {
       "from\ncharts/, tables, the resolved scenario, provenance from "
       "run.json) and\nOUTDIR/report.md from a scenario output folder. "
       "Charts are not rendered\nhere (see `splitsim plot`); a chart "
-      "without a rendering is named with a\nnote.\n\n"
+      "without a rendering is named with a\nnote (also one whose .gp script "
+      "is not as splitsim wrote it: gnuplot\nscripts can run programs, so "
+      "`splitsim plot` renders those only with\n--trust-scripts).\n\n"
       "Options:\n"
       "  --rows N          rows shown of long tables (default 50)\n"
       "  --point N         sweep point of the breakdown and comparison "
       "charts\n"
       "                    (as given to `splitsim plot`; default: automatic)\n"
       "  --profiles PATH   profile store (as given to `splitsim plot`)\n"
+      "  --force           replace report files splitsim did not write\n"
       "  -q, --quiet       print nothing on success\n"
       "  -h, --help        this help\n");
 }
 
 int cmd_report(int argc, char **argv) {
-  enum { O_ROWS = 256, O_POINT, O_PROFILES };
+  enum { O_ROWS = 256, O_POINT, O_PROFILES, O_FORCE };
   static const struct option opts[] = {
       {"rows", required_argument, 0, O_ROWS},
       {"point", required_argument, 0, O_POINT},
       {"profiles", required_argument, 0, O_PROFILES},
+      {"force", no_argument, 0, O_FORCE},
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
@@ -59,6 +63,9 @@ int cmd_report(int argc, char **argv) {
       break;
     case O_PROFILES:
       opt.profiles = optarg;
+      break;
+    case O_FORCE:
+      opt.force = 1;
       break;
     case 'q':
       quiet = 1;

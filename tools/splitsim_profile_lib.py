@@ -9,6 +9,7 @@ its pure functions tested) without PyTorch.
 
 import csv
 import datetime
+import hashlib
 import importlib
 import importlib.util
 import io
@@ -612,6 +613,72 @@ def json_text(prov, models):
     return json.dumps(doc, indent=1, allow_nan=False) + "\n"
 
 
+MANIFEST = "splitsim-manifest.txt"
+MANIFEST_HEADER = ("# splitsim manifest 1: the files splitsim wrote in this "
+                   "folder; it replaces or removes only these\n")
+
+
+def read_manifest(folder):
+    """{name: sha256 or ""} of folder's splitsim-manifest.txt ({} when
+    there is none; an unreadable or malformed one lists nothing)."""
+    out = {}
+    try:
+        with open(os.path.join(folder, MANIFEST), encoding="utf-8") as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if not line or line.startswith("#"):
+                    continue
+                sha, sep, name = line.partition(" ")
+                if not sep or not name:
+                    return {}
+                out[name] = "" if sha == "-" else sha
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return out
+
+
+def file_sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_may_write(paths, force):
+    """Refuse (ProfileError) to replace a file splitsim did not write: an
+    existing path must be listed in its folder's manifest with the SHA-256
+    of what it holds now, unless force."""
+    if force:
+        return
+    for path in paths:
+        if not os.path.lexists(path):
+            continue
+        folder, name = os.path.split(os.path.abspath(path))
+        sha = read_manifest(folder).get(name)
+        try:
+            ours = bool(sha) and os.path.isfile(path) and \
+                file_sha256(path) == sha
+        except OSError:
+            ours = False
+        if not ours:
+            raise ProfileError(
+                "%s exists and splitsim did not write it; nothing was "
+                "written (choose another --out, or pass --force to replace "
+                "it)" % path)
+
+
+def record_written(paths):
+    """Add paths (one folder) with their SHA-256 to the folder's manifest."""
+    folder = os.path.dirname(os.path.abspath(paths[0]))
+    entries = read_manifest(folder)
+    for path in paths:
+        entries[os.path.basename(path)] = file_sha256(path)
+    text = MANIFEST_HEADER + "".join(
+        "%s %s\n" % (sha or "-", name) for name, sha in sorted(entries.items()))
+    write_atomically([(os.path.join(folder, MANIFEST), text)])
+
+
 def write_atomically(files):
     """files: [(path, text)]. Each is written to a temporary file in its
     folder and renamed into place only after all were written."""
@@ -620,8 +687,9 @@ def write_atomically(files):
         for path, text in files:
             d = os.path.dirname(os.path.abspath(path))
             os.makedirs(d, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path),
-                                       suffix=".tmp", dir=d)
+            fd, tmp = tempfile.mkstemp(prefix=".splitsim-tmp-",
+                                       suffix="." + os.path.basename(path),
+                                       dir=d)
             temps.append((tmp, path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
                 f.write(text)

@@ -92,4 +92,55 @@ grep -q "\"scenario_file\": \"$TMP/w/moved/foo.yaml\"" out3/foo/run.json ||
   die "stale scenario_file: $(grep scenario_file out3/foo/run.json)"
 run_cmd 0 $S run --no-report --resume -o out3 moved/foo.yaml
 expect_out "skipped, --resume"
+# plot and report (17.1): a file splitsim did not write in their way stops
+# them before they write; others survive every run and --force
+run_cmd 0 $S run -q --no-report -o out4 moved/foo.yaml
+echo mine >out4/foo/report.html
+cp out4/foo/report.html mine.ref
+mkdir out4/foo/charts
+echo notes >out4/foo/charts/notes.txt
+cp out4/foo/charts/notes.txt notes.ref
+run_cmd 1 $S plot -q --no-render out4/foo
+expect_err "out4/foo: error: holds 'report.html', which splitsim did not write; nothing was written"
+[ "$(ls out4/foo/charts)" = notes.txt ] || die "a refused plot wrote charts"
+run_cmd 1 $S report -q out4/foo
+expect_err "holds 'report.html'"
+expect_same mine.ref out4/foo/report.html
+run_cmd 0 $S plot -q --no-render --no-report out4/foo
+run_cmd 0 $S plot -q --no-render --force out4/foo
+grep -q ' report.html$' out4/foo/splitsim-manifest.txt || die "report.html not recorded"
+run_cmd 0 $S report -q out4/foo
+run_cmd 0 $S plot -q --no-render --regenerate out4/foo
+run_cmd 0 $S run -q --force -o out4 moved/foo.yaml
+expect_same notes.ref out4/foo/charts/notes.txt
+! grep -q 'notes.txt' out4/foo/splitsim-manifest.txt || die "notes.txt recorded"
+# export (17): the CSV's sidecar no longer replaces a JSON export of the
+# same stem; a re-export replaces only its own files; --force replaces
+store=$TMP/w/s.h5
+run_cmd 0 $S import -q -o $store $OLDPWD/tests/fixtures/json/good.json
+mkdir ex
+run_cmd 0 $S export $store --format json -o ex/mine.json
+cp ex/mine.json json.ref
+run_cmd 1 $S export $store --format csv -o ex/mine.csv
+expect_err "ex/mine.json: error: exists and was not written by an export of this kind (it would be the CSV's sidecar); nothing was written"
+expect_same json.ref ex/mine.json
+[ ! -e ex/mine.csv ] || die "a refused export wrote the CSV"
+run_cmd 0 $S export $store --format json -o ex/mine.json
+run_cmd 0 $S export $store --format csv -o ex/other.csv
+run_cmd 0 $S export $store --format csv -o ex/other.csv
+echo mine >ex/notes.csv
+run_cmd 1 $S export $store --format csv -o ex/notes.csv
+expect_err "ex/notes.csv: error: exists and was not written by an export"
+[ "$(cat ex/notes.csv)" = mine ] || die "notes.csv replaced"
+echo edit >>ex/other.csv
+run_cmd 1 $S export $store --format csv -o ex/other.csv
+run_cmd 0 $S export $store --format csv --force -o ex/mine.csv
+[ "$(ls ex)" = "$(printf 'mine.csv\nmine.json\nnotes.csv\nother.csv\nother.json\nsplitsim-manifest.txt')" ] ||
+  die "export left: $(ls -A ex)"
+
+# import -o: only a splitsim store is updated; a user's file stays
+echo mine >ex/notes.h5
+run_cmd 1 $S import -q -o ex/notes.h5 $OLDPWD/tests/fixtures/json/good.json
+[ "$(cat ex/notes.h5)" = mine ] || die "import replaced a user's file"
+[ -z "$(ls -A ex | grep splitsim-tmp)" ] || die "import left a temporary"
 echo ok

@@ -45,11 +45,25 @@ run_cmd 0 $S report --rows 3 "$o1"
 python3 tests/cli/test_plot_check.py "$o1" 7 || die "report"
 grep -q "The first 3 of 34 rows" "$o1/report.html" || die "best.csv rows not capped"
 
-# an edited script is kept and rendered; --regenerate rewrites it
+# an edited script is kept, and rendered only with --trust-scripts (issue
+# 18.3: a gnuplot script can run programs); --regenerate rewrites it
 gp=$o1/charts/pareto.gp
 sed -i 's/Pareto-optimal/MY-EDIT/' "$gp"
-run_cmd 0 $S plot "$o1"
+echo 'system("touch '"$TMP"'/P")' >>"$gp"
+run_cmd 1 $S plot "$o1"
+expect_err "charts/pareto.gp: error: 1 chart script not rendered: not as splitsim wrote it, and a gnuplot script can run programs"
+expect_err "pass --trust-scripts"
+[ ! -e $TMP/P ] || die "plot ran an edited script"
+grep -q "MY-EDIT" "$gp" || die "edited script overwritten"
+[ ! -e "$o1/charts/pareto.svg" ] || die "stale rendering of the edited script kept"
+grep -q "its gnuplot script is not as splitsim wrote it" "$o1/report.html" ||
+  die "the report does not say why the chart is not rendered"
+run_cmd 0 $S report "$o1"
+grep -q "its gnuplot script is not as splitsim wrote it" "$o1/report.md" ||
+  die "splitsim report does not say why the chart is not rendered"
+run_cmd 0 $S plot --trust-scripts "$o1"
 expect_out "1 from your kept .gp scripts"
+[ -e $TMP/P ] || die "--trust-scripts did not render the edited script"
 grep -q "MY-EDIT" "$gp" || die "edited script overwritten"
 grep -q "MY-EDIT" "$o1/charts/pareto.svg" || die "edited script not rendered"
 run_cmd 0 $S plot --regenerate "$o1"
@@ -65,7 +79,7 @@ expect_err "best.csv: error: no sweep point 17 (the points are 0 to 16)"
 
 # a script gnuplot rejects: exit 1 naming the script and gnuplot's message
 printf 'plot x with nonsense\n' >"$o1/charts/models.gp"
-run_cmd 1 $S plot "$o1"
+run_cmd 1 $S plot --trust-scripts "$o1"
 expect_err "models.gp: error: gnuplot failed"
 
 # usage errors and a folder that is not an output folder

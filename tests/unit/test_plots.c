@@ -792,6 +792,8 @@ static void test_render_2d(void **state) {
                  "latency (ms)");
 }
 
+static void fake_gnuplot(const char *path, const char *body);
+
 static void test_edited_script_kept(void **state) {
   (void)state;
   char *tmp = make_tmp();
@@ -822,7 +824,32 @@ static void test_edited_script_kept(void **state) {
   char *now = read_text(gp);
   assert_string_equal(now, edited);
   assert_int_equal(plot_script_edited(now), 1);
+  assert_int_equal(sum.n_untrusted, 1);
   free(now);
+  /* rendering it needs trust_scripts (a gnuplot script can run programs);
+   * the fake gnuplot records what it is given */
+  char prog[1200], log[1200];
+  snprintf(log, sizeof log, "%s/gnuplot.log", tmp);
+  snprintf(prog, sizeof prog, "%s/fake-gnuplot", tmp);
+  char body[1400];
+  snprintf(body, sizeof body, "echo \"$3\" >>%s", log);
+  fake_gnuplot(prog, body);
+  opt.gnuplot = prog;
+  opt.no_render = 0;
+  assert_int_equal(plot_scenario_outputs_ex(out, &opt, &sum, &err), -1);
+  assert_non_null(strstr(err.msg, "--trust-scripts"));
+  assert_non_null(strstr(err.file, "charts/pareto.gp"));
+  char *ran = read_text(log);
+  assert_non_null(ran);
+  assert_null(strstr(ran, "pareto.gp"));
+  free(ran);
+  opt.trust_scripts = 1;
+  assert_int_equal(plot_scenario_outputs_ex(out, &opt, &sum, &err), 0);
+  ran = read_text(log);
+  assert_non_null(strstr(ran, "pareto.gp"));
+  free(ran);
+  opt.trust_scripts = 0;
+  opt.no_render = 1;
   /* --regenerate writes it anew */
   opt.keep_scripts = 0;
   assert_int_equal(plot_scenario_outputs_ex(out, &opt, &sum, &err), 0);
@@ -871,7 +898,7 @@ static void test_gnuplot_missing(void **state) {
 
 /* A stand-in for gnuplot: a shell script (run by execvp, no shell of ours). */
 static void fake_gnuplot(const char *path, const char *body) {
-  char text[512];
+  char text[2048];
   snprintf(text, sizeof text, "#!/bin/sh\n%s\n", body);
   write_text(path, text);
   assert_int_equal(chmod(path, 0755), 0);
