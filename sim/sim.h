@@ -102,6 +102,10 @@ typedef struct sim_run_options {
    * splitsim-manifest.txt, does not list them) stops the run before any
    * work; 1: write beside them, leaving them untouched. */
   int force;
+  /* Refuse a run whose output is estimated (sim_estimate_output_bytes)
+   * above this many bytes; 0: SIM_MAX_OUTPUT_BYTES_DEFAULT. A run is also
+   * refused when the estimate exceeds the free space of OUTROOT. */
+  double max_output_bytes;
   /* Called with the temporary folder once the tables, the resolved
    * scenario and a provisional run.json are in it, before the folder is
    * moved into place (tools/ uses it for charts and the report, plots/).
@@ -111,6 +115,13 @@ typedef struct sim_run_options {
   int (*finish)(void *ctx, const char *dir, ss_error *err);
   void *finish_ctx;
 } sim_run_options;
+
+#define SIM_MAX_OUTPUT_BYTES_DEFAULT 10e9
+
+/* Estimated bytes of the tables a run of e writes (best.csv, top.csv,
+ * curves.csv; the others are small): rows times a per-row size from the
+ * columns, on the high side of what is written (measured 1.0-1.4x). */
+double sim_estimate_output_bytes(const sim_engine *e);
 
 typedef struct sim_run_report {
   char outdir[4096]; /* OUTROOT/<name> */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -225,6 +226,65 @@ static int install(const char *outroot, ss_tmpdir *tmp, const char *outdir,
     rc = merge_in(tmp, outdir, &st.old, err);
   ss_manifest_free(&st.old);
   return rc;
+}
+
+/* ---- the output size, before any work ---------------------------------- */
+
+double sim_estimate_output_bytes(const sim_engine *e) {
+  const scn_scenario *s = e->scn;
+  double K = (double)s->n_tiers, pairs = K * (K - 1) / 2;
+  double cells = 1 + K + 2 * pairs + 5 + (double)s->n_axes + 1;
+  double name_bytes = 0;
+  for (size_t m = 0; m < e->n_models; m++)
+    name_bytes += (double)strlen(e->models[m].name);
+  /* per row: ~10 bytes a number cell, the model, ~25 bytes a tier of the
+   * placement text */
+  double rows_bytes = (double)e->n_models * (10 * cells + 25 * K) + name_bytes;
+  double per_point = rows_bytes * (1 + (s->top_k > 1 ? (double)s->top_k : 0));
+  double curve_points = 0; /* curves run along each axis */
+  for (size_t k = 0; k < s->n_axes; k++)
+    curve_points += (double)s->axes[k].n_values;
+  return per_point * (double)e->n_points + rows_bytes * curve_points;
+}
+
+static void fmt_bytes(char *buf, size_t size, double b) {
+  if (b >= 1e9)
+    snprintf(buf, size, "%.1f GB", b / 1e9);
+  else
+    snprintf(buf, size, "%.1f MB", b / 1e6);
+}
+
+/* Refuse a run that would write more than the limit or the free space. */
+static int check_size(const scn_scenario *s, const sim_engine *e,
+                      const char *outroot, double limit_bytes, ss_error *err) {
+  double est = sim_estimate_output_bytes(e);
+  char est_s[64], lim_s[64];
+  fmt_bytes(est_s, sizeof est_s, est);
+  scn_pos none = {0, 0};
+  if (limit_bytes <= 0)
+    limit_bytes = SIM_MAX_OUTPUT_BYTES_DEFAULT;
+  if (est > limit_bytes) {
+    fmt_bytes(lim_s, sizeof lim_s, limit_bytes);
+    return scn_error_at(err, s, none,
+                        "this run would write about %s (%zu points x %zu "
+                        "models), over the limit of %s; narrow the sweep, or "
+                        "raise the limit with --max-output-gb %.0f",
+                        est_s, e->n_points, e->n_models, lim_s,
+                        ceil(est / 1e9 * 1.2));
+  }
+  struct statvfs vs;
+  if (statvfs(outroot, &vs) == 0) {
+    double free_bytes = (double)vs.f_bavail * (double)vs.f_frsize;
+    if (est > free_bytes) {
+      fmt_bytes(lim_s, sizeof lim_s, free_bytes);
+      return scn_error_at(err, s, none,
+                          "this run would write about %s (%zu points x %zu "
+                          "models), more than the %s free in %s; narrow the "
+                          "sweep or choose another -o",
+                          est_s, e->n_points, e->n_models, lim_s, outroot);
+    }
+  }
+  return 0;
 }
 
 /* ---- run.json ---------------------------------------------------------- */
@@ -582,7 +642,8 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
     goto done;
   }
 
-  if (mkdir_p(outroot, err) != 0)
+  if (mkdir_p(outroot, err) != 0 ||
+      check_size(s, e, outroot, opt ? opt->max_output_bytes : 0, err) != 0)
     goto done;
   if (ss_tmpdir_create(&tmp, outroot, err) != 0)
     goto done;

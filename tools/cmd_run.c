@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/ss_io.h"
 #include "../plots/plots.h"
 #include "../scenarios/scenario.h"
 #include "../sim/sim.h"
@@ -71,6 +72,9 @@ static void run_help(FILE *fp) {
       "                        the same scenario, profiles and network\n"
       "      --force           write into a scenario folder that holds files\n"
       "                        splitsim did not write (they are kept)\n"
+      "      --max-output-gb G refuse a scenario whose tables are estimated\n"
+      "                        over G gigabytes (default 10); one over the\n"
+      "                        free disk space is always refused\n"
       "      --no-report       tables only: no charts and no report\n"
       "      --shard K/N       compute only shard K (0..N-1) of the work\n"
       "                        units into OUTROOT/<name>/shard-K-of-N.units;\n"
@@ -253,19 +257,22 @@ int run_finish_charts(void *ctx, const char *dir, ss_error *err) {
 
 int cmd_run(int argc, char **argv) {
   ss_error err0;
-  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
-                                       {"jobs", required_argument, 0, 'j'},
-                                       {"resume", no_argument, 0, 'r'},
-                                       {"force", no_argument, 0, 'f'},
-                                       {"no-report", no_argument, 0, 'n'},
-                                       {"quiet", no_argument, 0, 'q'},
-                                       {"shard", required_argument, 0, 's'},
-                                       {"mpi", no_argument, 0, 'm'},
-                                       {"help", no_argument, 0, 'h'},
-                                       {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"output", required_argument, 0, 'o'},
+      {"jobs", required_argument, 0, 'j'},
+      {"resume", no_argument, 0, 'r'},
+      {"force", no_argument, 0, 'f'},
+      {"max-output-gb", required_argument, 0, 'G'},
+      {"no-report", no_argument, 0, 'n'},
+      {"quiet", no_argument, 0, 'q'},
+      {"shard", required_argument, 0, 's'},
+      {"mpi", no_argument, 0, 'm'},
+      {"help", no_argument, 0, 'h'},
+      {0, 0, 0, 0}};
   const char *outroot = "out";
   long jobs = 1;
   int resume = 0, force = 0, no_report = 0, quiet = 0, c;
+  double max_gb = 0;
   run_dist dist;
   memset(&dist, 0, sizeof dist);
   char stopped_in[PATH_MAX + 256] = "OUTROOT/<name>";
@@ -291,6 +298,11 @@ int cmd_run(int argc, char **argv) {
       break;
     case 'f':
       force = 1;
+      break;
+    case 'G':
+      if (ss_parse_double(optarg, &max_gb) != 0 || !(max_gb > 0))
+        return cli_usage_error(
+            "run", "--max-output-gb wants a number > 0, got '%s'", optarg);
       break;
     case 'n':
       no_report = 1;
@@ -417,6 +429,7 @@ int cmd_run(int argc, char **argv) {
     ro.default_profiles_hint = hint;
     ro.resume = resume;
     ro.force = force;
+    ro.max_output_bytes = max_gb * 1e9;
     if (!no_report) {
       ro.finish = run_finish_charts;
       ro.finish_ctx = s->profiles ? NULL : (void *)store;

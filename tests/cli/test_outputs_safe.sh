@@ -41,6 +41,25 @@ run_cmd 0 $S run -q --no-report -o out foo.yaml
 [ -f out/.splitsim-tmp-abc/keep.txt ] || die "unmarked .splitsim-tmp-abc removed"
 [ -f out/.splitsim-tmp-xyz/.splitsim-tmp-marker ] || die "wrongly marked folder removed"
 
+# 18.5: a 400-byte scenario cannot fill the disk: the output size is
+# estimated and refused over the limit (10 GB, --max-output-gb) before work
+cat >huge.yaml <<YAML
+name: huge
+$B
+sweep:
+  - {param: links.device-cloud.bandwidth_mbps, linear: [1, 10, 10000]}
+  - {param: links.device-cloud.latency_ms, linear: [1, 10, 10000]}
+  - {param: input_mb, linear: [1, 10, 10000]}
+YAML
+run_cmd 1 $S run -q -o out5 huge.yaml
+expect_err "huge.yaml: error: this run would write about"
+expect_err "(1000000000000 points x 19 models), over the limit of 10.0 GB; narrow the sweep, or raise the limit with --max-output-gb"
+[ -z "$(ls -A out5)" ] || die "a refused run wrote: $(ls -A out5)"
+run_cmd 1 $S run -q --no-report --max-output-gb 0.000001 -o out5 foo.yaml
+expect_err "over the limit of 0.0 MB"
+run_cmd 2 $S run -q --max-output-gb 0 -o out5 foo.yaml
+run_cmd 0 $S run -q --no-report --max-output-gb 0.01 -o out5 foo.yaml
+
 # 18.8: a killed run's temporary is removed by a --resume that skips it
 cat >big.yaml <<YAML
 name: big
