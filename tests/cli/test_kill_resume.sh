@@ -100,19 +100,29 @@ check_resumed $TMP/kill5
 echo "after SIGKILLs and --resume: identical to the uninterrupted run"
 
 # 3. SIGINT: exit 130, and only complete folders.
-for frac in 20 50 80; do
+interrupted=0
+# The first signal comes as soon as the run has begun writing (it cannot
+# have finished then), the others at 50% and 80% of the reference time.
+for frac in 0 50 80; do
   out=$TMP/int$frac
   $S run -q -o $out $SC >/dev/null 2>$TMP/int.err &
   pid=$!
-  sleep "$(awk -v d="$dur" -v f="$frac" 'BEGIN { printf "%.3f", d * f / 100000 }')"
+  if [ $frac -eq 0 ]; then
+    i=0
+    while [ $i -lt 2000 ] && ! ls -d $out/.splitsim-tmp-* >/dev/null 2>&1; do
+      sleep 0.01; i=$((i + 1))
+    done
+  else
+    sleep "$(awk -v d="$dur" -v f="$frac" 'BEGIN { printf "%.3f", d * f / 100000 }')"
+  fi
   kill -INT $pid 2>/dev/null
   wait $pid
   rc=$?
   echo "SIGINT at ${frac}%: exit $rc"
   [ $rc -eq 130 ] || [ $rc -eq 0 ] || { cat $TMP/int.err; die "SIGINT: exit status $rc, expected 130"; }
-  # Under valgrind (SPLITSIM_SLOW) the moments are too rough to insist.
-  [ $frac -eq 80 ] || [ $rc -eq 130 ] || [ -n "${SPLITSIM_SLOW:-}" ] ||
-    die "SIGINT at ${frac}%: the run was not interrupted (exit $rc)"
+  # No timed assertion (issue 17.2): a run that finished before the signal
+  # is fine; one of the three must have been interrupted (checked below).
+  [ $rc -eq 130 ] && interrupted=1
   [ -d $out ] || continue
   left=$(find $out -name '.splitsim-tmp-*' -o -name '*.tmp-*' -o -name '*.old-*' -o -name '*.tmp.*')
   [ -z "$left" ] || die "SIGINT left temporary files: $left"
@@ -125,4 +135,6 @@ for frac in 20 50 80; do
       { diff $TMP/want.list $TMP/got.list | head; die "SIGINT left an incomplete folder $n"; }
   done
 done
+[ $interrupted -eq 1 ] || [ -n "${SPLITSIM_SLOW:-}" ] ||
+  die "SIGINT as the run began writing: not interrupted"
 echo "ok"

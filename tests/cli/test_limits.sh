@@ -1,18 +1,20 @@
 # Hostile inputs of every kind splitsim reads (docs/reliability.md): each
-# 1 MiB file is rejected with a message, or parsed, in under 1 s and never
-# crashes; a file over a size limit is refused before it is read.
+# 1 MiB file is rejected with a message, or parsed, and never crashes or
+# hangs; a file over a size limit is refused before it is read.
 #
-# Timing is checked only in an optimised build without sanitizers or
-# valgrind ($BUILD without "asan", SPLITSIM_SLOW unset), with a 4 GiB memory
-# cap; a case is killed after 20 s there (60 s elsewhere, where only the
-# outcome is checked).
+# No timed assertion (issue 17.2): a case is killed after 20 s, a hang guard
+# (60 s with sanitizers or valgrind), with a 4 GiB memory cap in an
+# optimised build. How fast each case is handled is measured by `make bench`
+# (LIMITS_BENCH=1: each case's time and its ratio to a tiny valid input
+# read in the same run).
 . tests/cli/lib.sh
 H=$TMP/hostile
 mkdir -p $H
-LIMIT_MS=${LIMIT_MS:-1000}
-timing=1
-case "${BUILD:-}" in *asan*) timing=0 ;; esac
-[ -n "${SPLITSIM_SLOW:-}" ] && timing=0
+guard_s=20
+capped=1
+case "${BUILD:-}" in *asan*) guard_s=60 capped=0 ;; esac
+[ -n "${SPLITSIM_SLOW:-}" ] && guard_s=60 capped=0
+bench=${LIMITS_BENCH:-0}
 
 python3 - "$H" <<'EOF' || die "cannot generate the hostile inputs"
 import os, pickle, struct, sys
@@ -149,33 +151,46 @@ EOF
 run_cmd 0 $S import -q -o $H/h-systems.h5 $H/many-systems.json
 
 # case NAME COMMAND...: exit 0 or 1 (never a signal or usage error), a message
-# on failure, and under LIMIT_MS milliseconds.
-slow=""
+# on failure, within the hang guard.
+killed=""
 case_() {
   name=$1; shift
   t0=$(date +%s%N)
-  if [ $timing -eq 1 ]; then
-    (ulimit -v 4194304; timeout 20 "$@") >"$TMP/out" 2>"$TMP/err"
+  if [ $capped -eq 1 ]; then
+    (ulimit -v 4194304; timeout $guard_s "$@") >"$TMP/out" 2>"$TMP/err"
   else
-    timeout 60 "$@" >"$TMP/out" 2>"$TMP/err"
+    timeout $guard_s "$@" >"$TMP/out" 2>"$TMP/err"
   fi
   rc=$?
   t1=$(date +%s%N)
   ms=$(( (t1 - t0) / 1000000 ))
   msg=$(head -c 150 "$TMP/err" | head -1)
-  echo "$name: exit $rc in ${ms} ms: $msg"
+  if [ "$bench" = 1 ]; then
+    awk -v n="$name" -v ms="$ms" -v b="$base_ms" \
+      'BEGIN { printf "  %-34s %7d ms  %6.1fx\n", n, ms, ms / (b > 0 ? b : 1) }'
+  else
+    echo "$name: exit $rc: $msg"
+  fi
   case $rc in
   0|1) ;;
-  124) # killed by timeout: fails below when timing is checked
-    echo "$name: killed after $((ms / 1000)) s"
-    slow="$slow $name(killed)"; return ;;
+  124) killed="$killed $name"; echo "$name: killed by the ${guard_s} s hang guard"; return ;;
   *) cat "$TMP/err" | head -20; die "$name: exit status $rc (crash?)" ;;
   esac
   if [ $rc -eq 1 ] && [ ! -s "$TMP/err" ]; then die "$name: failed silently"; fi
-  if [ $timing -eq 1 ] && [ $ms -gt "$LIMIT_MS" ]; then
-    slow="$slow $name(${ms}ms)"
-  fi
 }
+
+base_ms=0
+if [ "$bench" = 1 ]; then # the baseline: a tiny valid input, best of 5
+  for i in 1 2 3 4 5; do
+    t0=$(date +%s%N)
+    $S profiles tests/fixtures/json/good.json >/dev/null 2>&1
+    t1=$(date +%s%N)
+    ms=$(( (t1 - t0) / 1000000 ))
+    [ $base_ms -eq 0 ] || [ $ms -lt $base_ms ] && base_ms=$ms
+  done
+  [ $base_ms -gt 0 ] || base_ms=1
+  echo "hostile inputs (1 MiB each): time, and ratio to a tiny valid input ($base_ms ms)"
+fi
 
 for f in $H/device-*.dat $H/c-*.csv $H/j-*.json; do
   case_ "$(basename $f)" $S profiles "$f"
@@ -214,9 +229,5 @@ if grep -q "larger than the limit" "$TMP/err"; then
   die "a scenario of exactly SCN_MAX_FILE_BYTES (1 MiB) is refused as too large"
 fi
 
-if [ $timing -eq 1 ]; then
-  [ -z "$slow" ] || die "over ${LIMIT_MS} ms:$slow"
-else
-  echo "(timing not checked in this build${slow:+; killed:$slow})"
-fi
+[ -z "$killed" ] || die "killed by the ${guard_s} s hang guard:$killed"
 echo "ok"
