@@ -451,11 +451,17 @@ static void load_store(plot_plan *p, const plot_data *d,
   for (size_t i = 0; i < d->n_models; i++)
     any_feasible |= d->models[i].at.found && d->models[i].at.place >= 0;
   why[0] = 0;
-  if (any_feasible && store) { /* (plot_data_load found the point) */
+  if (any_feasible && opt && opt->profile_set) { /* splitsim run's own */
+    p->profiles = (prof_set *)opt->profile_set;
+    p->profiles_borrowed = 1;
+  } else if (any_feasible && store) { /* (plot_data_load found the point) */
     prof_set *set = NULL;
     ss_error perr;
     ss_error_clear(&perr);
-    if (prof_load_path(store, &set, &perr) == 0) {
+    int rc = prof_load_path(store, &set, &perr);
+    if (plot_cancelled()) { /* the store read cannot stop midway */
+      prof_set_free(set);
+    } else if (rc == 0) {
       p->profiles = set;
     } else {
       char msg[1900];

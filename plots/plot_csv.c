@@ -61,8 +61,22 @@ static int start_field(plot_csv *c) {
   return 0;
 }
 
+static const volatile sig_atomic_t *cancel_flag;
+
+void plot_set_cancel(const volatile sig_atomic_t *cancel) {
+  cancel_flag = cancel;
+}
+
+int plot_cancelled(void) { return cancel_flag && *cancel_flag; }
+
+int plot_interrupted(ss_error *err) {
+  return ss_error_set(err, NULL, NULL, "interrupted");
+}
+
 int plot_csv_next(plot_csv *c, ss_error *err) {
   char where[32];
+  if ((c->next_line & 1023) == 0 && plot_cancelled())
+    return plot_interrupted(err);
   for (;;) {
     c->len = 0;
     c->n = 0;

@@ -30,11 +30,62 @@ static int read_facts(const char *text, const char *outdir, scn_resolved *y,
 
 /* ---- helpers ----------------------------------------------------------- */
 
+static size_t name_hash(const char *s) {
+  size_t h = 1469598103934665603ULL;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+  return h;
+}
+
+/* The model named name: a hash lookup (one per row of every table, so a
+ * linear search would make loading quadratic in the models). */
 long plot_model_index(const plot_data *d, const char *name) {
-  for (size_t i = 0; i < d->n_models; i++)
-    if (strcmp(d->models[i].name, name) == 0)
-      return (long)i;
-  return -1;
+  if (!d->n_slots)
+    return -1;
+  for (size_t i = name_hash(name) & (d->n_slots - 1);;
+       i = (i + 1) & (d->n_slots - 1)) {
+    size_t v = d->model_slots[i];
+    if (v == 0)
+      return -1;
+    if (strcmp(d->models[v - 1].name, name) == 0)
+      return (long)(v - 1);
+  }
+}
+
+/* Room for one more model (array and hash). */
+static int models_grow(plot_data *d) {
+  if (d->n_models == d->models_cap) {
+    size_t nc = d->models_cap ? 2 * d->models_cap : 16;
+    plot_model *nm = realloc(d->models, nc * sizeof *nm);
+    if (!nm)
+      return -1;
+    d->models = nm;
+    d->models_cap = nc;
+  }
+  if (2 * (d->n_models + 1) < d->n_slots)
+    return 0;
+  size_t ns = d->n_slots ? 2 * d->n_slots : 64;
+  size_t *slots = calloc(ns, sizeof *slots);
+  if (!slots)
+    return -1;
+  for (size_t m = 0; m < d->n_models; m++) {
+    size_t i = name_hash(d->models[m].name) & (ns - 1);
+    while (slots[i])
+      i = (i + 1) & (ns - 1);
+    slots[i] = m + 1;
+  }
+  free(d->model_slots);
+  d->model_slots = slots;
+  d->n_slots = ns;
+  return 0;
+}
+
+static void models_index_last(plot_data *d) {
+  size_t m = d->n_models - 1;
+  size_t i = name_hash(d->models[m].name) & (d->n_slots - 1);
+  while (d->model_slots[i])
+    i = (i + 1) & (d->n_slots - 1);
+  d->model_slots[i] = m + 1;
 }
 
 int plot_model_place(const plot_model *m, const char *text) {
@@ -445,10 +496,8 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
     const char *mname = c.fields[b->model];
     long mi = plot_model_index(d, mname);
     if (mi < 0) {
-      plot_model *nm = realloc(d->models, (d->n_models + 1) * sizeof *nm);
-      if (!nm)
+      if (models_grow(d) != 0)
         goto nomem;
-      d->models = nm;
       plot_model *m = &d->models[d->n_models];
       memset(m, 0, sizeof *m);
       if (!(m->name = ss_strdup(mname)) ||
@@ -458,6 +507,7 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
       }
       make_slug(mname, m->slug, sizeof m->slug);
       mi = (long)d->n_models++;
+      models_index_last(d);
       int *nl = realloc(last_place, d->n_models * sizeof *nl);
       if (!nl)
         goto nomem;
@@ -693,6 +743,7 @@ fail:
 /* ---- the folder -------------------------------------------------------- */
 
 void plot_data_free(plot_data *d) {
+  free(d->model_slots);
   free(d->outdir);
   free(d->charts);
   free(d->name);

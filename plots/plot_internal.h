@@ -29,6 +29,13 @@ typedef struct plot_csv {
   size_t fcap;
 } plot_csv;
 
+/* The cancel flag of the call in progress (plot_options.cancel), for the
+ * long loops: 1 when set. plot_interrupted fills err ("interrupted") and
+ * returns -1. */
+void plot_set_cancel(const volatile sig_atomic_t *cancel);
+int plot_cancelled(void);
+int plot_interrupted(ss_error *err);
+
 int plot_csv_open(plot_csv *c, const char *path, ss_error *err);
 /* Read the next record into c->fields / c->n. Returns 1 for a record, 0 at
  * the end, -1 on a syntax error (a stray or unclosed quote, a NUL byte).
@@ -115,7 +122,10 @@ typedef struct plot_data {
   plot_axis *axes;
   size_t n_models;
   plot_model *models;
-  size_t n_points; /* 1 + largest point index */
+  size_t models_cap;
+  size_t *model_slots; /* hash of the names: model index + 1, 0 = empty */
+  size_t n_slots;      /* a power of two > 2 n_models, or 0 */
+  size_t n_points;     /* 1 + largest point index */
   size_t n_best_rows;
   size_t point;         /* chosen point */
   int point_auto;       /* 1: chosen by the rule (no --point) */
@@ -186,8 +196,9 @@ typedef struct plot_plan {
   size_t n;
   plot_chart *charts;
   size_t n_notes;
-  char **notes;       /* things left out, for the report */
-  prof_set *profiles; /* the profile store for breakdowns (owned), or NULL */
+  char **notes;          /* things left out, for the report */
+  prof_set *profiles;    /* the profile store for breakdowns, or NULL */
+  int profiles_borrowed; /* 1: opt->profile_set, not freed here */
 } plot_plan;
 
 int plot_plan_make(plot_plan *p, const plot_data *d, const plot_options *opt,

@@ -226,6 +226,22 @@ int plot_render(const char *charts_dir, const char *gnuplot,
   for (size_t i = 0; i < n; i++)
     js[i].base = bases[i];
   while (next < n || running > 0) {
+    if (plot_cancelled()) { /* stop: kill what runs, start nothing */
+      for (size_t i = 0; i < n; i++)
+        if (js[i].state == 1) {
+          kill(js[i].pid, SIGKILL);
+          waitpid(js[i].pid, &js[i].status, 0);
+          ss_tmpdir_remove(&js[i].td, NULL);
+          js[i].state = 2;
+        }
+      running = 0;
+      next = n;
+      failed++;
+      if (!first_failure)
+        plot_interrupted(err);
+      first_failure = 1;
+      break;
+    }
     while (next < n && running < (size_t)jobs) {
       ss_error scratch;
       job *j = &js[next++];

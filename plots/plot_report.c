@@ -516,7 +516,9 @@ static int write_both(const plot_data *d, const plot_plan *p,
     const plot_kind_ops *k = plot_kind_table[s];
     int any = 0;
     for (size_t i = 0; i < p->n; i++)
-      if (p->charts[i].kind == k->kind) {
+      if (plot_cancelled()) {
+        return plot_interrupted(err);
+      } else if (p->charts[i].kind == k->kind) {
         if (!any && k->kind == PLOT_SIM_P99)
           sim_breakdown(o, d);
         if (!any)

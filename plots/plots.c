@@ -38,7 +38,8 @@ void plot_plan_free(plot_plan *p) {
   for (size_t i = 0; i < p->n_notes; i++)
     free(p->notes[i]);
   free(p->notes);
-  prof_set_free(p->profiles);
+  if (!p->profiles_borrowed)
+    prof_set_free(p->profiles);
   memset(p, 0, sizeof *p);
 }
 
@@ -218,6 +219,10 @@ static int run_charts(const plot_data *d, plot_plan *p, const plot_options *opt,
   sum->n_charts = p->n;
   for (size_t i = 0; i < p->n; i++) {
     plot_chart *c = &p->charts[i];
+    if (plot_cancelled()) {
+      free(bases);
+      return plot_interrupted(err);
+    }
     if (write_one(d, p, c, opt, o, sum, failed ? &scratch : err) != 0)
       failed = 1;
     else if (c->untrusted)
@@ -226,6 +231,10 @@ static int run_charts(const plot_data *d, plot_plan *p, const plot_options *opt,
       bases[n_bases++] = c->base;
   }
   render_all(d, bases, n_bases, opt, sum, &failed, err);
+  if (plot_cancelled()) { /* what was rendered is recorded; then stop */
+    failed = 1;
+    plot_interrupted(err);
+  }
   char rel[256];
   for (size_t i = 0; i < n_bases; i++)
     for (size_t k = 0; k < 2; k++) {
@@ -271,31 +280,40 @@ static int outputs(const char *outdir, const plot_options *opt_in,
     return ss_error_set(err, outdir, NULL, "output path too long");
   if (plot_owner_open(&o, outdir, opt->force, err) != 0)
     return -1;
+  plot_set_cancel(opt->cancel);
   if (plot_data_load(&d, outdir, opt->point, err) != 0) {
     ss_manifest_free(&o.m);
+    plot_set_cancel(NULL);
     return -1;
   }
   if (plot_plan_make(&p, &d, opt, err) != 0 ||
+      (plot_cancelled() && plot_interrupted(err) != 0) ||
       plot_owner_check(&o, &p, opt, charts, report, err) != 0) {
     plot_plan_free(&p);
     plot_data_free(&d);
     ss_manifest_free(&o.m);
+    plot_set_cancel(NULL);
     return -1;
   }
   if (charts && run_charts(&d, &p, opt, &o, sum, err) != 0)
     rc = -1;
   if (!charts)
     mark_untrusted(&p, &o, opt);
-  if (report && plot_report_write(&d, &p, opt, charts ? sum : NULL,
-                                  rc ? &scratch : err) != 0)
-    rc = -1;
-  if (report && (plot_owner_record(&o, "report.html", &scratch) != 0 ||
-                 plot_owner_record(&o, "report.md", &scratch) != 0))
-    rc = -1;
+  if (plot_cancelled()) {
+    rc = plot_interrupted(err);
+  } else if (report) {
+    if (plot_report_write(&d, &p, opt, charts ? sum : NULL,
+                          rc ? &scratch : err) != 0)
+      rc = -1;
+    if (plot_owner_record(&o, "report.html", &scratch) != 0 ||
+        plot_owner_record(&o, "report.md", &scratch) != 0)
+      rc = -1;
+  }
   if (plot_owner_close(&o, rc ? &scratch : err) != 0)
     rc = -1;
   plot_plan_free(&p);
   plot_data_free(&d);
+  plot_set_cancel(NULL);
   return rc;
 }
 

@@ -20,6 +20,7 @@
 #ifndef PLOT_PLOTS_H
 #define PLOT_PLOTS_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "../common/ss_error.h"
@@ -59,6 +60,13 @@ typedef struct plot_options {
   size_t max_rows;      /* report: rows shown of long tables; 0 = 50 */
   double timeout_s;     /* per gnuplot run; 0 = 60 s */
   int jobs;             /* gnuplot runs at once; 0 = online CPUs (max 8) */
+  /* Nonzero stops the work within a second (between charts, inside table
+   * reading, running gnuplot killed); the call then fails with
+   * "interrupted", leaving only complete files. May be NULL. */
+  const volatile sig_atomic_t *cancel;
+  /* The profile set already loaded (a prof_set *, borrowed), used instead
+   * of reading `profiles` again (splitsim run passes its own). */
+  const void *profile_set;
 } plot_options;
 
 /* The defaults: zeroes, and point = PLOT_POINT_AUTO. */

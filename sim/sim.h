@@ -112,7 +112,8 @@ typedef struct sim_run_options {
    * When it fails the tables are still moved into place, run.json records
    * "report": "failed" (so --resume runs the scenario again), and sim_run
    * returns -1 with report_failed set and err from the hook. NULL: none. */
-  int (*finish)(void *ctx, const char *dir, ss_error *err);
+  int (*finish)(void *ctx, const char *dir, const prof_set *profiles,
+                ss_error *err); /* profiles: the set the run used */
   void *finish_ctx;
 } sim_run_options;
 

@@ -630,7 +630,7 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
     goto done;
   if (sim_engine_new(s, set, net, &e, err) != 0)
     goto done;
-  if (!studies) { /* the studies need the profiles again */
+  if (!studies && !(opt && opt->finish)) { /* studies and charts need them */
     prof_set_free(set);
     set = NULL;
   }
@@ -688,7 +688,7 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
       goto done;
     ss_error ferr;
     ss_error_clear(&ferr);
-    if (opt->finish(opt->finish_ctx, tmpdir, &ferr) != 0) {
+    if (opt->finish(opt->finish_ctx, tmpdir, set, &ferr) != 0) {
       rep->report_failed = 1;
       if (err)
         *err = ferr;

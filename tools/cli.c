@@ -14,6 +14,28 @@
 #include "../profiles/import.h"
 #include "../profiles/store.h"
 
+volatile sig_atomic_t cli_stop;
+static struct sigaction old_int, old_term;
+
+static void on_stop(int sig) {
+  (void)sig;
+  cli_stop = 1;
+}
+
+void cli_catch_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+}
+
+void cli_restore_signals(void) {
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+}
+
 void cli_print_error(const ss_error *err) {
   char buf[2048];
   ss_error_format(err, buf, sizeof buf);

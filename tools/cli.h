@@ -2,6 +2,8 @@
 #ifndef TOOLS_CLI_H
 #define TOOLS_CLI_H
 
+#include <signal.h>
+
 #include "../common/ss_error.h"
 #include "../profiles/profile.h"
 
@@ -32,5 +34,11 @@ int cli_load_profiles(const char *path, prof_set **out);
 /* The system (want_models 0) or model name of set closest to word when it
  * looks like a typo of it, else NULL (for "did you mean" hints). */
 const char *cli_suggest(const prof_set *set, const char *word, int want_models);
+
+/* SIGINT and SIGTERM set cli_stop (the cancel flag handed to library
+ * calls) until cli_restore_signals. */
+extern volatile sig_atomic_t cli_stop;
+void cli_catch_signals(void);
+void cli_restore_signals(void);
 
 #endif

@@ -158,7 +158,15 @@ int cmd_plot(int argc, char **argv) {
   ss_error err;
   ss_error_clear(&err);
   plot_summary sum;
+  opt.cancel = &cli_stop;
+  cli_catch_signals();
   int rc = plot_scenario_outputs_ex(outdir, &opt, &sum, &err);
+  cli_restore_signals();
+  if (rc != 0 && cli_stop) {
+    fprintf(stderr, "splitsim plot: interrupted; the files written are "
+                    "complete\n");
+    return 130;
+  }
   if (sum.message[0])
     fprintf(stderr, "splitsim plot: %s\n", sum.message);
   if (rc != 0) {

@@ -81,7 +81,15 @@ int cmd_report(int argc, char **argv) {
     return cli_usage_error("report", "expected exactly one OUTDIR");
   ss_error err;
   ss_error_clear(&err);
-  if (plot_report(argv[optind], &opt, &err) != 0) {
+  opt.cancel = &cli_stop;
+  cli_catch_signals();
+  int rc = plot_report(argv[optind], &opt, &err);
+  cli_restore_signals();
+  if (rc != 0 && cli_stop) {
+    fprintf(stderr, "splitsim report: interrupted; nothing half-written\n");
+    return 130;
+  }
+  if (rc != 0) {
     cli_print_error(&err);
     return 1;
   }

@@ -237,10 +237,13 @@ static void progress_clear(progress *pg) {
 
 /* ctx: the profile store path when the scenario uses the default store
  * (its resolved YAML then has no path for plots to read), else NULL. */
-int run_finish_charts(void *ctx, const char *dir, ss_error *err) {
+int run_finish_charts(void *ctx, const char *dir, const prof_set *profiles,
+                      ss_error *err) {
   plot_options po;
   plot_options_init(&po);
   po.profiles = ctx;
+  po.profile_set = profiles;
+  po.cancel = &stop_requested;
   plot_summary sum;
   memset(&sum, 0, sizeof sum);
   int rc = plot_scenario_outputs_ex(dir, &po, &sum, err);

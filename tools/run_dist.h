@@ -30,6 +30,7 @@ int run_dist_merge(const char *dir, const char *only, unsigned jobs,
                    unsigned long long *n_units, ss_error *err);
 
 /* The finish hook of `splitsim run` (charts and report; cmd_run.c). */
-int run_finish_charts(void *ctx, const char *dir, ss_error *err);
+int run_finish_charts(void *ctx, const char *dir, const prof_set *profiles,
+                      ss_error *err);
 
 #endif
