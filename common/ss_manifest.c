@@ -458,11 +458,13 @@ int ss_manifest_note(const char *dir, const char *rel, ss_error *err) {
   if (ss_manifest_read(&m, dir, err) != 0)
     return -1;
   int rc = 0;
-  if (!ss_manifest_find(&m, rel))
-    rc = ss_manifest_add(&m, rel, NULL, err) != 0 ||
-                 ss_manifest_write(&m, dir, err) != 0
-             ? -1
-             : 0;
+  if (!ss_manifest_find(&m, rel) && (ss_manifest_add(&m, rel, NULL, err) != 0 ||
+                                     ss_manifest_write(&m, dir, err) != 0))
+    rc = -1;
+  ss_manifest_free(&m);
+  return rc;
+}
+
 /* ---- single files in a user's folder ------------------------------------ */
 
 /* Split path into its folder and its name. */
