@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "../common/ss_error.h"
+#include "../common/ss_manifest.h"
 
 /* What a unit journal must agree on with the run that reads it. */
 typedef struct sim_identity {
@@ -130,5 +131,9 @@ int sim_shards_check(const sim_shards *s, const sim_identity *id,
 /* Remove the shard files (after a successful merge; those already gone
  * are fine). */
 int sim_shards_remove(const sim_shards *s, ss_error *err);
+/* Add the shard journals in dir (shard-K-of-N.units whose first line
+ * proves splitsim wrote it) to m: a scenario folder holding them is
+ * splitsim's. */
+int sim_shards_claim(const char *dir, ss_manifest *m, ss_error *err);
 
 #endif

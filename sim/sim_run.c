@@ -89,7 +89,8 @@ static int check_outdir(const char *outdir, int force, outdir_state *st,
                         "not write it; nothing was written (choose another "
                         "-o, or move it away)");
   st->exists = 1;
-  if (ss_manifest_read(&st->old, outdir, err) != 0)
+  if (ss_manifest_read(&st->old, outdir, err) != 0 ||
+      sim_shards_claim(outdir, &st->old, err) != 0)
     return -1;
   char rel[1024];
   int f = ss_manifest_first_foreign(&st->old, outdir, rel, sizeof rel, err);

@@ -13,8 +13,6 @@
 #define _XOPEN_SOURCE 700 /* ftruncate, fileno, pread */
 #include "sim_internal.h"
 
-#include "../common/ss_manifest.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -22,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/ss_manifest.h"
 #include "sim_dist.h"
 
 #define MAGIC "splitsim-units 1\n"
@@ -474,9 +473,6 @@ static int shard_begin(void *ctx, const sim_identity *id, const char *outdir,
   if (mkdir(dir, 0777) != 0 && errno != EEXIST)
     return ss_error_set(err, outdir, NULL, "cannot create folder: %s",
                         strerror(errno));
-  /* the journal is splitsim's: the folder's manifest says so */
-  if (ss_manifest_note(outdir, name, err) != 0)
-    return -1;
   if (s->resume && resume_open(s, id))
     return 0;
   struct stat st;
@@ -870,4 +866,32 @@ int sim_shards_read(const sim_shards *s, const char *name, size_t task,
   out->p[out->len] = '\0';
   aux->p[aux->len] = '\0';
   return 0;
+}
+
+int sim_shards_claim(const char *dir, ss_manifest *m, ss_error *err) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return 0;
+  struct dirent *de;
+  int rc = 0;
+  while (rc == 0 && (de = readdir(d)) != NULL) {
+    size_t k, n;
+    char tail[8], path[4400], line[64] = "";
+    if (sscanf(de->d_name, "shard-%zu-of-%zu.unit%7s", &k, &n, tail) != 3 ||
+        strcmp(tail, "s") != 0)
+      continue;
+    snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+    struct stat st;
+    FILE *fp =
+        lstat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
+    if (!fp)
+      continue;
+    if (!fgets(line, sizeof line, fp))
+      line[0] = '\0';
+    fclose(fp);
+    if (strcmp(line, MAGIC) == 0)
+      rc = ss_manifest_add(m, de->d_name, NULL, err);
+  }
+  closedir(d);
+  return rc;
 }

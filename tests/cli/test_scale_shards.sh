@@ -89,7 +89,8 @@ run_cmd 1 $S merge $TMP/one/$N
 expect_err "no shard files (shard-K-of-N.units) in this folder"
 mkdir -p $TMP/x/$N && echo mine >$TMP/x/$N/shard-0-of-1.units
 run_cmd 1 $S run --no-report --shard 0/1 -o $TMP/x $F
-expect_err "exists and is not a splitsim shard file; not overwriting it"
+expect_err "holds 'shard-0-of-1.units', which splitsim did not write; nothing was written"
+[ "$(cat $TMP/x/$N/shard-0-of-1.units)" = mine ] || die "a user's file was replaced"
 [ "$(cat $TMP/x/$N/shard-0-of-1.units)" = mine ] || die "user file overwritten"
 
 # usage errors
