@@ -157,6 +157,42 @@ run_cmd 0 $S export $store --format csv --force -o ex/mine.csv
 [ "$(ls ex)" = "$(printf 'mine.csv\nmine.json\nnotes.csv\nother.csv\nother.json\nsplitsim-manifest.txt')" ] ||
   die "export left: $(ls -A ex)"
 
+# 18.6: a signal stops the chart work (gnuplot that would run 60 s is
+# killed): exit 130, no folder, no temporary; the hang guard is 20 s
+cat >slowplot <<'SH'
+#!/bin/sh
+exec sleep 60
+SH
+chmod +x slowplot
+SPLITSIM_GNUPLOT=$TMP/w/slowplot $S run -q -o out6 moved/foo.yaml >/dev/null 2>err6 &
+pid=$!
+i=0
+while [ $i -lt 1000 ] && ! ls -d out6/.splitsim-tmp-*/charts/.splitsim-tmp-* >/dev/null 2>&1; do
+  sleep 0.02; i=$((i + 1))
+done
+kill -INT $pid
+( sleep 20; kill -KILL $pid 2>/dev/null ) & guard=$!
+wait $pid
+rc=$?
+kill $guard 2>/dev/null
+[ $rc = 130 ] || { cat err6; die "SIGINT during the charts: exit $rc, expected 130"; }
+[ -z "$(ls -A out6)" ] || die "left after SIGINT: $(ls -A out6)"
+run_cmd 0 $S run -q --no-report -o out7 moved/foo.yaml
+SPLITSIM_GNUPLOT=$TMP/w/slowplot $S plot -q out7/foo >/dev/null 2>err7 &
+pid=$!
+i=0
+while [ $i -lt 1000 ] && ! ls -d out7/foo/charts/.splitsim-tmp-* >/dev/null 2>&1; do
+  sleep 0.02; i=$((i + 1))
+done
+kill -TERM $pid
+( sleep 20; kill -KILL $pid 2>/dev/null ) & guard=$!
+wait $pid
+rc=$?
+kill $guard 2>/dev/null
+[ $rc = 130 ] || { cat err7; die "SIGTERM during plot: exit $rc, expected 130"; }
+grep -q "interrupted" err7 || die "no word of the interruption"
+[ -z "$(find out7 -name '.splitsim-tmp-*')" ] || die "plot left a temporary"
+
 # import -o: only a splitsim store is updated; a user's file stays
 echo mine >ex/notes.h5
 run_cmd 1 $S import -q -o ex/notes.h5 $OLDPWD/tests/fixtures/json/good.json
