@@ -614,6 +614,10 @@ static int curve_task_run(analyst *w, size_t m, size_t k, ss_buf *b,
         ss_buf_free(&cell);
         return -1;
       }
+      if (sim_ctx_model(w->c, m, err) != 0) {
+        ss_buf_free(&cell);
+        return -1;
+      }
       sim_mstate *ms = &w->c->ms[m];
       solver_result r;
       double obj = NAN;

@@ -438,31 +438,32 @@ void sim_ctx_free(sim_ctx *c) {
     }
   free(c->ms);
   free(c->links);
+  free(c->link_changed);
+  free(c->link_spec);
+  free(c->avail_changed);
   free(c->cur);
   scn_free(c->s);
   free(c);
 }
 
-/* Rebuild what a structural parameter may change: input and result bytes,
- * powers, constraints. Drops the prepared sweeps. */
-static void rebuild(sim_ctx *c) {
+/* Rebuild what a structural parameter may change of model m: input and
+ * result bytes, powers, constraints. Drops its prepared sweep. */
+static void rebuild_model(sim_ctx *c, size_t m) {
   const sim_engine *e = c->e;
   const scn_scenario *s = c->s;
-  for (size_t m = 0; m < e->n_models; m++) {
-    sim_mstate *ms = &c->ms[m];
-    const sim_model *md = &e->models[m];
-    solver_sweep_free(ms->sw);
-    ms->sw = NULL;
-    text_cache_clear(ms);
-    sim_problem_set_bytes(
-        &ms->pb, sim_scenario_input_bytes(s, md->blocks.profile_input_bytes),
-        ss_mb_to_bytes(s->result_mb));
-    for (size_t g = 0; g < e->n_total; g++) {
-      const scn_system *ss = &s->systems[e->g_sys[g]];
-      sim_problem_set_power(&ms->pb, g, ss->compute_power_w, ss->radio_power_w);
-    }
-    sim_constraints_from_scenario(s, &ms->cons);
+  sim_mstate *ms = &c->ms[m];
+  const sim_model *md = &e->models[m];
+  solver_sweep_free(ms->sw);
+  ms->sw = NULL;
+  text_cache_clear(ms);
+  sim_problem_set_bytes(
+      &ms->pb, sim_scenario_input_bytes(s, md->blocks.profile_input_bytes),
+      ss_mb_to_bytes(s->result_mb));
+  for (size_t g = 0; g < e->n_total; g++) {
+    const scn_system *ss = &s->systems[e->g_sys[g]];
+    sim_problem_set_power(&ms->pb, g, ss->compute_power_w, ss->radio_power_w);
   }
+  sim_constraints_from_scenario(s, &ms->cons);
 }
 
 void sim_constraints_from_scenario(const scn_scenario *s,
@@ -492,12 +493,17 @@ static int same_link(solver_link a, solver_link b) {
   return memcmp(&a, &b, sizeof a) == 0;
 }
 
+/* Record what the applied values change; each model takes it in when it
+ * is next used (sim_ctx_model): the work per change does not grow with the
+ * number of models. */
 static int ctx_sync(sim_ctx *c, int classes, ss_error *err) {
   const sim_engine *e = c->e;
   size_t n = e->n_total;
+  (void)err;
   if (classes & SIM_CLASS_STRUCT)
-    rebuild(c);
+    c->struct_gen++;
   if (classes & (SIM_CLASS_LINK | SIM_CLASS_STRUCT)) {
+    c->link_gen++;
     for (size_t ga = 0; ga < n; ga++)
       for (size_t gb = ga + 1; gb < n; gb++) {
         if (e->g_tier[ga] >= e->g_tier[gb])
@@ -508,32 +514,59 @@ static int ctx_sync(sim_ctx *c, int classes, ss_error *err) {
           continue;
         c->links[ga * n + gb] = l;
         c->links[gb * n + ga] = l;
-        for (size_t m = 0; m < e->n_models; m++) {
-          sim_problem_set_link(&c->ms[m].pb, ga, gb, &lp);
-          if (c->ms[m].sw && solver_sweep_set_link(c->ms[m].sw, ga, gb, l))
-            return ss_error_setk(err, SS_ERR_INVALID, c->s->file, NULL,
-                                 "invalid link value between '%s' and '%s'",
-                                 c->s->systems[e->g_sys[ga]].name,
-                                 c->s->systems[e->g_sys[gb]].name);
-        }
+        c->link_spec[ga * n + gb] = lp;
+        c->link_changed[ga * n + gb] = c->link_gen;
       }
   }
   if (classes & (SIM_CLASS_AVAIL | SIM_CLASS_STRUCT)) {
-    for (size_t g = 0; g < n; g++) {
-      double a = c->s->systems[e->g_sys[g]].availability;
-      for (size_t m = 0; m < e->n_models; m++) {
-        sim_mstate *ms = &c->ms[m];
-        if (ms->pb.sys[g].availability == a)
-          continue;
-        sim_problem_set_availability(&ms->pb, g, a);
-        if (ms->sw && solver_sweep_set_availability(ms->sw, g, a))
-          return ss_error_set(err, c->s->file, NULL,
-                              "invalid availability %g of '%s'", a,
-                              c->s->systems[e->g_sys[g]].name);
-      }
-    }
+    c->avail_gen++;
+    for (size_t g = 0; g < n; g++)
+      c->avail_changed[g] = c->avail_gen;
   }
   return 0;
+}
+
+static int model_links(sim_ctx *c, sim_mstate *ms, ss_error *err) {
+  const sim_engine *e = c->e;
+  size_t n = e->n_total;
+  for (size_t ga = 0; ga < n; ga++)
+    for (size_t gb = ga + 1; gb < n; gb++) {
+      size_t i = ga * n + gb;
+      if (e->g_tier[ga] >= e->g_tier[gb] || c->link_changed[i] <= ms->link_seen)
+        continue;
+      sim_problem_set_link(&ms->pb, ga, gb, &c->link_spec[i]);
+      if (ms->sw && solver_sweep_set_link(ms->sw, ga, gb, c->links[i]))
+        return ss_error_setk(err, SS_ERR_INVALID, c->s->file, NULL,
+                             "invalid link value between '%s' and '%s'",
+                             c->s->systems[e->g_sys[ga]].name,
+                             c->s->systems[e->g_sys[gb]].name);
+    }
+  ms->link_seen = c->link_gen;
+  return 0;
+}
+
+int sim_ctx_model(sim_ctx *c, size_t m, ss_error *err) {
+  const sim_engine *e = c->e;
+  sim_mstate *ms = &c->ms[m];
+  if (ms->struct_seen != c->struct_gen) {
+    rebuild_model(c, m); /* drops the sweep */
+    ms->struct_seen = c->struct_gen;
+  }
+  if (ms->avail_seen != c->avail_gen) {
+    for (size_t g = 0; g < e->n_total; g++) {
+      double a = c->s->systems[e->g_sys[g]].availability;
+      if (c->avail_changed[g] <= ms->avail_seen ||
+          ms->pb.sys[g].availability == a)
+        continue;
+      sim_problem_set_availability(&ms->pb, g, a);
+      if (ms->sw && solver_sweep_set_availability(ms->sw, g, a))
+        return ss_error_set(err, c->s->file, NULL,
+                            "invalid availability %g of '%s'", a,
+                            c->s->systems[e->g_sys[g]].name);
+    }
+    ms->avail_seen = c->avail_gen;
+  }
+  return ms->link_seen != c->link_gen ? model_links(c, ms, err) : 0;
 }
 
 int sim_ctx_new(const sim_engine *e, sim_ctx **out, ss_error *err) {
@@ -547,8 +580,12 @@ int sim_ctx_new(const sim_engine *e, sim_ctx **out, ss_error *err) {
   c->s = scn_copy(s);
   c->cur = malloc((s->n_axes + 1) * sizeof *c->cur);
   c->links = calloc(n * n, sizeof *c->links);
+  c->link_changed = calloc(n * n, sizeof *c->link_changed);
+  c->link_spec = calloc(n * n, sizeof *c->link_spec);
+  c->avail_changed = calloc(n, sizeof *c->avail_changed);
   c->ms = calloc(e->n_models, sizeof *c->ms);
-  if (!c->s || !c->cur || !c->links || !c->ms)
+  if (!c->s || !c->cur || !c->links || !c->ms || !c->link_changed ||
+      !c->link_spec || !c->avail_changed)
     goto oom;
   for (size_t k = 0; k < s->n_axes; k++)
     c->cur[k] = NAN;
@@ -606,6 +643,8 @@ const sim_problem *sim_ctx_problem(const sim_ctx *c, size_t m) {
 
 int sim_ctx_prepare(sim_ctx *c, size_t m, ss_error *err) {
   sim_mstate *ms = &c->ms[m];
+  if (sim_ctx_model(c, m, err) != 0)
+    return -1;
   if (ms->sw)
     return 0;
   if (solver_sweep_prepare(&ms->pb.p, &ms->cons, c->e->obj, &ms->sw, err) !=

@@ -84,6 +84,10 @@ typedef struct sim_mstate {
   unsigned gen;     /* bumped at every prepare */
   size_t n_place;
   char **text; /* n_place CSV cells of placement text, lazily */
+  /* The context's change counts this model has taken in (sim_ctx_model):
+   * a change of a sweep value reaches a model only when it is used, so one
+   * change costs the same with 10 models or 4096. */
+  unsigned long struct_seen, link_seen, avail_seen;
 } sim_mstate;
 
 /* One thread's view: a scenario copy that sweep values are applied to, the
@@ -95,6 +99,12 @@ typedef struct sim_ctx {
   solver_link *links; /* n_total^2 current links */
   sim_mstate *ms;     /* n_models */
   int struct_dirty;
+  /* Change counts (bumped when a structural, link or availability value
+   * changes) and, per link pair / system, the count of its last change. */
+  unsigned long struct_gen, link_gen, avail_gen;
+  unsigned long *link_changed;  /* n_total^2 */
+  sim_link_spec *link_spec;     /* n_total^2: the pair's link parameters */
+  unsigned long *avail_changed; /* n_total */
 } sim_ctx;
 
 int sim_ctx_new(const sim_engine *e, sim_ctx **out, ss_error *err);
@@ -114,6 +124,10 @@ int sim_ctx_values(sim_ctx *c, size_t m, double **vals, size_t *cap, size_t *n,
 const sim_problem *sim_ctx_problem(const sim_ctx *c, size_t m);
 /* Ensure model m's sweep is prepared. */
 int sim_ctx_prepare(sim_ctx *c, size_t m, ss_error *err);
+/* Bring model m's problem (and its sweep when prepared) up to the values
+ * now applied; needed before reading c->ms[m] or sim_ctx_problem directly
+ * (sim_ctx_prepare, _best and _values do it). */
+int sim_ctx_model(sim_ctx *c, size_t m, ss_error *err);
 /* CSV cell of the text of placement pl, index i of model m's current sweep
  * (cached until the next prepare; borrowed). NULL when out of memory. */
 const char *sim_ctx_text(sim_ctx *c, size_t m, size_t i,

@@ -8,11 +8,12 @@ cd "$TMP" || exit 1
 gen() { python3 - "$1" "m$1.json" <<'PY'
 import json, random, sys
 n, rnd = int(sys.argv[1]), random.Random(7)
+out = [[int(1e6 * rnd.random()) + 1000 for b in range(8)] for i in range(n)]
 def models(scale):
     return [{"name": "m%05d" % i, "input_bytes": 602112, "blocks": [
         {"first_layer": b, "last_layer": b,
          "time_s": scale * (0.001 + 0.01 * rnd.random()),
-         "output_bytes": int(1e6 * rnd.random()) + 1000} for b in range(8)]}
+         "output_bytes": out[i][b]} for b in range(8)]}
         for i in range(n)]
 json.dump({"format": "splitsim-profile", "version": 1, "systems": [
     {"name": "dev", "models": models(10)},
