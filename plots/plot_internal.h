@@ -189,7 +189,7 @@ typedef struct plot_chart {
    * "png" or "svg": only that format, into the file <base> itself (a chart
    * written on its own, e.g. `predict --chart FILE`). */
   const char *single_format;
-  int untrusted;  /* its script is not as splitsim wrote it and was not run */
+  int untrusted; /* its script is not as splitsim wrote it and was not run */
 } plot_chart;
 
 typedef struct plot_plan {

@@ -151,10 +151,11 @@ static void read_log(const job *j, char *buf, size_t size) {
   buf[k] = 0;
 }
 
-/* Move the renderings <base>.png and <base>.svg into charts/ (nothing
- * else a script may have written leaves its temporary folder). */
+/* Move the renderings <base>.png and <base>.svg (or <base> itself, a
+ * chart of one format) into charts/; nothing else a script may have
+ * written leaves its temporary folder. */
 static int collect(const job *j, const char *charts_dir, ss_error *err) {
-  static const char *const exts[] = {".png", ".svg"};
+  static const char *const exts[] = {".png", ".svg", ""};
   int rc = 0;
   for (size_t k = 0; rc == 0 && k < sizeof exts / sizeof *exts; k++) {
     char name[200];

@@ -201,7 +201,7 @@ int plot_breakdown_file(const plot_breakdown_input *in, const char *file,
   memset(sum, 0, sizeof *sum);
   const char *slash = strrchr(file, '/');
   const char *name = slash ? slash + 1 : file;
-  plot_chart c = {PLOT_BREAKDOWN, 0, 0, "", 1, format_of(name)};
+  plot_chart c = {PLOT_BREAKDOWN, 0, 0, "", 1, format_of(name), 0};
   if (!c.single_format)
     return ss_error_set(err, file, NULL,
                         "a chart's name must end in .png or .svg");
