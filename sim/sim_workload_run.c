@@ -144,6 +144,8 @@ static int point_candidates(wl_worker *w, size_t point, ss_error *err) {
   const scn_workload *wl = w->ctx->s->workload; /* this point's values */
   for (size_t g = 0; g < w->n_groups; g++) {
     size_t m = w->sh->group_model[g], n = 0;
+    if (sim_ctx_model(w->ctx, m, err) != 0) /* the values of this point */
+      return -1;
     sim_mstate *ms = &w->ctx->ms[m];
     if (solver_top_k(&ms->pb.p, &ms->cons, e->obj, w->n_cap, w->tmp, &n, NULL,
                      err) != 0)
