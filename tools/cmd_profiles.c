@@ -7,9 +7,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../common/ss_text.h"
 #include "../common/ss_io.h"
 #include "../common/ss_manifest.h"
+#include "../common/ss_text.h"
 #include "../profiles/import.h"
 #include "../profiles/store.h"
 #include "cli.h"
