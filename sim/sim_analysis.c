@@ -131,10 +131,6 @@ static int integer_kind(scn_param_kind k) {
   return k == SCN_PARAM_MIN_BLOCKS || k == SCN_PARAM_MAX_BLOCKS;
 }
 
-static int inverse_kind(scn_param_kind k) {
-  return k == SCN_PARAM_LINK_BANDWIDTH_MBPS || k == SCN_PARAM_AVAILABILITY;
-}
-
 /* Parameters the cost may be affine in (u = value or 1/value). */
 static int affine_kind(scn_param_kind k) {
   switch (k) {
@@ -253,7 +249,7 @@ static int exact_line(analyst *w, size_t m, size_t k, size_t line, ss_buf *b,
   }
   if (!(vmin < vmax))
     return 1;
-  int inv = inverse_kind(ax->target.kind);
+  int inv = sim_param_inverse(ax->target.kind);
   double u1 = inv ? 1 / vmin : vmin, u2 = inv ? 1 / vmax : vmax;
   double u3 = 0.5 * (u1 + u2);
   double us[3] = {u1, u2, u3};
@@ -346,20 +342,6 @@ static int exact_line(analyst *w, size_t m, size_t k, size_t line, ss_buf *b,
   return rc;
 }
 
-/* Axis values of group g at a fraction t between positions pa and pb. */
-static void interpolate(const scn_scenario *s, size_t g, const double *va,
-                        const double *vb, double t, double *out) {
-  const scn_group *grp = &s->groups[g];
-  for (size_t j = 0; j < grp->n_axes; j++) {
-    size_t k = grp->axes[j];
-    double a = va[k], bv = vb[k];
-    if (s->axes[k].form == SCN_AXIS_LOG && a > 0 && bv > 0)
-      out[k] = exp(log(a) + (log(bv) - log(a)) * t);
-    else
-      out[k] = a + (bv - a) * t;
-  }
-}
-
 /* Locate the change between positions with optima ia (at va) and ib (at
  * vb) by bisection; writes the row for axis k. */
 static int bisect_change(analyst *w, size_t m, size_t k, size_t g,
@@ -401,8 +383,8 @@ static int bisect_change(analyst *w, size_t m, size_t k, size_t g,
   } else {
     double ta = 0, tb = 1;
     for (int it = 0; it < 64; it++) {
-      interpolate(s, g, va, vb, ta, lo);
-      interpolate(s, g, va, vb, tb, hi);
+      sim_group_interpolate(s, g, va, vb, ta, lo);
+      sim_group_interpolate(s, g, va, vb, tb, hi);
       int close = 1;
       for (size_t j = 0; j < grp->n_axes && close; j++) {
         size_t q = grp->axes[j];
@@ -413,7 +395,7 @@ static int bisect_change(analyst *w, size_t m, size_t k, size_t g,
         break;
       double tm = 0.5 * (ta + tb);
       memcpy(mid, va, s->n_axes * sizeof *mid);
-      interpolate(s, g, va, vb, tm, mid);
+      sim_group_interpolate(s, g, va, vb, tm, mid);
       if (optimum(w, m, mid, &mid_id, err) != 0)
         return -1;
       if (same_ident(&mid_id, &lo_id, K)) {
@@ -424,7 +406,7 @@ static int bisect_change(analyst *w, size_t m, size_t k, size_t g,
       }
     }
     memcpy(mid, va, s->n_axes * sizeof *mid);
-    interpolate(s, g, va, vb, 0.5 * (ta + tb), mid);
+    sim_group_interpolate(s, g, va, vb, 0.5 * (ta + tb), mid);
     value = mid[k];
   }
   ident at;
@@ -525,6 +507,50 @@ done:
   return rc;
 }
 
+/* Breakpoints of axis k (in a zipped group) along one line from the exact
+ * changes of sim_zip_changes. Returns 1 when done, 0 when the method does
+ * not apply (bisect), -1 on error. */
+static int exact_zip_line(analyst *w, size_t m, size_t k, size_t line,
+                          sim_buf *b, ss_error *err) {
+  const scn_scenario *s = w->e->scn;
+  size_t g = s->axes[k].group;
+  sim_zchange *ch = NULL;
+  size_t n = 0;
+  int rc = sim_zip_changes(w->c, m, g, line, &ch, &n, err);
+  if (rc != 1)
+    return rc;
+  double *va = w->lo_vals, *vb = w->hi_vals, *vt = w->mid_vals;
+  size_t K = s->n_tiers;
+  for (size_t i = 0; i < n && rc == 1; i++) {
+    const sim_zchange *z = &ch[i];
+    sim_point_values(s, sim_line_point(s, g, line, z->interval), va);
+    sim_point_values(s, sim_line_point(s, g, line, z->interval + 1), vb);
+    memcpy(vt, va, s->n_axes * sizeof *vt);
+    sim_group_interpolate(s, g, va, vb, z->t, vt);
+    solver_result rb, ra;
+    ident ib, ia;
+    memset(&ib, 0, sizeof ib);
+    memset(&ia, 0, sizeof ia);
+    if (sim_ctx_set(w->c, vt, err) != 0 || sim_ctx_prepare(w->c, m, err) != 0 ||
+        solver_sweep_describe(w->c->ms[m].sw, z->before, &rb, err) != 0 ||
+        solver_sweep_describe(w->c->ms[m].sw, z->after, &ra, err) != 0) {
+      rc = -1;
+      break;
+    }
+    ib.feasible = ia.feasible = 1;
+    ib.pl = rb.p;
+    ia.pl = ra.p;
+    if (same_ident(&ib, &ia, K))
+      continue;
+    if (vb[k] < va[k]) /* report in increasing value of this axis */
+      bp_row(w, m, k, g, va, vt[k], 1, &ia, &ib, rb.objective, b);
+    else
+      bp_row(w, m, k, g, va, vt[k], 1, &ib, &ia, ra.objective, b);
+  }
+  free(ch);
+  return rc;
+}
+
 static void task_decode(const task_map *tm, size_t task, size_t *m, size_t *k,
                         size_t *line) {
   size_t n = tm->n_models * tm->n_axes;
@@ -552,6 +578,11 @@ static int bp_task_run(analyst *w, const task_map *tm, size_t task, ss_buf *out,
   if (s->groups[ax->group].n_axes == 1 && affine_kind(ax->target.kind) &&
       solver_objective_info_of(w->e->obj)->additive) {
     int rc = exact_line(w, m, k, line, out, err);
+    if (rc != 0)
+      return rc < 0 ? -1 : 0;
+  }
+  if (s->groups[ax->group].n_axes > 1) {
+    int rc = exact_zip_line(w, m, k, line, out, err);
     if (rc != 0)
       return rc < 0 ? -1 : 0;
   }

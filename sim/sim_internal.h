@@ -162,6 +162,35 @@ int sim_envelope(const double *a, const double *b, const unsigned char *use,
                  size_t n, double ulo, double uhi, size_t *start,
                  sim_break **out, size_t *n_out);
 
+/* ---- exact changes along a zipped group (sim_zipline.c) ---------------- */
+
+/* One change of the optimum on the path between grid positions interval
+ * and interval + 1 of a group's line, at fraction t of that step: the
+ * placement indices (of the model's prepared sweep) before and after, and
+ * the objective of `after` there. */
+typedef struct sim_zchange {
+  size_t interval;
+  double t;
+  size_t before, after;
+  double objective;
+} sim_zchange;
+
+/* Every change of model m's optimum along line `line` of group g, between
+ * grid points included, from the exact cost of every placement (see the
+ * file's comment). Returns 1 with the changes in path order in *out
+ * (caller frees), 0 when the method does not apply (the throughput
+ * objective, an axis the cost is not affine in, feasibility that moves
+ * along the line; the caller then bisects), -1 on error. */
+int sim_zip_changes(sim_ctx *c, size_t m, size_t g, size_t line,
+                    sim_zchange **out, size_t *n_out, ss_error *err);
+/* Values of group g's axes at fraction t between the grid values va and
+ * vb (geometric for log axes, else linear) into out (other entries kept). */
+void sim_group_interpolate(const scn_scenario *s, size_t g, const double *va,
+                           const double *vb, double t, double *out);
+/* 1 when the cost is affine in 1/value of this parameter (bandwidth,
+ * availability) rather than in the value. */
+int sim_param_inverse(scn_param_kind k);
+
 /* ---- ordered parallel tasks (sim_sweep.c) ------------------------------ */
 
 typedef int (*sim_task_fn)(void *worker, size_t task, ss_buf *out,
