@@ -993,7 +993,7 @@ static int build(loader *L, const scn_node *root) {
       "name",       "profiles",    "network",     "models",       "input_mb",
       "result_mb",  "tiers",       "links",       "availability", "power",
       "objective",  "constraints", "top_k",       "calibrate",    "sweep",
-      "purchase",   "uncertainty", "sensitivity", "workload",     "servers",
+      "reference",  "purchase",   "uncertainty", "sensitivity", "workload",     "servers",
       "queue_limit"};
   scn_scenario *s = L->s;
   char d[80];
@@ -1014,6 +1014,7 @@ static int build(loader *L, const scn_node *root) {
       load_availability(L, root) != 0 || load_power(L, root) != 0 ||
       load_links(L, root) != 0 || load_constraints(L, root) != 0 ||
       scn_load_workload(L, root) != 0 || load_sweep(L, root) != 0 ||
+      scn_load_reference(L, root) != 0 ||
       scn_load_studies(L, root) != 0)
     return -1;
   return 0;

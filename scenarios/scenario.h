@@ -177,6 +177,13 @@ typedef struct scn_group {
   size_t *axes; /* indices into scn_scenario.axes, in file order */
 } scn_group;
 
+/* How the reference point was chosen. */
+typedef enum scn_reference_kind {
+  SCN_REF_MIDDLE = 0, /* default: the middle of each axis */
+  SCN_REF_VALUES,     /* reference: {param: value, ...} */
+  SCN_REF_POINT       /* reference: {point: N} */
+} scn_reference_kind;
+
 typedef struct scn_scenario {
   char *file; /* path given to scn_load (for messages) */
   char *name; /* default: the file name without its extension */
@@ -223,6 +230,13 @@ typedef struct scn_scenario {
   size_t n_groups;
   scn_group *groups;
 
+  /* The reference point (scn_reference.c): one value per axis (NULL
+   * without axes), where curves, elasticities and the studies are
+   * evaluated. */
+  double *reference;
+  scn_reference_kind reference_kind;
+  size_t reference_point; /* with SCN_REF_POINT */
+
   /* Studies (docs/studies.md); NULL when the section is absent. */
   struct scn_purchase *purchase;
   struct scn_uncertainty *uncertainty;
@@ -261,6 +275,16 @@ size_t scn_sweep_count(const scn_scenario *s);
 void scn_sweep_point(const scn_scenario *s, size_t index, double *values);
 /* Set every swept parameter of s to its value at point index. */
 int scn_apply_point(scn_scenario *s, size_t index, ss_error *err);
+
+/* The default reference point: the sweep point with every zip group or
+ * axis at its middle value (the lower middle one for an even count). */
+size_t scn_reference_middle_point(const scn_scenario *s);
+/* Set every swept parameter of s to its reference value. */
+int scn_apply_reference(scn_scenario *s, ss_error *err);
+/* "middle of each axis", "given" or "sweep point". */
+const char *scn_reference_how(const scn_scenario *s);
+/* "param=value, ..." (values %.6g) into buf; returns the length. */
+size_t scn_reference_text(const scn_scenario *s, char *buf, size_t size);
 
 /* Resolve a parameter path: input_mb, result_mb,
  * links.<pair>.latency_ms, links.<pair>.bandwidth_mbps,
@@ -361,7 +385,9 @@ typedef struct scn_purchase {
   int has_budget; /* 1: also every affordable combination of options */
   double budget;  /* >= 0 */
   scn_pos budget_pos;
-  double years; /* > 0: amortisation period of the price; default 3 */
+  /* > 0: horizon of the total cost of ownership, price + yearly_cost x
+   * years (`horizon_years:`, older name `years:`); default 3 */
+  double years;
 } scn_purchase;
 
 typedef enum scn_dist_kind {

@@ -109,6 +109,10 @@ long scn_ld_tier(scn_loader *L, const scn_node *k, const char *label);
 void scn_yaml_quoted(FILE *fp, const char *s);
 void scn_yaml_num(FILE *fp, double v);
 
+/* The reference: section (scn_reference.c), after the sweep. */
+int scn_load_reference(scn_loader *L, const scn_node *root);
+void scn_write_reference(const scn_scenario *s, FILE *fp);
+
 /* The purchase:, uncertainty: and sensitivity: sections. */
 int scn_load_studies(scn_loader *L, const scn_node *root);
 void scn_studies_free(scn_scenario *s);

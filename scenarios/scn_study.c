@@ -350,15 +350,15 @@ static int load_option(scn_loader *L, scn_purchase *p, size_t i,
 }
 
 static int load_purchase(scn_loader *L, const scn_node *root) {
-  static const char *const keys[] = {"baseline", "options", "workload",
-                                     "budget", "years"};
+  static const char *const keys[] = {"baseline", "options",       "workload",
+                                     "budget",   "horizon_years", "years"};
   scn_scenario *s = L->s;
   const scn_node *k;
   const scn_node *n = scn_ld_get(root, "purchase", &k);
   if (!n || scn_node_is_null(n))
     return 0;
   if (scn_ld_kind(L, n, SCN_NODE_MAP, "purchase") != 0 ||
-      scn_ld_keys(L, n, keys, 5, "purchase") != 0)
+      scn_ld_keys(L, n, keys, 6, "purchase") != 0)
     return -1;
   scn_purchase *p = calloc(1, sizeof *p);
   if (!p)
@@ -395,8 +395,16 @@ static int load_purchase(scn_loader *L, const scn_node *root) {
   if ((x = opt_get(n, "workload")) &&
       load_workload(L, x, "purchase.workload", &p->workload, &p->n_workload))
     return -1;
-  if ((x = opt_get(n, "years")) &&
-      get_min(L, x, "purchase.years", 0, 1, &p->years) != 0)
+  const scn_node *hk, *yk;
+  const scn_node *h = scn_ld_get(n, "horizon_years", &hk);
+  const scn_node *y = scn_ld_get(n, "years", &yk);
+  if (h && y)
+    return scn_ld_fail(L, yk->pos,
+                       "purchase: give horizon_years or its older name years, "
+                       "not both");
+  if (h && get_min(L, h, "purchase.horizon_years", 0, 1, &p->years) != 0)
+    return -1;
+  if (y && get_min(L, y, "purchase.years", 0, 1, &p->years) != 0)
     return -1;
   if ((x = opt_get(n, "budget"))) {
     if (get_min(L, x, "purchase.budget", 0, 0, &p->budget) != 0)
@@ -1118,7 +1126,7 @@ void scn_write_studies(const scn_scenario *s, FILE *fp) {
     } else {
       fputs("null  # no budget: each option alone\n", fp);
     }
-    fputs("  years: ", fp);
+    fputs("  horizon_years: ", fp);
     scn_yaml_num(fp, p->years);
     fputc('\n', fp);
   }

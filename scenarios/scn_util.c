@@ -147,6 +147,7 @@ void scn_free(scn_scenario *s) {
   for (size_t i = 0; i < s->n_groups; i++)
     free(s->groups[i].axes);
   free(s->groups);
+  free(s->reference);
   scn_studies_free(s);
   scn_workload_free(s->workload);
   free(s);
@@ -191,6 +192,7 @@ scn_scenario *scn_copy(const scn_scenario *s) {
   d->links = NULL;
   d->axes = NULL;
   d->groups = NULL;
+  d->reference = NULL;
   d->purchase = NULL;
   d->uncertainty = NULL;
   d->sensitivity = NULL;
@@ -288,6 +290,8 @@ scn_scenario *scn_copy(const scn_scenario *s) {
                                   sizeof *s->groups[i].axes, &ok);
   }
   d->workload = scn_workload_copy(s->workload, s->n_systems, &ok);
+  if (n_axes && s->reference)
+    d->reference = dup_array(s->reference, n_axes, sizeof *s->reference, &ok);
   if (!ok || scn_studies_copy(d, s) != 0)
     goto fail;
   return d;
@@ -389,6 +393,9 @@ int scn_equal(const scn_scenario *a, const scn_scenario *b) {
       if (x->axes[j] != y->axes[j])
         return 0;
   }
+  for (size_t k = 0; k < a->n_axes && a->reference && b->reference; k++)
+    if (!dbl_eq(a->reference[k], b->reference[k]))
+      return 0;
   return scn_studies_equal(a, b) &&
          scn_workload_equal(a->workload, b->workload, a->n_systems);
 }

@@ -215,6 +215,7 @@ int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
     }
     fputc('\n', fp);
   }
+  scn_write_reference(s, fp);
   scn_write_studies(s, fp);
   scn_write_workload(s, fp);
   if (ferror(fp))

@@ -599,6 +599,16 @@ static int bp_task(void *worker, size_t task, ss_buf *out, ss_error *err) {
   return bp_task_run(aw->a, aw->tm, task, out, err);
 }
 
+/* Values at position i of group g with every other axis at its reference
+ * value (the line of the curves). */
+static void reference_line_point(const scn_scenario *s, size_t g, size_t i,
+                                 double *vals) {
+  sim_point_values(s, sim_line_point(s, g, 0, i), vals);
+  for (size_t a = 0; a < s->n_axes; a++)
+    if (s->axes[a].group != g)
+      vals[a] = s->reference[a];
+}
+
 /* Curves of model m along axis k through the reference point. */
 static int curve_task_run(analyst *w, size_t m, size_t k, ss_buf *b,
                           ss_error *err) {
@@ -609,7 +619,7 @@ static int curve_task_run(analyst *w, size_t m, size_t k, ss_buf *b,
     return ss_error_oom(err, NULL, NULL);
   w->n_ids = 0;
   for (size_t i = 0; i < ng; i++) {
-    sim_point_values(s, sim_line_point(s, g, 0, i), w->vals);
+    reference_line_point(s, g, i, w->vals);
     ident id;
     if (optimum(w, m, w->vals, &id, err) != 0)
       return -1;
@@ -640,7 +650,7 @@ static int curve_task_run(analyst *w, size_t m, size_t k, ss_buf *b,
       return ss_error_oom(err, NULL, NULL);
     }
     for (size_t i = 0; i < ng; i++) {
-      sim_point_values(s, sim_line_point(s, g, 0, i), w->vals);
+      reference_line_point(s, g, i, w->vals);
       if (sim_ctx_set(w->c, w->vals, err) != 0) {
         ss_buf_free(&cell);
         return -1;
@@ -740,7 +750,7 @@ static double elasticity(analyst *w, size_t m, size_t k) {
   const scn_axis *ax = &s->axes[k];
   if (integer_kind(ax->target.kind))
     return NAN;
-  sim_point_values(s, 0, w->vals);
+  memcpy(w->vals, s->reference, s->n_axes * sizeof *w->vals);
   double p = w->vals[k];
   if (!(p != 0) || !isfinite(p))
     return NAN;

@@ -41,7 +41,8 @@ typedef struct pstudy {
   size_t n_slots;
   size_t *slot_tuple;
   size_t *set_off, *set_list; /* per row: its tuples' slots */
-  size_t n_points;
+  size_t n_points; /* evaluations: the sweep points, then the reference */
+  size_t n_sweep;  /* sweep points */
   int use_sweep;
   unsigned jobs;
   scn_scenario **wscn; /* per thread: scenario copy for applying points */
@@ -64,6 +65,7 @@ void sim_purchase_result_free(sim_purchase_result *r) {
     free(x->weighted_latency_s);
     free(x->weighted_throughput_per_s);
     free(x->gain_s);
+    free(x->gain_pct);
     free(x->pareto);
   }
   free(r->rows);
@@ -179,14 +181,16 @@ static int make_rows(pstudy *ps, ss_error *err) {
       len += strlen(o->name) + 1;
     }
     x->cost_per_year = x->price / P->years + x->yearly_cost;
+    x->tco = x->price + x->yearly_cost * P->years;
     x->within_budget = P->has_budget ? x->price <= P->budget : -1;
     x->option = malloc(len + 1);
     x->weighted_latency_s = malloc(np * sizeof(double));
     x->weighted_throughput_per_s = malloc(np * sizeof(double));
     x->gain_s = malloc(np * sizeof(double));
     x->pareto = calloc(np, 1);
+    x->gain_pct = malloc(np * sizeof(double));
     if (!x->option || !x->weighted_latency_s || !x->weighted_throughput_per_s ||
-        !x->gain_s || !x->pareto) {
+        !x->gain_s || !x->pareto || !x->gain_pct) {
       free(l.v);
       return ss_error_oom(err, NULL, NULL);
     }
@@ -416,7 +420,16 @@ static int push_values(solver_sweep *sw, const sim_study_prob *pr) {
   return 0;
 }
 
-/* Solve one tuple for the current model at every sweep point. */
+/* Apply evaluation p: sweep point p, or the reference point after them. */
+static int apply_eval(const pstudy *ps, scn_scenario *s, size_t p,
+                      ss_error *err) {
+  if (p < ps->n_sweep)
+    return scn_apply_point(s, p, err);
+  return scn_apply_reference(s, err);
+}
+
+/* Solve one tuple for the current model at every sweep point and at the
+ * reference point. */
 static int slot_task(void *ctx, size_t k, ss_error *err) {
   pstudy *ps = ctx;
   const sim_study_world *w = ps->w;
@@ -430,7 +443,7 @@ static int slot_task(void *ctx, size_t k, ss_error *err) {
     one[t] = d ? ps->tier[t].sys[d - 1] : 0;
     ts[t] = &one[t];
   }
-  if (s->n_axes && scn_apply_point(s, 0, err) != 0)
+  if (s->n_axes && apply_eval(ps, s, 0, err) != 0)
     return -1;
   sim_study_prob pr;
   solver_sweep *sw = NULL;
@@ -442,7 +455,7 @@ static int slot_task(void *ctx, size_t k, ss_error *err) {
     goto done;
   for (size_t p = 0; p < np; p++) {
     if (p > 0) {
-      if (scn_apply_point(s, p, err) != 0 ||
+      if (apply_eval(ps, s, p, err) != 0 ||
           sim_study_prob_refresh(w, s, &pr, err) != 0)
         goto done;
       if (sw && push_values(sw, &pr) != 0) {
@@ -471,7 +484,7 @@ static int slot_task(void *ctx, size_t k, ss_error *err) {
     for (size_t t = 0; found && t < ps->K; t++)
       if (r.p.sys[t] >= 0 && r.p.first[t] >= 0 && w->sys[one[t]].scale != 1.0)
         ps->t_est[c] = 1;
-    if (p == 0) {
+    if (p == ps->n_sweep) { /* the reference point */
       free(ps->t_text[k]);
       ps->t_text[k] = NULL;
       if (found) {
@@ -519,7 +532,7 @@ static int combine(pstudy *ps, ss_error *err) {
           ps->thr_sum[c] += wgt * ps->t_thr[(size_t)bs * np + p];
         }
       }
-      if (p != 0)
+      if (p != ps->n_sweep)
         continue;
       sim_purchase_pick *pk = &r->picks[k * r->n_models + m];
       pk->feasible = bs >= 0;
@@ -528,8 +541,8 @@ static int combine(pstudy *ps, ss_error *err) {
         continue;
       }
       pk->latency_s = best;
-      pk->throughput_per_s = ps->t_thr[(size_t)bs * np];
-      pk->estimated = ps->t_est[(size_t)bs * np];
+      pk->throughput_per_s = ps->t_thr[(size_t)bs * np + p];
+      pk->estimated = ps->t_est[(size_t)bs * np + p];
       if (!(pk->placement = ss_strdup(ps->t_text[bs])))
         return ss_error_oom(err, NULL, NULL);
     }
@@ -550,8 +563,8 @@ static int cmp_pareto(const void *pa, const void *pb) {
   return a->row < b->row ? -1 : a->row > b->row;
 }
 
-/* Pareto front of price vs weighted latency at point p: rows that no other
- * row beats on one and matches or beats on the other. */
+/* Pareto front of total cost of ownership vs weighted latency at point p:
+ * rows that no other row beats on one and matches or beats on the other. */
 static int mark_pareto(sim_purchase_result *r, size_t p, ss_error *err) {
   pareto_item *it = malloc((r->n_rows + 1) * sizeof *it);
   if (!it)
@@ -562,7 +575,7 @@ static int mark_pareto(sim_purchase_result *r, size_t p, ss_error *err) {
     double L = r->rows[k].weighted_latency_s[p];
     if (isnan(L))
       continue;
-    it[n].price = r->rows[k].price;
+    it[n].price = r->rows[k].tco;
     it[n].lat = L;
     it[n].row = k;
     n++;
@@ -607,6 +620,54 @@ static void pstudy_clear(pstudy *ps) {
   sim_study_world_free(ps->w);
 }
 
+/* The fastest row at sweep point p: lowest weighted latency, then lowest
+ * total cost of ownership, then row order; -1 when every row is
+ * infeasible. */
+long sim_purchase_fastest(const sim_purchase_result *r, size_t p) {
+  long fast = -1;
+  for (size_t k = 0; k < r->n_rows; k++) {
+    const sim_purchase_row *x = &r->rows[k];
+    double L = x->weighted_latency_s[p];
+    if (isnan(L))
+      continue;
+    if (fast < 0) {
+      fast = (long)k;
+      continue;
+    }
+    const sim_purchase_row *f = &r->rows[fast];
+    double Lf = f->weighted_latency_s[p];
+    if (L < Lf || (L == Lf && x->tco < f->tco))
+      fast = (long)k;
+  }
+  return fast;
+}
+
+/* Per row over the sweep points: where it is the fastest, and its mean
+ * gain (every point counts once; points where it is infeasible are left
+ * out of the mean). */
+static void sweep_summary(sim_purchase_result *r) {
+  for (size_t k = 0; k < r->n_rows; k++) {
+    sim_purchase_row *x = &r->rows[k];
+    x->points_fastest = 0;
+    double sum = 0, sum_pct = 0;
+    size_t n = 0;
+    for (size_t p = 0; p < r->n_points; p++) {
+      if (isnan(x->gain_s[p]))
+        continue;
+      sum += x->gain_s[p];
+      sum_pct += x->gain_pct[p];
+      n++;
+    }
+    x->mean_gain_s = n ? sum / (double)n : NAN;
+    x->mean_gain_pct = n ? sum_pct / (double)n : NAN;
+  }
+  for (size_t p = 0; p < r->n_points; p++) {
+    long f = sim_purchase_fastest(r, p);
+    if (f >= 0)
+      r->rows[f].points_fastest++;
+  }
+}
+
 int sim_purchase_run(const sim_engine *e, const scn_scenario *s,
                      const prof_set *set, const sim_options *opt,
                      sim_purchase_result **out, ss_error *err) {
@@ -618,9 +679,10 @@ int sim_purchase_run(const sim_engine *e, const scn_scenario *s,
   ps.s = s;
   ps.P = s->purchase;
   ps.K = s->n_tiers;
-  ps.n_points = scn_sweep_count(s);
+  ps.n_sweep = scn_sweep_count(s);
+  ps.n_points = ps.n_sweep + 1;
   ps.jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
-  ps.use_sweep = ps.n_points > 1;
+  ps.use_sweep = ps.n_sweep > 1;
   for (size_t a = 0; a < s->n_axes; a++) {
     scn_param_kind k = s->axes[a].target.kind;
     if (k != SCN_PARAM_LINK_LATENCY_MS && k != SCN_PARAM_LINK_BANDWIDTH_MBPS &&
@@ -631,8 +693,10 @@ int sim_purchase_run(const sim_engine *e, const scn_scenario *s,
   if (!r)
     return ss_error_oom(err, NULL, NULL);
   ps.r = r;
-  r->n_points = ps.n_points;
-  if (sim_study_world_new(s, set, 0, &ps.w, err) != 0 ||
+  r->n_points = ps.n_sweep;
+  r->ref = ps.n_sweep;
+  r->horizon_years = s->purchase->years;
+  if (sim_study_world_new(s, set, &ps.w, err) != 0 ||
       setup_systems(&ps, err) != 0 ||
       sim_study_world_models(ps.w, ps.P->workload, ps.P->n_workload, e, err) !=
           0 ||
@@ -677,11 +741,15 @@ int sim_purchase_run(const sim_engine *e, const scn_scenario *s,
     }
   for (size_t p = 0; p < np; p++) {
     double base = r->rows[0].weighted_latency_s[p];
-    for (size_t k = 0; k < r->n_rows; k++)
-      r->rows[k].gain_s[p] = base - r->rows[k].weighted_latency_s[p];
+    for (size_t k = 0; k < r->n_rows; k++) {
+      sim_purchase_row *x = &r->rows[k];
+      x->gain_s[p] = base - x->weighted_latency_s[p];
+      x->gain_pct[p] = base > 0 ? 100 * x->gain_s[p] / base : NAN;
+    }
     if (mark_pareto(r, p, err) != 0)
       goto fail;
   }
+  sweep_summary(r);
   pstudy_clear(&ps);
   *out = r;
   return 0;
@@ -701,34 +769,53 @@ static double ratio(double gain, double cost) {
   return gain / cost;
 }
 
+/* purchase.csv: one row per option set at the reference point, with its
+ * sweep-wide figures. */
+static void purchase_table(const sim_purchase_result *r, ss_buf *b) {
+  ss_buf_str(b, SIM_PURCHASE_HEADER);
+  size_t f = r->ref;
+  for (size_t k = 0; k < r->n_rows; k++) {
+    const sim_purchase_row *x = &r->rows[k];
+    ss_csv_field(b, x->option);
+    ss_buf_char(b, ',');
+    sim_buf_u64(b, x->n_options);
+    const double v[] = {x->price,
+                        x->yearly_cost,
+                        r->horizon_years,
+                        x->tco,
+                        x->cost_per_year,
+                        x->power_w,
+                        x->weighted_latency_s[f],
+                        x->gain_s[f],
+                        x->gain_pct[f],
+                        ratio(x->gain_s[f], x->tco),
+                        ratio(x->gain_s[f], x->price),
+                        ratio(x->gain_s[f], x->cost_per_year),
+                        x->weighted_throughput_per_s[f]};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+      ss_buf_char(b, ',');
+      sim_buf_num(b, v[i]);
+    }
+    ss_buf_str(b, x->pareto[f] ? ",1," : ",0,");
+    ss_buf_str(b, x->estimated ? "1," : "0,");
+    if (x->within_budget >= 0)
+      ss_buf_str(b, x->within_budget ? "1" : "0");
+    ss_buf_char(b, ',');
+    sim_buf_u64(b, r->n_points);
+    ss_buf_char(b, ',');
+    sim_buf_u64(b, x->points_fastest);
+    ss_buf_char(b, ',');
+    sim_buf_num(b, x->mean_gain_s);
+    ss_buf_char(b, ',');
+    sim_buf_num(b, x->mean_gain_pct);
+    ss_buf_char(b, '\n');
+  }
+}
+
 int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
                        const char *outdir, ss_error *err) {
   ss_buf b = {NULL, 0, 0, 0};
-  ss_buf_str(&b, SIM_PURCHASE_HEADER);
-  for (size_t k = 0; k < r->n_rows; k++) {
-    const sim_purchase_row *x = &r->rows[k];
-    ss_csv_field(&b, x->option);
-    ss_buf_char(&b, ',');
-    sim_buf_u64(&b, x->n_options);
-    const double v[] = {x->price,
-                        x->yearly_cost,
-                        x->cost_per_year,
-                        x->power_w,
-                        x->weighted_latency_s[0],
-                        x->gain_s[0],
-                        ratio(x->gain_s[0], x->price),
-                        ratio(x->gain_s[0], x->cost_per_year),
-                        x->weighted_throughput_per_s[0]};
-    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
-      ss_buf_char(&b, ',');
-      sim_buf_num(&b, v[i]);
-    }
-    ss_buf_str(&b, x->pareto[0] ? ",1," : ",0,");
-    ss_buf_str(&b, x->estimated ? "1," : "0,");
-    if (x->within_budget >= 0)
-      ss_buf_str(&b, x->within_budget ? "1" : "0");
-    ss_buf_char(&b, '\n');
-  }
+  purchase_table(r, &b);
   if (sim_study_save(outdir, "purchase.csv", &b, err) != 0)
     goto fail;
   b.len = 0;
@@ -764,25 +851,19 @@ int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
       ss_buf_char(&b, ',');
       ss_csv_field(&b, s->axes[a].param);
     }
-    ss_buf_str(&b, ",option,price,weighted_latency_s,gain_s,gain_per_price,"
-                   "weighted_throughput_per_s,pareto,fastest,best_value,"
-                   "estimated\n");
+    ss_buf_str(&b, ",option,price,tco,weighted_latency_s,gain_s,gain_pct,"
+                    "gain_per_tco,weighted_throughput_per_s,pareto,fastest,"
+                    "best_value,estimated\n");
     for (size_t p = 0; p < r->n_points; p++) {
       scn_sweep_point(s, p, vals);
-      /* fastest: lowest latency (then price, then row order); best value:
-       * highest gain per price among the rows that gain */
-      long fast = -1, value = -1;
-      for (size_t k = 0; k < r->n_rows; k++) {
+      /* best value: highest gain per tco among the rows that gain */
+      long fast = sim_purchase_fastest(r, p), value = -1;
+      for (size_t k = 1; k < r->n_rows; k++) {
         const sim_purchase_row *x = &r->rows[k];
-        double L = x->weighted_latency_s[p];
-        if (!isnan(L) && (fast < 0 || L < r->rows[fast].weighted_latency_s[p] ||
-                          (L == r->rows[fast].weighted_latency_s[p] &&
-                           x->price < r->rows[fast].price)))
-          fast = (long)k;
-        double g = ratio(x->gain_s[p], x->price);
-        if (k > 0 && x->gain_s[p] > 0 &&
+        double g = ratio(x->gain_s[p], x->tco);
+        if (x->gain_s[p] > 0 &&
             (value < 0 ||
-             g > ratio(r->rows[value].gain_s[p], r->rows[value].price)))
+             g > ratio(r->rows[value].gain_s[p], r->rows[value].tco)))
           value = (long)k;
       }
       for (size_t k = 0; k < r->n_rows; k++) {
@@ -794,8 +875,12 @@ int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
         }
         ss_buf_char(&b, ',');
         ss_csv_field(&b, x->option);
-        const double v[] = {x->price, x->weighted_latency_s[p], x->gain_s[p],
-                            ratio(x->gain_s[p], x->price),
+        const double v[] = {x->price,
+                            x->tco,
+                            x->weighted_latency_s[p],
+                            x->gain_s[p],
+                            x->gain_pct[p],
+                            ratio(x->gain_s[p], x->tco),
                             x->weighted_throughput_per_s[p]};
         for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
           ss_buf_char(&b, ',');

@@ -47,7 +47,7 @@ typedef struct rrow {
 /* Everything shared by the workers for one model. */
 typedef struct rmodel {
   const sim_study_world *w;
-  const scn_scenario *s; /* the world's scenario (point 0) */
+  const scn_scenario *s; /* the world's scenario (reference point) */
   const scn_uncertainty *u;
   sim_study_prob pr;
   size_t K, n_total, B;
@@ -1007,7 +1007,7 @@ int sim_robust_run(const sim_engine *e, const scn_scenario *s,
   if (!r)
     return ss_error_oom(err, NULL, NULL);
   r->samples = s->uncertainty->samples;
-  if (sim_study_world_new(s, set, 0, &w, err) != 0 ||
+  if (sim_study_world_new(s, set, &w, err) != 0 ||
       sim_study_world_models(w, NULL, 0, e, err) != 0)
     goto fail;
   r->n_models = w->n_models;

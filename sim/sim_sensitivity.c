@@ -322,7 +322,7 @@ int sim_sensitivity_run(const sim_engine *e, const scn_scenario *s,
   size_t nwl = v->n_workload ? v->n_workload
                : s->purchase ? s->purchase->n_workload
                              : 0;
-  if (sim_study_world_new(s, set, 0, &st.w, err) != 0 ||
+  if (sim_study_world_new(s, set, &st.w, err) != 0 ||
       sim_study_world_models(st.w, wl, nwl, e, err) != 0)
     goto fail;
   size_t M = st.w->n_models;

@@ -8,9 +8,10 @@
  *                 sensitivity_models.csv
  *
  * Every study evaluates latency (the scenario's constraints apply; its
- * objective does not), at the reference point (sweep point 0) unless said
- * otherwise. Library code: never prints, never exits; errors fill an
- * ss_error (semantic errors point at the scenario's line and column). */
+ * objective does not), at the scenario's reference point (`reference:`,
+ * by default the middle of each axis) unless said otherwise. Library code:
+ * never prints, never exits; errors fill an ss_error (semantic errors point at
+ * the scenario's line and column). */
 #ifndef SIM_SIM_STUDY_H
 #define SIM_SIM_STUDY_H
 
@@ -66,14 +67,22 @@ typedef struct sim_purchase_row {
   size_t n_options;
   double price, yearly_cost, power_w;
   double cost_per_year; /* price / years + yearly_cost */
+  double tco;           /* total cost of ownership: price + yearly_cost x
+                           horizon_years */
   int within_budget;    /* 1/0; -1 without a budget */
   int estimated;        /* 1 when an option in it has scale != 1 */
-  /* per sweep point (n_points entries each) */
+  /* per sweep point, then the reference point (n_points + 1 entries each;
+   * index n_points = sim_purchase_result.ref is the reference) */
   double *weighted_latency_s;        /* NaN when some model is infeasible */
   double *weighted_throughput_per_s; /* of each model's latency-best
                                         placement; NaN likewise */
   double *gain_s;                    /* baseline minus this */
-  unsigned char *pareto;             /* price vs weighted latency */
+  double *gain_pct;                  /* gain_s / baseline's latency x 100 */
+  unsigned char *pareto;             /* tco vs weighted latency */
+  /* over the sweep points */
+  size_t points_fastest; /* points where it is the fastest row */
+  double mean_gain_s;    /* mean of gain_s over the points (each once) */
+  double mean_gain_pct;  /* mean of gain_pct likewise */
 } sim_purchase_row;
 
 /* The best placement of one model under one option set (reference point). */
@@ -86,7 +95,9 @@ typedef struct sim_purchase_pick {
 
 typedef struct sim_purchase_result {
   size_t n_points; /* sweep points evaluated (all of the scenario's) */
-  size_t n_rows;   /* baseline first, then each option, then combinations */
+  size_t ref;      /* index of the reference point in the row arrays */
+  double horizon_years;
+  size_t n_rows; /* baseline first, then each option, then combinations */
   sim_purchase_row *rows;
   size_t n_models;
   char **models;            /* model names */
@@ -100,6 +111,9 @@ int sim_purchase_run(const sim_engine *e, const scn_scenario *s,
                      const prof_set *set, const sim_options *opt,
                      sim_purchase_result **out, ss_error *err);
 void sim_purchase_result_free(sim_purchase_result *r); /* NULL: no-op */
+/* The fastest row at point p (< n_points, or ref): lowest weighted
+ * latency, then lowest tco, then row order; -1 when none is feasible. */
+long sim_purchase_fastest(const sim_purchase_result *r, size_t p);
 /* purchase.csv, purchase_models.csv and, with more than one sweep point,
  * purchase_sweep.csv. */
 int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,

@@ -39,7 +39,7 @@ void sim_study_world_free(sim_study_world *w) {
 }
 
 int sim_study_world_new(const scn_scenario *s, const prof_set *set,
-                        size_t point, sim_study_world **out, ss_error *err) {
+                        sim_study_world **out, ss_error *err) {
   *out = NULL;
   sim_study_world *w = calloc(1, sizeof *w);
   if (!w)
@@ -49,7 +49,7 @@ int sim_study_world_new(const scn_scenario *s, const prof_set *set,
     ss_error_oom(err, NULL, NULL);
     goto fail;
   }
-  if (s->n_axes && scn_apply_point(w->s, point, err) != 0)
+  if (s->n_axes && scn_apply_reference(w->s, err) != 0)
     goto fail;
   if (s->network && prof_network_read(s->network, &w->net, err) != 0)
     goto fail;

@@ -52,11 +52,12 @@ typedef struct sim_study_world {
   sim_study_override ovr;
 } sim_study_world;
 
-/* A world for scenario s at sweep point `point`, with no systems or models
- * yet. The scenario's own tier systems are added first (indices 0.. in
- * scenario system order), so scenario system i is study system i. */
+/* A world for scenario s at its reference point (scn_apply_reference),
+ * with no systems or models yet. The scenario's own tier systems are added
+ * first (indices 0.. in scenario system order), so scenario system i is study
+ * system i. */
 int sim_study_world_new(const scn_scenario *s, const prof_set *set,
-                        size_t point, sim_study_world **out, ss_error *err);
+                        sim_study_world **out, ss_error *err);
 void sim_study_world_free(sim_study_world *w); /* NULL is a no-op */
 
 /* Index of the study system for profile system `base` with times x scale,

@@ -16,19 +16,21 @@ for f in purchase.csv purchase_models.csv sensitivity.csv \
   grep -q "\"$f\"" $d/run.json || die "run.json does not list $f"
 done
 [ -f $d/purchase_sweep.csv ] && die "purchase_sweep.csv without a sweep"
-head -1 $d/purchase.csv | grep -qx 'option,n_options,price,yearly_cost,cost_per_year,power_w,weighted_latency_s,gain_s,gain_per_price,gain_per_year_cost,weighted_throughput_per_s,pareto,estimated,within_budget' ||
+head -1 $d/purchase.csv | grep -qx 'option,n_options,price,yearly_cost,horizon_years,tco,cost_per_year,power_w,weighted_latency_s,gain_s,gain_pct,gain_per_tco,gain_per_price,gain_per_year_cost,weighted_throughput_per_s,pareto,estimated,within_budget,sweep_points,points_fastest,mean_gain_s,mean_gain_pct' ||
   die "purchase.csv header: $(head -1 $d/purchase.csv)"
 # baseline + 4 options + 9 affordable combinations (budget 15000)
 [ "$(wc -l <$d/purchase.csv)" -eq 15 ] || die "purchase.csv rows"
-sed -n 2p $d/purchase.csv | grep -q '^baseline,0,0,0,0,0,[0-9.e-]*,0,,,' ||
+sed -n 2p $d/purchase.csv | grep -q '^baseline,0,0,0,3,0,0,0,[0-9.e-]*,0,0,,,,' ||
   die "baseline row: $(sed -n 2p $d/purchase.csv)"
 # scaled options are estimates, measured ones are not
-grep -q '^edge-8t-est,1,3000,.*,1,1$' $d/purchase.csv || die "edge-8t-est estimated"
-grep -q '^edge-16t,1,6000,.*,0,1$' $d/purchase.csv || die "edge-16t measured"
+grep -q '^edge-8t-est,1,3000,.*,1,1,1,[0-9]*,[^,]*,[^,]*$' $d/purchase.csv || die "edge-8t-est estimated"
+grep -q '^edge-16t,1,6000,.*,0,1,1,[0-9]*,[^,]*,[^,]*$' $d/purchase.csv || die "edge-16t measured"
 grep -q '^edge-16t+edge-8t-est+cloud-h200,3,9000,' $d/purchase.csv ||
   die "combination row"
-# a free option with a gain: infinite gain per price
-grep -q '^cloud-h200,1,0,26000,26000,0,[0-9.e-]*,[0-9.e-]*,inf,' $d/purchase.csv ||
+# a rented option: no price (infinite gain per price) but a total cost of
+# ownership of 3 x 26000 over the default horizon, finite gain per tco, and
+# off the Pareto front of tco vs latency
+grep -q '^cloud-h200,1,0,26000,3,78000,26000,0,[0-9.e-]*,[0-9.e-]*,[0-9.e-]*,[0-9.e-]*,inf,[0-9.e-]*,[0-9.e-]*,0,' $d/purchase.csv ||
   die "cloud-h200 row"
 # 19 models per option set
 [ "$(wc -l <$d/purchase_models.csv)" -eq $((1 + 14 * 19)) ] ||

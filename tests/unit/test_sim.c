@@ -301,8 +301,11 @@ static void test_best_csv(void **state) {
   assert_string_equal(f[5], "10");
   assert_close(num(f[6]), 0.94, 1e-12);
   assert_close(num(f[7]), 3, 1e-12);
-  /* at the reference point (1 Mbps) the device runs everything */
-  assert_close(num(f[8]), 0, 1e-12);
+  /* at the reference point, the middle grid point (the lower of the two
+   * middle values: 10 Mbps, b = 1.25e6 bytes/s), P2 costs f = 2.1 + 1e6/b
+   * = 2.9, so d ln f / d ln b = -(1e6/b) / f = -0.8/2.9 (central
+   * difference: 1e-4) */
+  assert_close(num(f[8]), -0.8 / 2.9, 1e-4);
   free_fields(f, n);
   /* curves: 4 placements x 4 values, one optimal per value */
   char *cv = read_table(dir, "curves.csv");
@@ -383,7 +386,8 @@ static void test_breakpoints_latency(void **state) {
                          "  - param: links.device-cloud.latency_ms\n"
                          "    linear: [0, 250, 6]\n"
                          "  - param: result_mb\n"
-                         "    values: [0]\n");
+                         "    values: [0]\n"
+                         "reference: {point: 0}\n");
   char *dir = make_dir();
   write_tables(e, dir, 1);
   char *bp = read_table(dir, "breakpoints.csv");
@@ -395,8 +399,8 @@ static void test_breakpoints_latency(void **state) {
   assert_close(num(f[7]), 3, 1e-12);
   free_fields(f, n);
   free(bp);
-  /* elasticity of the optimum (P2 = 2.9 + L) at L = 0: zero latency has no
-   * relative change: empty */
+  /* elasticity of the optimum (P2 = 2.9 + L) at the reference point given
+   * as sweep point 0, L = 0: zero latency has no relative change: empty */
   char *sum = read_table(dir, "summary.csv");
   n = csv_row(sum, 1, f, 16);
   assert_int_equal(n, 12);
@@ -418,7 +422,8 @@ static void test_breakpoints_availability(void **state) {
                          "bandwidth_mbps: 10}}\n"
                          "sweep:\n"
                          "  - param: availability.dev\n"
-                         "    values: [1, 0.5, 0.2]\n");
+                         "    values: [1, 0.5, 0.2]\n"
+                         "reference: {availability.dev: 1}\n");
   char *dir = make_dir();
   write_tables(e, dir, 2);
   char *bp = read_table(dir, "breakpoints.csv");
@@ -426,7 +431,8 @@ static void test_breakpoints_availability(void **state) {
   check_bp(bp, 1, "availability.dev", 10.0 / 33, 1e-12, "1", P0, P1);
   check_bp(bp, 2, "availability.dev", 0.4, 1e-12, "1", P1, P2);
   free(bp);
-  /* elasticity at a = 1 (one-sided: 1.01 is out of range): the optimum P2
+  /* elasticity at the given reference a = 1 (one-sided: 1.01 is out of
+   * range; the default would be the middle value 0.5): the optimum P2
    * = 2/a + 0.9, so d ln f / d ln a ~ -2/2.9 */
   char *sum = read_table(dir, "summary.csv");
   char *f[16];

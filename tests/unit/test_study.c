@@ -250,10 +250,12 @@ static void test_purchase_sweep(void **state) {
       "  baseline: {device: [dev]}\n"
       "  options:\n"
       "    - {name: A, tier: edge, system: e1, price: 100}\n"
-      "    - {name: B, tier: cloud, system: c1, price: 300}\n";
+      "    - {name: B, tier: cloud, system: c1, price: 300, yearly_cost: 50}\n"
+      "  horizon_years: 2\n";
   /* model a: A = 1.9 at every point (device-edge fixed); B = cloud all:
    * 0.2 + 1e6/bw: 0.8 Mbps -> 10.2 (dev 0 | c1 1: 1 + 4 + 0.1 = 5.1; best
-   * is the device alone, 2), 8 -> 1.2, 80 -> 0.3 */
+   * is the device alone, 2), 8 -> 1.2, 80 -> 0.3. Total cost of ownership
+   * over 2 years: A 100, B 300 + 2 x 50 = 400. */
   char *dir = toy_dir();
   run_purchase(text, 2, dir);
   char *t = toy_read(dir, "purchase_sweep.csv");
@@ -274,12 +276,49 @@ static void test_purchase_sweep(void **state) {
         free(o);
       }
   }
+  /* at 0.8 Mbps B (2 for 400) is dominated by the baseline (2 for 0) */
+  assert_close(toy_num(t, 3, "tco"), 400, 0);
+  assert_close(toy_num(t, 3, "pareto"), 0, 0);
+  assert_close(toy_num(t, 6, "pareto"), 1, 0);
   free(t);
-  /* purchase.csv holds the reference point (bandwidth 0.8) */
+  /* purchase.csv holds the reference point: the middle of the axis, 8 Mbps */
+  t = toy_read(dir, "purchase.csv");
+  assert_close(toy_num(t, 3, "horizon_years"), 2, 0);
+  assert_close(toy_num(t, 3, "tco"), 400, 0);
+  assert_close(toy_num(t, 3, "weighted_latency_s"), 1.2, 1e-12);
+  assert_close(toy_num(t, 3, "gain_s"), 0.8, 1e-12);
+  assert_close(toy_num(t, 3, "gain_pct"), 40, 1e-9);
+  assert_close(toy_num(t, 3, "gain_per_tco"), 0.8 / 400, 1e-15);
+  assert_close(toy_num(t, 3, "pareto"), 1, 0);
+  assert_close(toy_num(t, 2, "gain_pct"), 5, 1e-9);
+  /* across the sweep: A fastest at 0.8, B at 8 and 80; mean gains over
+   * the three points: A 0.1 s (5%), B (0 + 0.8 + 1.7) / 3 s, (0 + 40 +
+   * 85) / 3 % */
+  static const double fastest_n[3] = {0, 1, 2};
+  static const double mean_s[3] = {0, 0.1, 2.5 / 3};
+  static const double mean_pct[3] = {0, 5, 125.0 / 3};
+  for (size_t k = 0; k < 3; k++) {
+    assert_close(toy_num(t, 1 + k, "sweep_points"), 3, 0);
+    assert_close(toy_num(t, 1 + k, "points_fastest"), fastest_n[k], 0);
+    assert_close(toy_num(t, 1 + k, "mean_gain_s"), mean_s[k], 1e-12);
+    assert_close(toy_num(t, 1 + k, "mean_gain_pct"), mean_pct[k], 1e-9);
+  }
+  free(t);
+  toy_rmdir(dir);
+  assert_int_equal(mkdir(dir, 0700), 0);
+  /* an explicit reference moves purchase.csv, not the sweep figures */
+  char *text2 = malloc(strlen(text) + 64);
+  assert_non_null(text2);
+  strcpy(text2, text);
+  strcat(text2, "reference: {links.device-cloud.bandwidth_mbps: 0.8}\n");
+  run_purchase(text2, 1, dir);
   t = toy_read(dir, "purchase.csv");
   assert_close(toy_num(t, 3, "weighted_latency_s"), 2, 1e-12);
+  assert_close(toy_num(t, 3, "gain_s"), 0, 1e-12);
   assert_close(toy_num(t, 3, "pareto"), 0, 0);
+  assert_close(toy_num(t, 3, "points_fastest"), 2, 0);
   free(t);
+  free(text2);
   toy_rmdir(dir);
   free(dir);
 }
