@@ -121,6 +121,22 @@ static const bad_case cases[] = {
      "latency_ms: '0x1p3' is a hex number; write it in decimal"},
     {"max_below_min.yaml", "7:16",
      "max_blocks.edge = 2 is below min_blocks.edge = 3"},
+    /* reference: */
+    {"reference_bad_value.yaml", "10:47",
+     "reference links.device-edge.bandwidth_mbps: bandwidth_mbps must be > 0, "
+     "got 0"},
+    {"reference_no_sweep.yaml", "3:1", "reference: the scenario has no sweep"},
+    {"reference_not_swept.yaml", "11:3",
+     "reference: 'links.device-edge.bandwith_mbps' is not a swept parameter; "
+     "did you mean 'links.device-edge.bandwidth_mbps'?"},
+    {"reference_other_param.yaml", "11:3",
+     "reference: 'input_mb' is not a swept parameter (swept: "
+     "links.device-edge.bandwidth_mbps)"},
+    {"reference_point_and_values.yaml", "10:23",
+     "reference: give either point: N or values per swept parameter, not "
+     "both"},
+    {"reference_point_range.yaml", "10:20",
+     "reference point: must be between 0 and 2, got 3"},
     /* NaN and infinity */
     {"nan.yaml", "6:29",
      "'.nan' is not a finite number (NaN and infinity are not allowed)"},
