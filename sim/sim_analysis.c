@@ -511,7 +511,7 @@ done:
  * changes of sim_zip_changes. Returns 1 when done, 0 when the method does
  * not apply (bisect), -1 on error. */
 static int exact_zip_line(analyst *w, size_t m, size_t k, size_t line,
-                          sim_buf *b, ss_error *err) {
+                          ss_buf *b, ss_error *err) {
   const scn_scenario *s = w->e->scn;
   size_t g = s->axes[k].group;
   sim_zchange *ch = NULL;

@@ -30,11 +30,23 @@ void sim_buf_u64(ss_buf *b, uint64_t v) {
   ss_buf_add(b, tmp + sizeof tmp - n, n);
 }
 
+/* A CSV number always reads as a floating-point value, whatever its value
+ * ("3.0", not "3"), so a column's type never depends on its values. */
+static size_t fmt_csv_double(char *buf, double x) {
+  size_t n = sim_fmt_double(buf, x);
+  if (strspn(buf, "-0123456789") == n) {
+    buf[n++] = '.';
+    buf[n++] = '0';
+    buf[n] = '\0';
+  }
+  return n;
+}
+
 void sim_buf_num(ss_buf *b, double x) {
   if (isnan(x))
     return;
-  char tmp[SS_DOUBLE_BUFSIZE];
-  size_t n = sim_fmt_double(tmp, x);
+  char tmp[SS_DOUBLE_BUFSIZE + 2];
+  size_t n = fmt_csv_double(tmp, x);
   ss_buf_add(b, tmp, n);
 }
 
@@ -48,7 +60,7 @@ void sim_buf_num_cached(ss_buf *b, sim_numcache *c, double x) {
       c->len = 0;
       c->txt[0] = '\0';
     } else {
-      c->len = (unsigned char)sim_fmt_double(c->txt, x);
+      c->len = (unsigned char)fmt_csv_double(c->txt, x);
     }
   }
   ss_buf_add(b, c->txt, c->len);

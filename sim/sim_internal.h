@@ -29,7 +29,8 @@ void sim_constraints_from_scenario(const scn_scenario *s,
                                    solver_constraints *cn);
 
 void sim_buf_u64(ss_buf *b, uint64_t v);
-/* A number as CSV text: empty for NaN, else sim_fmt_double. */
+/* A number as CSV text: empty for NaN, else sim_fmt_double with ".0"
+ * appended to whole numbers (a float column always reads as floats). */
 void sim_buf_num(ss_buf *b, double x);
 
 /* The same bytes as ss_fmt_double (shortest of %.15g/%.16g/%.17g that reads

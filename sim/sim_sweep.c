@@ -46,9 +46,16 @@ void sim_best_header(const sim_engine *e, int rank, ss_buf *b) {
     ss_csv_field(b, s->axes[k].param);
   }
   ss_buf_str(b, rank ? "," SIM_COL_MODEL "," SIM_COL_RANK "," SIM_COL_PLACEMENT
-                       "," SIM_COL_LATENCY_S
-                     : "," SIM_COL_MODEL "," SIM_COL_PLACEMENT
-                       "," SIM_COL_LATENCY_S);
+                     : "," SIM_COL_MODEL "," SIM_COL_PLACEMENT);
+  for (size_t t = 0; t < K; t++) {
+    static const char *const col[] = {"," SIM_COL_SYSTEM, "," SIM_COL_FIRST_LAYER,
+                                      "," SIM_COL_LAST_LAYER};
+    for (int c = 0; c < 3; c++) {
+      ss_buf_str(b, col[c]);
+      sim_buf_csv(b, s->tiers[t].name);
+    }
+  }
+  ss_buf_str(b, "," SIM_COL_LATENCY_S);
   for (size_t t = 0; t < K; t++) {
     ss_buf_str(b, "," SIM_COL_COMPUTE_S);
     ss_csv_field(b, s->tiers[t].name);
@@ -160,6 +167,39 @@ static void row_head(sweeper *w, size_t point, size_t m, size_t rank,
   ss_buf_char(b, ',');
 }
 
+static void buf_i64(ss_buf *b, int64_t v) {
+  if (v < 0) {
+    ss_buf_char(b, '-');
+    sim_buf_u64(b, (uint64_t)(-(v + 1)) + 1);
+  } else {
+    sim_buf_u64(b, (uint64_t)v);
+  }
+}
+
+/* Per tier, beside the placement text: the system that runs blocks there
+ * (empty when the tier runs none) and the first and last layer it runs (-1
+ * when none); all empty when r is NULL (infeasible). */
+static void row_tiers(sweeper *w, size_t m, const solver_result *r,
+                      ss_buf *b) {
+  const solver_problem *p = &w->c->ms[m].pb.p;
+  for (size_t t = 0; t < p->n_tiers; t++) {
+    if (!r) {
+      ss_buf_str(b, ",,,");
+      continue;
+    }
+    int64_t lo = -1, hi = -1;
+    if (r->p.sys[t] >= 0)
+      solver_tier_layers(p, &r->p, t, &lo, &hi);
+    ss_buf_char(b, ',');
+    if (lo >= 0)
+      sim_buf_csv(b, p->tiers[t].systems[r->p.sys[t]].name);
+    ss_buf_char(b, ',');
+    buf_i64(b, lo);
+    ss_buf_char(b, ',');
+    buf_i64(b, hi);
+  }
+}
+
 /* The numeric cells of a result (all empty when r is NULL). */
 static void row_numbers(sweeper *w, size_t m, const solver_result *r,
                         ss_buf *b) {
@@ -264,6 +304,7 @@ static int top_rows(sweeper *w, size_t point, size_t m, ss_error *err) {
   if (ok == 0) {
     row_head(w, point, m, 1, &w->top);
     ss_buf_str(&w->top, "infeasible");
+    row_tiers(w, m, NULL, &w->top);
     row_numbers(w, m, NULL, &w->top);
     return 0;
   }
@@ -273,6 +314,7 @@ static int top_rows(sweeper *w, size_t point, size_t m, ss_error *err) {
       return ss_error_oom(err, NULL, NULL);
     row_head(w, point, m, i + 1, &w->top);
     ss_buf_str(&w->top, cell);
+    row_tiers(w, m, &w->res[i], &w->top);
     row_numbers(w, m, &w->res[i], &w->top);
   }
   return 0;
@@ -302,6 +344,7 @@ static int sweep_task(void *worker, size_t task, ss_buf *out, ss_error *err) {
       row_head(w, pt, m, 0, out);
       if (rc == 0) {
         ss_buf_str(out, "infeasible");
+        row_tiers(w, m, NULL, out);
         row_numbers(w, m, NULL, out);
         sim_pstat *ps = msum_entry(sm, NULL, NULL, K, s->n_axes);
         if (!ps)
@@ -312,6 +355,7 @@ static int sweep_task(void *worker, size_t task, ss_buf *out, ss_error *err) {
         if (!cell)
           return ss_error_oom(err, NULL, NULL);
         ss_buf_str(out, cell);
+        row_tiers(w, m, &r, out);
         row_numbers(w, m, &r, out);
         sim_mstate *mst = &w->c->ms[m];
         sim_pstat *ps = NULL;

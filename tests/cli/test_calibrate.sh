@@ -29,6 +29,6 @@ links:
   edge-cloud: {latency_ms: 10, bandwidth_mbps: 1000}
 X
 SPLITSIM_PROFILES=$st run_cmd 0 $S run -q --no-report -o $TMP/o $TMP/cal.yaml
-grep -q '"Device(xeon-1t) = -1 - -1, Edge(xeon-16t) = 1 - 4, Cloud(h200-gpu) = 5 - 175",0.0756' $TMP/o/cal/best.csv ||
+grep -q '"Device(xeon-1t) = -1 - -1, Edge(xeon-16t) = 1 - 4, Cloud(h200-gpu) = 5 - 175",,-1,-1,xeon-16t,1,4,h200-gpu,5,175,0.0756' $TMP/o/cal/best.csv ||
   { cat $TMP/o/cal/best.csv; die "calibrated scenario placement"; }
 grep -q '^calibrate: true$' $TMP/o/cal/scenario.resolved.yaml || die "resolved yaml lacks calibrate"

@@ -25,7 +25,7 @@ grep -q '"scenario_sha256": "[0-9a-f]\{64\}"' $d/run.json || die "run.json sha"
 grep -q '"report": "none"' $d/run.json || die "run.json report"
 head -1 $d/curves.csv | grep -qx 'model,axis,value,placement,objective,optimal' ||
   die "curves.csv header"
-grep -q '^resnet18,"Device(xeon-1t) = 1 - 69, Edge(None) = -1 - -1, Cloud(None) = -1 - -1",7,0.875,1,1000,5,50,' \
+grep -q '^resnet18,"Device(xeon-1t) = 1 - 69, Edge(None) = -1 - -1, Cloud(None) = -1 - -1",7,0.875,1.0,1000.0,5.0,50.0,' \
   $d/summary.csv || die "summary.csv row"
 
 # two threads: the same bytes; --quiet prints nothing

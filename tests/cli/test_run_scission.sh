@@ -12,7 +12,8 @@ for m in vgg19 resnet50; do
   want=$(sed 's/^\[1\] \([0-9.]*\)s - [0-9.]*MB - /\1 /' $TMP/out)
   row=$(grep "^0,$m," $b)
   place=$(echo "$row" | sed 's/^[^"]*"\([^"]*\)".*/\1/')
-  lat=$(echo "$row" | sed 's/^[^"]*"[^"]*",\([^,]*\),.*/\1/')
+  # latency_s: after the placement and its three columns per tier
+  lat=$(echo "$row" | sed 's/^[^"]*"[^"]*",\("[^"]*"\|[^,]*\),[^,]*,[^,]*,\("[^"]*"\|[^,]*\),[^,]*,[^,]*,\("[^"]*"\|[^,]*\),[^,]*,[^,]*,\([^,]*\),.*/\4/')
   got=$(printf '%.4f %s' "$lat" "$place")
   [ "$got" = "$want" ] || die "$m: run '$got', predict '$want'"
 done
@@ -20,7 +21,7 @@ done
 run_cmd 0 $S run --no-report -j 2 -o $TMP/o $R/scission-sweep.yaml
 d=$TMP/o/scission-sweep
 [ "$(wc -l <$d/best.csv)" -eq 51 ] || die "best.csv: 25 x 2 points"
-grep -q '^mobilenetv2,links.device-edge.bandwidth_mbps,availability.vm2Core=1,[0-9.e+-]*,1,"Device(raspi4) = 0 - ' \
+grep -q '^mobilenetv2,links.device-edge.bandwidth_mbps,availability.vm2Core=1.0,[0-9.e+-]*,1,"Device(raspi4) = 0 - ' \
   $d/breakpoints.csv || die "no exact bandwidth breakpoint"
 # privacy: the device always runs the first block
 if grep -q '"Device(raspi4) = -1 - -1' $d/best.csv; then die "privacy broken"; fi

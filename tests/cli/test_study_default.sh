@@ -20,22 +20,22 @@ head -1 $d/purchase.csv | grep -qx 'option,n_options,price,yearly_cost,horizon_y
   die "purchase.csv header: $(head -1 $d/purchase.csv)"
 # baseline + 4 options + 9 affordable combinations (budget 15000)
 [ "$(wc -l <$d/purchase.csv)" -eq 15 ] || die "purchase.csv rows"
-sed -n 2p $d/purchase.csv | grep -q '^baseline,0,0,0,3,0,0,0,[0-9.e-]*,0,0,,,,' ||
+sed -n 2p $d/purchase.csv | grep -q '^baseline,0,0.0,0.0,3.0,0.0,0.0,0.0,[0-9.e-]*,0.0,0.0,,,,' ||
   die "baseline row: $(sed -n 2p $d/purchase.csv)"
 # scaled options are estimates, measured ones are not
-grep -q '^edge-8t-est,1,3000,.*,1,1,1,[0-9]*,[^,]*,[^,]*$' $d/purchase.csv || die "edge-8t-est estimated"
-grep -q '^edge-16t,1,6000,.*,0,1,1,[0-9]*,[^,]*,[^,]*$' $d/purchase.csv || die "edge-16t measured"
-grep -q '^edge-16t+edge-8t-est+cloud-h200,3,9000,' $d/purchase.csv ||
+grep -q '^edge-8t-est,1,3000.0,.*,1,1,1,[0-9]*,[^,]*,[^,]*$' $d/purchase.csv || die "edge-8t-est estimated"
+grep -q '^edge-16t,1,6000.0,.*,0,1,1,[0-9]*,[^,]*,[^,]*$' $d/purchase.csv || die "edge-16t measured"
+grep -q '^edge-16t+edge-8t-est+cloud-h200,3,9000.0,' $d/purchase.csv ||
   die "combination row"
 # a rented option: no price (infinite gain per price) but a total cost of
 # ownership of 3 x 26000 over the default horizon, finite gain per tco, and
 # off the Pareto front of tco vs latency
-grep -q '^cloud-h200,1,0,26000,3,78000,26000,0,[0-9.e-]*,[0-9.e-]*,[0-9.e-]*,[0-9.e-]*,inf,[0-9.e-]*,[0-9.e-]*,0,' $d/purchase.csv ||
+grep -q '^cloud-h200,1,0.0,26000.0,3.0,78000.0,26000.0,0.0,[0-9.e-]*,[0-9.e-]*,[0-9.e-]*,[0-9.e-]*,inf,[0-9.e-]*,[0-9.e-]*,0,' $d/purchase.csv ||
   die "cloud-h200 row"
 # 19 models per option set
 [ "$(wc -l <$d/purchase_models.csv)" -eq $((1 + 14 * 19)) ] ||
   die "purchase_models.csv rows"
-grep -q '^edge-gpu-est,vgg16,1,"Device(xeon-1t) = .*Edge(h200-gpu\*4) = .*,1$' \
+grep -q '^edge-gpu-est,vgg16,1.0,"Device(xeon-1t) = .*Edge(h200-gpu\*4) = .*,1$' \
   $d/purchase_models.csv || die "estimated system name in a placement"
 # sensitivity: sorted by effect, largest first
 head -1 $d/sensitivity.csv | grep -qx 'parameter,base,low_value,high_value,best_low_s,best_base_s,best_high_s,effect_s' ||

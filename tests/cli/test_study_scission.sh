@@ -13,9 +13,9 @@ done
 # the options, each alone, then the affordable combinations
 cut -d, -f1 $d/purchase.csv | tr '\n' ' ' | grep -q '^option baseline edge-i5 edge-vm cloud-gpu faster-edge edge-i5+edge-vm ' ||
   die "purchase.csv rows: $(cut -d, -f1 $d/purchase.csv | tr '\n' ' ')"
-grep -q '^faster-edge,1,900,.*,1,1,[0-9]*,[0-9]*,[^,]*,[^,]*$' $d/purchase.csv || die "faster-edge is an estimate"
+grep -q '^faster-edge,1,900.0,.*,1,1,[0-9]*,[0-9]*,[^,]*,[^,]*$' $d/purchase.csv || die "faster-edge is an estimate"
 # resnet50 runs on the estimated edge box when it is bought
-grep -q '^faster-edge,resnet50,2,"Device(raspi4) = -1 - -1, Edge(2500\*0.5) = 0 - 176, Cloud(None) = -1 - -1",.*,1$' \
+grep -q '^faster-edge,resnet50,2.0,"Device(raspi4) = -1 - -1, Edge(2500\*0.5) = 0 - 176, Cloud(None) = -1 - -1",.*,1$' \
   $d/purchase_models.csv || die "purchase_models.csv: faster-edge"
 # robust.csv: per model, ranked, one robust row each
 head -1 $d/robust.csv | grep -qx 'model,rank,placement,nominal_latency_s,nominal_best,mean_latency_s,sd_latency_s,p50_latency_s,p95_latency_s,p99_latency_s,p_meet_deadline,p_optimal,expected_regret_s,robust' ||

@@ -21,6 +21,7 @@
 #include "tests/unit/testutil.h"
 
 #include "common/ss_io.h"
+#include "common/ss_mem.h"
 #include "sim/sim.h"
 
 #define MAX_BLOCKS 8
@@ -49,15 +50,15 @@ static void add_system(prof_set *set, const char *name, const rprof *r,
                        const double *t) {
   prof_system sys;
   memset(&sys, 0, sizeof sys);
-  sys.name = prof_strdup(name);
-  sys.importer = prof_strdup("test");
-  sys.source_file = prof_strdup("test");
-  sys.import_date = prof_strdup("2026-12-01");
+  sys.name = ss_strdup(name);
+  sys.importer = ss_strdup("test");
+  sys.source_file = ss_strdup("test");
+  sys.import_date = ss_strdup("2026-12-01");
   sys.n_models = 1;
   sys.models = calloc(1, sizeof *sys.models);
   assert_non_null(sys.models);
   prof_model *m = &sys.models[0];
-  m->name = prof_strdup("rnd");
+  m->name = ss_strdup("rnd");
   m->input_bytes = (int64_t)r->input;
   m->whole_model_time_s = NAN;
   m->n_blocks = r->n_blocks;
@@ -146,7 +147,7 @@ static row *read_rows(const char *dir, const char *name, size_t *n_rows) {
       }
       cell[len] = '\0';
       if (r->n < MAX_FIELDS)
-        r->f[r->n++] = prof_strdup(cell);
+        r->f[r->n++] = ss_strdup(cell);
       if (*p != ',')
         break;
       p++;
@@ -282,7 +283,7 @@ static void one_case(const rprof *r, double lat1, double lat2, size_t *seen) {
         lr[nl++] = fine[i];
     assert_int_equal(nl, N_FINE);
     char fixed[64];
-    snprintf(fixed, sizeof fixed, "links.edge-cloud.latency_ms=%g",
+    snprintf(fixed, sizeof fixed, "links.edge-cloud.latency_ms=%.1f",
              line ? lat2 : lat1);
     *seen += check_line_changes(lr, nl, bp, nb, AX_DE, fixed, 0, c_de, c_place);
     check_line_changes(lr, nl, bp, nb, AX_DC, fixed, 0, c_dc, c_place);

@@ -265,24 +265,32 @@ static void test_best_csv(void **state) {
   write_tables(e, dir, 1);
   char *best = read_table(dir, "best.csv");
   const char *want =
-      "point,links.device-cloud.bandwidth_mbps,model,placement,latency_s,"
+      "point,links.device-cloud.bandwidth_mbps,model,placement,"
+      "system.device,first_layer.device,last_layer.device,system.cloud,"
+      "first_layer.cloud,last_layer.cloud,latency_s,"
       "compute_s.device,compute_s.cloud,transfer_s.device-cloud,"
       "bytes.device-cloud,return_s,total_bytes,throughput_per_s,"
       "device_energy_j,objective\n"
-      "0,1,toy,\"Device(dev) = 0 - 2, Cloud(None) = -1 - -1\",3,3,0,0,0,0,0,"
-      "0.3333333333333333,0,3\n"
+      /* numbers always read as floats (3.0, not 3); layers as integers,
+       * -1 and an empty system for a tier that runs nothing */
+      "0,1.0,toy,\"Device(dev) = 0 - 2, Cloud(None) = -1 - -1\",dev,0,2,,-1,-1,"
+      "3.0,3.0,0.0,0.0,0.0,0.0,0.0,0.3333333333333333,0.0,3.0\n"
       /* 2 + 0.1 + 0.8 summed left to right like Scission */
-      "1,10,toy,\"Device(dev) = 0 - 1, Cloud(cld) = 2 - 2\",2.9000000000000004,"
-      "2,0.1,0.8,1000000,0,1000000,0.5,0,2.9000000000000004\n";
+      "1,10.0,toy,\"Device(dev) = 0 - 1, Cloud(cld) = 2 - 2\",dev,0,1,cld,2,2,"
+      "2.9000000000000004,2.0,0.1,0.8,1000000.0,0.0,1000000.0,0.5,0.0,"
+      "2.9000000000000004\n";
   if (strncmp(best, want, strlen(want)) != 0)
     fail_msg("best.csv starts\n%s\nwanted\n%s", best, want);
   assert_int_equal(count_lines(best), 5);
   char *f[32];
   size_t n = csv_row(best, 4, f, 32);
-  assert_int_equal(n, 14);
+  assert_int_equal(n, 20);
   assert_string_equal(f[3], "Device(dev) = -1 - -1, Cloud(cld) = 0 - 2");
-  assert_close(num(f[4]), 0.94, 1e-12);
-  assert_string_equal(f[10], "8000000");
+  assert_string_equal(f[4], ""); /* the device runs nothing */
+  assert_string_equal(f[5], "-1");
+  assert_string_equal(f[7], "cld");
+  assert_close(num(f[10]), 0.94, 1e-12);
+  assert_string_equal(f[16], "8000000.0");
   free_fields(f, n);
   /* summary: each placement optimal at one point of four */
   char *sum = read_table(dir, "summary.csv");
@@ -297,8 +305,8 @@ static void test_best_csv(void **state) {
   assert_string_equal(f[1], "Device(dev) = 0 - 1, Cloud(cld) = 2 - 2");
   assert_string_equal(f[2], "1");
   assert_string_equal(f[3], "0.25");
-  assert_string_equal(f[4], "10");
-  assert_string_equal(f[5], "10");
+  assert_string_equal(f[4], "10.0");
+  assert_string_equal(f[5], "10.0");
   assert_close(num(f[6]), 0.94, 1e-12);
   assert_close(num(f[7]), 3, 1e-12);
   /* at the reference point, the middle grid point (the lower of the two
@@ -320,7 +328,7 @@ static void test_best_csv(void **state) {
   assert_int_equal(optimal, 4);
   n = csv_row(cv, 5, f, 32); /* second placement (P2), first value */
   assert_string_equal(f[3], "Device(dev) = 0 - 1, Cloud(cld) = 2 - 2");
-  assert_string_equal(f[2], "1");
+  assert_string_equal(f[2], "1.0");
   assert_close(num(f[4]), 2.1 + 8, 1e-12);
   assert_string_equal(f[5], "0");
   free_fields(f, n);
@@ -395,7 +403,7 @@ static void test_breakpoints_latency(void **state) {
   check_bp(bp, 1, "links.device-cloud.latency_ms", 100, 1e-9, "1", P2, P3);
   char *f[16];
   size_t n = csv_row(bp, 1, f, 16);
-  assert_string_equal(f[2], "result_mb=0");
+  assert_string_equal(f[2], "result_mb=0.0");
   assert_close(num(f[7]), 3, 1e-12);
   free_fields(f, n);
   free(bp);
@@ -474,7 +482,7 @@ static void test_breakpoints_bisection(void **state) {
   char *f[32];
   size_t n = csv_row(best, 4, f, 32);
   assert_string_equal(f[3], P0);
-  assert_close(num(f[13]), 1 / 0.64, 1e-12); /* objective = throughput */
+  assert_close(num(f[19]), 1 / 0.64, 1e-12); /* objective = throughput */
   free_fields(f, n);
   free(best);
   sim_remove_tree(dir, NULL);
@@ -524,10 +532,19 @@ static void test_three_tiers_links(void **state) {
   char *best = read_table(dir, "best.csv");
   char *f[32];
   size_t n = csv_row(best, 0, f, 32);
-  assert_int_equal(n, 18);
+  assert_int_equal(n, 27);
   const char *cols[] = {"point",
                         "model",
                         "placement",
+                        "system.device",
+                        "first_layer.device",
+                        "last_layer.device",
+                        "system.edge",
+                        "first_layer.edge",
+                        "last_layer.edge",
+                        "system.cloud",
+                        "first_layer.cloud",
+                        "last_layer.cloud",
                         "latency_s",
                         "compute_s.device",
                         "compute_s.edge",
@@ -549,13 +566,16 @@ static void test_three_tiers_links(void **state) {
   n = csv_row(best, 1, f, 32);
   assert_string_equal(f[2], "Device(dev) = 0 - 0, Edge(edg) = 1 - 1, "
                             "Cloud(cld) = 2 - 2");
-  assert_close(num(f[7]), 4.002, 1e-12);
-  assert_string_equal(f[8], "4000000");
-  assert_string_equal(f[9], "0");
-  assert_string_equal(f[10], "0");
-  assert_string_equal(f[12], "1000000");
-  assert_close(num(f[13]), 0.1, 1e-15);
-  assert_string_equal(f[14], "5500000");
+  assert_string_equal(f[6], "edg");
+  assert_string_equal(f[7], "1");
+  assert_string_equal(f[11], "2");
+  assert_close(num(f[16]), 4.002, 1e-12);
+  assert_string_equal(f[17], "4000000.0");
+  assert_string_equal(f[18], "0.0");
+  assert_string_equal(f[19], "0.0");
+  assert_string_equal(f[21], "1000000.0");
+  assert_close(num(f[22]), 0.1, 1e-15);
+  assert_string_equal(f[23], "5500000.0");
   free_fields(f, n);
   free(best);
   /* no sweep: empty breakpoints and curves (headers only) */
@@ -584,11 +604,11 @@ static void test_infeasible(void **state) {
   char *dir = make_dir();
   write_tables(e, dir, 1);
   char *best = read_table(dir, "best.csv");
-  if (!strstr(best, "\n0,toy,infeasible,,,,,,,,,,\n"))
+  if (!strstr(best, "\n0,toy,infeasible,,,,,,,,,,,,,,,,\n"))
     fail_msg("best.csv:\n%s", best);
   free(best);
   char *sum = read_table(dir, "summary.csv");
-  assert_non_null(strstr(sum, "\ntoy,infeasible,1,1,,\n"));
+  assert_non_null(strstr(sum, "\ntoy,infeasible,1,1.0,,\n"));
   free(sum);
   sim_remove_tree(dir, NULL);
   free(dir);
