@@ -52,12 +52,12 @@
 #define SIM_COL_MEAN_GAIN_PCT "mean_gain_pct"
 #define SIM_PURCHASE_HEADER                                                    \
   SIM_COL_OPTION                                                               \
-      ",n_options," SIM_COL_PRICE ",yearly_cost,horizon_years," SIM_COL_TCO    \
-      ",cost_per_year,power_w," SIM_COL_WEIGHTED_LATENCY_S                     \
-      ",gain_s," SIM_COL_GAIN_PCT ",gain_per_tco,gain_per_price,"              \
-      "gain_per_year_cost,weighted_throughput_per_s," SIM_COL_PARETO           \
-      ",estimated,within_budget,sweep_points," SIM_COL_POINTS_FASTEST          \
-      ",mean_gain_s," SIM_COL_MEAN_GAIN_PCT "\n"
+  ",n_options," SIM_COL_PRICE ",yearly_cost,horizon_years," SIM_COL_TCO        \
+  ",cost_per_year,power_w," SIM_COL_WEIGHTED_LATENCY_S                         \
+  ",gain_s," SIM_COL_GAIN_PCT ",gain_per_tco,gain_per_price,"                  \
+  "gain_per_year_cost,weighted_throughput_per_s," SIM_COL_PARETO               \
+  ",estimated,within_budget,sweep_points," SIM_COL_POINTS_FASTEST              \
+  ",mean_gain_s," SIM_COL_MEAN_GAIN_PCT "\n"
 
 /* best.csv per tier, beside the placement: + tier name */
 #define SIM_COL_SYSTEM "system."

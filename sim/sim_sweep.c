@@ -48,8 +48,8 @@ void sim_best_header(const sim_engine *e, int rank, ss_buf *b) {
   ss_buf_str(b, rank ? "," SIM_COL_MODEL "," SIM_COL_RANK "," SIM_COL_PLACEMENT
                      : "," SIM_COL_MODEL "," SIM_COL_PLACEMENT);
   for (size_t t = 0; t < K; t++) {
-    static const char *const col[] = {"," SIM_COL_SYSTEM, "," SIM_COL_FIRST_LAYER,
-                                      "," SIM_COL_LAST_LAYER};
+    static const char *const col[] = {
+        "," SIM_COL_SYSTEM, "," SIM_COL_FIRST_LAYER, "," SIM_COL_LAST_LAYER};
     for (int c = 0; c < 3; c++) {
       ss_buf_str(b, col[c]);
       sim_buf_csv(b, s->tiers[t].name);
@@ -179,8 +179,7 @@ static void buf_i64(ss_buf *b, int64_t v) {
 /* Per tier, beside the placement text: the system that runs blocks there
  * (empty when the tier runs none) and the first and last layer it runs (-1
  * when none); all empty when r is NULL (infeasible). */
-static void row_tiers(sweeper *w, size_t m, const solver_result *r,
-                      ss_buf *b) {
+static void row_tiers(sweeper *w, size_t m, const solver_result *r, ss_buf *b) {
   const solver_problem *p = &w->c->ms[m].pb.p;
   for (size_t t = 0; t < p->n_tiers; t++) {
     if (!r) {
