@@ -285,9 +285,14 @@ static void lat_y_range(lat_chart *L) {
     L->ylo = env_min / 1.6;
     L->yhi = fmax(env_max, fmin(top, env_max * 8)) * 2.2;
   } else {
+    /* never a degenerate axis: a flat (or nearly flat, 0.04427 +- 1e-14)
+     * optimum gets at least 5% of its value as span, so the tick labels
+     * differ */
     double span = env_max - env_min;
-    if (span <= 0)
-      span = env_max > 0 ? env_max * 0.2 : 1;
+    if (span < 0.05 * fabs(env_max))
+      span = 0.05 * fabs(env_max);
+    if (!(span > 0))
+      span = 1;
     L->yhi = fmax(env_max, fmin(top, env_max + 1.5 * span)) + 0.25 * span;
     L->ylo = env_min - 0.15 * span;
     if (env_min >= 0 && L->ylo < 0)
@@ -528,7 +533,8 @@ static void drop_flat(plot_plan *p, const plot_data *d, curve_scan *cs) {
     plot_plan_note(p,
                    "No %s chart for %s along %s: one placement is "
                    "optimal all along that line (the other parameters at "
-                   "point 0) and the %s does not change (curves.csv has "
+                   "the reference point) and the %s does not change "
+                   "(curves.csv has "
                    "the numbers).",
                    plot_objective_name(d->objective), names, lab,
                    plot_objective_name(d->objective));
@@ -600,7 +606,8 @@ static void caption_latency(const plot_data *d, const plot_chart *c, char *buf,
   plot_axis_label(d, c->axis, lab, sizeof lab);
   snprintf(buf, bufsize,
            "%.80s: %s of every placement that is optimal somewhere along "
-           "%s (other parameters at point 0). Bold: the optimum; letters "
+           "%s (other parameters at the reference point). Bold: the "
+           "optimum; letters "
            "and shading: where each placement is optimal; dots: the "
            "breakpoints.",
            d->models[c->model].name, plot_objective_name(d->objective), lab);

@@ -329,7 +329,8 @@ static void pareto_ranges(pareto_frame *F, const plot_series *all) {
   double sx = x1 > x0 ? x1 - x0 : fabs(x1) + 1;
   double sy = y1 > y0 ? y1 - y0 : fabs(y1) * 0.1 + 1e-9;
   F->xlo = x0 - 0.06 * sx, F->xhi = x1 + 0.25 * sx;
-  F->ylo = y0 - 0.12 * sy, F->yhi = y1 + 0.12 * sy;
+  /* the latency axis starts at 0: a 5% gain must look like 5% */
+  F->ylo = y0 >= 0 ? 0 : y0 - 0.12 * sy, F->yhi = y1 + 0.12 * sy;
 }
 
 /* The script around the labels (written first: the subtitle says how many
@@ -337,11 +338,31 @@ static void pareto_ranges(pareto_frame *F, const plot_series *all) {
 static void pareto_script(FILE *gp, const pareto_frame *F, const char *sub,
                           const char *labels, size_t labels_len,
                           const char *base) {
-  plot_gp_begin(gp, base, "purchasing options, price vs weighted latency");
-  plot_gp_title(gp, "set title",
-                "Purchasing options: price vs weighted latency", sub, PARETO_W);
-  fputs("set xlabel 'price (currency units of purchase.csv)'\n"
-        "set ylabel 'weighted latency over the workload mix (s)'\n"
+  /* the cost axis: the total cost of ownership over purchase.csv's
+   * horizon (a rented machine's running cost counts), else the price */
+  double years = NAN;
+  long cy = plot_table_col(F->t, "horizon_years");
+  if (cy >= 0 && F->t->n_rows)
+    plot_table_num(F->t, 0, (size_t)cy, &years, NULL);
+  int tco = plot_table_col(F->t, SIM_COL_TCO) >= 0 && !isnan(years);
+  char head[200], xl[200];
+  if (tco) {
+    snprintf(head, sizeof head,
+             "Purchasing: %g-year cost of ownership vs weighted latency",
+             years);
+    snprintf(xl, sizeof xl,
+             "set xlabel 'total cost of ownership: price + yearly cost x %g "
+             "(currency of purchase.csv)'\n",
+             years);
+  } else {
+    snprintf(head, sizeof head, "Purchasing: price vs weighted latency");
+    snprintf(xl, sizeof xl,
+             "set xlabel 'price (currency units of purchase.csv)'\n");
+  }
+  plot_gp_begin(gp, base, "purchasing options, cost vs weighted latency");
+  plot_gp_title(gp, "set title", head, sub, PARETO_W);
+  fputs(xl, gp);
+  fputs("set ylabel 'weighted latency over the workload mix (s)'\n"
         "set border 3\nset tics out nomirror\n"
         "set grid xtics ytics lc rgb '#E6E6E6' lw 1 dt solid\n"
         "set key below left Left reverse horizontal samplen 2 width 2\n",
@@ -376,20 +397,14 @@ static void pareto_script(FILE *gp, const pareto_frame *F, const char *sub,
 static void pareto_subtitle(char *sub, size_t size, size_t tagged,
                             long unnamed) {
   snprintf(sub, size, "%s",
-           "joined: the Pareto-optimal options (no other is both cheaper "
-           "and faster)");
+           "at the reference point; joined: the Pareto-optimal options");
   if (tagged) {
     size_t k = strlen(sub);
-    snprintf(sub + k, size - k,
-             "\n#n: the option on row n of purchase.csv (no room for its "
-             "name)");
+    snprintf(sub + k, size - k, "; #n: row n of purchase.csv");
   }
   if (unnamed > 0) {
     size_t k = strlen(sub);
-    snprintf(sub + k, size - k,
-             "\n%ld options are not marked for lack of room (see "
-             "purchase.csv)",
-             unnamed);
+    snprintf(sub + k, size - k, "; %ld not marked (no room)", unnamed);
   }
 }
 
@@ -401,7 +416,9 @@ static int write_pareto(FILE *gp, FILE *dat, const plot_data *d,
   memset(&F, 0, sizeof F);
   F.t = &d->purchase;
   F.co = plot_table_col(F.t, SIM_COL_OPTION);
-  F.cpr = plot_table_col(F.t, SIM_COL_PRICE);
+  F.cpr = plot_table_col(F.t, SIM_COL_TCO) >= 0
+              ? plot_table_col(F.t, SIM_COL_TCO)
+              : plot_table_col(F.t, SIM_COL_PRICE);
   F.cl = plot_table_col(F.t, SIM_COL_WEIGHTED_LATENCY_S);
   F.cp = plot_table_col(F.t, SIM_COL_PARETO);
   plot_series all = {0, 0, 0, NULL}, front = {0, 0, 0, NULL};

@@ -843,6 +843,18 @@ static int add_table_places(plot_data *d, const plot_table *t,
   return 0;
 }
 
+/* The grid value of axis a nearest to x (the reference point is a grid
+ * point unless the scenario gave other values). */
+static double nearest_value(const plot_axis *a, double x) {
+  double best = x, dist = INFINITY;
+  for (size_t i = 0; i < a->n_values; i++)
+    if (fabs(a->values[i] - x) < dist) {
+      dist = fabs(a->values[i] - x);
+      best = a->values[i];
+    }
+  return best;
+}
+
 int plot_data_load(plot_data *d, const char *outdir, size_t point,
                    ss_error *err) {
   scn_resolved y;
@@ -921,6 +933,8 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
     for (size_t k = 0; k < y.n_axes; k++)
       if (y.axes[k].param && strcmp(y.axes[k].param, ax->param) == 0) {
         ax->form = y.axes[k].form;
+        if (!isnan(y.axes[k].reference))
+          ax->ref = nearest_value(ax, y.axes[k].reference);
         if (y.axes[k].zip && !(ax->zip = ss_strdup(y.axes[k].zip))) {
           ss_error_oom(err, outdir, NULL);
           goto fail;

@@ -80,7 +80,8 @@ typedef struct plot_axis {
   int is_log;      /* drawn on a log scale */
   char *zip;       /* zip group from the yaml, or NULL */
   size_t col;      /* column in best.csv */
-  double ref;      /* value at point 0 */
+  double ref;      /* value at the reference point (scenario.resolved.yaml's
+                      reference:, the nearest grid value; else point 0's) */
   size_t n_values; /* distinct values, sorted increasing */
   double *values;
 } plot_axis;

@@ -212,8 +212,8 @@ void plot_fmt_g(char *buf, size_t size, double v) {
   snprintf(buf, size, "%.4g", v);
 }
 
-/* "param = value, ..." for the other axes at point 0 (or at the chosen
- * point when `at` is given). */
+/* "param = value, ..." for the other axes at the reference point (or at
+ * the chosen point when `at` is given). */
 void plot_other_axes_text(const plot_data *d, long skip1, long skip2,
                           const double *at, char *buf, size_t size) {
   size_t k = 0;
@@ -232,10 +232,11 @@ void plot_other_axes_text(const plot_data *d, long skip1, long skip2,
   }
 }
 
-/* "other parameters at point 0: ..." or empty when there are none. */
+/* "reference point: ..." (the other parameters) or empty when there are
+ * none. */
 void plot_other_line(const plot_data *d, long skip1, long skip2, char *buf,
                      size_t size) {
-  static const char head[] = "other parameters at point 0: ";
+  static const char head[] = "at the reference point: ";
   buf[0] = 0;
   if (size <= sizeof head)
     return;

@@ -4,9 +4,11 @@
  * (the stores it names may be elsewhere by now). */
 #include "scn_resolved.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/ss_io.h"
 #include "../common/ss_mem.h"
 #include "scn_internal.h"
 
@@ -58,8 +60,24 @@ static int read_axes(const scn_node *sweep, scn_resolved *r) {
     a->form = get(ax, "log")      ? SCN_AXIS_LOG
               : get(ax, "linear") ? SCN_AXIS_LINEAR
                                   : SCN_AXIS_VALUES;
+    a->reference = NAN;
   }
   return 0;
+}
+
+/* reference: {param: value, ...} onto the axes of that param. */
+static void read_reference(const scn_node *ref, scn_resolved *r) {
+  if (!ref || ref->kind != SCN_NODE_MAP)
+    return;
+  for (size_t i = 0; i < ref->n; i++) {
+    const scn_node *k = ref->items[2 * i], *v = ref->items[2 * i + 1];
+    double x;
+    if (v->kind != SCN_NODE_SCALAR || ss_parse_double(v->text, &x) != 0)
+      continue;
+    for (size_t a = 0; a < r->n_axes; a++)
+      if (r->axes[a].param && strcmp(r->axes[a].param, k->text) == 0)
+        r->axes[a].reference = x;
+  }
 }
 
 int scn_resolved_read(const char *text, size_t len, const char *file,
@@ -83,6 +101,7 @@ int scn_resolved_read(const char *text, size_t len, const char *file,
     ss_error_oom(err, file, NULL);
     goto done;
   }
+  read_reference(get(root, "reference"), out);
   rc = 0;
 done:
   if (rc != 0)

@@ -14,6 +14,7 @@ typedef struct scn_resolved_axis {
   char *param;        /* "links.device-edge.bandwidth_mbps", or NULL */
   scn_axis_form form; /* values, linear or log */
   char *zip;          /* zip group, or NULL */
+  double reference;   /* its value at the reference point; NaN: absent */
 } scn_resolved_axis;
 
 typedef struct scn_resolved {

@@ -609,6 +609,74 @@ static void reference_line_point(const scn_scenario *s, size_t g, size_t i,
       vals[a] = s->reference[a];
 }
 
+/* The grid line of group g through the reference point, when the
+ * reference is a sweep point (the default, or `point: N`); -1 otherwise. */
+static long reference_line(const scn_scenario *s, size_t g) {
+  size_t P;
+  if (s->reference_kind == SCN_REF_MIDDLE)
+    P = scn_reference_middle_point(s);
+  else if (s->reference_kind == SCN_REF_POINT)
+    P = s->reference_point;
+  else
+    return -1;
+  size_t pos[SCN_MAX_AXES];
+  for (size_t h = s->n_groups; h-- > 0;) {
+    pos[h] = P % s->groups[h].n_values;
+    P /= s->groups[h].n_values;
+  }
+  size_t line = 0;
+  for (size_t h = 0; h < s->n_groups; h++)
+    if (h != g)
+      line = line * s->groups[h].n_values + pos[h];
+  return (long)line;
+}
+
+/* Add to the curve's placements those optimal only between grid values of
+ * the reference line (exact changes, sim_zip_changes), so that every
+ * region of the chart has its placement's curve. */
+static int add_between_optima(analyst *w, size_t m, size_t g, ss_error *err) {
+  const scn_scenario *s = w->e->scn;
+  long line = reference_line(s, g);
+  if (line < 0)
+    return 0;
+  sim_zchange *ch = NULL;
+  size_t n = 0;
+  int rc = sim_zip_changes(w->c, m, g, (size_t)line, &ch, &n, err);
+  if (rc <= 0)
+    return rc;
+  for (size_t i = 0; i < 2 * n; i++) {
+    size_t idx = i % 2 ? ch[i / 2].after : ch[i / 2].before;
+    solver_result r;
+    if (sim_ctx_prepare(w->c, m, err) != 0 ||
+        solver_sweep_describe(w->c->ms[m].sw, idx, &r, err) != 0) {
+      free(ch);
+      return -1;
+    }
+    ident id;
+    memset(&id, 0, sizeof id);
+    id.feasible = 1;
+    id.pl = r.p;
+    size_t j = 0;
+    while (j < w->n_ids && !same_ident(&w->ids[j], &id, s->n_tiers))
+      j++;
+    if (j < w->n_ids)
+      continue;
+    if (w->n_ids == w->ids_cap) {
+      size_t nc = w->ids_cap ? w->ids_cap * 2 : 8;
+      ident *ni = realloc(w->ids, nc * sizeof *ni);
+      if (!ni) {
+        free(ch);
+        return ss_error_oom(err, NULL, NULL);
+      }
+      w->ids = ni;
+      w->ids_cap = nc;
+    }
+    w->ids[w->n_ids++] = id;
+  }
+  free(ch);
+  return 0;
+}
+
 /* Curves of model m along axis k through the reference point. */
 static int curve_task_run(analyst *w, size_t m, size_t k, ss_buf *b,
                           ss_error *err) {
@@ -642,6 +710,8 @@ static int curve_task_run(analyst *w, size_t m, size_t k, ss_buf *b,
     }
     w->opt_id[i] = (int)j;
   }
+  if (add_between_optima(w, m, g, err) != 0)
+    return -1;
   for (size_t j = 0; j < w->n_ids; j++) {
     ss_buf cell = {0};
     ident_cell(w, m, &w->ids[j], &cell);
