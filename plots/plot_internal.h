@@ -337,4 +337,17 @@ size_t plot_sim_cdf_point(const plot_data *d, double *load_rps);
 size_t plot_sim_breakdown(const plot_data *d, char *lines, size_t max,
                           size_t line_size);
 
+/* ---- the report's headline (plot_findings.c) ---------------------------- */
+
+/* The first swept axis with two or more values (decision rules are stated
+ * along it); -1 when none. */
+long plot_decision_axis(const plot_data *d);
+/* "model, along <axis>: below X P1; X to Y P2; above Y P3" from the
+ * breakpoints on the reference line. Caller frees; NULL: no memory. */
+char *plot_rule_text(const plot_data *d, size_t m);
+/* The purchasing recommendation (best gain per total cost of ownership,
+ * the option fastest across the sweep, the sensitivity swing); NULL when
+ * there is no purchasing study. Caller frees. */
+char *plot_purchase_text(const plot_data *d);
+
 #endif

@@ -4,6 +4,7 @@
  * input files is escaped: HTML entities in report.html; in report.md the
  * same entities plus a backslash before Markdown's special characters. */
 #include "plot_internal.h"
+#include "plot_script.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -378,7 +379,11 @@ static const char css[] =
     "th,td{border:1px solid #ddd;padding:.2em .5em;text-align:left;"
     "vertical-align:top}\n"
     "td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-    "th{background:#f4f4f4}\n.tablewrap{overflow-x:auto}\n"
+    "th{background:#f4f4f4}\n.tablewrap{overflow-x:auto;max-width:100%}\n"
+    "td{max-width:26em;overflow-wrap:anywhere}\n"
+    "details{margin:.6em 0}summary{cursor:pointer;font-weight:600}\n"
+    ".rec{background:#eef6ee;border-left:4px solid #2e7d32;"
+    "padding:.5em .8em}\n"
     "figure{margin:1.5em 0}figure img{max-width:100%;height:auto;"
     "border:1px solid #eee}\nfigcaption{font-size:.9em;color:#444}\n"
     "pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.85em}\n"
@@ -483,6 +488,86 @@ static void study_files(const out2 *o, const plot_data *d) {
   }
 }
 
+/* A collapsed (or open) section of report.html; report.md stays linear. */
+static void details_open(const out2 *o, const char *summary, int open) {
+  fputs(open ? "<details open><summary>" : "<details><summary>", o->h);
+  h_text(o, summary);
+  fputs("</summary>\n", o->h);
+}
+
+static void details_close(const out2 *o) { fputs("</details>\n", o->h); }
+
+static void list_item(const out2 *o, const char *text) {
+  fputs("<li>", o->h);
+  h_text(o, text);
+  fputs("</li>\n", o->h);
+  fputs("- ", o->m);
+  md_escape(o->m, text);
+  fputc('\n', o->m);
+}
+
+/* Per model: placements optimal somewhere and the range of the optimum
+ * (summary.csv's first row of each model). */
+static void summary_table(const out2 *o, const plot_data *d) {
+  const plot_table *t = &d->summary;
+  long cm = plot_table_col(t, SIM_COL_MODEL),
+       cb = plot_table_col(t, "best_objective"),
+       cw = plot_table_col(t, "worst_objective");
+  if (!d->has_summary || cm < 0 || cb < 0 || cw < 0)
+    return;
+  char h0[] = "model", h1[] = "placements optimal somewhere",
+       h2[] = "best objective", h3[] = "worst objective";
+  char *hdr[] = {h0, h1, h2, h3};
+  table_begin(o, hdr, 4);
+  for (size_t r = 0; r < t->n_rows;) {
+    const char *m = plot_table_get(t, r, (size_t)cm);
+    size_t n = 0;
+    while (r + n < t->n_rows &&
+           strcmp(plot_table_get(t, r + n, (size_t)cm), m) == 0)
+      n++;
+    char cnt[32];
+    snprintf(cnt, sizeof cnt, "%zu", n);
+    char *cells[] = {(char *)m, cnt, (char *)plot_table_get(t, r, (size_t)cb),
+                     (char *)plot_table_get(t, r, (size_t)cw)};
+    table_row(o, cells, 4);
+    r += n;
+  }
+  table_end(o);
+}
+
+/* The first screen: what was asked, the decision rule per model, the
+ * study recommendations, a small summary table. */
+static void findings(const out2 *o, const plot_data *d) {
+  heading(o, 2, "findings", "Findings");
+  summary_line(o, d);
+  if (d->n_axes) {
+    char buf[1400] = "Reference point (curves, elasticities, studies and "
+                     "chart titles): ";
+    size_t k = strlen(buf);
+    plot_other_axes_text(d, -1, -1, NULL, buf + k, sizeof buf - k);
+    para(o, NULL, buf);
+  }
+  long a = plot_decision_axis(d);
+  para(o, NULL,
+       a >= 0 ? "Decision rule per model (at the reference point of the "
+                "other parameters; breakpoints.csv has every change):"
+              : "Best placement per model:");
+  fputs("<ul class=\"rules\">\n", o->h);
+  for (size_t m = 0; m < d->n_models; m++) {
+    char *t = plot_rule_text(d, m);
+    if (t)
+      list_item(o, t);
+    free(t);
+  }
+  fputs("</ul>\n", o->h);
+  fputc('\n', o->m);
+  char *pt = plot_purchase_text(d);
+  if (pt)
+    para(o, "rec", pt);
+  free(pt);
+  summary_table(o, d);
+}
+
 static int write_both(const plot_data *d, const plot_plan *p,
                       const plot_options *opt, const plot_summary *sum,
                       const out2 *o, ss_error *err) {
@@ -496,8 +581,9 @@ static int write_both(const plot_data *d, const plot_plan *p,
   h_text(o, title);
   fprintf(o->h, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
   heading(o, 1, NULL, title);
-  summary_line(o, d);
-  fputs("<nav>Contents: <a href=\"#charts\">Charts</a> &middot; <a "
+  findings(o, d);
+  fputs("<nav>Contents: <a href=\"#findings\">Findings</a> &middot; <a "
+        "href=\"#charts\">Charts</a> &middot; <a "
         "href=\"#placements\">Placements</a> &middot; <a "
         "href=\"#tables\">Tables</a> &middot; <a "
         "href=\"#scenario\">Scenario</a> &middot; <a "
@@ -505,8 +591,14 @@ static int write_both(const plot_data *d, const plot_plan *p,
         o->h);
   if (sum && sum->message[0])
     para(o, "note", sum->message);
-  for (size_t i = 0; i < p->n_notes; i++)
-    para(o, "note", p->notes[i]);
+  if (p->n_notes) {
+    char nb[80];
+    snprintf(nb, sizeof nb, "Notes on charts left out (%zu)", p->n_notes);
+    details_open(o, nb, 0);
+    for (size_t i = 0; i < p->n_notes; i++)
+      para(o, "note", p->notes[i]);
+    details_close(o);
+  }
 
   heading(o, 2, "charts", "Charts");
   if (p->n == 0)
@@ -514,24 +606,35 @@ static int write_both(const plot_data *d, const plot_plan *p,
   point_note(o, d, p);
   for (size_t s = 0; s < plot_n_kinds; s++) {
     const plot_kind_ops *k = plot_kind_table[s];
-    int any = 0;
+    size_t count = 0;
+    for (size_t i = 0; i < p->n; i++)
+      count += p->charts[i].kind == k->kind;
+    if (!count)
+      continue;
+    /* one-chart sections stay open; per-model series are one click away */
+    char sb[200];
+    snprintf(sb, sizeof sb, "%s (%zu chart%s)", k->section, count,
+             count == 1 ? "" : "s");
+    details_open(o, sb, count == 1);
+    if (k->kind == PLOT_SIM_P99)
+      sim_breakdown(o, d);
+    heading(o, 3, NULL, k->section);
     for (size_t i = 0; i < p->n; i++)
       if (plot_cancelled()) {
         return plot_interrupted(err);
       } else if (p->charts[i].kind == k->kind) {
-        if (!any && k->kind == PLOT_SIM_P99)
-          sim_breakdown(o, d);
-        if (!any)
-          heading(o, 3, NULL, k->section);
-        any = 1;
         figure(o, d, &p->charts[i]);
         if (p->charts[i].kind == PLOT_TORNADO)
           sensitivity_links(o, d);
       }
+    details_close(o);
   }
+  details_open(o, "Placements (the letters of the charts)", 0);
   placements(o, d);
+  details_close(o);
 
   heading(o, 2, "tables", "Tables");
+  details_open(o, "The tables (first rows; the CSV files have them all)", 0);
   if (d->has_summary)
     whole_table(o, d, &d->summary, "summary.csv", NULL, max_rows);
   if (d->has_breakpoints)
@@ -555,8 +658,10 @@ static int write_both(const plot_data *d, const plot_plan *p,
     fputs("</p>\n", o->h);
     fputs("\n\n", o->m);
   }
+  details_close(o);
 
   heading(o, 2, "scenario", "Resolved scenario");
+  details_open(o, "scenario.resolved.yaml", 0);
   if (d->yaml_text) {
     fputs("<p>", o->h);
     file_link(o, d, "scenario.resolved.yaml", "scenario.resolved.yaml");
@@ -566,7 +671,9 @@ static int write_both(const plot_data *d, const plot_plan *p,
   } else {
     para(o, NULL, "scenario.resolved.yaml is missing.");
   }
+  details_close(o);
   heading(o, 2, "provenance", "Provenance");
+  details_open(o, "run.json", 0);
   if (d->run_json) {
     fputs("<p>", o->h);
     file_link(o, d, "run.json", "run.json");
@@ -601,6 +708,7 @@ static int write_both(const plot_data *d, const plot_plan *p,
   } else {
     para(o, NULL, "run.json is missing.");
   }
+  details_close(o);
   fputs("<footer><p>Written by splitsim " SPLITSIM_VERSION
         ".</p></footer>\n</body>\n</html>\n",
         o->h);
