@@ -990,11 +990,11 @@ done:
 
 static int build(loader *L, const scn_node *root) {
   static const char *const keys[] = {
-      "name",       "profiles",    "network",     "models",       "input_mb",
-      "result_mb",  "tiers",       "links",       "availability", "power",
-      "objective",  "constraints", "top_k",       "calibrate",    "sweep",
-      "reference",  "purchase",   "uncertainty", "sensitivity", "workload",     "servers",
-      "queue_limit"};
+      "name",      "profiles",    "network",     "models",       "input_mb",
+      "result_mb", "tiers",       "links",       "availability", "power",
+      "objective", "constraints", "top_k",       "calibrate",    "sweep",
+      "reference", "purchase",    "uncertainty", "sensitivity",  "workload",
+      "servers",   "queue_limit"};
   scn_scenario *s = L->s;
   char d[80];
   if (root->kind != SCN_NODE_MAP)
@@ -1014,8 +1014,7 @@ static int build(loader *L, const scn_node *root) {
       load_availability(L, root) != 0 || load_power(L, root) != 0 ||
       load_links(L, root) != 0 || load_constraints(L, root) != 0 ||
       scn_load_workload(L, root) != 0 || load_sweep(L, root) != 0 ||
-      scn_load_reference(L, root) != 0 ||
-      scn_load_studies(L, root) != 0)
+      scn_load_reference(L, root) != 0 || scn_load_studies(L, root) != 0)
     return -1;
   return 0;
 }

@@ -52,7 +52,7 @@ void sim_best_header(const sim_engine *e, int rank, ss_buf *b) {
         "," SIM_COL_SYSTEM, "," SIM_COL_FIRST_LAYER, "," SIM_COL_LAST_LAYER};
     for (int c = 0; c < 3; c++) {
       ss_buf_str(b, col[c]);
-      sim_buf_csv(b, s->tiers[t].name);
+      ss_csv_field(b, s->tiers[t].name);
     }
   }
   ss_buf_str(b, "," SIM_COL_LATENCY_S);
@@ -191,7 +191,7 @@ static void row_tiers(sweeper *w, size_t m, const solver_result *r, ss_buf *b) {
       solver_tier_layers(p, &r->p, t, &lo, &hi);
     ss_buf_char(b, ',');
     if (lo >= 0)
-      sim_buf_csv(b, p->tiers[t].systems[r->p.sys[t]].name);
+      ss_csv_field(b, p->tiers[t].systems[r->p.sys[t]].name);
     ss_buf_char(b, ',');
     buf_i64(b, lo);
     ss_buf_char(b, ',');
