@@ -23,7 +23,7 @@ scn unit ", efficiency: 1, overhead_ms: 0"
 python3 - $TMP/o-plain/plain/best.csv $TMP/o-cal/cal/best.csv $TMP/o-unit/unit/best.csv <<'PY' || die "hop cost"
 import csv, sys
 p, c, u = (next(csv.DictReader(open(f))) for f in sys.argv[1:])
-assert p["bytes.device-edge"] == c["bytes.device-edge"] == "602112", (p, c)
+assert p["bytes.device-edge"] == c["bytes.device-edge"] == "602112.0", (p, c)
 assert float(p["transfer_s.device-edge"]) == 0.005 + 602112 / 12.5e6, p
 want = 0.005 + 0.0015 + 602112 / (12.5e6 * 0.95)
 assert abs(float(c["transfer_s.device-edge"]) - want) < 1e-15, (c, want)

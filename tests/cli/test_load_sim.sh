@@ -34,12 +34,15 @@ run_cmd 0 $S run --no-report -o $TMP/o $TMP/idle.yaml
 O=$TMP/o/idle
 head -1 $O/sim.csv | grep -q '^point,links.device-edge.bandwidth_mbps,links.device-cloud.bandwidth_mbps,policy,group,model,offered_rps,throughput_rps,completed,dropped,latency_mean_s,latency_mean_ci95_s,latency_p50_s,latency_p95_s,latency_p99_s,deadline_miss_ratio,util.xeon-16t,util.h200-gpu,util.device-edge,util.device-cloud,util.edge-cloud,placement,idle_latency_s,status$' ||
   die "sim.csv header: $(head -1 $O/sim.csv)"
-# best.csv: point,bw,bw,model,placement,latency_s; sim.csv static rows:
-# latency_mean_s is column 11 (fields split on the quoted placement later).
-awk -F, 'NR==FNR { if (FNR > 1) best[$1 "," $4] = $0; next }
+# best.csv: point,bw,bw,model,placement, three columns per tier
+# (system.<tier>, first_layer.<tier>, last_layer.<tier>), latency_s;
+# sim.csv static rows: latency_mean_s is column 11 (fields split on the
+# quoted placement later).
+awk -F, 'NR==FNR { if (FNR == 1) { for (i = 1; i <= NF; i++) K += $i ~ /^system\./ }
+    else best[$1 "," $4] = $0; next }
   FNR > 1 && $4 == "static" {
     split(best[$1 "," $6], b, "\"");
-    n = split(b[3], v, ","); lat = v[2];
+    n = split(b[3], v, ","); lat = v[2 + 3 * K];
     if (b[2] == "") { print "no best row for " $1 " " $6; bad = 1 }
     sim = $11 + 0;
     if (sim - lat > 1e-9 * lat || lat - sim > 1e-9 * lat) {
