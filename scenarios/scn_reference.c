@@ -7,6 +7,8 @@
  * parameter (the others keep the default) or `point: N`, a sweep point. */
 #include "scn_internal.h"
 
+#include "../common/ss_text.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +72,7 @@ static int not_swept(scn_loader *L, const scn_node *key) {
     return scn_ld_oom(L);
   for (size_t k = 0; k < s->n_axes; k++)
     names[k] = s->axes[k].param;
-  const char *best = scn_suggest(key->text, names, s->n_axes);
+  const char *best = ss_suggest(key->text, names, s->n_axes);
   char list[1024];
   scn_join(list, sizeof list, names, s->n_axes);
   free(names);
