@@ -41,13 +41,17 @@ wait $pid; rc=$?
 [ ! -e $TMP/int/validation.csv ] || die "validation.csv written by an interrupted run"
 grep -q "interrupted; cleaned up" $TMP/int.log || { cat $TMP/int.log; die "no interrupt message"; }
 
-# 2. A small validation.
+# 2. A small validation (namespaces of other runs on this machine, e.g. a
+# second checkout's tests, are not this run's: compare before and after).
+ip netns list | grep -o 'ssval-[^ ]*' | sort >$TMP/ns.before
 run_cmd 0 python3 $V --models squeezenet1_1 --cuts 2 --bandwidths-mbps 50 \
   --repeats 3 --warmup 1 --profile-repeats 2 --out $out --splitsim $S
 expect_err "squeezenet1_1 cut 0 (602112 bytes) at 50 Mbit/s"
 expect_err "squeezenet1_1 cut 33 (4000 bytes) at 50 Mbit/s"
 expect_err "wrote $out/validation.csv: 2 rows"
-! ip netns list | grep -q "ssval-" || die "namespaces left: $(ip netns list)"
+ip netns list | grep -o 'ssval-[^ ]*' | sort >$TMP/ns.after
+[ -z "$(comm -13 $TMP/ns.before $TMP/ns.after)" ] ||
+  die "namespaces left: $(comm -13 $TMP/ns.before $TMP/ns.after)"
 head -1 $out/validation.csv | grep -qx 'model,cut_block,bytes,bandwidth_mbps,latency_ms,predicted_s,measured_s,measured_p10_s,measured_p90_s,error,predicted_device_s,predicted_edge_s,predicted_transfer_s,measured_device_s,measured_edge_s,repeats,blocks,device_system,edge_system' ||
   die "header: $(head -1 $out/validation.csv)"
 [ "$(tail -n +2 $out/validation.csv | wc -l)" = 2 ] || die "expected 2 rows"
