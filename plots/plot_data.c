@@ -782,6 +782,8 @@ void plot_data_free(plot_data *d) {
   plot_table_free(&d->sensitivity);
   plot_table_free(&d->sim);
   plot_table_free(&d->sim_cdf);
+  plot_table_free(&d->replay);
+  plot_table_free(&d->replay_charts);
   memset(d, 0, sizeof *d);
 }
 
@@ -970,7 +972,10 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
       load_table(d, "sensitivity.csv", &d->sensitivity, &d->has_sensitivity,
                  err) != 0 ||
       load_table(d, "sim.csv", &d->sim, &d->has_sim, err) != 0 ||
-      load_table(d, "sim_cdf.csv", &d->sim_cdf, &d->has_sim_cdf, err) != 0)
+      load_table(d, "sim_cdf.csv", &d->sim_cdf, &d->has_sim_cdf, err) != 0 ||
+      load_table(d, "replay.csv", &d->replay, &d->has_replay, err) != 0 ||
+      load_table(d, "replay_charts.csv", &d->replay_charts,
+                 &d->has_replay_charts, err) != 0)
     goto fail;
   static const char *const ccols[] = {"placement"};
   static const char *const bcols[] = {"placement_before", "placement_after"};

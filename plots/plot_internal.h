@@ -144,6 +144,8 @@ typedef struct plot_data {
   /* the load simulation (docs/simulation.md), when the scenario has one */
   plot_table sim, sim_cdf;
   int has_sim, has_sim_cdf;
+  plot_table replay, replay_charts; /* replay.csv, replay_charts.csv */
+  int has_replay, has_replay_charts;
 } plot_data;
 
 /* Read the output folder. best.csv is required; the other tables are

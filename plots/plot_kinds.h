@@ -28,7 +28,10 @@ typedef enum plot_kind {
   PLOT_TORNADO,     /* sensitivity.csv: best latency, one parameter moved */
   PLOT_SIM_CDF,     /* sim_cdf.csv: latency CDF per policy at one point */
   PLOT_SIM_P99,     /* sim.csv: p99 per policy against the offered load */
-  PLOT_SIM_UTIL     /* sim.csv: utilisation per resource against the load */
+  PLOT_SIM_UTIL,    /* sim.csv: utilisation per resource against the load */
+  PLOT_REPLAY       /* replay_series_<k>.csv: bandwidth, placement and
+                       latency over one trace (model = row of
+                       replay_charts.csv) */
 } plot_kind;
 
 typedef struct plot_kind_ops {
@@ -56,6 +59,7 @@ extern const plot_kind_ops plot_chart_tornado;   /* plot_chart_tornado.c */
 extern const plot_kind_ops plot_chart_sim_p99;   /* plot_chart_sim.c */
 extern const plot_kind_ops plot_chart_sim_cdf;   /* plot_chart_sim.c */
 extern const plot_kind_ops plot_chart_sim_util;  /* plot_chart_sim.c */
+extern const plot_kind_ops plot_chart_replay;    /* plot_chart_replay.c */
 
 /* Every kind, in the order of the plan and of the report's sections. */
 extern const plot_kind_ops *const plot_kind_table[];

@@ -648,6 +648,8 @@ static int write_both(const plot_data *d, const plot_plan *p,
                 max_rows);
   if (d->has_sim)
     whole_table(o, d, &d->sim, "sim.csv", "sim-table", max_rows);
+  if (d->has_replay)
+    whole_table(o, d, &d->replay, "replay.csv", NULL, max_rows);
   study_files(o, d);
   if (d->has_curves) {
     fputs("<p>", o->h);

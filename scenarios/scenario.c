@@ -265,11 +265,21 @@ static int load_name(loader *L, const scn_node *root) {
 
 /* Resolve a path against the scenario folder and check that it exists.
  * want_file: a regular file; otherwise a file or a folder. */
+static int load_path_at(loader *L, const scn_node *n, const char *key,
+                        int want_file, char **raw, char **abs, scn_pos *pos);
+
 static int load_path(loader *L, const scn_node *root, const char *key,
                      int want_file, char **raw, char **abs, scn_pos *pos) {
   const scn_node *n = map_get(root, key, NULL);
   if (!n || scn_node_is_null(n))
     return 0;
+  return load_path_at(L, n, key, want_file, raw, abs, pos);
+}
+
+/* A path value at node n (label `key` in messages): must exist (a regular
+ * file when want_file); *abs gets its absolute path. */
+static int load_path_at(loader *L, const scn_node *n, const char *key,
+                        int want_file, char **raw, char **abs, scn_pos *pos) {
   const char *text;
   if (get_name(L, n, key, &text) != 0)
     return -1;
@@ -622,9 +632,59 @@ static int load_link_calibration(loader *L, const scn_node *v,
   return 0;
 }
 
+/* The trace keys of one link (docs/traces.md). */
+static int load_link_trace(loader *L, const scn_node *v, const char *label,
+                           scn_link *l) {
+  static const char *const sharing[] = {"fifo", "fair"};
+  char flabel[340];
+  const scn_node *x;
+  if ((x = map_get(v, "trace", NULL))) {
+    snprintf(flabel, sizeof flabel, "%s.trace", label);
+    if (load_path_at(L, x, flabel, 1, &l->trace_raw, &l->trace,
+                     &l->trace_pos) != 0)
+      return -1;
+  }
+  if ((x = map_get(v, "trace_scale", NULL))) {
+    snprintf(flabel, sizeof flabel, "%s.trace_scale", label);
+    if (get_param_value(L, x, flabel, SCN_PARAM_LINK_TRACE_SCALE,
+                        &l->trace_scale) != 0)
+      return -1;
+  }
+  if ((x = map_get(v, "trace_offset_s", NULL))) {
+    snprintf(flabel, sizeof flabel, "%s.trace_offset_s", label);
+    if (get_param_value(L, x, flabel, SCN_PARAM_LINK_TRACE_OFFSET_S,
+                        &l->trace_offset_s) != 0)
+      return -1;
+  }
+  if ((x = map_get(v, "repeat", NULL))) {
+    snprintf(flabel, sizeof flabel, "%s.repeat", label);
+    if (get_bool(L, x, flabel, &l->repeat) != 0)
+      return -1;
+  }
+  if ((x = map_get(v, "sharing", NULL))) {
+    snprintf(flabel, sizeof flabel, "%s.sharing", label);
+    const char *text;
+    if (get_name(L, x, flabel, &text) != 0)
+      return -1;
+    for (int i = 0; i < 2; i++)
+      if (strcmp(text, sharing[i]) == 0) {
+        l->sharing = (scn_sharing)i;
+        return 0;
+      }
+    const char *best = ss_suggest(text, sharing, 2);
+    char hint[100] = "";
+    if (best)
+      snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
+    return fail(L, x->pos, "%s: unknown sharing '%s'%s (valid: fifo, fair)",
+                flabel, text, hint);
+  }
+  return 0;
+}
+
 static int load_links(loader *L, const scn_node *root) {
-  static const char *const keys[] = {"latency_ms", "bandwidth_mbps",
-                                     "efficiency", "overhead_ms"};
+  static const char *const keys[] = {
+      "latency_ms",  "bandwidth_mbps", "efficiency", "overhead_ms", "trace",
+      "trace_scale", "trace_offset_s", "repeat",     "sharing"};
   scn_scenario *s = L->s;
   const scn_node *n = map_get(root, "links", NULL);
   if (absent(n))
@@ -652,7 +712,7 @@ static int load_links(loader *L, const scn_node *root) {
     char label[300];
     snprintf(label, sizeof label, "links.%s", key);
     if (expect_kind(L, v, SCN_NODE_MAP, label) != 0 ||
-        check_keys(L, v, keys, 4, label) != 0)
+        check_keys(L, v, keys, sizeof keys / sizeof *keys, label) != 0)
       return -1;
     long idx = scn_link_add(s, key, kind, a, b, k->pos);
     if (idx < 0)
@@ -675,6 +735,8 @@ static int load_links(loader *L, const scn_node *root) {
       l->has_bandwidth_mbps = 1;
     }
     if (load_link_calibration(L, v, label, l) != 0)
+      return -1;
+    if (load_link_trace(L, v, label, l) != 0)
       return -1;
   }
   return 0;
@@ -994,7 +1056,7 @@ static int build(loader *L, const scn_node *root) {
       "result_mb", "tiers",       "links",       "availability", "power",
       "objective", "constraints", "top_k",       "calibrate",    "sweep",
       "reference", "purchase",    "uncertainty", "sensitivity",  "workload",
-      "servers",   "queue_limit"};
+      "servers",   "queue_limit", "replay"};
   scn_scenario *s = L->s;
   char d[80];
   if (root->kind != SCN_NODE_MAP)
@@ -1014,7 +1076,8 @@ static int build(loader *L, const scn_node *root) {
       load_availability(L, root) != 0 || load_power(L, root) != 0 ||
       load_links(L, root) != 0 || load_constraints(L, root) != 0 ||
       scn_load_workload(L, root) != 0 || load_sweep(L, root) != 0 ||
-      scn_load_reference(L, root) != 0 || scn_load_studies(L, root) != 0)
+      scn_load_reference(L, root) != 0 || scn_load_studies(L, root) != 0 ||
+      scn_load_replay(L, root) != 0)
     return -1;
   return 0;
 }

@@ -75,6 +75,13 @@ typedef enum scn_link_kind {
   SCN_LINK_SYSTEMS    /* a, b are system indices: overrides the tier pair */
 } scn_link_kind;
 
+/* How a link shares its bandwidth among transfers in flight (used where
+ * several transfers overlap: the load simulator). */
+typedef enum scn_sharing {
+  SCN_SHARING_FIFO = 0, /* one at a time, in start order */
+  SCN_SHARING_FAIR      /* processor sharing: bandwidth / n each */
+} scn_sharing;
+
 /* A link entry `a-b` of links:. Links are undirected: `edge-device` is the
  * same link as `device-edge` (a second one is a duplicate). A value that is
  * not set here comes from the network file (the engine's job). */
@@ -96,6 +103,18 @@ typedef struct scn_link {
   double efficiency;
   double overhead_ms;
   scn_pos pos; /* the key (or the sweep param that created it) */
+  /* Time-varying bandwidth (docs/traces.md): where time matters (replay:,
+   * the load simulator) the link's bandwidth follows this trace file
+   * (`time_s mbps` rows, read by sim/sim_trace.h); the analytic tables use
+   * bandwidth_mbps, or the trace's mean when that is unset. */
+  char *trace;           /* absolute path, or NULL */
+  char *trace_raw;       /* as written, or NULL */
+  scn_pos trace_pos;     /* the trace value */
+  double trace_scale;    /* > 0: multiplies every trace value; default 1 */
+  double trace_offset_s; /* >= 0: start this far into the trace; default 0 */
+  int repeat;            /* 1 (default): the trace repeats at its end; 0: its
+                            last row holds */
+  scn_sharing sharing;   /* transfers in flight: fifo (default) or fair */
 } scn_link;
 
 /* Largest link efficiency a scenario accepts (above 1: the nominal rate
@@ -139,7 +158,9 @@ typedef enum scn_param_kind {
   SCN_PARAM_CLIENT_DEADLINE_MS,  /* index: client group */
   SCN_PARAM_SERVERS,             /* index: system (whole numbers >= 1) */
   SCN_PARAM_QUEUE_LIMIT,         /* index: system (whole numbers >= 0) */
-  SCN_PARAM_DURATION_S           /* workload.duration_s (index 0) */
+  SCN_PARAM_DURATION_S,          /* workload.duration_s (index 0) */
+  SCN_PARAM_LINK_TRACE_SCALE,    /* index: link */
+  SCN_PARAM_LINK_TRACE_OFFSET_S  /* index: link */
 } scn_param_kind;
 
 /* A numeric parameter resolved from its path (see scn_param_resolve). Valid
@@ -243,6 +264,9 @@ typedef struct scn_scenario {
   struct scn_sensitivity *sensitivity;
   /* Load simulation (docs/simulation.md); NULL when absent. */
   struct scn_workload *workload;
+  /* Re-partitioning policies replayed over traces (docs/traces.md); NULL
+   * when the section is absent. */
+  struct scn_replay *replay;
 } scn_scenario;
 
 /* Load and validate a scenario file (at most SCN_MAX_FILE_BYTES). Relative
@@ -288,6 +312,7 @@ size_t scn_reference_text(const scn_scenario *s, char *buf, size_t size);
 
 /* Resolve a parameter path: input_mb, result_mb,
  * links.<pair>.latency_ms, links.<pair>.bandwidth_mbps,
+ * links.<pair>.trace_scale, links.<pair>.trace_offset_s,
  * availability.<system>, power.<system>.compute_power_w,
  * power.<system>.radio_power_w, constraints.min_blocks.<tier>,
  * constraints.max_blocks.<tier>, constraints.max_link_mb.<tier pair>.
@@ -533,5 +558,59 @@ const char *scn_policy_name(scn_policy p); /* "static", "load-aware", ... */
 const char *scn_policy_description(scn_policy p); /* one line */
 const char *scn_service_name(scn_service s);      /* "deterministic", ... */
 const char *scn_arrival_name(scn_arrival a);      /* "poisson", "periodic" */
+/* ---- replay: re-partitioning policies over traces (scn_replay.c) ------
+ * Reference: docs/traces.md. */
+
+/* Most trace files one replay may name. */
+#define SCN_MAX_REPLAY_TRACES ((size_t)100000)
+/* Most links one replay may trace. */
+#define SCN_MAX_REPLAY_LINKS 16
+
+typedef enum scn_replay_policy {
+  SCN_REPLAY_STATIC = 0, /* one placement for the whole trace */
+  SCN_REPLAY_PERIODIC,   /* re-decided every interval_s on an estimate */
+  SCN_REPLAY_ORACLE      /* the best placement for every request */
+} scn_replay_policy;
+#define SCN_N_REPLAY_POLICIES 3
+
+typedef enum scn_estimator {
+  SCN_ESTIMATOR_LAST = 0, /* the sample holding at the decision time */
+  SCN_ESTIMATOR_MEAN,     /* time-weighted mean over the last interval */
+  SCN_ESTIMATOR_HARMONIC  /* time-weighted harmonic mean over it */
+} scn_estimator;
+
+typedef struct scn_replay {
+  scn_pos pos; /* the replay: key */
+  /* The traced links: their bandwidth follows each trace (one shared
+   * access network, e.g. [device-edge, device-cloud]); a placement may cross
+   * at most one of them. trace_scale, trace_offset_s and repeat come from
+   * the first. */
+  size_t n_links;     /* 1..SCN_MAX_REPLAY_LINKS */
+  char **link_keys;   /* as written */
+  size_t *link_index; /* into scn_scenario.links */
+  scn_pos link_pos;
+  char **traces_raw; /* as written: files, folders or globs */
+  size_t n_traces_raw;
+  scn_pos traces_pos;
+  char **traces;     /* expanded: absolute paths, sorted, no duplicates */
+  size_t n_traces;   /* >= 1 */
+  double rate_hz;    /* > 0: requests per second; default 10 */
+  size_t n_policies; /* 1..SCN_N_REPLAY_POLICIES, no duplicates */
+  scn_replay_policy
+      policies[SCN_N_REPLAY_POLICIES]; /* default static, periodic, oracle */
+  double interval_s;       /* > 0: periodic re-decision interval; default 5 */
+  scn_estimator estimator; /* default harmonic */
+  double switch_cost_ms;   /* >= 0: paid when the placement changes */
+  int has_deadline;
+  double deadline_ms;           /* > 0 */
+  int has_static_bandwidth;     /* 0: static uses each trace's mean */
+  double static_bandwidth_mbps; /* > 0 */
+  size_t charts;                /* most per-trace charts; default 8 */
+} scn_replay;
+
+/* "static", "periodic", "oracle"; "last", "mean", "harmonic". */
+const char *scn_replay_policy_name(scn_replay_policy p);
+const char *scn_estimator_name(scn_estimator e);
+const char *scn_sharing_name(scn_sharing s);
 
 #endif

@@ -142,5 +142,11 @@ int scn_workload_param_resolve(const scn_scenario *s, const char *path,
 /* 1 when p is theirs and was set / its value. */
 int scn_workload_param_set(scn_scenario *s, const scn_param *p, double v);
 double scn_workload_param_get(const scn_scenario *s, const scn_param *p);
+/* The replay: section (scn_replay.c). */
+int scn_load_replay(scn_loader *L, const scn_node *root);
+void scn_replay_free(scn_replay *r);              /* NULL is a no-op */
+scn_replay *scn_replay_copy(const scn_replay *r); /* NULL: out of memory */
+int scn_replay_equal(const scn_replay *a, const scn_replay *b); /* NULLs ok */
+void scn_write_replay(const scn_scenario *s, FILE *fp);
 
 #endif

@@ -13,7 +13,8 @@
 #define PATH_FORMS                                                             \
   "input_mb, result_mb, links.<tier>-<tier>.latency_ms, "                      \
   "links.<tier>-<tier>.bandwidth_mbps, links.<system>-<system>.latency_ms, "   \
-  "links.<system>-<system>.bandwidth_mbps, availability.<system>, "            \
+  "links.<system>-<system>.bandwidth_mbps, links.<pair>.trace_scale, "         \
+  "links.<pair>.trace_offset_s, availability.<system>, "                       \
   "power.<system>.compute_power_w, power.<system>.radio_power_w, "             \
   "constraints.min_blocks.<tier>, constraints.max_blocks.<tier>, "             \
   "constraints.max_link_mb.<tier>-<tier>, workload.clients.<i>.count, "        \
@@ -87,6 +88,12 @@ int scn_check_value(scn_param_kind kind, double v, char *why, size_t size) {
     break;
   case SCN_PARAM_MAX_LINK_MB:
     bad = v >= 0 ? NULL : "max_link_mb must be >= 0";
+    break;
+  case SCN_PARAM_LINK_TRACE_SCALE:
+    bad = v > 0 ? NULL : "trace_scale must be > 0";
+    break;
+  case SCN_PARAM_LINK_TRACE_OFFSET_S:
+    bad = v >= 0 ? NULL : "trace_offset_s must be >= 0";
     break;
   default:
     scn_workload_check_value(kind, v, &bad);
@@ -249,6 +256,10 @@ long scn_link_add(scn_scenario *s, const char *key, scn_link_kind kind,
   l->bandwidth_mbps = NAN;
   l->efficiency = NAN;
   l->overhead_ms = NAN;
+  l->trace_scale = 1;
+  l->trace_offset_s = 0;
+  l->repeat = 1;
+  l->sharing = SCN_SHARING_FIFO;
   return (long)s->n_links++;
 }
 
@@ -312,7 +323,11 @@ static int unknown_field(const scn_scenario *s, scn_pos pos, const char *path,
 
 int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
                          scn_param *out, ss_error *err) {
-  static const char *const link_fields[] = {"latency_ms", "bandwidth_mbps"};
+  static const char *const link_fields[] = {"latency_ms", "bandwidth_mbps",
+                                            "trace_scale", "trace_offset_s"};
+  static const scn_param_kind link_kinds[] = {
+      SCN_PARAM_LINK_LATENCY_MS, SCN_PARAM_LINK_BANDWIDTH_MBPS,
+      SCN_PARAM_LINK_TRACE_SCALE, SCN_PARAM_LINK_TRACE_OFFSET_S};
   static const char *const power_fields[] = {"compute_power_w",
                                              "radio_power_w"};
   static const char *const heads[] = {
@@ -349,11 +364,13 @@ int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
     *last = '\0';
     const char *field = last + 1;
     const char *const *fields = is_link ? link_fields : power_fields;
-    int fi = strcmp(field, fields[0]) == 0   ? 0
-             : strcmp(field, fields[1]) == 0 ? 1
-                                             : -1;
+    size_t n_fields = is_link ? 4 : 2;
+    int fi = -1;
+    for (size_t f = 0; f < n_fields && fi < 0; f++)
+      if (strcmp(field, fields[f]) == 0)
+        fi = (int)f;
     if (fi < 0) {
-      unknown_field(s, pos, path, field, fields, 2, err);
+      unknown_field(s, pos, path, field, fields, n_fields, err);
       goto done;
     }
     if (is_link) {
@@ -368,8 +385,7 @@ int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
         ss_error_oom(err, s->file, NULL);
         goto done;
       }
-      out->kind =
-          fi == 0 ? SCN_PARAM_LINK_LATENCY_MS : SCN_PARAM_LINK_BANDWIDTH_MBPS;
+      out->kind = link_kinds[fi];
       out->index = (size_t)idx;
     } else {
       long idx = scn_system_index(s, rest);
@@ -488,6 +504,12 @@ int scn_param_set(scn_scenario *s, const scn_param *p, double value,
   case SCN_PARAM_MAX_LINK_MB:
     s->constraints.link_limits[p->index].mb = value;
     break;
+  case SCN_PARAM_LINK_TRACE_SCALE:
+    s->links[p->index].trace_scale = value;
+    break;
+  case SCN_PARAM_LINK_TRACE_OFFSET_S:
+    s->links[p->index].trace_offset_s = value;
+    break;
   default:
     scn_workload_param_set(s, p, value);
     break;
@@ -520,6 +542,10 @@ double scn_param_get(const scn_scenario *s, const scn_param *p) {
     return (double)s->constraints.max_blocks[p->index];
   case SCN_PARAM_MAX_LINK_MB:
     return s->constraints.link_limits[p->index].mb;
+  case SCN_PARAM_LINK_TRACE_SCALE:
+    return s->links[p->index].trace_scale;
+  case SCN_PARAM_LINK_TRACE_OFFSET_S:
+    return s->links[p->index].trace_offset_s;
   default:
     return scn_workload_param_get(s, p);
   }

@@ -127,8 +127,11 @@ void scn_free(scn_scenario *s) {
   for (size_t i = 0; i < s->n_systems; i++)
     free(s->systems[i].name);
   free(s->systems);
-  for (size_t i = 0; i < s->n_links; i++)
+  for (size_t i = 0; i < s->n_links; i++) {
     free(s->links[i].key);
+    free(s->links[i].trace);
+    free(s->links[i].trace_raw);
+  }
   free(s->links);
   scn_constraints *c = &s->constraints;
   free(c->min_blocks);
@@ -150,6 +153,7 @@ void scn_free(scn_scenario *s) {
   free(s->reference);
   scn_studies_free(s);
   scn_workload_free(s->workload);
+  scn_replay_free(s->replay);
   free(s);
 }
 
@@ -249,6 +253,8 @@ scn_scenario *scn_copy(const scn_scenario *s) {
   for (size_t i = 0; i < n_links; i++) {
     d->links[i] = s->links[i];
     d->links[i].key = dup_str(s->links[i].key, &ok);
+    d->links[i].trace = dup_str(s->links[i].trace, &ok);
+    d->links[i].trace_raw = dup_str(s->links[i].trace_raw, &ok);
   }
 
   const scn_constraints *c = &s->constraints;
@@ -293,6 +299,8 @@ scn_scenario *scn_copy(const scn_scenario *s) {
   if (n_axes && s->reference)
     d->reference = dup_array(s->reference, n_axes, sizeof *s->reference, &ok);
   if (!ok || scn_studies_copy(d, s) != 0)
+    goto fail;
+  if (s->replay && !(d->replay = scn_replay_copy(s->replay)))
     goto fail;
   return d;
 fail:
@@ -357,7 +365,11 @@ int scn_equal(const scn_scenario *a, const scn_scenario *b) {
         x->has_efficiency != y->has_efficiency ||
         x->has_overhead_ms != y->has_overhead_ms ||
         (x->has_efficiency && !dbl_eq(x->efficiency, y->efficiency)) ||
-        (x->has_overhead_ms && !dbl_eq(x->overhead_ms, y->overhead_ms)))
+        (x->has_overhead_ms && !dbl_eq(x->overhead_ms, y->overhead_ms)) ||
+        !str_eq(x->trace, y->trace) ||
+        !dbl_eq(x->trace_scale, y->trace_scale) ||
+        !dbl_eq(x->trace_offset_s, y->trace_offset_s) ||
+        x->repeat != y->repeat || x->sharing != y->sharing)
       return 0;
   }
   const scn_constraints *c = &a->constraints, *e = &b->constraints;
@@ -397,5 +409,6 @@ int scn_equal(const scn_scenario *a, const scn_scenario *b) {
     if (!dbl_eq(a->reference[k], b->reference[k]))
       return 0;
   return scn_studies_equal(a, b) &&
-         scn_workload_equal(a->workload, b->workload, a->n_systems);
+         scn_workload_equal(a->workload, b->workload, a->n_systems) &&
+         scn_replay_equal(a->replay, b->replay);
 }

@@ -69,7 +69,29 @@ static void put_link(FILE *fp, const scn_link *l) {
   if (l->has_overhead_ms) {
     fputs(any ? ", overhead_ms: " : "overhead_ms: ", fp);
     put_num(fp, l->overhead_ms);
+    any = 1;
   }
+  if (l->trace) {
+    fputs(any ? ", trace: " : "trace: ", fp);
+    put_quoted(fp, l->trace);
+    any = 1;
+  }
+  if (l->trace_scale != 1) {
+    fputs(any ? ", trace_scale: " : "trace_scale: ", fp);
+    put_num(fp, l->trace_scale);
+    any = 1;
+  }
+  if (l->trace_offset_s != 0) {
+    fputs(any ? ", trace_offset_s: " : "trace_offset_s: ", fp);
+    put_num(fp, l->trace_offset_s);
+    any = 1;
+  }
+  if (!l->repeat) {
+    fputs(any ? ", repeat: false" : "repeat: false", fp);
+    any = 1;
+  }
+  if (l->sharing != SCN_SHARING_FIFO)
+    fprintf(fp, "%ssharing: %s", any ? ", " : "", scn_sharing_name(l->sharing));
   fputs("}\n", fp);
 }
 
@@ -218,6 +240,7 @@ int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
   scn_write_reference(s, fp);
   scn_write_studies(s, fp);
   scn_write_workload(s, fp);
+  scn_write_replay(s, fp);
   if (ferror(fp))
     return ss_error_set(err, s->file, NULL,
                         "cannot write the resolved scenario");

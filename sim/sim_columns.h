@@ -106,4 +106,23 @@
   SIM_COL_POINT "," SIM_COL_POLICY "," SIM_COL_GROUP "," SIM_COL_MODEL         \
                 "," SIM_COL_QUANTILE "," SIM_COL_LATENCY_S "\n"
 
+/* replay.csv (sim_replay_out.c; docs/traces.md), then one column per
+ * sweep axis; replay_charts.csv; replay_series_<k>.csv (time_s,
+ * bandwidth_mbps, then latency_s_<policy> and link_mb_<policy> per
+ * policy). */
+#define SIM_COL_TRACE "trace"
+#define SIM_REPLAY_HEADER                                                      \
+  SIM_COL_TRACE "," SIM_COL_POLICY "," SIM_COL_MODEL                           \
+                ",requests,latency_mean_s,latency_p50_s,latency_p95_s,"        \
+                "latency_p99_s,deadline_miss_ratio,switches,regret_mean_s,"    \
+                "bandwidth_mean_mbps,placements"
+#define SIM_COL_CHART "chart"
+#define SIM_COL_FILE "file"
+#define SIM_REPLAY_CHARTS_HEADER                                               \
+  SIM_COL_CHART "," SIM_COL_TRACE "," SIM_COL_MODEL "," SIM_COL_FILE "\n"
+#define SIM_COL_TIME_S "time_s"
+#define SIM_COL_BANDWIDTH_MBPS "bandwidth_mbps"
+#define SIM_COL_LATENCY_S_OF "latency_s_" /* + policy */
+#define SIM_COL_LINK_MB_OF "link_mb_"     /* + policy */
+
 #endif

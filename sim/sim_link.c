@@ -41,6 +41,7 @@ struct sim_link {
   double virtual_bytes;   /* fair */
   double head_left_bytes; /* fifo: rest of the head transfer */
   double next_s;          /* next completion, INFINITY when none */
+  double done_s;          /* finish time of the last one advance returned */
   uint64_t seq;
   job_vec active; /* fair: heap (head = 0); fifo: ring */
   job_vec done;   /* ring */
@@ -133,6 +134,7 @@ sim_link *sim_link_new(const sim_link_params *p, ss_error *err) {
   l->p = *p;
   l->use = params_use(p);
   l->next_s = INFINITY;
+  l->done_s = NAN;
   return l;
 }
 
@@ -305,12 +307,17 @@ double sim_link_next_event_s(const sim_link *l) {
 }
 
 int sim_link_advance(sim_link *l, double now_s, uint64_t *done_tag) {
-  if (link_settle(l, now_s))
+  /* a completion already queued (a start came after it) needs no settling */
+  if (!(l->done.n > 0 && ring_at(&l->done, 0)->time_s <= now_s) &&
+      link_settle(l, now_s))
     return -1;
   if (l->done.n == 0)
     return 0;
   link_job j = ring_pop(&l->done);
+  l->done_s = j.time_s;
   if (done_tag)
     *done_tag = j.tag;
   return 1;
 }
+
+double sim_link_done_s(const sim_link *l) { return l->done_s; }

@@ -78,9 +78,16 @@ int sim_link_start(sim_link *l, double now_s, double bytes, uint64_t tag);
 double sim_link_next_event_s(const sim_link *l);
 
 /* Move the link to now_s. Returns 1 and sets *done_tag when a transfer has
- * finished serving at or before now_s (one per call), else 0; -1 when now_s
- * goes backwards. */
+ * finished serving at or before now_s (one per call, in finishing order),
+ * else 0; -1 when now_s goes backwards. A completion that happened before a
+ * later sim_link_start is still returned, with now_s = its own time
+ * (sim_link_next_event_s) or any later time. */
 int sim_link_advance(sim_link *l, double now_s, uint64_t *done_tag);
+
+/* Exact time at which the transfer last returned by sim_link_advance
+ * finished serving (= now_s when the caller advances to
+ * sim_link_next_event_s); NaN before the first. */
+double sim_link_done_s(const sim_link *l);
 
 size_t sim_link_in_flight(const sim_link *l); /* transfers being served */
 double sim_link_latency_s(const sim_link *l);

@@ -108,11 +108,15 @@ int sim_trace_from_arrays(const double *time_s,
       rows_free(&r);
       return ss_error_set(err, name, where, "time does not increase");
     }
-    if (!(bandwidth_bytes_per_s[i] >= 0) ||
-        !isfinite(bandwidth_bytes_per_s[i])) {
+    double v = bandwidth_bytes_per_s[i] / SS_BYTES_PER_S_PER_MBPS;
+    if (!(v >= 0) || (v > 0 && v < SIM_TRACE_MIN_MBPS) ||
+        !(bandwidth_bytes_per_s[i] <=
+          SIM_TRACE_MAX_MBPS * SS_BYTES_PER_S_PER_MBPS) ||
+        !(fabs(time_s[i]) <= SIM_TRACE_MAX_TIME_S) ||
+        (i > 0 && !((time_s[i] - time_s[0]) - (time_s[i - 1] - time_s[0]) >=
+                    SIM_TRACE_MIN_STEP_S))) {
       rows_free(&r);
-      return ss_error_set(err, name, where,
-                          "bandwidth must be finite and >= 0");
+      return ss_error_set(err, name, where, "time or bandwidth out of range");
     }
     if (rows_push(&r, time_s[i], bandwidth_bytes_per_s[i], (int)(i + 1))) {
       rows_free(&r);
@@ -207,6 +211,31 @@ static int parse_line(trace_rows *r, const char *s, size_t len, int line,
     return -1;
   if (mbps < 0) {
     snprintf(msg, msgcap, "bandwidth is negative (%g Mbps)", mbps);
+    return -1;
+  }
+  if (mbps > 0 && mbps < SIM_TRACE_MIN_MBPS) {
+    snprintf(msg, msgcap,
+             "bandwidth %g Mbps is below the smallest non-zero value %g "
+             "(write 0 for an outage)",
+             mbps, SIM_TRACE_MIN_MBPS);
+    return -1;
+  }
+  if (mbps > SIM_TRACE_MAX_MBPS || fabs(t) > SIM_TRACE_MAX_TIME_S) {
+    snprintf(msg, msgcap, "%s is out of range (at most %g %s)",
+             mbps > SIM_TRACE_MAX_MBPS ? "bandwidth" : "time",
+             mbps > SIM_TRACE_MAX_MBPS ? SIM_TRACE_MAX_MBPS
+                                       : SIM_TRACE_MAX_TIME_S,
+             mbps > SIM_TRACE_MAX_MBPS ? "Mbps" : "s in magnitude");
+    return -1;
+  }
+  /* times are used relative to the first row: they must still increase,
+   * by at least SIM_TRACE_MIN_STEP_S */
+  if (r->n > 0 && t > r->time_s[r->n - 1] &&
+      !((t - r->time_s[0]) - (r->time_s[r->n - 1] - r->time_s[0]) >=
+        SIM_TRACE_MIN_STEP_S)) {
+    snprintf(msg, msgcap,
+             "time %g is less than %g s after the previous row (line %d)", t,
+             SIM_TRACE_MIN_STEP_S, r->line[r->n - 1]);
     return -1;
   }
   if (r->n > 0 && !(t > r->time_s[r->n - 1])) {
@@ -305,13 +334,19 @@ static double trace_cum(const sim_trace *t, int repeat, double tau) {
          t->bandwidth_bytes_per_s[k] * (tau - t->time_s[k]);
 }
 
+/* Bytes are "reached" within this relative tolerance: a target that
+ * rounding put a hair past the bytes delivered before an outage finishes
+ * before the outage, not after it. */
+#define REACH_RTOL 1e-12
+
 /* Earliest trace time within rows [0, n) where the cumulative reaches y
- * (0 <= y); the last row of the range extends as far as needed. */
-static double trace_inverse_rows(const sim_trace *t, size_t n, double y) {
-  size_t lo = 0, hi = n - 1; /* smallest k with cum[k + 1] >= y, or n - 1 */
+ * (0 <= y) within tol bytes; the last row extends as far as needed. */
+static double trace_inverse_rows(const sim_trace *t, size_t n, double y,
+                                 double tol) {
+  size_t lo = 0, hi = n - 1; /* smallest k with cum[k + 1] >= y - tol */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (t->cum_bytes[mid + 1] >= y)
+    if (t->cum_bytes[mid + 1] >= y - tol)
       hi = mid;
     else
       lo = mid + 1;
@@ -321,8 +356,11 @@ static double trace_inverse_rows(const sim_trace *t, size_t n, double y) {
     return t->time_s[lo];
   double v = t->bandwidth_bytes_per_s[lo];
   if (v <= 0)
-    return INFINITY;
-  return t->time_s[lo] + excess / v;
+    return lo + 1 < n ? t->time_s[lo] : INFINITY;
+  double r = t->time_s[lo] + excess / v;
+  if (lo + 1 < n && r > t->time_s[lo + 1]) /* within tol past the row */
+    r = t->time_s[lo + 1];
+  return r;
 }
 
 /* Earliest trace time tau with trace_cum(tau) >= y (unscaled bytes). */
@@ -331,25 +369,26 @@ static double trace_inverse(const sim_trace *t, int repeat, double y) {
     return 0;
   if (!isfinite(y))
     return INFINITY;
+  double tol = REACH_RTOL * y;
   size_t n = t->n_rows;
   if (!repeat) {
-    if (y > t->cum_bytes[n - 1]) {
+    if (y - tol > t->cum_bytes[n - 1]) {
       double v = t->bandwidth_bytes_per_s[n - 1];
       return v > 0 ? t->time_s[n - 1] + (y - t->cum_bytes[n - 1]) / v
                    : INFINITY;
     }
-    return trace_inverse_rows(t, n, y);
+    return trace_inverse_rows(t, n, y, tol);
   }
   double per_period = t->cum_bytes[n];
   if (!(per_period > 0))
     return INFINITY;
   double m = floor(y / per_period);
   double rest = y - m * per_period;
-  if (rest <= 0 && m > 0) { /* reached at the end of the previous period */
+  if (rest <= tol && m > 0) { /* reached at the end of the previous period */
     m -= 1;
     rest += per_period;
   }
-  double r = trace_inverse_rows(t, n, rest);
+  double r = trace_inverse_rows(t, n, rest, tol);
   if (r > t->duration_s)
     r = t->duration_s;
   return m * t->duration_s + r;
@@ -392,4 +431,46 @@ int sim_trace_can_stall(const sim_trace_use *u) {
   if (u->repeat)
     return !(t->cum_bytes[t->n_rows] > 0);
   return !(t->bandwidth_bytes_per_s[t->n_rows - 1] > 0);
+}
+
+double sim_trace_harmonic_bytes_per_s(const sim_trace_use *u, double a_s,
+                                      double b_s) {
+  const sim_trace *t = u->trace;
+  if (!(b_s > a_s))
+    return sim_trace_bandwidth_at(u, a_s);
+  double ta = a_s + u->offset_s, tb = b_s + u->offset_s;
+  double period = u->repeat ? floor(ta / t->duration_s) : 0;
+  size_t k = row_at(t, ta - period * t->duration_s);
+  double inv_sum = 0; /* integral of 1 / bandwidth (unscaled) */
+  for (double pos = ta; pos < tb;) {
+    double base = period * t->duration_s;
+    double end = k + 1 < t->n_rows ? base + t->time_s[k + 1]
+                 : u->repeat       ? base + t->duration_s
+                                   : INFINITY;
+    double seg_end = end < tb ? end : tb;
+    double v = t->bandwidth_bytes_per_s[k];
+    if (seg_end > pos) {
+      if (!(v > 0))
+        return 0;
+      inv_sum += (seg_end - pos) / v;
+      pos = seg_end;
+    }
+    if (pos < tb && ++k == t->n_rows) {
+      k = 0;
+      period += 1;
+    }
+    if (end >= tb)
+      break;
+  }
+  return inv_sum > 0 ? u->scale * (tb - ta) / inv_sum
+                     : sim_trace_bandwidth_at(u, a_s);
+}
+
+double sim_trace_max_bytes_per_s(const sim_trace_use *u) {
+  const sim_trace *t = u->trace;
+  double m = 0;
+  for (size_t i = 0; i < t->n_rows; i++)
+    if (t->bandwidth_bytes_per_s[i] > m)
+      m = t->bandwidth_bytes_per_s[i];
+  return m * u->scale;
 }

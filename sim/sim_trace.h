@@ -32,6 +32,16 @@
 #define SIM_TRACE_MAX_BYTES ((size_t)16 * 1024 * 1024)
 /* Most rows in one trace. */
 #define SIM_TRACE_MAX_ROWS ((size_t)2000000)
+/* Largest bandwidth (Mbps) and time (|s|) a row may hold: keeps every
+ * prefix sum finite (10^12 Mbps = 1 Ebit/s; 10^9 s = 31.7 years). */
+#define SIM_TRACE_MAX_MBPS 1e12
+#define SIM_TRACE_MAX_TIME_S 1e9
+/* Smallest time between two rows (s). */
+#define SIM_TRACE_MIN_STEP_S 1e-6
+/* Smallest non-zero bandwidth (Mbps; 1 bit per 1000 s): below it a
+ * transfer's time could overflow. 0 stays an outage. The real traces'
+ * smallest non-zero value is 0.000176 Mbps. */
+#define SIM_TRACE_MIN_MBPS 1e-9
 
 typedef struct sim_trace {
   char *file;                    /* path as given (for messages); owned */
@@ -86,6 +96,15 @@ double sim_trace_time_for_bytes(const sim_trace_use *u, double bytes);
  * start_s (>= 0) have all been served (exact, across steps and outages);
  * start_s for bytes <= 0; INFINITY when it never finishes. */
 double sim_trace_finish_s(const sim_trace_use *u, double start_s, double bytes);
+
+/* Time-weighted harmonic mean of the bandwidth (bytes/s) over link time
+ * [a_s, b_s) (a_s < b_s): (b_s - a_s) / integral of 1 / bandwidth; 0 when
+ * the window holds an outage. */
+double sim_trace_harmonic_bytes_per_s(const sim_trace_use *u, double a_s,
+                                      double b_s);
+
+/* Largest bandwidth of the trace after scale (bytes/s). */
+double sim_trace_max_bytes_per_s(const sim_trace_use *u);
 
 /* 1 when some transfer could never finish on this use of the trace (every
  * row 0 and repeat, or a held last row of 0 without repeat). */

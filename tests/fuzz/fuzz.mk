@@ -12,7 +12,7 @@
 #   make valgrind       every unit test, the corpus replays and the
 #                       command-line tests under valgrind --leak-check=full
 
-FUZZ_NAMES   := pickle csv network json scenario store
+FUZZ_NAMES   := pickle csv network json scenario store trace
 FUZZ_ONLY    ?= $(FUZZ_NAMES)
 FUZZ_SECONDS ?= 10
 FUZZ_CC      ?= clang

@@ -74,6 +74,8 @@ static const bad_trace bad[] = {
     {"empty.txt", "1", "no rows: a trace needs at least one 'time_s mbps' row"},
     {"binary.txt", "3", "binary data (a NUL byte), not a text trace"},
     {"not_number.txt", "2", "bandwidth is not a number: 'fast'"},
+    {"huge_bandwidth.txt", "2",
+     "bandwidth is out of range (at most 1e+12 Mbps)"},
     {"three_columns.txt", "1",
      "expected two numbers 'time_s mbps', got more than two"},
 };
@@ -374,8 +376,10 @@ static void test_late_start(void **state) {
   assert_int_equal(sim_link_start(l, 5, 20, 8), 0);
   assert_close(sim_link_next_event_s(l), 1.0, 0);
   uint64_t tag;
+  assert_true(isnan(sim_link_done_s(l)));
   assert_int_equal(sim_link_advance(l, 5, &tag), 1);
   assert_int_equal(tag, 7);
+  assert_close(sim_link_done_s(l), 1.0, 0);
   assert_close(sim_link_next_event_s(l), 7.0, 1e-12);
   assert_int_equal(sim_link_start(l, 5, 0, 9), 0); /* fifo: behind tag 8 */
   assert_int_equal(sim_link_advance(l, 7, &tag), 1);
@@ -384,6 +388,19 @@ static void test_late_start(void **state) {
   assert_int_equal(tag, 9);
   assert_int_equal(sim_link_advance(l, 7, &tag), 0);
   assert_int_equal(sim_link_start(l, 7, NAN, 1), -1);
+  sim_link_free(l);
+  /* advancing to the queued completion's own, earlier, time */
+  l = sim_link_new(&p, NULL);
+  assert_int_equal(sim_link_start(l, 0, 10, 1), 0);
+  assert_int_equal(sim_link_start(l, 3, 10, 2), 0);
+  assert_close(sim_link_next_event_s(l), 1.0, 0);
+  assert_int_equal(sim_link_advance(l, 1.0, &tag), 1);
+  assert_int_equal(tag, 1);
+  assert_close(sim_link_next_event_s(l), 4.0, 1e-12);
+  assert_int_equal(sim_link_advance(l, 2.0, &tag), -1); /* before 3 s */
+  assert_int_equal(sim_link_advance(l, 4.0, &tag), 1);
+  assert_int_equal(tag, 2);
+  assert_close(sim_link_done_s(l), 4.0, 1e-12);
   sim_link_free(l);
 }
 
@@ -432,6 +449,97 @@ static void test_work_conserving(void **state) {
   }
 }
 
+/* Fair sharing against brute force: the same transfers, staggered, on a
+ * random trace, served by stepping time in 1e-4 s steps (each active
+ * transfer gets bandwidth x dt / n per step). Completion times agree to the
+ * step size. */
+static void test_fair_vs_stepping(void **state) {
+  (void)state;
+  uint64_t x = 777;
+  for (int round = 0; round < 5; round++) {
+    double t[20], v[20];
+    for (size_t i = 0; i < 20; i++) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      t[i] = (double)i;
+      v[i] = (x >> 61) == 0 ? 0 : 0.5 + (double)(x >> 40 & 0xffff) / 16384.0;
+    }
+    sim_trace *tr = make(t, v, 20);
+    sim_link_params p;
+    sim_link_params_default(&p);
+    p.trace = tr;
+    p.sharing = SIM_LINK_FAIR;
+    sim_link *l = sim_link_new(&p, NULL);
+    assert_non_null(l);
+    double start[5], bytes[5], out[5], left[5];
+    for (size_t i = 0; i < 5; i++) {
+      start[i] = 0.7 * (double)i;
+      bytes[i] = 60000.0 * (double)(1 + (i + round) % 3);
+      left[i] = bytes[i];
+    }
+    /* event-exact */
+    size_t next = 0, done = 0;
+    while (done < 5) {
+      double te = sim_link_next_event_s(l);
+      if (next < 5 && start[next] <= te) {
+        assert_int_equal(sim_link_start(l, start[next], bytes[next], next), 0);
+        next++;
+        continue;
+      }
+      uint64_t tag;
+      assert_int_equal(sim_link_advance(l, te, &tag), 1);
+      out[tag] = te;
+      done++;
+    }
+    /* stepped */
+    sim_trace_use u = {tr, 1, 0, 1};
+    const double dt = 1e-4;
+    double stepped[5] = {0};
+    size_t finished = 0;
+    for (long k = 0; finished < 5; k++) {
+      double now = (double)k * dt, bw = sim_trace_bandwidth_at(&u, now);
+      size_t n = 0;
+      for (size_t i = 0; i < 5; i++)
+        n += start[i] <= now && left[i] > 0;
+      for (size_t i = 0; i < 5 && n; i++)
+        if (start[i] <= now && left[i] > 0) {
+          left[i] -= bw * dt / (double)n;
+          if (left[i] <= 0) {
+            stepped[i] = now + dt;
+            finished++;
+          }
+        }
+    }
+    for (size_t i = 0; i < 5; i++)
+      assert_close(out[i], stepped[i], 2e-3);
+    sim_link_free(l);
+    sim_trace_free(tr);
+  }
+}
+
+/* Found by the fuzzer: rows 0.5 Mbps for 0.04 s (2500 bytes), then an
+ * outage to the end of the 1.96 s period. Four transfers (1000 ... 4000
+ * bytes) shared fairly need 10000 bytes = 4 periods' worth: the last ends at
+ * 3 x 1.96 + 0.04 = 5.92 s, when the bytes are delivered, not 1.92 s later
+ * because rounding left a few femtobytes for after the outage. */
+static void test_fair_end_before_outage(void **state) {
+  (void)state;
+  sim_trace *tr = parse("0 0.5\n0.04 0\n1 0\n");
+  sim_link_params p;
+  sim_link_params_default(&p);
+  p.trace = tr;
+  p.sharing = SIM_LINK_FAIR;
+  sim_link *l = sim_link_new(&p, NULL);
+  assert_non_null(l);
+  for (uint64_t i = 0; i < 4; i++)
+    assert_int_equal(sim_link_start(l, 0, 1000.0 * (double)(i + 1), i), 0);
+  double out[4];
+  drain(l, out, 4);
+  assert_close(out[3], 5.92, 1e-9);
+  assert_close(sim_link_solo_finish_s(&p, 0, 10000), 5.92, 1e-9);
+  sim_link_free(l);
+  sim_trace_free(tr);
+}
+
 static void test_sharing_names(void **state) {
   (void)state;
   sim_link_sharing s;
@@ -454,11 +562,13 @@ int main(void) {
       cmocka_unit_test(test_repeat_offset_scale),
       cmocka_unit_test(test_trailing_zero),
       cmocka_unit_test(test_all_zero),
+      cmocka_unit_test(test_fair_end_before_outage),
       cmocka_unit_test(test_constant_trace),
       cmocka_unit_test(test_fair_fifo_n_equal),
       cmocka_unit_test(test_staggered),
       cmocka_unit_test(test_late_start),
       cmocka_unit_test(test_work_conserving),
+      cmocka_unit_test(test_fair_vs_stepping),
       cmocka_unit_test(test_sharing_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
