@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE /* flock, mkdtemp */
 #include "ss_tmp.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -102,6 +103,72 @@ int ss_tmp_is_marked(const char *dir) {
   return 1;
 }
 
+/* 1 when name is what mkdtemp makes of SS_TMP_PREFIX "XXXXXX". */
+static int mkdtemp_name(const char *name) {
+  size_t n = strlen(SS_TMP_PREFIX);
+  if (strncmp(name, SS_TMP_PREFIX, n) != 0 || strlen(name) != n + 6)
+    return 0;
+  for (const char *c = name + n; *c; c++)
+    if (!isalnum((unsigned char)*c))
+      return 0;
+  return 1;
+}
+
+/* The marker of dir when its text is an unfinished start of the proof (a
+ * creation cut short between the marker's open and its last byte): its fd,
+ * else -1. */
+static int open_unfinished_marker(const char *dir) {
+  char mp[4200], want[300], got[300];
+  if ((size_t)snprintf(mp, sizeof mp, "%s/" SS_TMP_MARKER, dir) >= sizeof mp)
+    return -1;
+  int fd = open(mp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  struct stat st;
+  int n = snprintf(want, sizeof want, MARK_TEXT "%s\n", base_of(dir));
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || n <= 0 ||
+      (size_t)n >= sizeof want || st.st_size >= n ||
+      read(fd, got, (size_t)st.st_size) != st.st_size ||
+      memcmp(got, want, (size_t)st.st_size) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* A folder of mkdtemp's name whose creation was cut short: it holds
+ * nothing, or only an unfinished marker whose lock is free. Removed with
+ * unlink + rmdir, which cannot take anything else with them. */
+static int sweep_unfinished(const char *path) {
+  DIR *d = opendir(path);
+  if (!d)
+    return 0;
+  size_t entries = 0, markers = 0;
+  struct dirent *de;
+  while ((de = readdir(d)) != NULL)
+    if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+      entries++;
+      markers += strcmp(de->d_name, SS_TMP_MARKER) == 0;
+    }
+  closedir(d);
+  if (entries != markers)
+    return 0;
+  if (markers == 0)
+    return rmdir(path) == 0;
+  int fd = open_unfinished_marker(path);
+  if (fd < 0)
+    return 0;
+  int removed = 0;
+  if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+    char mp[4300];
+    removed = (size_t)snprintf(mp, sizeof mp, "%s/" SS_TMP_MARKER, path) <
+                  sizeof mp &&
+              unlink(mp) == 0 && rmdir(path) == 0;
+  }
+  close(fd);
+  return removed;
+}
+
 size_t ss_tmp_sweep(const char *parent) {
   DIR *d = opendir(parent);
   if (!d)
@@ -118,8 +185,10 @@ size_t ss_tmp_sweep(const char *parent) {
         lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
       continue;
     int fd = open_proven_marker(path);
-    if (fd < 0)
+    if (fd < 0) {
+      removed += mkdtemp_name(de->d_name) ? (size_t)sweep_unfinished(path) : 0;
       continue;
+    }
     /* Free lock: the process that made it is gone. Keep the lock while
      * removing so that two sweeps do not race. */
     if (flock(fd, LOCK_EX | LOCK_NB) == 0 && ss_remove_tree(path, NULL) == 0)
@@ -128,6 +197,28 @@ size_t ss_tmp_sweep(const char *parent) {
   }
   closedir(d);
   return removed;
+}
+
+void ss_tmp_drop_stale_marker(const char *dir) {
+  char mp[4200], got[300];
+  if ((size_t)snprintf(mp, sizeof mp, "%s/" SS_TMP_MARKER, dir) >= sizeof mp)
+    return;
+  int fd = open(mp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  size_t head = strlen(MARK_TEXT);
+  struct stat st;
+  ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+                      st.st_size < (off_t)sizeof got
+                  ? read(fd, got, sizeof got - 1)
+                  : -1;
+  if (n > (ssize_t)head && got[n - 1] == '\n') {
+    got[n - 1] = '\0';
+    if (memcmp(got, MARK_TEXT, head) == 0 && mkdtemp_name(got + head) &&
+        flock(fd, LOCK_EX | LOCK_NB) == 0)
+      unlink(mp);
+  }
+  close(fd);
 }
 
 /* Sweep each parent once per process (a plot writes thousands of files). */
@@ -148,31 +239,52 @@ static void sweep_once(const char *parent) {
 
 /* ---- folders ----------------------------------------------------------- */
 
+/* One try at a marked folder: 0 done, 1 a concurrent sweep took it away
+ * before its marker was complete (try again), -1 error (errno). */
+static int try_create(char *path, size_t size, const char *parent,
+                      int *fd_out) {
+  char mp[4200], text[300];
+  snprintf(path, size, "%s/" SS_TMP_PREFIX "XXXXXX", parent);
+  if (!mkdtemp(path))
+    return -1;
+  snprintf(mp, sizeof mp, "%s/" SS_TMP_MARKER, path);
+  int fd = open(mp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return errno == ENOENT ? 1 : (rmdir(path), -1);
+  int n = snprintf(text, sizeof text, MARK_TEXT "%s\n", base_of(path));
+  struct stat mine, there;
+  if (flock(fd, LOCK_EX) != 0 || write(fd, text, (size_t)n) != n) {
+    int e = errno;
+    close(fd);
+    unlink(mp);
+    rmdir(path);
+    errno = e;
+    return -1;
+  }
+  /* A sweep that found the marker unfinished may have removed it. */
+  if (fstat(fd, &mine) != 0 || stat(mp, &there) != 0 ||
+      mine.st_ino != there.st_ino || mine.st_dev != there.st_dev) {
+    close(fd);
+    return 1;
+  }
+  *fd_out = fd;
+  return 0;
+}
+
 int ss_tmpdir_create(ss_tmpdir *t, const char *parent, ss_error *err) {
   t->path[0] = '\0';
   t->lock_fd = -1;
   sweep_once(parent);
-  char path[sizeof t->path], mp[sizeof t->path + 32];
-  if ((size_t)snprintf(path, sizeof path, "%s/" SS_TMP_PREFIX "XXXXXX",
-                       parent) >= sizeof path)
+  char path[sizeof t->path];
+  if (strlen(parent) + strlen("/" SS_TMP_PREFIX "XXXXXX") >= sizeof path)
     return ss_error_set(err, parent, NULL, "path too long");
-  if (!mkdtemp(path))
+  int rc = 1, fd = -1;
+  for (int tries = 0; rc == 1 && tries < 16; tries++)
+    rc = try_create(path, sizeof path, parent, &fd);
+  if (rc != 0)
     return ss_error_set(err, parent, NULL,
                         "cannot create a temporary folder: %s",
-                        strerror(errno));
-  snprintf(mp, sizeof mp, "%s/" SS_TMP_MARKER, path);
-  int fd = open(mp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-  char text[300];
-  int n = snprintf(text, sizeof text, MARK_TEXT "%s\n", base_of(path));
-  if (fd < 0 || flock(fd, LOCK_EX) != 0 || write(fd, text, (size_t)n) != n) {
-    int e = errno;
-    if (fd >= 0)
-      close(fd);
-    unlink(mp);
-    rmdir(path);
-    return ss_error_set(err, parent, NULL,
-                        "cannot create a temporary folder: %s", strerror(e));
-  }
+                        rc < 0 ? strerror(errno) : "removed while made");
   memcpy(t->path, path, sizeof path);
   t->lock_fd = fd;
   return 0;
@@ -186,6 +298,19 @@ void ss_tmpdir_unmark(ss_tmpdir *t) {
   unlink(mp);
   close(t->lock_fd);
   t->lock_fd = -1;
+}
+
+int ss_tmpdir_move(ss_tmpdir *t, const char *to) {
+  if (rename(t->path, to) != 0)
+    return -1;
+  char mp[sizeof t->path + 32];
+  if ((size_t)snprintf(mp, sizeof mp, "%s/" SS_TMP_MARKER, to) < sizeof mp)
+    unlink(mp);
+  if (t->lock_fd >= 0)
+    close(t->lock_fd);
+  t->lock_fd = -1;
+  t->path[0] = '\0';
+  return 0;
 }
 
 int ss_tmpdir_remove(ss_tmpdir *t, ss_error *err) {

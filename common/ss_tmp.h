@@ -8,7 +8,10 @@
  * lock is free was left by a process that died (SIGKILL, power cut):
  * ss_tmp_sweep removes those and nothing else. A folder or file that merely
  * looks similar (no marker, a marker naming another folder, a symbolic
- * link) is never touched. */
+ * link) is never touched. A creation cut short (killed between mkdtemp and
+ * the marker's last byte) leaves a folder of mkdtemp's exact name holding
+ * nothing or only an unfinished marker: the sweep removes that too, with
+ * unlink + rmdir, which cannot take anything else along. */
 #ifndef SS_TMP_H
 #define SS_TMP_H
 
@@ -30,6 +33,10 @@ int ss_tmpdir_create(ss_tmpdir *t, const char *parent, ss_error *err);
 /* Remove the marker and release the lock: the folder becomes ordinary, to
  * be renamed into place. */
 void ss_tmpdir_unmark(ss_tmpdir *t);
+/* Rename the folder to `to` (a new name), then remove its marker there and
+ * release the lock; 0 or -1 with errno. A kill between the two leaves only
+ * a stale marker in `to`, which ss_tmp_drop_stale_marker removes. */
+int ss_tmpdir_move(ss_tmpdir *t, const char *to);
 /* Remove the folder and all in it (everything inside was made by this
  * process). No-op on a zeroed/unmarked struct whose path is "". */
 int ss_tmpdir_remove(ss_tmpdir *t, ss_error *err);
@@ -40,6 +47,10 @@ int ss_tmp_is_marked(const char *dir);
 /* Remove the stale marked temporary folders of `parent` (see above).
  * Returns how many were removed. */
 size_t ss_tmp_sweep(const char *parent);
+/* Remove dir/SS_TMP_MARKER when it is a marker of a folder that was moved
+ * into place as dir by a process that died before removing it (its text
+ * names a temporary folder and its lock is free). */
+void ss_tmp_drop_stale_marker(const char *dir);
 
 /* A temporary file next to `path`: "<dir>/.splitsim-tmp-XXXXXX/<base>",
  * created empty, for writers that open files themselves (HDF5). Give it to

@@ -110,12 +110,10 @@ static int check_outdir(const char *outdir, int force, outdir_state *st,
 
 /* The finished temporary folder becomes OUTROOT/<name>. */
 static int move_in(ss_tmpdir *tmp, const char *outdir, ss_error *err) {
-  ss_tmpdir_unmark(tmp);
-  if (rename(tmp->path, outdir) != 0)
+  if (ss_tmpdir_move(tmp, outdir) != 0)
     return ss_error_set(err, outdir, NULL,
                         "cannot move the new output into place: %s",
                         strerror(errno));
-  tmp->path[0] = '\0';
   return 0;
 }
 
@@ -612,6 +610,7 @@ int sim_run(const scn_scenario *s, const sim_run_options *opt,
     goto done;
   }
   ss_tmp_sweep(outroot); /* what killed runs left, also when skipping */
+  ss_tmp_drop_stale_marker(rep->outdir);
   sim_dist *dist = opt ? opt->base.dist : NULL;
   sim_identity ident;
   identity_of(&in, opt && opt->finish, &ident);

@@ -70,6 +70,73 @@ static void test_sweep_only_proven(void **state) {
   assert_int_equal(ss_remove_tree(dir, NULL), 0);
 }
 
+/* A run killed between mkdtemp and the marker's last byte leaves a folder
+ * of mkdtemp's name holding nothing or an unfinished marker: swept. The
+ * same with anything else inside, or another name, is kept. */
+static void test_sweep_unfinished(void **state) {
+  (void)state;
+  char dir[] = "/tmp/test_outputs_XXXXXX", p[1024];
+  assert_non_null(mkdtemp(dir));
+  const char *made[] = {".splitsim-tmp-Ab12cD",   ".splitsim-tmp-EMPTYm",
+                        ".splitsim-tmp-half00",   ".splitsim-tmp-keep01",
+                        ".splitsim-tmp-toolong7", ".splitsim-tmp-bad-01"};
+  for (size_t i = 0; i < sizeof made / sizeof *made; i++) {
+    snprintf(p, sizeof p, "%s/%s", dir, made[i]);
+    assert_int_equal(mkdir(p, 0777), 0);
+  }
+  put(dir, ".splitsim-tmp-EMPTYm/.splitsim-tmp-marker", "");
+  put(dir, ".splitsim-tmp-half00/.splitsim-tmp-marker",
+      "splitsim temporary folder .splitsim-t");
+  put(dir, ".splitsim-tmp-keep01/.splitsim-tmp-marker", "");
+  put(dir, ".splitsim-tmp-keep01/notes.txt", "mine");
+  put(dir, ".splitsim-tmp-bad-01/.splitsim-tmp-marker", "");
+  assert_int_equal(ss_tmp_sweep(dir), 3);
+  assert_false(exists(dir, made[0]));
+  assert_false(exists(dir, made[1]));
+  assert_false(exists(dir, made[2]));
+  assert_true(exists(dir, ".splitsim-tmp-keep01/notes.txt"));
+  assert_true(exists(dir, made[4]));
+  assert_true(exists(dir, ".splitsim-tmp-bad-01/.splitsim-tmp-marker"));
+  assert_int_equal(ss_remove_tree(dir, NULL), 0);
+}
+
+/* A run killed between moving its folder into place and removing the
+ * marker leaves a stale marker there: dropped; a user's file of that name
+ * with other text, or a live one, is kept. */
+static void test_stale_marker(void **state) {
+  (void)state;
+  char dir[] = "/tmp/test_outputs_XXXXXX", to[1100];
+  assert_non_null(mkdtemp(dir));
+  snprintf(to, sizeof to, "%s/out", dir);
+  pid_t pid = fork();
+  if (pid == 0) { /* dies holding the folder, moved but still marked */
+    ss_tmpdir t;
+    char mp[1200];
+    if (ss_tmpdir_create(&t, dir, NULL) != 0 || rename(t.path, to) != 0)
+      _exit(1);
+    snprintf(mp, sizeof mp, "%s/.splitsim-tmp-marker", to);
+    _exit(access(mp, F_OK) == 0 ? 0 : 1);
+  }
+  int status;
+  waitpid(pid, &status, 0);
+  assert_int_equal(WEXITSTATUS(status), 0);
+  assert_true(exists(to, ".splitsim-tmp-marker"));
+  ss_tmp_drop_stale_marker(to);
+  assert_false(exists(to, ".splitsim-tmp-marker"));
+  put(to, ".splitsim-tmp-marker", "my own notes\n");
+  ss_tmp_drop_stale_marker(to);
+  assert_true(exists(to, ".splitsim-tmp-marker"));
+  assert_int_equal(unlink(strcat(to, "/.splitsim-tmp-marker")), 0);
+  ss_tmpdir live;
+  assert_int_equal(ss_tmpdir_create(&live, dir, NULL), 0);
+  ss_tmp_drop_stale_marker(live.path); /* its lock is held: kept */
+  assert_true(exists(live.path, ".splitsim-tmp-marker"));
+  snprintf(to, sizeof to, "%s/moved", dir);
+  assert_int_equal(ss_tmpdir_move(&live, to), 0);
+  assert_false(exists(to, ".splitsim-tmp-marker"));
+  assert_int_equal(ss_remove_tree(dir, NULL), 0);
+}
+
 static void test_temp_files_cleaned(void **state) {
   (void)state;
   char dir[] = "/tmp/test_outputs_XXXXXX";
@@ -165,6 +232,8 @@ static void test_manifest(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sweep_only_proven),
+      cmocka_unit_test(test_sweep_unfinished),
+      cmocka_unit_test(test_stale_marker),
       cmocka_unit_test(test_temp_files_cleaned),
       cmocka_unit_test(test_manifest),
   };
