@@ -2,9 +2,22 @@
  * affine costs, bisection otherwise), curves along each axis, elasticities,
  * and the summary table; plus sim_write_tables, which writes all tables.
  * The method is documented in docs/sweeps.md. */
-#include "sim_internal.h"
+#include "../common/ss_csv.h"
+#include "../common/ss_mem.h"
+#include "../scenarios/scenario.h"
+#include "../solver/solver.h"
+#include "sim.h"
+#include "sim_analysis_internal.h"
+#include "sim_columns.h"
+#include "sim_engine_internal.h"
+#include "sim_fmt_internal.h"
+#include "sim_sweep_internal.h"
+#include "sim_units_internal.h"
+#include "sim_zipline_internal.h"
 
 #include <math.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

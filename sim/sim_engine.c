@@ -1,10 +1,19 @@
 /* The engine: a scenario resolved against profiles (systems, models,
  * links), and per-thread contexts that apply sweep values to a scenario
  * copy and keep one prepared solver sweep per model up to date. */
-#include "sim_internal.h"
+#include "../common/ss_mem.h"
+#include "../profiles/network.h"
+#include "../profiles/profile.h"
+#include "../scenarios/scenario.h"
+#include "../solver/solver.h"
+#include "sim.h"
+#include "sim_engine_internal.h"
+#include "sim_fmt_internal.h"
+#include "sim_problem.h"
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

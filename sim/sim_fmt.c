@@ -10,9 +10,13 @@
  * quarter below a power of two; ties go to the even mantissa). Everything
  * fits 128-bit integers for 1e-11 <= |x| < 1e15; other values (and 0,
  * subnormals, NaN, infinities) use ss_fmt_double. */
-#include "sim_internal.h"
+#include "../common/ss_csv.h"
+#include "../common/ss_mem.h"
+#include "sim_fmt_internal.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -10,9 +10,14 @@
  * the others) of the best placement that uses at most those systems. So the
  * solver runs once per tuple that some set needs (and per model and sweep
  * point) and every set is a minimum over a few tuples. */
+#include "../common/ss_csv.h"
+#include "sim_columns.h"
+#include "sim_engine_internal.h"
+#include "sim_fmt_internal.h"
 #include "sim_study_internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim_internal.h"
+#include "../scenarios/scenario.h"
+#include "../solver/solver.h"
+#include "sim.h"
+#include "sim_engine_internal.h"
+#include "sim_problem.h"
 #include "sim_replay_internal.h"
 
 double sim_replay_latency_s(const sim_trace_use *u, const sim_replay_cand *c,

@@ -4,7 +4,7 @@
 #ifndef SIM_REPLAY_INTERNAL_H
 #define SIM_REPLAY_INTERNAL_H
 
-#include "sim_internal.h"
+#include "sim_engine_internal.h"
 #include "sim_replay.h"
 
 /* Candidates of model m at c's current values (see sim_replay_candidates).

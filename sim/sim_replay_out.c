@@ -5,14 +5,21 @@
  * (point, model, trace) series. Tasks run in parallel, committed in order:
  * the output is byte-identical for any number of jobs. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../common/ss_csv.h"
 #include "../common/ss_io.h"
-#include "sim_internal.h"
+#include "../common/ss_mem.h"
+#include "../scenarios/scenario.h"
+#include "sim.h"
+#include "sim_columns.h"
+#include "sim_engine_internal.h"
+#include "sim_fmt_internal.h"
 #include "sim_replay.h"
 #include "sim_replay_internal.h"
+#include "sim_tasks_internal.h"
 
 /* ---- statistics ---------------------------------------------------------- */
 

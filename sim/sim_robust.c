@@ -18,10 +18,16 @@
 #include "sim_study_internal.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/ss_csv.h"
 #include "../common/ss_units.h"
+#include "sim_engine_internal.h"
+#include "sim_fmt_internal.h"
+#include "sim_units_internal.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>

@@ -2,7 +2,14 @@
  * tables into a temporary folder, run.json last, then the folder moved into
  * place; --resume support. */
 #define _XOPEN_SOURCE 700 /* realpath */
-#include "sim_internal.h"
+#include "../common/ss_sha256.h"
+#include "../profiles/network.h"
+#include "../profiles/profile.h"
+#include "../scenarios/scenario.h"
+#include "../solver/solver.h"
+#include "sim.h"
+#include "sim_engine_internal.h"
+#include "sim_units_internal.h"
 
 #include <dirent.h>
 #include <errno.h>

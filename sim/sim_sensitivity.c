@@ -9,9 +9,13 @@
  * capped at 1), input_mb when the scenario sets it (else input_scale: a
  * factor on every model's profile input size, base 1), and result_mb when
  * it is > 0. */
+#include "../common/ss_csv.h"
+#include "sim_columns.h"
+#include "sim_fmt_internal.h"
 #include "sim_study_internal.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -11,10 +11,13 @@
  * complete records are all valid; --resume keeps them and truncates the
  * torn tail. */
 #define _XOPEN_SOURCE 700 /* ftruncate, fileno, pread */
-#include "sim_internal.h"
+#include "../common/ss_mem.h"
+#include "sim_shard_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -825,7 +828,7 @@ int sim_shards_remove(const sim_shards *s, ss_error *err) {
   return 0;
 }
 
-/* ---- lookups for the replay (sim_internal.h) ------------------------------
+/* ---- lookups for the replay (sim_shard_internal.h) ------------------------
  */
 
 int sim_shards_phase(const sim_shards *s, const char *name, size_t n_tasks,

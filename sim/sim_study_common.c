@@ -6,12 +6,15 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../common/ss_io.h"
 #include "../common/ss_units.h"
+#include "sim_engine_internal.h"
+#include "sim_fmt_internal.h"
 
 /* ---- world ------------------------------------------------------------- */
 

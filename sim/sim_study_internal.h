@@ -11,7 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim_internal.h"
+#include "../common/ss_mem.h"
+#include "../profiles/network.h"
+#include "../profiles/profile.h"
+#include "../scenarios/scenario.h"
+#include "../solver/solver.h"
+#include "sim.h"
+#include "sim_problem.h"
 #include "sim_study.h"
 
 /* A machine the studies may place blocks on. */

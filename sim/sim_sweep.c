@@ -2,9 +2,20 @@
  * each (and top-k rows when asked), plus the per-placement counts that
  * summary.csv reports. Points are cut into blocks run by the ordered task
  * runner, so rows stream out in point order whatever the thread count. */
-#include "sim_internal.h"
+#include "../common/ss_csv.h"
+#include "../common/ss_mem.h"
+#include "../scenarios/scenario.h"
+#include "../solver/solver.h"
+#include "sim.h"
+#include "sim_columns.h"
+#include "sim_engine_internal.h"
+#include "sim_fmt_internal.h"
+#include "sim_sweep_internal.h"
+#include "sim_units_internal.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

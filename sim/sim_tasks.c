@@ -2,9 +2,12 @@
  * its own buffer, and buffers are committed strictly in task order. With
  * small tasks this streams (memory ~ threads x task size) and the output is
  * byte-identical whatever the number of threads. */
-#include "sim_internal.h"
+#include "../common/ss_mem.h"
+#include "sim.h"
+#include "sim_tasks_internal.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 

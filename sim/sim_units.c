@@ -1,9 +1,16 @@
 /* Phases as work units (sim_dist.h): run a phase locally, collect the
  * units this process is handed, or replay units from shard journals. */
-#include "sim_internal.h"
+#include "../common/ss_mem.h"
+#include "../profiles/profile.h"
+#include "../scenarios/scenario.h"
+#include "sim.h"
+#include "sim_shard_internal.h"
+#include "sim_tasks_internal.h"
+#include "sim_units_internal.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

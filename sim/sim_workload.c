@@ -7,11 +7,17 @@
  * system as an FCFS station, each tier pair as one shared link. Every
  * policy then runs `replications` independent replications and the rows of
  * sim.csv / sim_cdf.csv are written in point order, whatever --jobs. */
-#include "sim_internal.h"
+#include "../scenarios/scenario.h"
+#include "../solver/solver.h"
+#include "sim.h"
+#include "sim_engine_internal.h"
 #include "sim_load.h"
+#include "sim_problem.h"
 #include "sim_workload_internal.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -3,8 +3,11 @@
 #ifndef SIM_WORKLOAD_INTERNAL_H
 #define SIM_WORKLOAD_INTERNAL_H
 
-#include "sim_internal.h"
+#include "../solver/solver.h"
+#include "sim.h"
+#include "sim_engine_internal.h"
 #include "sim_load.h"
+#include "sim_problem.h"
 
 /* Most stages of one placement: compute per tier, a hop per tier, return
  * (the cost model's SIM_MAX_STAGES). */

@@ -4,11 +4,16 @@
 #include "sim_workload_internal.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/ss_csv.h"
 #include "../common/ss_io.h"
+#include "sim_engine_internal.h"
+#include "sim_fmt_internal.h"
+#include "sim_units_internal.h"
 
 /* Quantiles written to sim_cdf.csv for each point x policy x group. */
 #define WL_CDF_STEPS 100

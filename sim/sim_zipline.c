@@ -14,7 +14,11 @@
  * cannot become optimal there; intervals that cannot be certified are
  * halved until every change is located to ~1e-12 relative. docs/sweeps.md
  * describes the method. */
-#include "sim_internal.h"
+#include "../scenarios/scenario.h"
+#include "../solver/solver.h"
+#include "sim.h"
+#include "sim_engine_internal.h"
+#include "sim_zipline_internal.h"
 
 #include <math.h>
 #include <stdlib.h>

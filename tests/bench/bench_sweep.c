@@ -19,9 +19,11 @@
 #include <unistd.h>
 
 #include "profiles/import.h"
+#include "profiles/profile.h"
 #include "scenarios/scenario.h"
 #include "sim/sim.h"
-#include "sim/sim_internal.h"
+#include "sim/sim_engine_internal.h"
+#include "sim/sim_sweep_internal.h"
 
 static double now_s(void) {
   struct timespec ts;

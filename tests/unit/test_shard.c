@@ -14,8 +14,10 @@
 
 #include "tests/unit/testutil.h"
 
+#include "common/ss_mem.h"
+#include "sim/sim.h"
 #include "sim/sim_dist.h"
-#include "sim/sim_internal.h"
+#include "sim/sim_shard_internal.h"
 
 static char dir[256];
 

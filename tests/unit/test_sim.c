@@ -20,8 +20,12 @@
 #include "tests/unit/testutil.h"
 
 #include "common/ss_io.h"
+#include "common/ss_mem.h"
+#include "profiles/network.h"
+#include "profiles/profile.h"
+#include "scenarios/scenario.h"
 #include "sim/sim.h"
-#include "sim/sim_internal.h"
+#include "solver/solver.h"
 
 static const double DEV_T[3] = {1, 1, 1};
 static const double CLD_T[3] = {0.1, 0.1, 0.1};

@@ -10,8 +10,14 @@
 
 #include "tests/unit/testutil.h"
 
+#include "common/ss_csv.h"
 #include "common/ss_io.h"
-#include "sim/sim_internal.h"
+#include "common/ss_mem.h"
+#include "common/ss_sha256.h"
+#include "sim/sim.h"
+#include "sim/sim_analysis_internal.h"
+#include "sim/sim_fmt_internal.h"
+#include "sim/sim_tasks_internal.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
 static uint64_t rnd(void) {
