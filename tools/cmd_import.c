@@ -90,21 +90,23 @@ static int load_operand(const char *path, prof_set *into, int quiet,
   return -1;
 }
 
-int cmd_import(int argc, char **argv) {
+/* The options: -o STORE (set), -q, and at least one operand; -1 to go
+ * on, else the exit status. */
+static int import_parse_args(int argc, char **argv, const char **store_path,
+                             int *quiet) {
   static const struct option opts[] = {{"output", required_argument, 0, 'o'},
                                        {"quiet", no_argument, 0, 'q'},
                                        {"help", no_argument, 0, 'h'},
                                        {0, 0, 0, 0}};
-  const char *store_path = NULL;
-  int quiet = 0, c;
+  int c;
   optind = 1;
   while ((c = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
     switch (c) {
     case 'o':
-      store_path = optarg;
+      *store_path = optarg;
       break;
     case 'q':
-      quiet = 1;
+      *quiet = 1;
       break;
     case 'h':
       import_help(stdout);
@@ -113,53 +115,71 @@ int cmd_import(int argc, char **argv) {
       return cli_option_error("import", c, argv);
     }
   }
-  if (!store_path)
+  if (!*store_path)
     return cli_usage_error("import", "missing -o STORE");
   if (optind >= argc)
     return cli_usage_error("import", "no files to import");
+  return -1;
+}
+
+/* The store at path as it is, or an empty one when there is none yet. */
+static int open_store(const char *path, prof_set **store, ss_error *err) {
+  struct stat st;
+  if (stat(path, &st) == 0)
+    return prof_store_read(path, store, err);
+  *store = prof_set_new();
+  if (!*store)
+    return ss_error_oom(err, path, NULL);
+  return 0;
+}
+
+/* Put every system of operand `path` into store, saying what it did. */
+static int import_operand(const char *path, prof_set *store, int quiet,
+                          ss_error *err) {
+  prof_set *incoming = prof_set_new();
+  int rc = 0;
+  if (!incoming || load_operand(path, incoming, quiet, err) != 0) {
+    prof_set_free(incoming);
+    return -1;
+  }
+  for (size_t s = 0; s < incoming->n_systems; s++) {
+    prof_system *sys = &incoming->systems[s];
+    char name[256];
+    snprintf(name, sizeof name, "%s", sys->name);
+    size_t n_models = sys->n_models;
+    int replaced = 0;
+    if (prof_system_validate(sys, err) != 0 ||
+        prof_set_put_system(store, sys, &replaced, err) != 0) {
+      if (!err->file[0])
+        snprintf(err->file, sizeof err->file, "%s", path);
+      rc = -1;
+      break;
+    }
+    if (!quiet)
+      printf("%s system '%s' (%zu %s) from %s\n",
+             replaced ? "replaced" : "imported", name, n_models,
+             ss_plural(n_models, "model", "models"), path);
+  }
+  prof_set_free(incoming);
+  return rc;
+}
+
+int cmd_import(int argc, char **argv) {
+  const char *store_path = NULL;
+  int quiet = 0;
+  int rc = import_parse_args(argc, argv, &store_path, &quiet);
+  if (rc != -1)
+    return rc;
 
   ss_error err;
   ss_error_clear(&err);
   prof_set *store = NULL;
-  int rc = 1;
-  struct stat st;
-  if (stat(store_path, &st) == 0) {
-    if (prof_store_read(store_path, &store, &err) != 0)
+  rc = 1;
+  if (open_store(store_path, &store, &err) != 0)
+    goto fail;
+  for (int i = optind; i < argc; i++)
+    if (import_operand(argv[i], store, quiet, &err) != 0)
       goto fail;
-  } else {
-    store = prof_set_new();
-    if (!store) {
-      ss_error_oom(&err, store_path, NULL);
-      goto fail;
-    }
-  }
-
-  for (int i = optind; i < argc; i++) {
-    prof_set *incoming = prof_set_new();
-    if (!incoming || load_operand(argv[i], incoming, quiet, &err) != 0) {
-      prof_set_free(incoming);
-      goto fail;
-    }
-    for (size_t s = 0; s < incoming->n_systems; s++) {
-      prof_system *sys = &incoming->systems[s];
-      char name[256];
-      snprintf(name, sizeof name, "%s", sys->name);
-      size_t n_models = sys->n_models;
-      int replaced = 0;
-      if (prof_system_validate(sys, &err) != 0 ||
-          prof_set_put_system(store, sys, &replaced, &err) != 0) {
-        if (!err.file[0])
-          snprintf(err.file, sizeof err.file, "%s", argv[i]);
-        prof_set_free(incoming);
-        goto fail;
-      }
-      if (!quiet)
-        printf("%s system '%s' (%zu %s) from %s\n",
-               replaced ? "replaced" : "imported", name, n_models,
-               ss_plural(n_models, "model", "models"), argv[i]);
-    }
-    prof_set_free(incoming);
-  }
   if (prof_store_write(store_path, store, &err) != 0)
     goto fail;
   if (!quiet)

@@ -65,19 +65,79 @@ static int parse_count(const char *s, long long max, long long *out) {
   return 0;
 }
 
-int cmd_plot(int argc, char **argv) {
-  enum {
-    O_REGEN = 256,
-    O_POINT,
-    O_PROFILES,
-    O_GNUPLOT,
-    O_JOBS,
-    O_TIMEOUT,
-    O_NOREPORT,
-    O_NORENDER,
-    O_TRUST,
-    O_FORCE
-  };
+enum {
+  O_REGEN = 256,
+  O_POINT,
+  O_PROFILES,
+  O_GNUPLOT,
+  O_JOBS,
+  O_TIMEOUT,
+  O_NOREPORT,
+  O_NORENDER,
+  O_TRUST,
+  O_FORCE
+};
+
+/* One option into opt (or quiet); -1 to go on, else the exit status. */
+static int plot_option(int c, char **argv, plot_options *opt, int *quiet) {
+  long long v;
+  double t;
+  switch (c) {
+  case O_REGEN:
+    opt->keep_scripts = 0;
+    return -1;
+  case O_POINT:
+    if (parse_count(optarg, 1000000000000LL, &v) != 0)
+      return cli_usage_error("plot", "--point: not a point index: '%s'",
+                             optarg);
+    opt->point = (size_t)v;
+    return -1;
+  case O_PROFILES:
+    opt->profiles = optarg;
+    return -1;
+  case O_GNUPLOT:
+    opt->gnuplot = optarg;
+    return -1;
+  case O_JOBS:
+    if (parse_count(optarg, 64, &v) != 0 || v < 1)
+      return cli_usage_error("plot", "--jobs: expected 1 to 64, got '%s'",
+                             optarg);
+    opt->jobs = (int)v;
+    return -1;
+  case O_TIMEOUT:
+    if (ss_parse_double(optarg, &t) != 0 || !(t > 0))
+      return cli_usage_error("plot",
+                             "--timeout: expected seconds > 0, "
+                             "got '%s'",
+                             optarg);
+    opt->timeout_s = t;
+    return -1;
+  case O_NOREPORT:
+    opt->no_report = 1;
+    return -1;
+  case O_NORENDER:
+    opt->no_render = 1;
+    return -1;
+  case O_TRUST:
+    opt->trust_scripts = 1;
+    return -1;
+  case O_FORCE:
+    opt->force = 1;
+    return -1;
+  case 'q':
+    *quiet = 1;
+    return -1;
+  case 'h':
+    plot_help(stdout);
+    return 0;
+  default:
+    return cli_option_error("plot", c, argv);
+  }
+}
+
+/* The options and the one OUTDIR; -1 to go on, else the exit status. */
+static int plot_parse_args(int argc, char **argv, plot_options *opt,
+                           int *quiet) {
   static const struct option opts[] = {
       {"regenerate", no_argument, 0, O_REGEN},
       {"point", required_argument, 0, O_POINT},
@@ -92,75 +152,42 @@ int cmd_plot(int argc, char **argv) {
       {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
+  int c, rc;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1)
+    if ((rc = plot_option(c, argv, opt, quiet)) != -1)
+      return rc;
+  if (argc - optind != 1)
+    return cli_usage_error("plot", "expected exactly one OUTDIR");
+  return -1;
+}
+
+static void print_summary(const plot_summary *sum, const plot_options *opt,
+                          const char *outdir) {
+  printf("%zu %s in %s/charts/ (%zu rendered", sum->n_charts,
+         ss_plural(sum->n_charts, "chart", "charts"), outdir, sum->n_rendered);
+  if (sum->n_kept)
+    printf(", %zu from your kept .gp scripts", sum->n_kept);
+  printf(")\n");
+  if (!opt->no_report)
+    printf("report: %s/report.html\n", outdir);
+}
+
+int cmd_plot(int argc, char **argv) {
   plot_options opt;
   plot_options_init(&opt);
   opt.keep_scripts = 1;
-  int quiet = 0, c;
-  long long v;
-  double t;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
-    switch (c) {
-    case O_REGEN:
-      opt.keep_scripts = 0;
-      break;
-    case O_POINT:
-      if (parse_count(optarg, 1000000000000LL, &v) != 0)
-        return cli_usage_error("plot", "--point: not a point index: '%s'",
-                               optarg);
-      opt.point = (size_t)v;
-      break;
-    case O_PROFILES:
-      opt.profiles = optarg;
-      break;
-    case O_GNUPLOT:
-      opt.gnuplot = optarg;
-      break;
-    case O_JOBS:
-      if (parse_count(optarg, 64, &v) != 0 || v < 1)
-        return cli_usage_error("plot", "--jobs: expected 1 to 64, got '%s'",
-                               optarg);
-      opt.jobs = (int)v;
-      break;
-    case O_TIMEOUT:
-      if (ss_parse_double(optarg, &t) != 0 || !(t > 0))
-        return cli_usage_error("plot",
-                               "--timeout: expected seconds > 0, "
-                               "got '%s'",
-                               optarg);
-      opt.timeout_s = t;
-      break;
-    case O_NOREPORT:
-      opt.no_report = 1;
-      break;
-    case O_NORENDER:
-      opt.no_render = 1;
-      break;
-    case O_TRUST:
-      opt.trust_scripts = 1;
-      break;
-    case O_FORCE:
-      opt.force = 1;
-      break;
-    case 'q':
-      quiet = 1;
-      break;
-    case 'h':
-      plot_help(stdout);
-      return 0;
-    default:
-      return cli_option_error("plot", c, argv);
-    }
-  }
-  if (argc - optind != 1)
-    return cli_usage_error("plot", "expected exactly one OUTDIR");
+  int quiet = 0;
+  int rc = plot_parse_args(argc, argv, &opt, &quiet);
+  if (rc != -1)
+    return rc;
   const char *outdir = argv[optind];
   ss_error err;
   ss_error_clear(&err);
   plot_summary sum;
   opt.cancel = &cli_stop;
   cli_catch_signals();
-  int rc = plot_scenario_outputs_ex(outdir, &opt, &sum, &err);
+  rc = plot_scenario_outputs_ex(outdir, &opt, &sum, &err);
   cli_restore_signals();
   if (rc != 0 && cli_stop) {
     fprintf(stderr, "splitsim plot: interrupted; the files written are "
@@ -173,14 +200,7 @@ int cmd_plot(int argc, char **argv) {
     cli_print_error(&err);
     return 1;
   }
-  if (!quiet) {
-    printf("%zu %s in %s/charts/ (%zu rendered", sum.n_charts,
-           ss_plural(sum.n_charts, "chart", "charts"), outdir, sum.n_rendered);
-    if (sum.n_kept)
-      printf(", %zu from your kept .gp scripts", sum.n_kept);
-    printf(")\n");
-    if (!opt.no_report)
-      printf("report: %s/report.html\n", outdir);
-  }
+  if (!quiet)
+    print_summary(&sum, &opt, outdir);
   return 0;
 }

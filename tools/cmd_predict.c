@@ -109,47 +109,192 @@ static void predict_help(FILE *fp) {
 
 /* ---- option parsing ----------------------------------------------------- */
 
-static int parse_opts(int argc, char **argv, predict_opts *o) {
-  enum {
-    OPT_COUNT = 256,
-    OPT_DEV_UP,
-    OPT_EDGE_UP,
-    OPT_DEV_TIME,
-    OPT_EDGE_TIME,
-    OPT_CLOUD_TIME,
-    OPT_FORMAT,
-    OPT_CALIBRATE,
-    OPT_CHART,
-    OPT_FORCE,
-    OPT_LINK_EFF,
-    OPT_LINK_OVER
-  };
-  static const struct option opts[] = {
-      {"result-count", required_argument, 0, OPT_COUNT},
-      {"input", required_argument, 0, 'i'},
-      {"device", required_argument, 0, 'd'},
-      {"edge", required_argument, 0, 'e'},
-      {"cloud", required_argument, 0, 'c'},
-      {"device-upload", required_argument, 0, OPT_DEV_UP},
-      {"edge-upload", required_argument, 0, OPT_EDGE_UP},
-      {"device-time", required_argument, 0, OPT_DEV_TIME},
-      {"edge-time", required_argument, 0, OPT_EDGE_TIME},
-      {"cloud-time", required_argument, 0, OPT_CLOUD_TIME},
-      {"format", required_argument, 0, OPT_FORMAT},
-      {"tier", required_argument, 0, 't'},
-      {"calibrate", no_argument, 0, OPT_CALIBRATE},
-      {"chart", required_argument, 0, OPT_CHART},
-      {"force", no_argument, 0, OPT_FORCE},
-      {"link-efficiency", required_argument, 0, OPT_LINK_EFF},
-      {"link-overhead-ms", required_argument, 0, OPT_LINK_OVER},
-      {"help", no_argument, 0, 'h'},
-      {0, 0, 0, 0}};
+/* Each option is a row: its getopt entry, the function that stores its
+ * argument, and the slot (a tier index) that function gets. A setter
+ * returns -1 to go on, else the exit status. */
+typedef int (*opt_setter)(predict_opts *o, const char *arg, int slot);
+
+typedef struct predict_option {
+  struct option opt;
+  opt_setter set;
+  int slot;
+} predict_option;
+
+static int set_help(predict_opts *o, const char *arg, int slot) {
+  (void)o, (void)arg, (void)slot;
+  predict_help(stdout);
+  return 0;
+}
+
+static int set_count(predict_opts *o, const char *arg, int slot) {
+  (void)slot;
+  if (ss_parse_int64(arg, &o->count) != 0 || o->count < 1)
+    return cli_usage_error("predict",
+                           "--result-count: '%s' is not a whole number "
+                           ">= 1",
+                           arg);
+  return -1;
+}
+
+static int set_input(predict_opts *o, const char *arg, int slot) {
+  (void)slot;
+  if (ss_parse_double(arg, &o->input_mb) != 0 || o->input_mb < 0 ||
+      o->input_mb > 1e6)
+    return cli_usage_error("predict",
+                           "--input: '%s' is not a size in MB from 0 to "
+                           "1e+06 (1 TB)",
+                           arg);
+  o->input_given = 1;
+  return -1;
+}
+
+static int set_crit(predict_opts *o, const char *arg, int tier) {
+  o->crit[tier] = arg;
+  return -1;
+}
+
+static int set_upload(predict_opts *o, const char *arg, int tier) {
+  if (ss_parse_double(arg, &o->upload_mb[tier]) != 0)
+    return cli_usage_error("predict", "--%s-upload: '%s' is not a number",
+                           tier_names[tier], arg);
+  return -1;
+}
+
+static int set_time(predict_opts *o, const char *arg, int tier) {
+  o->time_limit[tier] = arg;
+  return -1;
+}
+
+static int set_format(predict_opts *o, const char *arg, int slot) {
+  static const struct {
+    const char *name;
+    int format;
+  } formats[] = {{"text", FMT_TEXT},
+                 {"table", FMT_TABLE},
+                 {"csv", FMT_CSV},
+                 {"json", FMT_JSON}};
+  (void)slot;
+  for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
+    if (strcmp(arg, formats[i].name) == 0) {
+      o->format = formats[i].format;
+      return -1;
+    }
+  return cli_usage_error("predict",
+                         "--format: '%s' is not text, table, csv or "
+                         "json",
+                         arg);
+}
+
+static int set_chart(predict_opts *o, const char *arg, int slot) {
+  (void)slot;
+  o->chart = arg;
+  return -1;
+}
+
+static int set_force(predict_opts *o, const char *arg, int slot) {
+  (void)arg, (void)slot;
+  o->force = 1;
+  return -1;
+}
+
+static int set_calibrate(predict_opts *o, const char *arg, int slot) {
+  (void)arg, (void)slot;
+  o->calibrate = 1;
+  return -1;
+}
+
+static int set_link_eff(predict_opts *o, const char *arg, int slot) {
+  (void)slot;
+  if (ss_parse_double(arg, &o->link_efficiency) != 0 ||
+      !(o->link_efficiency > 0 && o->link_efficiency <= SCN_EFFICIENCY_MAX))
+    return cli_usage_error("predict",
+                           "--link-efficiency: '%s' is not a number in "
+                           "(0, %g]",
+                           arg, SCN_EFFICIENCY_MAX);
+  return -1;
+}
+
+static int set_link_over(predict_opts *o, const char *arg, int slot) {
+  (void)slot;
+  if (ss_parse_double(arg, &o->link_overhead_ms) != 0 ||
+      !(o->link_overhead_ms >= 0))
+    return cli_usage_error("predict",
+                           "--link-overhead-ms: '%s' is not a number "
+                           ">= 0",
+                           arg);
+  return -1;
+}
+
+static int set_tier(predict_opts *o, const char *arg, int slot) {
+  (void)slot;
+  if (o->n_overrides == MAX_TIER_OVERRIDES)
+    return cli_usage_error("predict", "too many --tier options");
+  o->tier_override[o->n_overrides++] = arg;
+  return -1;
+}
+
+enum {
+  OPT_COUNT = 256,
+  OPT_DEV_UP,
+  OPT_EDGE_UP,
+  OPT_DEV_TIME,
+  OPT_EDGE_TIME,
+  OPT_CLOUD_TIME,
+  OPT_FORMAT,
+  OPT_CALIBRATE,
+  OPT_CHART,
+  OPT_FORCE,
+  OPT_LINK_EFF,
+  OPT_LINK_OVER
+};
+
+#define REQ required_argument
+static const predict_option predict_options[] = {
+    {{"result-count", REQ, 0, OPT_COUNT}, set_count, 0},
+    {{"input", REQ, 0, 'i'}, set_input, 0},
+    {{"device", REQ, 0, 'd'}, set_crit, 0},
+    {{"edge", REQ, 0, 'e'}, set_crit, 1},
+    {{"cloud", REQ, 0, 'c'}, set_crit, 2},
+    {{"device-upload", REQ, 0, OPT_DEV_UP}, set_upload, 0},
+    {{"edge-upload", REQ, 0, OPT_EDGE_UP}, set_upload, 1},
+    {{"device-time", REQ, 0, OPT_DEV_TIME}, set_time, 0},
+    {{"edge-time", REQ, 0, OPT_EDGE_TIME}, set_time, 1},
+    {{"cloud-time", REQ, 0, OPT_CLOUD_TIME}, set_time, 2},
+    {{"format", REQ, 0, OPT_FORMAT}, set_format, 0},
+    {{"tier", REQ, 0, 't'}, set_tier, 0},
+    {{"calibrate", no_argument, 0, OPT_CALIBRATE}, set_calibrate, 0},
+    {{"chart", REQ, 0, OPT_CHART}, set_chart, 0},
+    {{"force", no_argument, 0, OPT_FORCE}, set_force, 0},
+    {{"link-efficiency", REQ, 0, OPT_LINK_EFF}, set_link_eff, 0},
+    {{"link-overhead-ms", REQ, 0, OPT_LINK_OVER}, set_link_over, 0},
+    {{"help", no_argument, 0, 'h'}, set_help, 0},
+};
+#undef REQ
+#define N_PREDICT_OPTIONS (sizeof predict_options / sizeof *predict_options)
+
+static void opts_defaults(predict_opts *o) {
   memset(o, 0, sizeof *o);
   o->count = 5;
   o->input_mb = 0.15;
   o->upload_mb[0] = o->upload_mb[1] = NAN;
   o->link_efficiency = o->link_overhead_ms = NAN;
   o->format = FMT_TEXT;
+}
+
+/* The row of getopt's answer c, or NULL. */
+static const predict_option *find_option(int c) {
+  for (size_t i = 0; i < N_PREDICT_OPTIONS; i++)
+    if (predict_options[i].opt.val == c)
+      return &predict_options[i];
+  return NULL;
+}
+
+static int parse_opts(int argc, char **argv, predict_opts *o) {
+  struct option opts[N_PREDICT_OPTIONS + 1];
+  for (size_t i = 0; i < N_PREDICT_OPTIONS; i++)
+    opts[i] = predict_options[i].opt;
+  memset(&opts[N_PREDICT_OPTIONS], 0, sizeof opts[0]);
+  opts_defaults(o);
   const char *pos[3];
   int n_pos = 0, c;
   optind = 1;
@@ -157,100 +302,16 @@ static int parse_opts(int argc, char **argv, predict_opts *o) {
   /* "-" first: positionals come back as option 1, in order, so options and
    * arguments may be mixed as with argparse. */
   while ((c = getopt_long(argc, argv, "-:i:d:e:c:t:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 1:
+    const predict_option *row = find_option(c);
+    int rc;
+    if (c == 1) {
       if (n_pos == 3)
         return cli_usage_error("predict", "unexpected argument '%s'", optarg);
       pos[n_pos++] = optarg;
-      break;
-    case 'h':
-      predict_help(stdout);
-      return 0;
-    case OPT_COUNT:
-      if (ss_parse_int64(optarg, &o->count) != 0 || o->count < 1)
-        return cli_usage_error("predict",
-                               "--result-count: '%s' is not a whole number "
-                               ">= 1",
-                               optarg);
-      break;
-    case 'i':
-      if (ss_parse_double(optarg, &o->input_mb) != 0 || o->input_mb < 0 ||
-          o->input_mb > 1e6)
-        return cli_usage_error("predict",
-                               "--input: '%s' is not a size in MB from 0 to "
-                               "1e+06 (1 TB)",
-                               optarg);
-      o->input_given = 1;
-      break;
-    case 'd':
-      o->crit[0] = optarg;
-      break;
-    case 'e':
-      o->crit[1] = optarg;
-      break;
-    case 'c':
-      o->crit[2] = optarg;
-      break;
-    case OPT_DEV_UP:
-    case OPT_EDGE_UP: {
-      int i = c == OPT_DEV_UP ? 0 : 1;
-      if (ss_parse_double(optarg, &o->upload_mb[i]) != 0)
-        return cli_usage_error("predict", "--%s-upload: '%s' is not a number",
-                               tier_names[i], optarg);
-      break;
-    }
-    case OPT_DEV_TIME:
-    case OPT_EDGE_TIME:
-    case OPT_CLOUD_TIME:
-      o->time_limit[c - OPT_DEV_TIME] = optarg;
-      break;
-    case OPT_FORMAT:
-      if (strcmp(optarg, "text") == 0)
-        o->format = FMT_TEXT;
-      else if (strcmp(optarg, "table") == 0)
-        o->format = FMT_TABLE;
-      else if (strcmp(optarg, "csv") == 0)
-        o->format = FMT_CSV;
-      else if (strcmp(optarg, "json") == 0)
-        o->format = FMT_JSON;
-      else
-        return cli_usage_error("predict",
-                               "--format: '%s' is not text, table, csv or "
-                               "json",
-                               optarg);
-      break;
-    case OPT_CHART:
-      o->chart = optarg;
-      break;
-    case OPT_FORCE:
-      o->force = 1;
-      break;
-    case OPT_CALIBRATE:
-      o->calibrate = 1;
-      break;
-    case OPT_LINK_EFF:
-      if (ss_parse_double(optarg, &o->link_efficiency) != 0 ||
-          !(o->link_efficiency > 0 && o->link_efficiency <= SCN_EFFICIENCY_MAX))
-        return cli_usage_error("predict",
-                               "--link-efficiency: '%s' is not a number in "
-                               "(0, %g]",
-                               optarg, SCN_EFFICIENCY_MAX);
-      break;
-    case OPT_LINK_OVER:
-      if (ss_parse_double(optarg, &o->link_overhead_ms) != 0 ||
-          !(o->link_overhead_ms >= 0))
-        return cli_usage_error("predict",
-                               "--link-overhead-ms: '%s' is not a number "
-                               ">= 0",
-                               optarg);
-      break;
-    case 't':
-      if (o->n_overrides == MAX_TIER_OVERRIDES)
-        return cli_usage_error("predict", "too many --tier options");
-      o->tier_override[o->n_overrides++] = optarg;
-      break;
-    default:
+    } else if (!row) {
       return cli_option_error("predict", c, argv);
+    } else if ((rc = row->set(o, optarg, row->slot)) != -1) {
+      return rc;
     }
   }
   if (n_pos != 3)
@@ -816,115 +877,142 @@ static int draw_chart(const predict_opts *o, const solver_problem *p,
   return 0;
 }
 
-int cmd_predict(int argc, char **argv) {
+/* One predict run: its options, inputs, problem and results. */
+typedef struct predict_run {
   predict_opts o;
-  int r = parse_opts(argc, argv, &o);
-  if (r >= 0)
-    return r;
   solver_criteria cr[N_TIERS];
   solver_constraints c;
-  prof_set *set = NULL;
-  prof_network *net = NULL;
+  prof_set *set;
+  prof_network *net;
   built b;
-  solver_result *res = NULL;
-  ss_error err;
-  int rc = 1, have_built = 0;
-  memset(cr, 0, sizeof cr);
-  memset(&b, 0, sizeof b);
-  ss_error_clear(&err);
+  int have_built;
+  solver_result *res;
+  size_t n; /* results found */
+} predict_run;
 
-  solver_constraints_init(&c);
+/* The criteria, time limits and upload limits; 0, else the exit status. */
+static int make_constraints(predict_run *pr) {
+  ss_error err;
+  ss_error_clear(&err);
+  solver_constraints_init(&pr->c);
   for (int t = 0; t < N_TIERS; t++) {
-    if (solver_criteria_parse(o.crit[t], &cr[t], &err) != 0) {
-      rc = cli_usage_error("predict", "--%s: %s", tier_names[t], err.msg);
-      goto done;
-    }
-    c.criteria[t] = cr[t];
-    if (o.time_limit[t]) {
+    if (solver_criteria_parse(pr->o.crit[t], &pr->cr[t], &err) != 0)
+      return cli_usage_error("predict", "--%s: %s", tier_names[t], err.msg);
+    pr->c.criteria[t] = pr->cr[t];
+    if (pr->o.time_limit[t]) {
       double sec = INFINITY, pct = INFINITY;
-      if (parse_time_limit(o.time_limit[t], tier_names[t], &sec, &pct) != 0) {
-        rc = 2;
-        goto done;
-      }
-      c.max_time_s[t] = sec;
-      c.max_time_pct[t] = pct;
+      if (parse_time_limit(pr->o.time_limit[t], tier_names[t], &sec, &pct) != 0)
+        return 2;
+      pr->c.max_time_s[t] = sec;
+      pr->c.max_time_pct[t] = pct;
     }
   }
   for (int t = 0; t < 2; t++)
-    if (!isnan(o.upload_mb[t]))
-      c.max_upload_bytes[t] = ss_scission_mb_to_bytes(o.upload_mb[t]);
+    if (!isnan(pr->o.upload_mb[t]))
+      pr->c.max_upload_bytes[t] = ss_scission_mb_to_bytes(pr->o.upload_mb[t]);
+  return 0;
+}
 
-  if (prof_load_path(o.bench, &set, &err) != 0) {
+/* The profiles, the network and the solver problem; 0, else the exit
+ * status. */
+static int load_inputs(predict_run *pr) {
+  ss_error err;
+  ss_error_clear(&err);
+  int r;
+  if (prof_load_path(pr->o.bench, &pr->set, &err) != 0) {
     cli_print_error(&err);
-    goto done;
+    return 1;
   }
-  if ((r = check_overrides(&o, set)) != 0) {
-    rc = r;
-    goto done;
-  }
+  if ((r = check_overrides(&pr->o, pr->set)) != 0)
+    return r;
   char net_path[4096];
-  if (find_network(o.bench, o.network, net_path, sizeof net_path) != 0)
-    goto done;
-  if (prof_network_read(net_path, &net, &err) != 0) {
+  if (find_network(pr->o.bench, pr->o.network, net_path, sizeof net_path) != 0)
+    return 1;
+  if (prof_network_read(net_path, &pr->net, &err) != 0) {
     cli_print_error(&err);
-    goto done;
+    return 1;
   }
-  have_built = 1;
-  if (build_problem(&o, set, net, cr, &b) != 0)
-    goto done;
-  size_t k = (size_t)o.count, n = 0;
-  uint64_t total = solver_count_placements(&b.pb.p);
+  pr->have_built = 1;
+  if (build_problem(&pr->o, pr->set, pr->net, pr->cr, &pr->b) != 0)
+    return 1;
+  return 0;
+}
+
+/* The --result-count best placements into pr->res; 0, else 1. */
+static int solve(predict_run *pr) {
+  ss_error err;
+  ss_error_clear(&err);
+  size_t k = (size_t)pr->o.count;
+  uint64_t total = solver_count_placements(&pr->b.pb.p);
   if ((uint64_t)k > total)
     k = (size_t)total;
-  res = malloc(k * sizeof *res);
-  if (!res) {
+  pr->res = malloc(k * sizeof *pr->res);
+  if (!pr->res) {
     fprintf(stderr, "splitsim predict: out of memory for %zu results\n", k);
-    goto done;
+    return 1;
   }
-  if (solver_top_k(&b.pb.p, &c, SOLVER_OBJ_LATENCY, k, res, &n, NULL, &err) !=
-      0) {
+  if (solver_top_k(&pr->b.pb.p, &pr->c, SOLVER_OBJ_LATENCY, k, pr->res, &pr->n,
+                   NULL, &err) != 0) {
     cli_print_error(&err);
-    goto done;
+    return 1;
   }
-  if (n == 0) {
+  if (pr->n == 0) {
     fprintf(stderr,
             "splitsim predict: no placement of '%s' satisfies the criteria\n",
-            b.model_name);
-    goto done;
+            pr->b.model_name);
+    return 1;
   }
-  switch (o.format) {
+  return 0;
+}
+
+/* The results on stdout in the --format asked for; 0, else 1. */
+static int print_results(const predict_run *pr) {
+  const solver_problem *p = &pr->b.pb.p;
+  switch (pr->o.format) {
   case FMT_JSON:
-    print_json(&b.pb.p, res, n, &o, b.model_name, stdout);
+    print_json(p, pr->res, pr->n, &pr->o, pr->b.model_name, stdout);
     break;
   case FMT_CSV:
     print_csv_header(stdout);
-    for (size_t i = 0; i < n; i++)
-      print_csv(&b.pb.p, &res[i], i + 1, stdout);
+    for (size_t i = 0; i < pr->n; i++)
+      print_csv(p, &pr->res[i], i + 1, stdout);
     break;
   default:
-    for (size_t i = 0; i < n; i++) {
-      if (o.format == FMT_TABLE)
-        print_table(&b.pb.p, &res[i], i + 1, stdout);
+    for (size_t i = 0; i < pr->n; i++) {
+      if (pr->o.format == FMT_TABLE)
+        print_table(p, &pr->res[i], i + 1, stdout);
       else
-        print_text(&b.pb.p, &res[i], i + 1, stdout);
+        print_text(p, &pr->res[i], i + 1, stdout);
     }
     break;
   }
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "splitsim predict: writing the results failed: %s\n",
             strerror(errno));
-    goto done;
+    return 1;
   }
-  if (o.chart && draw_chart(&o, &b.pb.p, &res[0], b.model_name, set) != 0)
-    goto done;
-  rc = 0;
-done:
-  free(res);
-  if (have_built)
-    built_free(&b);
+  return 0;
+}
+
+static void predict_run_free(predict_run *pr) {
+  free(pr->res);
+  if (pr->have_built)
+    built_free(&pr->b);
   for (int t = 0; t < N_TIERS; t++)
-    solver_criteria_free(&cr[t]);
-  prof_network_free(net);
-  prof_set_free(set);
+    solver_criteria_free(&pr->cr[t]);
+  prof_network_free(pr->net);
+  prof_set_free(pr->set);
+}
+
+int cmd_predict(int argc, char **argv) {
+  predict_run pr;
+  memset(&pr, 0, sizeof pr);
+  int rc = parse_opts(argc, argv, &pr.o);
+  if (rc >= 0)
+    return rc;
+  if ((rc = make_constraints(&pr)) == 0 && (rc = load_inputs(&pr)) == 0 &&
+      (rc = solve(&pr)) == 0 && (rc = print_results(&pr)) == 0 && pr.o.chart)
+    rc = draw_chart(&pr.o, &pr.b.pb.p, &pr.res[0], pr.b.model_name, pr.set);
+  predict_run_free(&pr);
   return rc;
 }

@@ -258,8 +258,90 @@ int run_finish_charts(void *ctx, const char *dir, const prof_set *profiles,
 
 /* ---- the command ------------------------------------------------------- */
 
-int cmd_run(int argc, char **argv) {
-  ss_error err0;
+/* What the command line asked for. */
+typedef struct run_cli {
+  const char *outroot;
+  long jobs;
+  int resume, force, no_report, quiet;
+  double max_gb;
+  run_dist dist;
+} run_cli;
+
+/* The batch being run: its files, the names seen so far and their files. */
+typedef struct run_batch {
+  run_cli *cli;
+  strlist files, names, owners;
+  const char *store, *hint;
+  progress pg;
+  char stopped_in[PATH_MAX + 256];
+  int failed;
+} run_batch;
+
+static int parse_jobs(const char *arg, long *jobs) {
+  char *end;
+  errno = 0;
+  *jobs = strtol(arg, &end, 10);
+  if (errno || *end || end == arg || *jobs < 1 || *jobs > 256)
+    return cli_usage_error("run",
+                           "--jobs wants a whole number 1..256, "
+                           "got '%s'",
+                           arg);
+  return -1;
+}
+
+static int parse_shard(const char *arg, run_dist *dist) {
+  unsigned long k, n;
+  int used = 0;
+  if (sscanf(arg, "%lu/%lu%n", &k, &n, &used) != 2 || arg[used] ||
+      arg[0] == '-' || n < 1 || n > 1000000 || k >= n)
+    return cli_usage_error("run", "--shard wants K/N with 0 <= K < N, got '%s'",
+                           arg);
+  dist->shard = 1;
+  dist->k = k;
+  dist->n = n;
+  return -1;
+}
+
+/* One option into cli; -1 to go on, else the exit status. */
+static int parse_option(int c, char **argv, run_cli *cli) {
+  switch (c) {
+  case 'o':
+    cli->outroot = optarg;
+    return -1;
+  case 'j':
+    return parse_jobs(optarg, &cli->jobs);
+  case 'r':
+    cli->resume = 1;
+    return -1;
+  case 'f':
+    cli->force = 1;
+    return -1;
+  case 'G':
+    if (ss_parse_double(optarg, &cli->max_gb) != 0 || !(cli->max_gb > 0))
+      return cli_usage_error(
+          "run", "--max-output-gb wants a number > 0, got '%s'", optarg);
+    return -1;
+  case 'n':
+    cli->no_report = 1;
+    return -1;
+  case 'q':
+    cli->quiet = 1;
+    return -1;
+  case 's':
+    return parse_shard(optarg, &cli->dist);
+  case 'm':
+    cli->dist.mpi = 1;
+    return -1;
+  case 'h':
+    run_help(stdout);
+    return 0;
+  default:
+    return cli_option_error("run", c, argv);
+  }
+}
+
+/* The options, checked together; -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, run_cli *cli) {
   static const struct option opts[] = {
       {"output", required_argument, 0, 'o'},
       {"jobs", required_argument, 0, 'j'},
@@ -272,237 +354,199 @@ int cmd_run(int argc, char **argv) {
       {"mpi", no_argument, 0, 'm'},
       {"help", no_argument, 0, 'h'},
       {0, 0, 0, 0}};
-  const char *outroot = "out";
-  long jobs = 1;
-  int resume = 0, force = 0, no_report = 0, quiet = 0, c;
-  double max_gb = 0;
-  run_dist dist;
-  memset(&dist, 0, sizeof dist);
-  char stopped_in[PATH_MAX + 256] = "OUTROOT/<name>";
+  int c, rc;
   optind = 1;
-  while ((c = getopt_long(argc, argv, ":o:j:qh", opts, NULL)) != -1) {
-    switch (c) {
-    case 'o':
-      outroot = optarg;
-      break;
-    case 'j': {
-      char *end;
-      errno = 0;
-      jobs = strtol(optarg, &end, 10);
-      if (errno || *end || end == optarg || jobs < 1 || jobs > 256)
-        return cli_usage_error("run",
-                               "--jobs wants a whole number 1..256, "
-                               "got '%s'",
-                               optarg);
-      break;
-    }
-    case 'r':
-      resume = 1;
-      break;
-    case 'f':
-      force = 1;
-      break;
-    case 'G':
-      if (ss_parse_double(optarg, &max_gb) != 0 || !(max_gb > 0))
-        return cli_usage_error(
-            "run", "--max-output-gb wants a number > 0, got '%s'", optarg);
-      break;
-    case 'n':
-      no_report = 1;
-      break;
-    case 'q':
-      quiet = 1;
-      break;
-    case 's': {
-      unsigned long k, n;
-      int used = 0;
-      if (sscanf(optarg, "%lu/%lu%n", &k, &n, &used) != 2 || optarg[used] ||
-          optarg[0] == '-' || n < 1 || n > 1000000 || k >= n)
-        return cli_usage_error(
-            "run", "--shard wants K/N with 0 <= K < N, got '%s'", optarg);
-      dist.shard = 1;
-      dist.k = k;
-      dist.n = n;
-      break;
-    }
-    case 'm':
-      dist.mpi = 1;
-      break;
-    case 'h':
-      run_help(stdout);
-      return 0;
-    default:
-      return cli_option_error("run", c, argv);
-    }
-  }
+  while ((c = getopt_long(argc, argv, ":o:j:qh", opts, NULL)) != -1)
+    if ((rc = parse_option(c, argv, cli)) != -1)
+      return rc;
   if (optind >= argc)
     return cli_usage_error("run", "no scenario files given");
-  if (!*outroot)
+  if (!*cli->outroot)
     return cli_usage_error("run", "-o wants a folder");
-  if (dist.shard && dist.mpi)
+  if (cli->dist.shard && cli->dist.mpi)
     return cli_usage_error("run", "--shard and --mpi do not go together");
-  if (dist.mpi) {
-    ss_error_clear(&err0);
-    if (mpi_units_init(NULL, NULL, &dist.rank, &dist.size, &err0) != 0 ||
-        mpi_units_new(&stop_requested, &dist.mu, &err0) != 0) {
-      fprintf(stderr, "splitsim run: --mpi: %s\n", err0.msg);
-      return 1;
-    }
-    if (dist.rank != 0)
-      quiet = 1;
-  }
+  return -1;
+}
 
-  int failed = 0;
+/* --mpi: join the ranks; -1 to go on, else the exit status. */
+static int start_mpi(run_cli *cli) {
   ss_error err;
-  strlist files = {0}, names = {0}, owners = {0};
+  ss_error_clear(&err);
+  if (mpi_units_init(NULL, NULL, &cli->dist.rank, &cli->dist.size, &err) != 0 ||
+      mpi_units_new(&stop_requested, &cli->dist.mu, &err) != 0) {
+    fprintf(stderr, "splitsim run: --mpi: %s\n", err.msg);
+    return 1;
+  }
+  if (cli->dist.rank != 0)
+    cli->quiet = 1;
+  return -1;
+}
+
+/* The scenario files named on the command line (folders expanded);
+ * -1 to go on, else the exit status. */
+static int collect_files(int argc, char **argv, run_batch *b) {
+  ss_error err;
   for (int i = optind; i < argc; i++) {
     struct stat st;
     ss_error_clear(&err);
     if (stat(argv[i], &st) != 0) {
       ss_error_set(&err, argv[i], NULL, "cannot read: %s", strerror(errno));
       cli_print_error(&err);
-      failed = 1;
+      b->failed = 1;
     } else if (S_ISDIR(st.st_mode)) {
-      if (add_folder(&files, argv[i], &err) != 0) {
+      if (add_folder(&b->files, argv[i], &err) != 0) {
         cli_print_error(&err);
-        failed = 1;
+        b->failed = 1;
       }
-    } else if (list_add(&files, argv[i]) != 0) {
+    } else if (list_add(&b->files, argv[i]) != 0) {
       fprintf(stderr, "splitsim run: out of memory\n");
-      list_free(&files);
+      list_free(&b->files);
       return 1;
     }
   }
+  return -1;
+}
 
-  char store_buf[PATH_MAX + 64], hint[3 * PATH_MAX];
-  const char *store =
-      cli_default_store(store_buf, sizeof store_buf, hint, sizeof hint);
-
-  struct sigaction sa, old_int, old_term;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  stop_requested = 0;
-
-  progress pg = {0};
-  pg.on = !quiet && isatty(2);
-  pg.count = files.n;
-
-  for (size_t i = 0; i < files.n && !stop_requested; i++) {
-    const char *file = files.v[i];
-    scn_scenario *s = NULL;
-    ss_error_clear(&err);
-    if (dist.mpi && i > 0 && mpi_units_scenario_end(dist.mu, i - 1, &err) != 0)
-      break;
-    if (scn_load(file, &s, &err) != 0) {
-      if (dist.rank == 0)
-        cli_print_error(&err);
-      failed = 1;
-      continue;
-    }
-    size_t dup = 0;
-    while (dup < names.n && strcmp(names.v[dup], s->name) != 0)
-      dup++;
-    if (dup < names.n) {
-      ss_error_set(&err, file, NULL,
-                   "scenario name '%s' is also used by %s; their output "
-                   "folders would collide (set a different name:)",
-                   s->name, owners.v[dup]);
-      if (dist.rank == 0)
-        cli_print_error(&err);
-      failed = 1;
-      scn_free(s);
-      continue;
-    }
-    if (list_add(&names, s->name) != 0 || list_add(&owners, file) != 0) {
-      scn_free(s);
-      failed = 1;
-      break;
-    }
-    sim_run_options ro;
-    memset(&ro, 0, sizeof ro);
-    ro.base.jobs = (unsigned)jobs;
-    ro.base.cancel = &stop_requested;
-    ro.base.progress = on_progress;
-    ro.base.progress_ctx = &pg;
-    ro.outroot = outroot;
-    ro.default_profiles = store;
-    ro.default_profiles_hint = hint;
-    ro.resume = resume;
-    ro.force = force;
-    ro.max_output_bytes = max_gb * 1e9;
-    if (!no_report) {
-      ro.finish = run_finish_charts;
-      ro.finish_ctx = s->profiles ? NULL : (void *)store;
-    }
-    pg.name = s->name;
-    pg.index = i + 1;
-    pg.t0 = now_s();
-    pg.last = pg.t0;
-    snprintf(stopped_in, sizeof stopped_in, "%s/%s", outroot, s->name);
-    if ((dist.mpi && dist.rank == 0) || dist.shard)
-      set_stop_msg(stopped_in);
-    sim_run_report rep;
-    char note[8192] = "";
-    int rc = dist.shard || dist.mpi ? run_dist_scenario(s, &ro, &dist, i, &rep,
-                                                        note, sizeof note, &err)
-                                    : sim_run(s, &ro, &rep, &err);
-    progress_clear(&pg);
-    if (rc != 0 && dist.rank != 0 && mpi_units_abandoned(dist.mu)) {
-      rc = 0; /* rank 0 ended it; it reports */
-    } else if (rc != 0) {
-      if (!stop_requested && !sim_interrupted(&err) && dist.rank != 0)
-        fprintf(stderr, "splitsim run: rank %d: ", dist.rank);
-      if (!stop_requested && !sim_interrupted(&err)) {
-        cli_print_error(&err);
-        if (rep.report_failed)
-          fprintf(stderr,
-                  "splitsim run: %s: the tables are in %s/ but the charts "
-                  "or report failed\n",
-                  s->name, rep.outdir);
-      }
-      failed = 1;
-    } else if (!quiet && note[0]) {
-      printf("%s\n", note);
-      fflush(stdout);
-    } else if (!quiet) {
-      if (rep.skipped)
-        printf("%s: up to date in %s/ (skipped, --resume)\n", s->name,
-               rep.outdir);
-      else
-        printf("%s: %zu point%s x %zu model%s -> %s/ (%.2f s)\n", s->name,
-               rep.n_points, rep.n_points == 1 ? "" : "s", rep.n_models,
-               rep.n_models == 1 ? "" : "s", rep.outdir, rep.t.total_s);
-      fflush(stdout);
-    }
-    if (rc == 0 && rep.n_unstable) {
-      fprintf(stderr,
-              "splitsim run: warning: %s: %zu load simulation run%s unstable "
-              "(utilisation >= 1) or capped; see the status column of "
-              "%s/sim.csv\n",
-              s->name, rep.n_unstable, rep.n_unstable == 1 ? " is" : "s are",
-              rep.outdir);
-    }
-    scn_free(s);
+/* Refuse a scenario whose name another one of the batch already uses;
+ * 0 when the name is new (and recorded), 1 when refused, -1 out of memory. */
+static int claim_name(run_batch *b, const scn_scenario *s, const char *file,
+                      ss_error *err) {
+  size_t dup = 0;
+  while (dup < b->names.n && strcmp(b->names.v[dup], s->name) != 0)
+    dup++;
+  if (dup < b->names.n) {
+    ss_error_set(err, file, NULL,
+                 "scenario name '%s' is also used by %s; their output "
+                 "folders would collide (set a different name:)",
+                 s->name, b->owners.v[dup]);
+    if (b->cli->dist.rank == 0)
+      cli_print_error(err);
+    return 1;
   }
-  if (dist.mpi && files.n && !stop_requested &&
-      mpi_units_scenario_end(dist.mu, files.n - 1, &err) != 0)
-    failed = 1;
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
-  list_free(&files);
-  list_free(&names);
-  list_free(&owners);
-  if (dist.mpi) {
-    mpi_units_free(dist.mu);
+  if (list_add(&b->names, s->name) != 0 || list_add(&b->owners, file) != 0)
+    return -1;
+  return 0;
+}
+
+static void fill_run_options(run_batch *b, const scn_scenario *s,
+                             sim_run_options *ro) {
+  const run_cli *cli = b->cli;
+  memset(ro, 0, sizeof *ro);
+  ro->base.jobs = (unsigned)cli->jobs;
+  ro->base.cancel = &stop_requested;
+  ro->base.progress = on_progress;
+  ro->base.progress_ctx = &b->pg;
+  ro->outroot = cli->outroot;
+  ro->default_profiles = b->store;
+  ro->default_profiles_hint = b->hint;
+  ro->resume = cli->resume;
+  ro->force = cli->force;
+  ro->max_output_bytes = cli->max_gb * 1e9;
+  if (!cli->no_report) {
+    ro->finish = run_finish_charts;
+    ro->finish_ctx = s->profiles ? NULL : (void *)b->store;
+  }
+}
+
+/* What one scenario's run printed: its error, its note or its summary. */
+static void report_scenario(run_batch *b, const scn_scenario *s, int rc,
+                            const sim_run_report *rep, const char *note,
+                            const ss_error *err) {
+  const run_cli *cli = b->cli;
+  if (rc != 0 && cli->dist.rank != 0 && mpi_units_abandoned(cli->dist.mu)) {
+    rc = 0; /* rank 0 ended it; it reports */
+  } else if (rc != 0) {
+    if (!stop_requested && !sim_interrupted(err) && cli->dist.rank != 0)
+      fprintf(stderr, "splitsim run: rank %d: ", cli->dist.rank);
+    if (!stop_requested && !sim_interrupted(err)) {
+      cli_print_error(err);
+      if (rep->report_failed)
+        fprintf(stderr,
+                "splitsim run: %s: the tables are in %s/ but the charts "
+                "or report failed\n",
+                s->name, rep->outdir);
+    }
+    b->failed = 1;
+  } else if (!cli->quiet && note[0]) {
+    printf("%s\n", note);
+    fflush(stdout);
+  } else if (!cli->quiet) {
+    if (rep->skipped)
+      printf("%s: up to date in %s/ (skipped, --resume)\n", s->name,
+             rep->outdir);
+    else
+      printf("%s: %zu point%s x %zu model%s -> %s/ (%.2f s)\n", s->name,
+             rep->n_points, rep->n_points == 1 ? "" : "s", rep->n_models,
+             rep->n_models == 1 ? "" : "s", rep->outdir, rep->t.total_s);
+    fflush(stdout);
+  }
+  if (rc == 0 && rep->n_unstable) {
+    fprintf(stderr,
+            "splitsim run: warning: %s: %zu load simulation run%s unstable "
+            "(utilisation >= 1) or capped; see the status column of "
+            "%s/sim.csv\n",
+            s->name, rep->n_unstable, rep->n_unstable == 1 ? " is" : "s are",
+            rep->outdir);
+  }
+}
+
+/* Run loaded scenario s (index i of the batch) and report it. */
+static void run_scenario(run_batch *b, size_t i, const scn_scenario *s,
+                         ss_error *err) {
+  run_cli *cli = b->cli;
+  sim_run_options ro;
+  fill_run_options(b, s, &ro);
+  b->pg.name = s->name;
+  b->pg.index = i + 1;
+  b->pg.t0 = now_s();
+  b->pg.last = b->pg.t0;
+  snprintf(b->stopped_in, sizeof b->stopped_in, "%s/%s", cli->outroot, s->name);
+  if ((cli->dist.mpi && cli->dist.rank == 0) || cli->dist.shard)
+    set_stop_msg(b->stopped_in);
+  sim_run_report rep;
+  char note[8192] = "";
+  int rc = cli->dist.shard || cli->dist.mpi
+               ? run_dist_scenario(s, &ro, &cli->dist, i, &rep, note,
+                                   sizeof note, err)
+               : sim_run(s, &ro, &rep, err);
+  progress_clear(&b->pg);
+  report_scenario(b, s, rc, &rep, note, err);
+}
+
+/* Load and run file i of the batch; 0 to go on with the next, -1 to stop. */
+static int batch_step(run_batch *b, size_t i, ss_error *err) {
+  const char *file = b->files.v[i];
+  const run_dist *dist = &b->cli->dist;
+  scn_scenario *s = NULL;
+  ss_error_clear(err);
+  if (dist->mpi && i > 0 && mpi_units_scenario_end(dist->mu, i - 1, err) != 0)
+    return -1;
+  if (scn_load(file, &s, err) != 0) {
+    if (dist->rank == 0)
+      cli_print_error(err);
+    b->failed = 1;
+    return 0;
+  }
+  int named = claim_name(b, s, file, err);
+  if (named == 0)
+    run_scenario(b, i, s, err);
+  else
+    b->failed = 1;
+  scn_free(s);
+  return named < 0 ? -1 : 0;
+}
+
+/* The exit status once the batch is over (or stopped). */
+static int batch_exit(run_batch *b) {
+  run_dist *dist = &b->cli->dist;
+  if (dist->mpi) {
+    mpi_units_free(dist->mu);
     if (!stop_requested)
       mpi_units_finalize();
   }
-  if (stop_requested && (dist.mpi || dist.shard)) {
-    if (dist.rank == 0 && !stop_msg_done) { /* stopped between scenarios */
-      set_stop_msg(stopped_in);
+  if (stop_requested && (dist->mpi || dist->shard)) {
+    if (dist->rank == 0 && !stop_msg_done) { /* stopped between scenarios */
+      set_stop_msg(b->stopped_in);
       fputs(stop_msg, stderr);
     }
     return 130;
@@ -512,5 +556,52 @@ int cmd_run(int argc, char **argv) {
                     "left (--resume continues the batch)\n");
     return 130;
   }
-  return failed ? 1 : 0;
+  return b->failed ? 1 : 0;
+}
+
+int cmd_run(int argc, char **argv) {
+  run_cli cli;
+  memset(&cli, 0, sizeof cli);
+  cli.outroot = "out";
+  cli.jobs = 1;
+  int rc = parse_args(argc, argv, &cli);
+  if (rc == -1 && cli.dist.mpi)
+    rc = start_mpi(&cli);
+  if (rc != -1)
+    return rc;
+
+  run_batch b;
+  memset(&b, 0, sizeof b);
+  b.cli = &cli;
+  snprintf(b.stopped_in, sizeof b.stopped_in, "OUTROOT/<name>");
+  if ((rc = collect_files(argc, argv, &b)) != -1)
+    return rc;
+
+  char store_buf[PATH_MAX + 64], hint[3 * PATH_MAX];
+  b.store = cli_default_store(store_buf, sizeof store_buf, hint, sizeof hint);
+  b.hint = hint;
+
+  struct sigaction sa, old_int, old_term;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  stop_requested = 0;
+
+  b.pg.on = !cli.quiet && isatty(2);
+  b.pg.count = b.files.n;
+  ss_error err;
+  for (size_t i = 0; i < b.files.n && !stop_requested; i++)
+    if (batch_step(&b, i, &err) != 0)
+      break;
+  if (cli.dist.mpi && b.files.n && !stop_requested &&
+      mpi_units_scenario_end(cli.dist.mu, b.files.n - 1, &err) != 0)
+    b.failed = 1;
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGTERM, &old_term, NULL);
+  list_free(&b.files);
+  list_free(&b.names);
+  list_free(&b.owners);
+  return batch_exit(&b);
 }
