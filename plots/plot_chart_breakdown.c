@@ -12,92 +12,9 @@
 #include "../profiles/import.h"
 #include "../profiles/profile.h"
 
-typedef struct tier_range {
-  int used;
-  char *system;
-  long long first, last;
-} tier_range;
-
-/* Tier name with its first letter upper-cased, as placement texts spell
- * it. */
-static void cap_name(const char *tier, char *buf, size_t size) {
-  snprintf(buf, size, "%s", tier);
-  if (buf[0] >= 'a' && buf[0] <= 'z')
-    buf[0] = (char)(buf[0] - 'a' + 'A');
-}
-
-static void free_ranges(tier_range *r, size_t n) {
-  if (!r)
-    return;
-  for (size_t i = 0; i < n; i++)
-    free(r[i].system);
-  free(r);
-}
-
-/* Parse "Device(x) = a - b, Edge(None) = -1 - -1, ..." knowing the tiers.
- * System names may hold ", " or ")": a candidate end is accepted only when
- * the range and the next tier's name follow. NULL when it does not parse. */
-static tier_range *parse_placement(const char *text, char *const *tiers,
-                                   size_t nt) {
-  tier_range *out = calloc(nt ? nt : 1, sizeof *out);
-  const char *p = text;
-  if (!out)
-    return NULL;
-  for (size_t t = 0; t < nt; t++) {
-    char head[300], next[300];
-    cap_name(tiers[t], head, sizeof head);
-    size_t hl = strlen(head);
-    if (strncmp(p, head, hl) != 0 || p[hl] != '(')
-      goto bad;
-    p += hl + 1;
-    next[0] = 0;
-    if (t + 1 < nt) {
-      cap_name(tiers[t + 1], next, sizeof next);
-      size_t l = strlen(next);
-      if (l + 1 < sizeof next) {
-        next[l] = '(';
-        next[l + 1] = 0;
-      }
-    }
-    const char *end = NULL, *after = NULL;
-    long long a = 0, b = 0;
-    for (const char *q = p; (q = strstr(q, ") = ")) != NULL; q++) {
-      char *e1, *e2;
-      a = strtoll(q + 4, &e1, 10);
-      if (e1 == q + 4 || strncmp(e1, " - ", 3) != 0)
-        continue;
-      b = strtoll(e1 + 3, &e2, 10);
-      if (e2 == e1 + 3)
-        continue;
-      if (t + 1 == nt ? *e2 == 0
-                      : (strncmp(e2, ", ", 2) == 0 &&
-                         strncmp(e2 + 2, next, strlen(next)) == 0)) {
-        end = q;
-        after = (t + 1 == nt) ? e2 : e2 + 2;
-        break;
-      }
-    }
-    if (!end)
-      goto bad;
-    out[t].system = malloc((size_t)(end - p) + 1);
-    if (!out[t].system)
-      goto bad;
-    memcpy(out[t].system, p, (size_t)(end - p));
-    out[t].system[end - p] = 0;
-    out[t].first = a;
-    out[t].last = b;
-    out[t].used = !(a == -1 && b == -1);
-    p = after;
-  }
-  return out;
-bad:
-  free_ranges(out, nt);
-  return NULL;
-}
-
 /* The profiled model of a used tier's system, or NULL. */
-static const prof_model *tier_model(const prof_set *set, const tier_range *r,
-                                    const char *model) {
+static const prof_model *
+tier_model(const prof_set *set, const plot_tier_range *r, const char *model) {
   const prof_system *s = prof_set_find_system(set, r->system);
   return s ? prof_system_find_model(s, model) : NULL;
 }
@@ -111,7 +28,7 @@ int plot_breakdown_possible(const plot_data *d, const prof_set *profiles,
     snprintf(why, whysize, "no feasible placement at point %zu", d->point);
     return 0;
   }
-  tier_range *r = parse_placement(m->places[m->at.place], d->tiers, d->n_tiers);
+  plot_tier_range *r = plot_place_ranges(d, m, m->at.place);
   if (!r) {
     snprintf(why, whysize, "cannot read the placement text");
     return 0;
@@ -128,7 +45,7 @@ int plot_breakdown_possible(const plot_data *d, const prof_set *profiles,
       ok = 0;
     }
   }
-  free_ranges(r, d->n_tiers);
+  plot_tier_ranges_free(r, d->n_tiers);
   return ok;
 }
 
@@ -147,7 +64,7 @@ typedef struct bd_chart {
   const plot_best *bb;
   const prof_set *set;
   size_t nt;
-  tier_range *r;           /* per tier: system and layer range */
+  plot_tier_range *r;      /* per tier: system and layer range */
   double *scale;           /* per tier: engine time / profile time */
   double *sec_lo, *sec_hi; /* per tier: slot range, for the labels */
   tlabel *tl;              /* transfer and return bars */
@@ -164,7 +81,7 @@ static void bd_free(bd_chart *B) {
   free(B->sec_lo);
   free(B->sec_hi);
   free(B->tl);
-  free_ranges(B->r, B->nt);
+  plot_tier_ranges_free(B->r, B->nt);
 }
 
 /* Per-tier scale: the engine's compute time over the profile's sum (the
@@ -288,7 +205,7 @@ static size_t bd_script_head(const bd_chart *B, FILE *gp) {
   const plot_best *bb = B->bb;
   size_t nt = B->nt;
   char line1[512], line2[700], shortp[512], other[400], at[48] = "";
-  plot_short_place(B->m->places[bb->place], shortp, sizeof shortp);
+  plot_place_brief(d, B->m, B->m->places[bb->place], shortp, sizeof shortp);
   plot_other_axes_text(d, -1, -1, d->point_values, other, sizeof other);
   if (d->n_points > 1)
     snprintf(at, sizeof at, " at point %zu", d->point);
@@ -417,7 +334,7 @@ static int write_breakdown(FILE *gp, FILE *dat, const plot_data *d,
   B.nt = d->n_tiers;
   B.tmin = INFINITY;
   B.last_tic = -10;
-  if (!(B.r = parse_placement(B.m->places[B.bb->place], d->tiers, B.nt)))
+  if (!(B.r = plot_place_ranges(d, B.m, B.bb->place)))
     return ss_error_set(err, d->charts, c->base,
                         "cannot read the placement text of model %s",
                         B.m->name);

@@ -17,9 +17,9 @@
 /* In the order of the plan and of the report's sections. */
 const plot_kind_ops *const plot_kind_table[] = {
     &plot_chart_models,    &plot_chart_latency, &plot_chart_map,
-    &plot_chart_breakdown, &plot_chart_pareto,  &plot_chart_tornado,
-    &plot_chart_sim_p99,   &plot_chart_sim_cdf, &plot_chart_sim_util,
-    &plot_chart_replay,
+    &plot_chart_breakdown, &plot_chart_pareto,  &plot_chart_purchase_sweep,
+    &plot_chart_tornado,   &plot_chart_sim_p99, &plot_chart_sim_cdf,
+    &plot_chart_sim_util,  &plot_chart_replay,
 };
 const size_t plot_n_kinds = sizeof plot_kind_table / sizeof plot_kind_table[0];
 

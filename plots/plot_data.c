@@ -242,12 +242,17 @@ typedef struct best_cols {
   long *compute;  /* n_tiers */
   long *transfer; /* n_tiers^2 */
   long *bytes;
+  long *sys, *first, *last; /* n_tiers: system.<tier>, first_layer.<tier>,
+                               last_layer.<tier> (-1 when absent) */
 } best_cols;
 
 static void best_cols_free(best_cols *b) {
   free(b->compute);
   free(b->transfer);
   free(b->bytes);
+  free(b->sys);
+  free(b->first);
+  free(b->last);
 }
 
 static long col_of(const plot_csv *c, const char *name) {
@@ -298,10 +303,20 @@ static int read_header(plot_data *d, plot_csv *c, best_cols *b, ss_error *err) {
   size_t nn = nt * nt + 1;
   b->transfer = malloc(nn * sizeof *b->transfer);
   b->bytes = malloc(nn * sizeof *b->bytes);
-  if (!b->compute || !b->transfer || !b->bytes)
+  b->sys = malloc((nt ? nt : 1) * sizeof *b->sys);
+  b->first = malloc((nt ? nt : 1) * sizeof *b->first);
+  b->last = malloc((nt ? nt : 1) * sizeof *b->last);
+  if (!b->compute || !b->transfer || !b->bytes || !b->sys || !b->first ||
+      !b->last)
     return ss_error_oom(err, c->path, NULL);
   for (size_t t = 0; t < nt; t++) {
     char name[600];
+    snprintf(name, sizeof name, SIM_COL_SYSTEM "%s", d->tiers[t]);
+    b->sys[t] = col_of(c, name);
+    snprintf(name, sizeof name, SIM_COL_FIRST_LAYER "%s", d->tiers[t]);
+    b->first[t] = col_of(c, name);
+    snprintf(name, sizeof name, SIM_COL_LAST_LAYER "%s", d->tiers[t]);
+    b->last[t] = col_of(c, name);
     snprintf(name, sizeof name, SIM_COL_COMPUTE_S "%s", d->tiers[t]);
     b->compute[t] = col_of(c, name);
     for (size_t u = 0; u < nt; u++) {
@@ -352,6 +367,25 @@ static int push_val(grow_vals *g, double v) {
   }
   g->v[g->n++] = v;
   return 0;
+}
+
+/* A new placement of a best.csv row: keep its per-tier columns (when
+ * best.csv has them and every cell reads). -1: no memory. */
+static int take_row_ranges(const plot_data *d, const plot_csv *c,
+                           const best_cols *b, plot_model *m, size_t place) {
+  size_t nt = d->n_tiers;
+  const char *sys[64];
+  long long first[64], last[64];
+  if (nt > 64)
+    return 0;
+  for (size_t t = 0; t < nt; t++) {
+    if (b->sys[t] < 0 || b->first[t] < 0 || b->last[t] < 0 ||
+        ss_parse_int64(c->fields[b->first[t]], &first[t]) != 0 ||
+        ss_parse_int64(c->fields[b->last[t]], &last[t]) != 0)
+      return 0;
+    sys[t] = c->fields[b->sys[t]];
+  }
+  return plot_model_take_ranges(m, place, nt, sys, first, last);
 }
 
 /* Copy the numbers of a best.csv row into model m's plot_best (the row of
@@ -518,10 +552,13 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
     const char *ptext = c.fields[b->placement];
     int pi = last_place[mi];
     if (pi < 0 || strcmp(m->places[pi], ptext) != 0) {
+      size_t before = m->n_places;
       pi = plot_model_add_place(m, ptext);
       if (pi == -3)
         goto nomem;
       last_place[mi] = pi;
+      if (m->n_places > before && take_row_ranges(d, &c, b, m, (size_t)pi) != 0)
+        goto nomem;
     }
     for (size_t a = 0; a < d->n_axes; a++)
       if (field_num(&c, (long)d->axes[a].col, &row_vals[a], err) != 0 ||
@@ -754,6 +791,7 @@ void plot_data_free(plot_data *d) {
   for (size_t i = 0; i < d->n_tiers; i++)
     free(d->tiers[i]);
   free(d->tiers);
+  free(d->tier_named);
   for (size_t i = 0; i < d->n_axes; i++) {
     free(d->axes[i].param);
     free(d->axes[i].zip);
@@ -763,9 +801,7 @@ void plot_data_free(plot_data *d) {
   for (size_t i = 0; i < d->n_models; i++) {
     plot_model *m = &d->models[i];
     free(m->name);
-    for (size_t k = 0; k < m->n_places; k++)
-      free(m->places[k]);
-    free(m->places);
+    plot_model_places_free(m, d->n_tiers);
     free(m->at.compute_s);
     free(m->at.transfer_s);
     free(m->at.bytes);
@@ -780,6 +816,7 @@ void plot_data_free(plot_data *d) {
   plot_table_free(&d->summary);
   plot_table_free(&d->purchase);
   plot_table_free(&d->sensitivity);
+  plot_table_free(&d->robust);
   plot_table_free(&d->sim);
   plot_table_free(&d->sim_cdf);
   plot_table_free(&d->replay);
@@ -971,6 +1008,7 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
       load_table(d, "purchase.csv", &d->purchase, &d->has_purchase, err) != 0 ||
       load_table(d, "sensitivity.csv", &d->sensitivity, &d->has_sensitivity,
                  err) != 0 ||
+      load_table(d, "robust.csv", &d->robust, &d->has_robust, err) != 0 ||
       load_table(d, "sim.csv", &d->sim, &d->has_sim, err) != 0 ||
       load_table(d, "sim_cdf.csv", &d->sim_cdf, &d->has_sim_cdf, err) != 0 ||
       load_table(d, "replay.csv", &d->replay, &d->has_replay, err) != 0 ||
@@ -984,6 +1022,10 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
   if (d->has_breakpoints &&
       add_table_places(d, &d->breakpoints, bcols, 2, err) != 0)
     goto fail;
+  if (plot_places_finish(d) != 0) {
+    ss_error_oom(err, outdir, NULL);
+    goto fail;
+  }
   free(best);
   best_cols_free(&bc);
   scn_resolved_free(&y);

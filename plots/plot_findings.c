@@ -53,6 +53,60 @@ static const char *reference_place(const plot_data *d, size_t m, size_t a) {
   return best;
 }
 
+/* The unit of axis a's values, from its label ("Mbps" of "device-edge
+ * bandwidth (Mbps)"); empty when there is none or it is not a unit. */
+static void axis_unit(const plot_data *d, size_t a, char *buf, size_t size) {
+  char lab[256];
+  plot_param_label(d->axes[a].param, lab, sizeof lab);
+  buf[0] = 0;
+  char *open = strrchr(lab, '(');
+  size_t n = strlen(lab);
+  if (!open || n < 2 || lab[n - 1] != ')')
+    return;
+  lab[n - 1] = 0;
+  if (strcmp(open + 1, "share") != 0 && strcmp(open + 1, "factor") != 0)
+    snprintf(buf, size, " %s", open + 1);
+}
+
+/* "A below X u; B from X to Y u; C above Y u" from the breakpoints of
+ * model m along axis a on the reference line; how many it found. */
+static size_t rule_changes(FILE *fp, const plot_data *d, size_t m, size_t a) {
+  const plot_model *pm = &d->models[m];
+  const plot_table *t = &d->breakpoints;
+  long bm = plot_table_col(t, SIM_COL_MODEL), ba = plot_table_col(t, "axis"),
+       bf = plot_table_col(t, "fixed"), bv = plot_table_col(t, SIM_COL_VALUE),
+       bb = plot_table_col(t, "placement_before"),
+       bA = plot_table_col(t, "placement_after");
+  if (!d->has_breakpoints || bm < 0 || ba < 0 || bf < 0 || bv < 0 || bb < 0 ||
+      bA < 0)
+    return 0;
+  char unit[64], sp[512];
+  axis_unit(d, a, unit, sizeof unit);
+  double prev = NAN;
+  const char *after = NULL;
+  size_t n = 0;
+  for (size_t r = 0; r < t->n_rows; r++) {
+    if (strcmp(plot_table_get(t, r, (size_t)bm), pm->name) != 0 ||
+        strcmp(plot_table_get(t, r, (size_t)ba), d->axes[a].param) != 0 ||
+        !plot_fixed_matches(d, plot_table_get(t, r, (size_t)bf), a, NULL))
+      continue;
+    double v = cell_num(t, r, bv);
+    plot_place_brief(d, pm, plot_table_get(t, r, (size_t)bb), sp, sizeof sp);
+    if (n == 0)
+      fprintf(fp, " %s below %.4g%s", sp, v, unit);
+    else
+      fprintf(fp, "; %s from %.4g to %.4g%s", sp, prev, v, unit);
+    prev = v;
+    after = plot_table_get(t, r, (size_t)bA);
+    n++;
+  }
+  if (n) {
+    plot_place_brief(d, pm, after, sp, sizeof sp);
+    fprintf(fp, "; %s above %.4g%s", sp, prev, unit);
+  }
+  return n;
+}
+
 char *plot_rule_text(const plot_data *d, size_t m) {
   long a = plot_decision_axis(d);
   const plot_model *pm = &d->models[m];
@@ -61,54 +115,22 @@ char *plot_rule_text(const plot_data *d, size_t m) {
   FILE *fp = open_memstream(&buf, &len);
   if (!fp)
     return NULL;
-  char lab[200], sp[512];
+  char sp[512];
+  fprintf(fp, "%s:", pm->name);
   if (a < 0) {
     const char *pl = pm->n_places ? pm->places[0] : "infeasible";
-    plot_short_place(pl, sp, sizeof sp);
-    fprintf(fp, "%s: %s", pm->name, sp);
-    fclose(fp);
-    return buf;
-  }
-  plot_param_label(d->axes[a].param, lab, sizeof lab);
-  const plot_table *t = &d->breakpoints;
-  long bm = plot_table_col(t, SIM_COL_MODEL), ba = plot_table_col(t, "axis"),
-       bf = plot_table_col(t, "fixed"), bv = plot_table_col(t, SIM_COL_VALUE),
-       bb = plot_table_col(t, "placement_before"),
-       bA = plot_table_col(t, "placement_after");
-  size_t n = 0;
-  fprintf(fp, "%s, along %s:", pm->name, lab);
-  if (d->has_breakpoints && bm >= 0 && ba >= 0 && bf >= 0 && bv >= 0 &&
-      bb >= 0 && bA >= 0) {
-    double prev = NAN;
-    const char *after = NULL;
-    for (size_t r = 0; r < t->n_rows; r++) {
-      if (strcmp(plot_table_get(t, r, (size_t)bm), pm->name) != 0 ||
-          strcmp(plot_table_get(t, r, (size_t)ba), d->axes[a].param) != 0 ||
-          !plot_fixed_matches(d, plot_table_get(t, r, (size_t)bf), (size_t)a,
-                              NULL))
-        continue;
-      double v = cell_num(t, r, bv);
-      plot_short_place(plot_table_get(t, r, (size_t)bb), sp, sizeof sp);
-      if (n == 0)
-        fprintf(fp, " below %.4g %s", v, sp);
-      else
-        fprintf(fp, "; %.4g to %.4g %s", prev, v, sp);
-      prev = v;
-      after = plot_table_get(t, r, (size_t)bA);
-      n++;
-    }
-    if (n) {
-      plot_short_place(after, sp, sizeof sp);
-      fprintf(fp, "; above %.4g %s", prev, sp);
-    }
-  }
-  if (n == 0) {
+    plot_place_brief(d, pm, pl, sp, sizeof sp);
+    fprintf(fp, " %s", sp);
+  } else if (rule_changes(fp, d, m, (size_t)a) == 0) {
     const char *pl = reference_place(d, m, (size_t)a);
-    plot_short_place(pl ? pl : (pm->n_places ? pm->places[0] : "?"), sp,
+    plot_place_brief(d, pm, pl ? pl : (pm->n_places ? pm->places[0] : "?"), sp,
                      sizeof sp);
     fprintf(fp, " %s all along", sp);
   }
-  fclose(fp);
+  if (fclose(fp) != 0) {
+    free(buf);
+    return NULL;
+  }
   return buf;
 }
 
@@ -175,17 +197,174 @@ char *plot_purchase_text(const plot_data *d) {
             "over the sweep %.3g%%).",
             np, plot_table_get(t, (size_t)f, (size_t)co), fn,
             cell_num(t, (size_t)f, cm));
-  /* the largest what-if swing against the purchase */
-  const plot_table *s = &d->sensitivity;
-  long sp = plot_table_col(s, "parameter"), se = plot_table_col(s, "effect_s");
-  if (d->has_sensitivity && sp >= 0 && se >= 0 && s->n_rows && b >= 0) {
-    double e = cell_num(s, 0, se), g = cell_num(t, (size_t)b, cs);
-    if (g > 0 && e > g)
-      fprintf(fp,
-              " The sensitivity study's swing of %s moves the weighted "
-              "latency %.2g times more than that purchase.",
-              plot_table_get(s, 0, (size_t)sp), e / g);
-  }
   fclose(fp);
+  return buf;
+}
+
+/* The largest gain of any option set at the reference point (purchase.csv
+ * gain_s); NaN without a purchasing study. */
+static double best_purchase_gain(const plot_data *d) {
+  const plot_table *t = &d->purchase;
+  long cs = plot_table_col(t, "gain_s");
+  double g = NAN;
+  for (size_t r = 0; d->has_purchase && cs >= 0 && r < t->n_rows; r++) {
+    double v = cell_num(t, r, cs);
+    if (!isnan(v) && (isnan(g) || v > g))
+      g = v;
+  }
+  return g;
+}
+
+char *plot_sensitivity_text(const plot_data *d) {
+  const plot_table *s = &d->sensitivity;
+  long sp = plot_table_col(s, SIM_COL_PARAMETER),
+       se = plot_table_col(s, "effect_s"), sb = plot_table_col(s, SIM_COL_BASE),
+       sl = plot_table_col(s, SIM_COL_LOW_VALUE),
+       slo = plot_table_col(s, SIM_COL_BEST_LOW_S),
+       shi = plot_table_col(s, SIM_COL_BEST_HIGH_S);
+  if (!d->has_sensitivity || sp < 0 || se < 0 || sb < 0 || sl < 0 || slo < 0 ||
+      shi < 0 || s->n_rows == 0)
+    return NULL;
+  /* rows are sorted by effect, largest first */
+  double e0 = cell_num(s, 0, se), base = cell_num(s, 0, sb);
+  double pct = base != 0 ? 100 * (1 - cell_num(s, 0, sl) / base) : NAN;
+  size_t n_none = 0;
+  for (size_t r = 0; r < s->n_rows; r++)
+    n_none += cell_num(s, r, se) == 0;
+  char lab[256];
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  if (!fp)
+    return NULL;
+  plot_param_label(plot_table_get(s, 0, (size_t)sp), lab, sizeof lab);
+  if (!(e0 > 0)) {
+    fprintf(fp,
+            "Sensitivity: no parameter moved alone by \xC2\xB1"
+            "%.3g%% changes the "
+            "weighted best latency at the reference point.",
+            pct);
+  } else {
+    fprintf(fp,
+            "Sensitivity: the \xC2\xB1"
+            "%.3g%% swing of %s moves the weighted best "
+            "latency most, by %.3g s (%.3g s to %.3g s)",
+            pct, lab, e0, cell_num(s, 0, slo), cell_num(s, 0, shi));
+    if (s->n_rows > 1 && cell_num(s, 1, se) > 0) {
+      plot_param_label(plot_table_get(s, 1, (size_t)sp), lab, sizeof lab);
+      fprintf(fp, ", %.2g times the next (%s, %.3g s)", e0 / cell_num(s, 1, se),
+              lab, cell_num(s, 1, se));
+    }
+    double g = best_purchase_gain(d);
+    if (g > 0)
+      fprintf(fp, " and %.2g times the gain of any purchase (%.3g s)", e0 / g,
+              g);
+    else if (g == 0)
+      fputs("; no purchase gains anything there", fp);
+    fprintf(fp, "; %zu of %zu parameters do not move it.", n_none, s->n_rows);
+  }
+  if (fclose(fp) != 0) {
+    free(buf);
+    return NULL;
+  }
+  return buf;
+}
+
+/* robust.csv's columns the robustness sentence reads. */
+typedef struct robust_cols {
+  long model, place, nominal, robust, p95, meet;
+} robust_cols;
+
+/* Rows of the nominal optimum and of the robust placement of the model
+ * whose rows start at r0 (rows of one model are consecutive); the first
+ * row of the next model. */
+static size_t robust_pair(const plot_table *t, const robust_cols *c, size_t r0,
+                          long *nom, long *rob) {
+  const char *m = plot_table_get(t, r0, (size_t)c->model);
+  size_t r = r0;
+  *nom = *rob = -1;
+  for (;
+       r < t->n_rows && strcmp(plot_table_get(t, r, (size_t)c->model), m) == 0;
+       r++) {
+    if (cell_num(t, r, c->nominal) == 1)
+      *nom = (long)r;
+    if (cell_num(t, r, c->robust) == 1)
+      *rob = (long)r;
+  }
+  return r;
+}
+
+/* "for vgg19 prefer X: p95 a s instead of b s, meets the deadline in p%
+ * of samples instead of q%" */
+static void robust_change(FILE *fp, const plot_data *d, const plot_table *t,
+                          const robust_cols *c, long nom, long rob) {
+  const char *mname = plot_table_get(t, (size_t)rob, (size_t)c->model);
+  long mi = plot_model_index(d, mname);
+  char sp[512];
+  if (mi >= 0)
+    plot_place_brief(d, &d->models[mi],
+                     plot_table_get(t, (size_t)rob, (size_t)c->place), sp,
+                     sizeof sp);
+  else
+    plot_short_place(plot_table_get(t, (size_t)rob, (size_t)c->place), sp,
+                     sizeof sp);
+  fprintf(fp, "for %s prefer %s: p95 %.3g s instead of %.3g s", mname, sp,
+          cell_num(t, (size_t)rob, c->p95), cell_num(t, (size_t)nom, c->p95));
+  double pm = cell_num(t, (size_t)rob, c->meet),
+         pn = cell_num(t, (size_t)nom, c->meet);
+  if (!isnan(pm) && !isnan(pn))
+    fprintf(fp, ", meets the deadline in %.4g%% of samples instead of %.4g%%",
+            100 * pm, 100 * pn);
+}
+
+char *plot_robust_text(const plot_data *d) {
+  const plot_table *t = &d->robust;
+  robust_cols c = {
+      plot_table_col(t, SIM_COL_MODEL),   plot_table_col(t, SIM_COL_PLACEMENT),
+      plot_table_col(t, "nominal_best"),  plot_table_col(t, "robust"),
+      plot_table_col(t, "p95_latency_s"), plot_table_col(t, "p_meet_deadline")};
+  if (!d->has_robust || c.model < 0 || c.place < 0 || c.nominal < 0 ||
+      c.robust < 0 || c.p95 < 0 || t->n_rows == 0)
+    return NULL;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&buf, &len);
+  if (!fp)
+    return NULL;
+  size_t n_models = 0, n_same = 0, n_shown = 0;
+  fputs("Robustness: ", fp);
+  for (size_t r = 0; r < t->n_rows;) {
+    long nom, rob;
+    r = robust_pair(t, &c, r, &nom, &rob);
+    n_models++;
+    if (nom < 0 || rob < 0 || nom == rob) {
+      n_same += nom == rob && nom >= 0;
+      continue;
+    }
+    if (n_shown < 3) {
+      fputs(n_shown ? "; " : "", fp);
+      robust_change(fp, d, t, &c, nom, rob);
+    }
+    n_shown++;
+  }
+  if (n_shown > 3)
+    fprintf(fp, "; and %zu more models (robust.csv)", n_shown - 3);
+  if (n_shown && n_same)
+    fprintf(fp,
+            ". For the other %zu of %zu models the optimum at the reference "
+            "point is also the robust choice.",
+            n_same, n_models);
+  else if (n_shown)
+    fputs(".", fp);
+  else
+    fprintf(fp,
+            "keep the optimum at the reference point: it is also the most "
+            "robust placement under the uncertainty for %s%zu %s.",
+            n_same == n_models ? "all " : "", n_same,
+            n_same == 1 ? "model" : "models");
+  if (fclose(fp) != 0) {
+    free(buf);
+    return NULL;
+  }
   return buf;
 }

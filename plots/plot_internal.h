@@ -98,14 +98,29 @@ typedef struct plot_best {
   double return_s;
 } plot_best;
 
+/* One tier of a placement: the system and the layers it runs. */
+typedef struct plot_tier_range {
+  int used;              /* the tier runs at least one block */
+  char *system;          /* "None" (or empty) when unused */
+  long long first, last; /* profile layer numbers; -1 - -1 when unused */
+} plot_tier_range;
+
 typedef struct plot_model {
   char *name;
   char slug[48];   /* safe file-name part: [A-Za-z0-9._-] */
   size_t n_places; /* distinct placements seen (letter = index) */
   char **places;
-  plot_best at; /* at the chosen point */
-  int *map;     /* decision map cells [yi * nx + xi]: placement index,
-                   PLOT_INFEASIBLE, or -2 when missing; NULL when no map */
+  /* per-tier form of the first n_ranged placements, from best.csv's
+   * columns ([place * n_tiers + tier]); the others are parsed from their
+   * text when needed (plot_place_ranges) */
+  plot_tier_range *ranges;
+  size_t n_ranged;
+  char **briefs; /* n_places short forms ("Edge 1-4 + Cloud 5-175"), an
+                    entry NULL when the text does not parse; NULL until
+                    plot_places_finish */
+  plot_best at;  /* at the chosen point */
+  int *map;      /* decision map cells [yi * nx + xi]: placement index,
+                    PLOT_INFEASIBLE, or -2 when missing; NULL when no map */
 } plot_model;
 
 typedef struct plot_data {
@@ -119,6 +134,8 @@ typedef struct plot_data {
   char *run_json;        /* run.json text, or NULL when absent */
   size_t n_tiers;
   char **tiers;
+  int *tier_named; /* n_tiers: 1 when placements use two or more systems of
+                      the tier (short forms then name the system) */
   size_t n_axes;
   plot_axis *axes;
   size_t n_models;
@@ -139,8 +156,9 @@ typedef struct plot_data {
                            [yi * n_axes + a], NaN when not seen */
   char *map_note;       /* why there is no decision map, or NULL */
   /* the smaller tables, loaded whole (empty when the file is absent) */
-  plot_table curves, breakpoints, summary, purchase, sensitivity;
-  int has_curves, has_breakpoints, has_summary, has_purchase, has_sensitivity;
+  plot_table curves, breakpoints, summary, purchase, sensitivity, robust;
+  int has_curves, has_breakpoints, has_summary, has_purchase, has_sensitivity,
+      has_robust;
   /* the load simulation (docs/simulation.md), when the scenario has one */
   plot_table sim, sim_cdf;
   int has_sim, has_sim_cdf;
@@ -233,6 +251,38 @@ void plot_gp_str(FILE *fp, const char *text, size_t max_chars);
 
 /* The placement text without unused tiers ("Cloud(None) = -1 - -1"). */
 void plot_short_place(const char *text, char *buf, size_t bufsize);
+
+/* ---- placements as tiers (plot_place.c) -------------------------------- */
+
+/* Parse "Device(x) = a - b, Edge(None) = -1 - -1, ..." knowing the tiers
+ * (names as in best.csv's columns). System names may hold ", " or ")": a
+ * candidate end is accepted only when the range and the next tier's name
+ * follow. NULL when it does not parse or no memory; free with
+ * plot_tier_ranges_free(r, nt). */
+plot_tier_range *plot_place_parse(const char *text, char *const *tiers,
+                                  size_t nt);
+void plot_tier_ranges_free(plot_tier_range *r, size_t n);
+/* Placement `place` of model m per tier (a new array, n_tiers entries):
+ * from best.csv's per-tier columns when it was read there, else parsed
+ * from its text. NULL when neither works or no memory. */
+plot_tier_range *plot_place_ranges(const plot_data *d, const plot_model *m,
+                                   int place);
+/* Keep the per-tier form of placement `place` (best.csv's columns; kept
+ * only when it is the next one, place == m->n_ranged). -1: no memory. */
+int plot_model_take_ranges(plot_model *m, size_t place, size_t nt,
+                           const char *const *system, const long long *first,
+                           const long long *last);
+/* Free a model's placements, their tiers and short forms. */
+void plot_model_places_free(plot_model *m, size_t nt);
+/* Every model's short forms (after every table is read). -1: no memory. */
+int plot_places_finish(plot_data *d);
+/* The short form of placement text `text` of model m: "Edge 1-4 + Cloud
+ * 5-175" (the used tiers, their first and last layer; a tier's system in
+ * parentheses where the output's placements use two or more systems of
+ * it: d->tier_named), "infeasible", or plot_short_place's form when the
+ * text does not parse. */
+void plot_place_brief(const plot_data *d, const plot_model *m, const char *text,
+                      char *buf, size_t size);
 /* A human axis label with its unit for a parameter path, e.g.
  * "device-edge bandwidth (Mbps)". */
 void plot_param_label(const char *param, char *buf, size_t bufsize);
@@ -351,5 +401,15 @@ char *plot_rule_text(const plot_data *d, size_t m);
  * the option fastest across the sweep, the sensitivity swing); NULL when
  * there is no purchasing study. Caller frees. */
 char *plot_purchase_text(const plot_data *d);
+/* The sensitivity study in one line (sensitivity.csv): the parameter that
+ * moves the weighted best latency most, by how much, against the next one
+ * and against the largest purchase gain (purchase.csv); NULL without the
+ * study. Caller frees. */
+char *plot_sensitivity_text(const plot_data *d);
+/* The robustness study in one line (robust.csv): per model whose robust
+ * placement differs from the optimum at the reference point, which one to
+ * prefer and what it buys (p95, deadline); else that the optimum is also
+ * robust. NULL without the study. Caller frees. */
+char *plot_robust_text(const plot_data *d);
 
 #endif

@@ -20,18 +20,20 @@ struct plot_chart;
 struct plot_options;
 
 typedef enum plot_kind {
-  PLOT_LATENCY = 0, /* objective vs one swept parameter, one model */
-  PLOT_MAP,         /* decision map over two axes, one model */
-  PLOT_BREAKDOWN,   /* per-block times of the best placement, one model */
-  PLOT_MODELS,      /* model comparison at the chosen point */
-  PLOT_PARETO,      /* purchasing options: price vs weighted latency */
-  PLOT_TORNADO,     /* sensitivity.csv: best latency, one parameter moved */
-  PLOT_SIM_CDF,     /* sim_cdf.csv: latency CDF per policy at one point */
-  PLOT_SIM_P99,     /* sim.csv: p99 per policy against the offered load */
-  PLOT_SIM_UTIL,    /* sim.csv: utilisation per resource against the load */
-  PLOT_REPLAY       /* replay_series_<k>.csv: bandwidth, placement and
-                       latency over one trace (model = row of
-                       replay_charts.csv) */
+  PLOT_LATENCY = 0,    /* objective vs one swept parameter, one model */
+  PLOT_MAP,            /* decision map over two axes, one model */
+  PLOT_BREAKDOWN,      /* per-block times of the best placement, one model */
+  PLOT_MODELS,         /* model comparison at the chosen point */
+  PLOT_PARETO,         /* purchasing options: price vs weighted latency */
+  PLOT_PURCHASE_SWEEP, /* purchase_sweep.csv: the fastest option along the
+                          decision axis (axis = that axis) */
+  PLOT_TORNADO,        /* sensitivity.csv: best latency, one parameter moved */
+  PLOT_SIM_CDF,        /* sim_cdf.csv: latency CDF per policy at one point */
+  PLOT_SIM_P99,        /* sim.csv: p99 per policy against the offered load */
+  PLOT_SIM_UTIL,       /* sim.csv: utilisation per resource against the load */
+  PLOT_REPLAY          /* replay_series_<k>.csv: bandwidth, placement and
+                          latency over one trace (model = row of
+                          replay_charts.csv) */
 } plot_kind;
 
 typedef struct plot_kind_ops {
@@ -55,11 +57,13 @@ extern const plot_kind_ops plot_chart_latency;   /* plot_chart_latency.c */
 extern const plot_kind_ops plot_chart_map;       /* plot_chart_map.c */
 extern const plot_kind_ops plot_chart_breakdown; /* plot_chart_breakdown.c */
 extern const plot_kind_ops plot_chart_pareto;    /* plot_chart_pareto.c */
-extern const plot_kind_ops plot_chart_tornado;   /* plot_chart_tornado.c */
-extern const plot_kind_ops plot_chart_sim_p99;   /* plot_chart_sim.c */
-extern const plot_kind_ops plot_chart_sim_cdf;   /* plot_chart_sim.c */
-extern const plot_kind_ops plot_chart_sim_util;  /* plot_chart_sim.c */
-extern const plot_kind_ops plot_chart_replay;    /* plot_chart_replay.c */
+extern const plot_kind_ops
+    plot_chart_purchase_sweep;                 /* plot_chart_purchase_sweep.c */
+extern const plot_kind_ops plot_chart_tornado; /* plot_chart_tornado.c */
+extern const plot_kind_ops plot_chart_sim_p99; /* plot_chart_sim.c */
+extern const plot_kind_ops plot_chart_sim_cdf; /* plot_chart_sim.c */
+extern const plot_kind_ops plot_chart_sim_util; /* plot_chart_sim.c */
+extern const plot_kind_ops plot_chart_replay;   /* plot_chart_replay.c */
 
 /* Every kind, in the order of the plan and of the report's sections. */
 extern const plot_kind_ops *const plot_kind_table[];

@@ -548,10 +548,18 @@ static void findings(const out2 *o, const plot_data *d) {
     para(o, NULL, buf);
   }
   long a = plot_decision_axis(d);
-  para(o, NULL,
-       a >= 0 ? "Decision rule per model (at the reference point of the "
-                "other parameters; breakpoints.csv has every change):"
-              : "Best placement per model:");
+  if (a >= 0) {
+    char lab[256], buf[600];
+    plot_axis_label(d, (size_t)a, lab, sizeof lab);
+    snprintf(buf, sizeof buf,
+             "Decision rule per model along %s, the other parameters at the "
+             "reference point (tiers with the layers they run; "
+             "breakpoints.csv has every change):",
+             lab);
+    para(o, NULL, buf);
+  } else {
+    para(o, NULL, "Best placement per model (tiers with the layers they run):");
+  }
   fputs("<ul class=\"rules\">\n", o->h);
   for (size_t m = 0; m < d->n_models; m++) {
     char *t = plot_rule_text(d, m);
@@ -561,11 +569,41 @@ static void findings(const out2 *o, const plot_data *d) {
   }
   fputs("</ul>\n", o->h);
   fputc('\n', o->m);
-  char *pt = plot_purchase_text(d);
-  if (pt)
-    para(o, "rec", pt);
-  free(pt);
+  char *(*const recs[])(const plot_data *) = {
+      plot_purchase_text, plot_sensitivity_text, plot_robust_text};
+  for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+    char *text = recs[i](d);
+    if (text)
+      para(o, "rec", text);
+    free(text);
+  }
   summary_table(o, d);
+}
+
+/* The charts of kinds s..e-1 (one section title): a section of one chart
+ * per kind stays open; per-model series are one click away. -1 when
+ * cancelled. */
+static int charts_section(const out2 *o, const plot_data *d, const plot_plan *p,
+                          size_t s, size_t e, size_t count) {
+  const plot_kind_ops *k = plot_kind_table[s];
+  char sb[200];
+  snprintf(sb, sizeof sb, "%s (%zu chart%s)", k->section, count,
+           count == 1 ? "" : "s");
+  details_open(o, sb, count <= e - s);
+  if (k->kind == PLOT_SIM_P99)
+    sim_breakdown(o, d);
+  heading(o, 3, NULL, k->section);
+  for (size_t j = s; j < e; j++)
+    for (size_t i = 0; i < p->n; i++)
+      if (plot_cancelled()) {
+        return -1;
+      } else if (p->charts[i].kind == plot_kind_table[j]->kind) {
+        figure(o, d, &p->charts[i]);
+        if (p->charts[i].kind == PLOT_TORNADO)
+          sensitivity_links(o, d);
+      }
+  details_close(o);
+  return 0;
 }
 
 static int write_both(const plot_data *d, const plot_plan *p,
@@ -604,30 +642,19 @@ static int write_both(const plot_data *d, const plot_plan *p,
   if (p->n == 0)
     para(o, NULL, "No charts for this output.");
   point_note(o, d, p);
-  for (size_t s = 0; s < plot_n_kinds; s++) {
+  for (size_t s = 0; s < plot_n_kinds;) {
+    /* consecutive kinds with the same section title share one section */
     const plot_kind_ops *k = plot_kind_table[s];
-    size_t count = 0;
+    size_t e = s + 1, count = 0;
+    while (e < plot_n_kinds &&
+           strcmp(plot_kind_table[e]->section, k->section) == 0)
+      e++;
     for (size_t i = 0; i < p->n; i++)
-      count += p->charts[i].kind == k->kind;
-    if (!count)
-      continue;
-    /* one-chart sections stay open; per-model series are one click away */
-    char sb[200];
-    snprintf(sb, sizeof sb, "%s (%zu chart%s)", k->section, count,
-             count == 1 ? "" : "s");
-    details_open(o, sb, count == 1);
-    if (k->kind == PLOT_SIM_P99)
-      sim_breakdown(o, d);
-    heading(o, 3, NULL, k->section);
-    for (size_t i = 0; i < p->n; i++)
-      if (plot_cancelled()) {
-        return plot_interrupted(err);
-      } else if (p->charts[i].kind == k->kind) {
-        figure(o, d, &p->charts[i]);
-        if (p->charts[i].kind == PLOT_TORNADO)
-          sensitivity_links(o, d);
-      }
-    details_close(o);
+      for (size_t j = s; j < e; j++)
+        count += p->charts[i].kind == plot_kind_table[j]->kind;
+    if (count && charts_section(o, d, p, s, e, count) != 0)
+      return plot_interrupted(err);
+    s = e;
   }
   details_open(o, "Placements (the letters of the charts)", 0);
   placements(o, d);

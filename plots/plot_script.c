@@ -255,7 +255,10 @@ void plot_place_title(const plot_model *m, int place, char *buf, size_t size) {
     return;
   }
   plot_place_letter((size_t)place, letter, sizeof letter);
-  plot_short_place(m->places[place], shortp, sizeof shortp);
+  if (m->briefs && m->briefs[place])
+    snprintf(shortp, sizeof shortp, "%s", m->briefs[place]);
+  else
+    plot_short_place(m->places[place], shortp, sizeof shortp);
   snprintf(buf, size, "%s: %s", letter, shortp);
 }
 

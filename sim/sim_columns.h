@@ -50,6 +50,13 @@
 #define SIM_COL_GAIN_PCT "gain_pct"
 #define SIM_COL_POINTS_FASTEST "points_fastest"
 #define SIM_COL_MEAN_GAIN_PCT "mean_gain_pct"
+/* purchase_sweep.csv: point, one column per sweep axis, then these */
+#define SIM_COL_FASTEST "fastest"
+#define SIM_PURCHASE_SWEEP_COLUMNS                                             \
+  SIM_COL_OPTION "," SIM_COL_PRICE "," SIM_COL_TCO                             \
+                 "," SIM_COL_WEIGHTED_LATENCY_S ",gain_s," SIM_COL_GAIN_PCT    \
+                 ",gain_per_tco,weighted_throughput_per_s," SIM_COL_PARETO     \
+                 "," SIM_COL_FASTEST ",best_value,estimated\n"
 #define SIM_PURCHASE_HEADER                                                    \
   SIM_COL_OPTION                                                               \
   ",n_options," SIM_COL_PRICE ",yearly_cost,horizon_years," SIM_COL_TCO        \

@@ -856,9 +856,7 @@ int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
       ss_buf_char(&b, ',');
       ss_csv_field(&b, s->axes[a].param);
     }
-    ss_buf_str(&b, ",option,price,tco,weighted_latency_s,gain_s,gain_pct,"
-                   "gain_per_tco,weighted_throughput_per_s,pareto,fastest,"
-                   "best_value,estimated\n");
+    ss_buf_str(&b, "," SIM_PURCHASE_SWEEP_COLUMNS);
     for (size_t p = 0; p < r->n_points; p++) {
       scn_sweep_point(s, p, vals);
       /* best value: highest gain per tco among the rows that gain */
