@@ -923,78 +923,85 @@ static int load_range(loader *L, scn_axis *ax, const scn_node *n,
   return 0;
 }
 
-static int load_axis(loader *L, size_t i, const scn_node *n, scn_pos *zip_pos) {
-  static const char *const keys[] = {"param", "values", "linear", "log", "zip"};
-  static const char *const forms[] = {"values", "linear", "log"};
+/* param: of sweep item i (map n): a parameter path not swept yet. */
+static int load_axis_param(loader *L, size_t i, const scn_node *n,
+                           const char *label, const char **path) {
   scn_scenario *s = L->s;
   scn_axis *ax = &s->axes[i];
-  char label[64];
-  snprintf(label, sizeof label, "sweep item %zu", i + 1);
-  if (expect_kind(L, n, SCN_NODE_MAP, label) != 0 ||
-      check_keys(L, n, keys, 5, label) != 0)
-    return -1;
   const scn_node *p = map_get(n, "param", NULL);
   if (!p)
     return fail(L, n->pos,
                 "%s: missing 'param' (the parameter path to sweep, e.g. "
                 "links.device-edge.bandwidth_mbps)",
                 label);
-  const char *path;
-  if (get_name(L, p, "param", &path) != 0)
+  if (get_name(L, p, "param", path) != 0)
     return -1;
   ax->pos = p->pos;
-  if (!(ax->param = ss_strdup(path)))
+  if (!(ax->param = ss_strdup(*path)))
     return ss_error_oom(L->err, L->s->file, NULL);
-  if (scn_param_resolve_at(s, path, p->pos, &ax->target, L->err) != 0)
+  if (scn_param_resolve_at(s, *path, p->pos, &ax->target, L->err) != 0)
     return -1;
   for (size_t j = 0; j < i; j++)
     if (s->axes[j].target.kind == ax->target.kind &&
         s->axes[j].target.index == ax->target.index)
       return fail(L, p->pos, "%s: '%s' is already swept by '%s' at %d:%d",
-                  label, path, s->axes[j].param, s->axes[j].pos.line,
+                  label, *path, s->axes[j].param, s->axes[j].pos.line,
                   s->axes[j].pos.column);
+  return 0;
+}
 
-  const scn_node *range = NULL, *range_key = NULL;
+/* The one of values:, linear: and log: that map n gives (ax->form set). */
+static int pick_axis_form(loader *L, const scn_node *n, scn_axis *ax,
+                          const char *label, const char *path,
+                          const scn_node **range, const scn_node **range_key) {
+  static const char *const forms[] = {"values", "linear", "log"};
+  *range = *range_key = NULL;
   for (int f = 0; f < 3; f++) {
     const scn_node *k;
     const scn_node *v = map_get(n, forms[f], &k);
     if (!v)
       continue;
-    if (range)
+    if (*range)
       return fail(L, k->pos,
                   "%s: give only one of values, linear and log (already "
                   "have '%s')",
-                  label, range_key->text);
-    range = v;
-    range_key = k;
+                  label, (*range_key)->text);
+    *range = v;
+    *range_key = k;
     ax->form = (scn_axis_form)f;
   }
-  if (!range)
+  if (!*range)
     return fail(L, n->pos,
                 "%s (%s): missing values: [...], linear: [from, to, n] or "
                 "log: [from, to, n]",
                 label, path);
-  char rl[400];
-  snprintf(rl, sizeof rl, "sweep %s %s", path, range_key->text);
-  if (ax->form == SCN_AXIS_VALUES) {
-    if (expect_kind(L, range, SCN_NODE_SEQ, rl) != 0)
-      return -1;
-    if (range->n == 0)
-      return fail(L, range->pos, "%s: empty list of values", rl);
-    if (range->n > SCN_MAX_AXIS_VALUES)
-      return fail(L, range->pos, "%s: more than %zu values", rl,
-                  SCN_MAX_AXIS_VALUES);
-    if (!(ax->values = malloc(range->n * sizeof *ax->values)))
-      return ss_error_oom(L->err, L->s->file, NULL);
-    for (size_t j = 0; j < range->n; j++) {
-      if (get_number(L, range->items[j], rl, &ax->values[j]) != 0)
-        return -1;
-      ax->n_values = j + 1;
-    }
-  } else if (load_range(L, ax, range, rl) != 0) {
+  return 0;
+}
+
+/* values: [...] of an axis (rl: its label in messages). */
+static int load_axis_values(loader *L, scn_axis *ax, const scn_node *range,
+                            const char *rl) {
+  if (expect_kind(L, range, SCN_NODE_SEQ, rl) != 0)
     return -1;
+  if (range->n == 0)
+    return fail(L, range->pos, "%s: empty list of values", rl);
+  if (range->n > SCN_MAX_AXIS_VALUES)
+    return fail(L, range->pos, "%s: more than %zu values", rl,
+                SCN_MAX_AXIS_VALUES);
+  if (!(ax->values = malloc(range->n * sizeof *ax->values)))
+    return ss_error_oom(L->err, L->s->file, NULL);
+  for (size_t j = 0; j < range->n; j++) {
+    if (get_number(L, range->items[j], rl, &ax->values[j]) != 0)
+      return -1;
+    ax->n_values = j + 1;
   }
-  /* every value must be valid for the parameter */
+  return 0;
+}
+
+/* Every value of the axis must be valid for its parameter; a bad one is
+ * reported where it is written (a range's end for a linear or log one). */
+static int check_axis_values(loader *L, const scn_axis *ax,
+                             const scn_node *range, const char *rl) {
   for (size_t j = 0; j < ax->n_values; j++) {
     char why[200];
     if (scn_check_value(ax->target.kind, ax->values[j], why, sizeof why)) {
@@ -1008,6 +1015,13 @@ static int load_axis(loader *L, size_t i, const scn_node *n, scn_pos *zip_pos) {
       return fail(L, at, "%s: value %zu: %s", rl, j + 1, why);
     }
   }
+  return 0;
+}
+
+/* zip: of sweep item i (map n); zip_pos[i] is where it is, else the item. */
+static int load_axis_zip(loader *L, size_t i, const scn_node *n,
+                         scn_pos *zip_pos) {
+  scn_axis *ax = &L->s->axes[i];
   const scn_node *zk;
   const scn_node *z = map_get(n, "zip", &zk);
   zip_pos[i] = n->pos;
@@ -1020,6 +1034,28 @@ static int load_axis(loader *L, size_t i, const scn_node *n, scn_pos *zip_pos) {
     zip_pos[i] = z->pos;
   }
   return 0;
+}
+
+static int load_axis(loader *L, size_t i, const scn_node *n, scn_pos *zip_pos) {
+  static const char *const keys[] = {"param", "values", "linear", "log", "zip"};
+  scn_axis *ax = &L->s->axes[i];
+  char label[64];
+  snprintf(label, sizeof label, "sweep item %zu", i + 1);
+  if (expect_kind(L, n, SCN_NODE_MAP, label) != 0 ||
+      check_keys(L, n, keys, 5, label) != 0)
+    return -1;
+  const char *path;
+  const scn_node *range, *range_key;
+  if (load_axis_param(L, i, n, label, &path) != 0 ||
+      pick_axis_form(L, n, ax, label, path, &range, &range_key) != 0)
+    return -1;
+  char rl[400];
+  snprintf(rl, sizeof rl, "sweep %s %s", path, range_key->text);
+  if ((ax->form == SCN_AXIS_VALUES ? load_axis_values(L, ax, range, rl)
+                                   : load_range(L, ax, range, rl)) != 0 ||
+      check_axis_values(L, ax, range, rl) != 0)
+    return -1;
+  return load_axis_zip(L, i, n, zip_pos);
 }
 
 static int load_sweep(loader *L, const scn_node *root) {

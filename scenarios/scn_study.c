@@ -657,37 +657,29 @@ static int load_dist(scn_loader *L, scn_uncertainty *u, size_t i,
   return 0;
 }
 
-static int load_uncertainty(scn_loader *L, const scn_node *root) {
-  static const char *const keys[] = {"samples", "seed",        "deadline_ms",
-                                     "top_k",   "block_times", "block_sigma",
-                                     "params"};
-  scn_scenario *s = L->s;
-  const scn_node *k;
-  const scn_node *n = scn_ld_get(root, "uncertainty", &k);
-  if (!n || scn_node_is_null(n))
-    return 0;
-  if (scn_ld_kind(L, n, SCN_NODE_MAP, "uncertainty") != 0)
+/* uncertainty.block_times: fixed, profile or samples. */
+static int load_block_times(scn_loader *L, scn_uncertainty *u,
+                            const scn_node *x) {
+  const char *mode;
+  if (scn_ld_name(L, x, "uncertainty.block_times", &mode) != 0)
     return -1;
-  for (size_t i = 0; i < n->n; i++) {
-    const scn_node *key = n->items[2 * i];
-    if (strcmp(key->text, "deadline") == 0 ||
-        strcmp(key->text, "deadline_s") == 0)
-      return scn_ld_fail(L, key->pos,
-                         "uncertainty.%s: a deadline needs its unit in the "
-                         "key: write deadline_ms: <milliseconds>",
-                         key->text);
-  }
-  if (scn_ld_keys(L, n, keys, 7, "uncertainty") != 0)
-    return -1;
-  scn_uncertainty *u = calloc(1, sizeof *u);
-  if (!u)
-    return scn_ld_oom(L);
-  s->uncertainty = u;
-  u->pos = k->pos;
-  u->samples = 10000;
-  u->seed = 1;
-  u->top_k = 10;
-  u->block_times = SCN_BLOCKS_PROFILE;
+  int m = -1;
+  for (int j = 0; j < 3; j++)
+    if (strcmp(mode, block_names[j]) == 0)
+      m = j;
+  if (m < 0)
+    return scn_ld_fail(L, x->pos,
+                       "uncertainty.block_times: unknown mode '%s' (valid: "
+                       "fixed, profile, samples)",
+                       mode);
+  u->block_times = (scn_block_times)m;
+  return 0;
+}
+
+/* samples, seed, top_k, deadline_ms, block_sigma and block_times of
+ * uncertainty: (map n), over the defaults already in u. */
+static int load_uncertainty_settings(scn_loader *L, scn_uncertainty *u,
+                                     const scn_node *n) {
   const scn_node *x;
   long long v;
   if ((x = opt_get(n, "samples"))) {
@@ -714,21 +706,67 @@ static int load_uncertainty(scn_loader *L, const scn_node *root) {
   if ((x = opt_get(n, "block_sigma")) &&
       get_min(L, x, "uncertainty.block_sigma", 0, 0, &u->block_sigma) != 0)
     return -1;
-  if ((x = opt_get(n, "block_times"))) {
-    const char *mode;
-    if (scn_ld_name(L, x, "uncertainty.block_times", &mode) != 0)
+  if ((x = opt_get(n, "block_times")) && load_block_times(L, u, x) != 0)
+    return -1;
+  return 0;
+}
+
+/* uncertainty.params: one distribution a parameter. */
+static int load_uncertainty_params(scn_loader *L, scn_uncertainty *u,
+                                   const scn_node *x) {
+  if (scn_ld_kind(L, x, SCN_NODE_MAP, "uncertainty.params") != 0)
+    return -1;
+  if (x->n > SCN_MAX_AXES)
+    return scn_ld_fail(L, x->pos, "uncertainty.params: more than %d entries",
+                       SCN_MAX_AXES);
+  if (x->n && !(u->dists = calloc(x->n, sizeof *u->dists)))
+    return scn_ld_oom(L);
+  for (size_t i = 0; i < x->n; i++) {
+    u->n_dists = i + 1;
+    if (load_dist(L, u, i, x->items[2 * i], x->items[2 * i + 1]) != 0)
       return -1;
-    int m = -1;
-    for (int j = 0; j < 3; j++)
-      if (strcmp(mode, block_names[j]) == 0)
-        m = j;
-    if (m < 0)
-      return scn_ld_fail(L, x->pos,
-                         "uncertainty.block_times: unknown mode '%s' (valid: "
-                         "fixed, profile, samples)",
-                         mode);
-    u->block_times = (scn_block_times)m;
   }
+  return 0;
+}
+
+/* A deadline key without its unit gets its own message. */
+static int refuse_unitless_deadline(scn_loader *L, const scn_node *n) {
+  for (size_t i = 0; i < n->n; i++) {
+    const scn_node *key = n->items[2 * i];
+    if (strcmp(key->text, "deadline") == 0 ||
+        strcmp(key->text, "deadline_s") == 0)
+      return scn_ld_fail(L, key->pos,
+                         "uncertainty.%s: a deadline needs its unit in the "
+                         "key: write deadline_ms: <milliseconds>",
+                         key->text);
+  }
+  return 0;
+}
+
+static int load_uncertainty(scn_loader *L, const scn_node *root) {
+  static const char *const keys[] = {"samples", "seed",        "deadline_ms",
+                                     "top_k",   "block_times", "block_sigma",
+                                     "params"};
+  scn_scenario *s = L->s;
+  const scn_node *k;
+  const scn_node *n = scn_ld_get(root, "uncertainty", &k);
+  if (!n || scn_node_is_null(n))
+    return 0;
+  if (scn_ld_kind(L, n, SCN_NODE_MAP, "uncertainty") != 0 ||
+      refuse_unitless_deadline(L, n) != 0 ||
+      scn_ld_keys(L, n, keys, 7, "uncertainty") != 0)
+    return -1;
+  scn_uncertainty *u = calloc(1, sizeof *u);
+  if (!u)
+    return scn_ld_oom(L);
+  s->uncertainty = u;
+  u->pos = k->pos;
+  u->samples = 10000;
+  u->seed = 1;
+  u->top_k = 10;
+  u->block_times = SCN_BLOCKS_PROFILE;
+  if (load_uncertainty_settings(L, u, n) != 0)
+    return -1;
   /* pass 2 keeps up to 2 * top_k + 1 placements' samples per model */
   if (u->samples * (2 * u->top_k + 1) > SCN_MAX_MC_STORED)
     return scn_ld_fail(L, k->pos,
@@ -736,24 +774,63 @@ static int load_uncertainty(scn_loader *L, const scn_node *root) {
                        "than the limit of %zu kept values; lower samples or "
                        "top_k",
                        u->samples * (2 * u->top_k + 1), SCN_MAX_MC_STORED);
-  if ((x = opt_get(n, "params"))) {
-    if (scn_ld_kind(L, x, SCN_NODE_MAP, "uncertainty.params") != 0)
-      return -1;
-    if (x->n > SCN_MAX_AXES)
-      return scn_ld_fail(L, x->pos, "uncertainty.params: more than %d entries",
-                         SCN_MAX_AXES);
-    if (x->n && !(u->dists = calloc(x->n, sizeof *u->dists)))
-      return scn_ld_oom(L);
-    for (size_t i = 0; i < x->n; i++) {
-      u->n_dists = i + 1;
-      if (load_dist(L, u, i, x->items[2 * i], x->items[2 * i + 1]) != 0)
-        return -1;
-    }
-  }
+  const scn_node *x = opt_get(n, "params");
+  if (x && load_uncertainty_params(L, u, x) != 0)
+    return -1;
   return 0;
 }
 
 /* ---- sensitivity: ------------------------------------------------------ */
+
+/* Entry i of sensitivity.params (node it): a parameter that can move,
+ * named once. */
+static int load_sensitivity_param(scn_loader *L, scn_sensitivity *v, size_t i,
+                                  const scn_node *it) {
+  const char *path;
+  if (scn_ld_name(L, it, "sensitivity.params", &path) != 0)
+    return -1;
+  if (!(v->params[i] = ss_strdup(path)))
+    return scn_ld_oom(L);
+  v->n_params = i + 1;
+  v->param_pos[i] = it->pos;
+  if (scn_param_resolve_at(L->s, path, it->pos, &v->targets[i], L->err) != 0)
+    return -1;
+  scn_param_kind pk = v->targets[i].kind;
+  if (pk != SCN_PARAM_LINK_LATENCY_MS && pk != SCN_PARAM_LINK_BANDWIDTH_MBPS &&
+      pk != SCN_PARAM_AVAILABILITY && pk != SCN_PARAM_INPUT_MB &&
+      pk != SCN_PARAM_RESULT_MB)
+    return scn_ld_fail(L, it->pos,
+                       "sensitivity.params: '%s' cannot be moved (only "
+                       "link latency and bandwidth, availability, "
+                       "input_mb and result_mb)",
+                       path);
+  for (size_t j = 0; j < i; j++)
+    if (v->targets[j].kind == pk && v->targets[j].index == v->targets[i].index)
+      return scn_ld_fail(L, it->pos,
+                         "sensitivity.params: '%s' is the same parameter "
+                         "as '%s'",
+                         path, v->params[j]);
+  return 0;
+}
+
+/* sensitivity.params: a list of parameters (all of them when absent). */
+static int load_sensitivity_params(scn_loader *L, scn_sensitivity *v,
+                                   const scn_node *x) {
+  if (scn_ld_kind(L, x, SCN_NODE_SEQ, "sensitivity.params") != 0)
+    return -1;
+  if (x->n > SCN_MAX_AXES)
+    return scn_ld_fail(L, x->pos, "sensitivity.params: more than %d entries",
+                       SCN_MAX_AXES);
+  size_t cnt = x->n ? x->n : 1;
+  if (!(v->params = calloc(cnt, sizeof *v->params)) ||
+      !(v->targets = calloc(cnt, sizeof *v->targets)) ||
+      !(v->param_pos = calloc(cnt, sizeof *v->param_pos)))
+    return scn_ld_oom(L);
+  for (size_t i = 0; i < x->n; i++)
+    if (load_sensitivity_param(L, v, i, x->items[i]) != 0)
+      return -1;
+  return 0;
+}
 
 static int load_sensitivity(scn_loader *L, const scn_node *root) {
   static const char *const keys[] = {"range_pct", "params", "workload"};
@@ -794,47 +871,11 @@ static int load_sensitivity(scn_loader *L, const scn_node *root) {
       load_workload(L, x, "sensitivity.workload", &v->workload,
                     &v->n_workload) != 0)
     return -1;
-  if ((x = opt_get(n, "params")) && !(x->kind == SCN_NODE_SCALAR && x->plain &&
-                                      strcmp(x->text, "all") == 0)) {
-    if (scn_ld_kind(L, x, SCN_NODE_SEQ, "sensitivity.params") != 0)
-      return -1;
-    if (x->n > SCN_MAX_AXES)
-      return scn_ld_fail(L, x->pos, "sensitivity.params: more than %d entries",
-                         SCN_MAX_AXES);
-    size_t cnt = x->n ? x->n : 1;
-    if (!(v->params = calloc(cnt, sizeof *v->params)) ||
-        !(v->targets = calloc(cnt, sizeof *v->targets)) ||
-        !(v->param_pos = calloc(cnt, sizeof *v->param_pos)))
-      return scn_ld_oom(L);
-    for (size_t i = 0; i < x->n; i++) {
-      const scn_node *it = x->items[i];
-      const char *path;
-      if (scn_ld_name(L, it, "sensitivity.params", &path) != 0)
-        return -1;
-      if (!(v->params[i] = ss_strdup(path)))
-        return scn_ld_oom(L);
-      v->n_params = i + 1;
-      v->param_pos[i] = it->pos;
-      if (scn_param_resolve_at(s, path, it->pos, &v->targets[i], L->err) != 0)
-        return -1;
-      scn_param_kind pk = v->targets[i].kind;
-      if (pk != SCN_PARAM_LINK_LATENCY_MS &&
-          pk != SCN_PARAM_LINK_BANDWIDTH_MBPS && pk != SCN_PARAM_AVAILABILITY &&
-          pk != SCN_PARAM_INPUT_MB && pk != SCN_PARAM_RESULT_MB)
-        return scn_ld_fail(L, it->pos,
-                           "sensitivity.params: '%s' cannot be moved (only "
-                           "link latency and bandwidth, availability, "
-                           "input_mb and result_mb)",
-                           path);
-      for (size_t j = 0; j < i; j++)
-        if (v->targets[j].kind == pk &&
-            v->targets[j].index == v->targets[i].index)
-          return scn_ld_fail(L, it->pos,
-                             "sensitivity.params: '%s' is the same parameter "
-                             "as '%s'",
-                             path, v->params[j]);
-    }
-  }
+  if ((x = opt_get(n, "params")) &&
+      !(x->kind == SCN_NODE_SCALAR && x->plain &&
+        strcmp(x->text, "all") == 0) &&
+      load_sensitivity_params(L, v, x) != 0)
+    return -1;
   return 0;
 }
 
@@ -879,90 +920,104 @@ static scn_weight *weights_copy(const scn_weight *w, size_t n, int *ok) {
   return d;
 }
 
+/* purchase: into d; -1 when its struct cannot be allocated, *ok cleared
+ * when a part of it cannot. */
+static int purchase_copy(scn_scenario *d, const scn_purchase *p, int *ok) {
+  scn_purchase *q = calloc(1, sizeof *q);
+  if (!(d->purchase = q))
+    return -1;
+  *q = *p;
+  q->baseline = NULL;
+  q->options = NULL;
+  q->workload = NULL;
+  q->n_baseline = q->n_options = q->n_workload = 0;
+  if ((q->baseline =
+           dup_mem(p->baseline, p->n_baseline, sizeof *p->baseline, ok))) {
+    for (size_t i = 0; i < p->n_baseline; i++)
+      q->baseline[i].system = NULL;
+    q->n_baseline = p->n_baseline;
+    for (size_t i = 0; i < p->n_baseline; i++)
+      q->baseline[i].system = dup_s(p->baseline[i].system, ok);
+  }
+  if ((q->options =
+           dup_mem(p->options, p->n_options, sizeof *p->options, ok))) {
+    for (size_t i = 0; i < p->n_options; i++)
+      q->options[i].name = q->options[i].system = NULL;
+    q->n_options = p->n_options;
+    for (size_t i = 0; i < p->n_options; i++) {
+      q->options[i].name = dup_s(p->options[i].name, ok);
+      q->options[i].system = dup_s(p->options[i].system, ok);
+    }
+  }
+  if ((q->workload = weights_copy(p->workload, p->n_workload, ok)))
+    q->n_workload = p->n_workload;
+  return 0;
+}
+
+/* uncertainty: into d, as purchase_copy. */
+static int uncertainty_copy(scn_scenario *d, const scn_uncertainty *u,
+                            int *ok) {
+  scn_uncertainty *w = calloc(1, sizeof *w);
+  if (!(d->uncertainty = w))
+    return -1;
+  *w = *u;
+  w->dists = NULL;
+  w->n_dists = 0;
+  if (!(w->dists = dup_mem(u->dists, u->n_dists, sizeof *u->dists, ok)))
+    return 0;
+  for (size_t i = 0; i < u->n_dists; i++) {
+    scn_dist *x = &w->dists[i];
+    x->param = x->file = x->file_raw = NULL;
+    x->values = NULL;
+  }
+  w->n_dists = u->n_dists;
+  for (size_t i = 0; i < u->n_dists; i++) {
+    const scn_dist *y = &u->dists[i];
+    scn_dist *x = &w->dists[i];
+    x->param = dup_s(y->param, ok);
+    x->file = dup_s(y->file, ok);
+    x->file_raw = dup_s(y->file_raw, ok);
+    x->values = dup_mem(y->values, y->n_values, sizeof *y->values, ok);
+  }
+  return 0;
+}
+
+/* sensitivity: into d, as purchase_copy. */
+static int sensitivity_copy(scn_scenario *d, const scn_sensitivity *v,
+                            int *ok) {
+  scn_sensitivity *w = calloc(1, sizeof *w);
+  if (!(d->sensitivity = w))
+    return -1;
+  *w = *v;
+  w->params = NULL;
+  w->targets = NULL;
+  w->param_pos = NULL;
+  w->workload = NULL;
+  w->n_params = w->n_workload = 0;
+  if (v->n_params) {
+    if ((w->params = calloc(v->n_params, sizeof *w->params))) {
+      w->n_params = v->n_params;
+      for (size_t i = 0; i < v->n_params; i++)
+        w->params[i] = dup_s(v->params[i], ok);
+    } else {
+      *ok = 0;
+    }
+    w->targets = dup_mem(v->targets, v->n_params, sizeof *v->targets, ok);
+    w->param_pos = dup_mem(v->param_pos, v->n_params, sizeof *v->param_pos, ok);
+  }
+  if ((w->workload = weights_copy(v->workload, v->n_workload, ok)))
+    w->n_workload = v->n_workload;
+  return 0;
+}
+
 int scn_studies_copy(scn_scenario *d, const scn_scenario *s) {
   int ok = 1;
-  if (s->purchase) {
-    const scn_purchase *p = s->purchase;
-    scn_purchase *q = calloc(1, sizeof *q);
-    if (!(d->purchase = q))
-      return -1;
-    *q = *p;
-    q->baseline = NULL;
-    q->options = NULL;
-    q->workload = NULL;
-    q->n_baseline = q->n_options = q->n_workload = 0;
-    if ((q->baseline =
-             dup_mem(p->baseline, p->n_baseline, sizeof *p->baseline, &ok))) {
-      for (size_t i = 0; i < p->n_baseline; i++)
-        q->baseline[i].system = NULL;
-      q->n_baseline = p->n_baseline;
-      for (size_t i = 0; i < p->n_baseline; i++)
-        q->baseline[i].system = dup_s(p->baseline[i].system, &ok);
-    }
-    if ((q->options =
-             dup_mem(p->options, p->n_options, sizeof *p->options, &ok))) {
-      for (size_t i = 0; i < p->n_options; i++)
-        q->options[i].name = q->options[i].system = NULL;
-      q->n_options = p->n_options;
-      for (size_t i = 0; i < p->n_options; i++) {
-        q->options[i].name = dup_s(p->options[i].name, &ok);
-        q->options[i].system = dup_s(p->options[i].system, &ok);
-      }
-    }
-    if ((q->workload = weights_copy(p->workload, p->n_workload, &ok)))
-      q->n_workload = p->n_workload;
-  }
-  if (s->uncertainty) {
-    const scn_uncertainty *u = s->uncertainty;
-    scn_uncertainty *w = calloc(1, sizeof *w);
-    if (!(d->uncertainty = w))
-      return -1;
-    *w = *u;
-    w->dists = NULL;
-    w->n_dists = 0;
-    if ((w->dists = dup_mem(u->dists, u->n_dists, sizeof *u->dists, &ok))) {
-      for (size_t i = 0; i < u->n_dists; i++) {
-        scn_dist *x = &w->dists[i];
-        x->param = x->file = x->file_raw = NULL;
-        x->values = NULL;
-      }
-      w->n_dists = u->n_dists;
-      for (size_t i = 0; i < u->n_dists; i++) {
-        const scn_dist *y = &u->dists[i];
-        scn_dist *x = &w->dists[i];
-        x->param = dup_s(y->param, &ok);
-        x->file = dup_s(y->file, &ok);
-        x->file_raw = dup_s(y->file_raw, &ok);
-        x->values = dup_mem(y->values, y->n_values, sizeof *y->values, &ok);
-      }
-    }
-  }
-  if (s->sensitivity) {
-    const scn_sensitivity *v = s->sensitivity;
-    scn_sensitivity *w = calloc(1, sizeof *w);
-    if (!(d->sensitivity = w))
-      return -1;
-    *w = *v;
-    w->params = NULL;
-    w->targets = NULL;
-    w->param_pos = NULL;
-    w->workload = NULL;
-    w->n_params = w->n_workload = 0;
-    if (v->n_params) {
-      if ((w->params = calloc(v->n_params, sizeof *w->params))) {
-        w->n_params = v->n_params;
-        for (size_t i = 0; i < v->n_params; i++)
-          w->params[i] = dup_s(v->params[i], &ok);
-      } else {
-        ok = 0;
-      }
-      w->targets = dup_mem(v->targets, v->n_params, sizeof *v->targets, &ok);
-      w->param_pos =
-          dup_mem(v->param_pos, v->n_params, sizeof *v->param_pos, &ok);
-    }
-    if ((w->workload = weights_copy(v->workload, v->n_workload, &ok)))
-      w->n_workload = v->n_workload;
-  }
+  if (s->purchase && purchase_copy(d, s->purchase, &ok) != 0)
+    return -1;
+  if (s->uncertainty && uncertainty_copy(d, s->uncertainty, &ok) != 0)
+    return -1;
+  if (s->sensitivity && sensitivity_copy(d, s->sensitivity, &ok) != 0)
+    return -1;
   return ok ? 0 : -1;
 }
 
@@ -1077,108 +1132,126 @@ static void put_weights(FILE *fp, const scn_weight *w, size_t n,
   fputs("}\n", fp);
 }
 
-void scn_write_studies(const scn_scenario *s, FILE *fp) {
-  const scn_purchase *p = s->purchase;
-  if (p) {
-    fputs("purchase:\n  baseline: {", fp);
-    for (size_t t = 0; t < s->n_tiers; t++) {
-      if (t)
+/* purchase.baseline: the systems owned, by tier. */
+static void put_baseline(FILE *fp, const scn_scenario *s,
+                         const scn_purchase *p) {
+  fputs("purchase:\n  baseline: {", fp);
+  for (size_t t = 0; t < s->n_tiers; t++) {
+    if (t)
+      fputs(", ", fp);
+    scn_yaml_quoted(fp, s->tiers[t].name);
+    fputs(": [", fp);
+    int first = 1;
+    for (size_t i = 0; i < p->n_baseline; i++) {
+      if (p->baseline[i].tier != t)
+        continue;
+      if (!first)
         fputs(", ", fp);
-      scn_yaml_quoted(fp, s->tiers[t].name);
-      fputs(": [", fp);
-      int first = 1;
-      for (size_t i = 0; i < p->n_baseline; i++) {
-        if (p->baseline[i].tier != t)
-          continue;
-        if (!first)
-          fputs(", ", fp);
-        first = 0;
-        scn_yaml_quoted(fp, p->baseline[i].system);
-      }
-      fputc(']', fp);
+      first = 0;
+      scn_yaml_quoted(fp, p->baseline[i].system);
     }
-    fputs("}\n  options:\n", fp);
-    for (size_t i = 0; i < p->n_options; i++) {
-      const scn_option *o = &p->options[i];
-      fputs("    - {name: ", fp);
-      scn_yaml_quoted(fp, o->name);
-      fputs(", tier: ", fp);
-      scn_yaml_quoted(fp, s->tiers[o->tier].name);
-      fputs(", system: ", fp);
-      scn_yaml_quoted(fp, o->system);
-      fputs(", price: ", fp);
-      scn_yaml_num(fp, o->price);
-      fputs(", yearly_cost: ", fp);
-      scn_yaml_num(fp, o->yearly_cost);
-      fputs(", power_w: ", fp);
-      scn_yaml_num(fp, o->power_w);
-      fputs(", scale: ", fp);
-      scn_yaml_num(fp, o->scale);
-      fputs("}\n", fp);
-    }
-    fputs("  workload: ", fp);
-    put_weights(fp, p->workload, p->n_workload,
-                "every model of the run, weight 1");
-    fputs("  budget: ", fp);
-    if (p->has_budget) {
-      scn_yaml_num(fp, p->budget);
-      fputc('\n', fp);
-    } else {
-      fputs("null  # no budget: each option alone\n", fp);
-    }
-    fputs("  horizon_years: ", fp);
-    scn_yaml_num(fp, p->years);
+    fputc(']', fp);
+  }
+  fputs("}\n", fp);
+}
+
+static void put_option(FILE *fp, const scn_scenario *s, const scn_option *o) {
+  fputs("    - {name: ", fp);
+  scn_yaml_quoted(fp, o->name);
+  fputs(", tier: ", fp);
+  scn_yaml_quoted(fp, s->tiers[o->tier].name);
+  fputs(", system: ", fp);
+  scn_yaml_quoted(fp, o->system);
+  fputs(", price: ", fp);
+  scn_yaml_num(fp, o->price);
+  fputs(", yearly_cost: ", fp);
+  scn_yaml_num(fp, o->yearly_cost);
+  fputs(", power_w: ", fp);
+  scn_yaml_num(fp, o->power_w);
+  fputs(", scale: ", fp);
+  scn_yaml_num(fp, o->scale);
+  fputs("}\n", fp);
+}
+
+static void put_purchase(FILE *fp, const scn_scenario *s,
+                         const scn_purchase *p) {
+  put_baseline(fp, s, p);
+  fputs("  options:\n", fp);
+  for (size_t i = 0; i < p->n_options; i++)
+    put_option(fp, s, &p->options[i]);
+  fputs("  workload: ", fp);
+  put_weights(fp, p->workload, p->n_workload,
+              "every model of the run, weight 1");
+  fputs("  budget: ", fp);
+  if (p->has_budget) {
+    scn_yaml_num(fp, p->budget);
     fputc('\n', fp);
+  } else {
+    fputs("null  # no budget: each option alone\n", fp);
   }
-  const scn_uncertainty *u = s->uncertainty;
-  if (u) {
-    fprintf(fp, "uncertainty:\n  samples: %zu\n  seed: %lu\n  deadline_ms: ",
-            u->samples, u->seed);
-    if (u->has_deadline)
-      scn_yaml_num(fp, u->deadline_ms);
-    else
-      fputs("null  # no deadline", fp);
-    fprintf(fp, "\n  top_k: %zu\n  block_times: %s\n  block_sigma: ", u->top_k,
-            scn_block_times_name(u->block_times));
-    scn_yaml_num(fp, u->block_sigma);
-    fputs(u->n_dists ? "\n  params:\n" : "\n  params: {}\n", fp);
-    for (size_t i = 0; i < u->n_dists; i++) {
-      const scn_dist *d = &u->dists[i];
-      static const char *const an[] = {"mean", "median", "min"};
-      static const char *const bn[] = {"sd", "sigma", "max"};
-      fputs("    ", fp);
-      scn_yaml_quoted(fp, d->param);
-      fprintf(fp, ": {dist: %s, ", scn_dist_name(d->kind));
-      if (d->kind == SCN_DIST_TRACE) {
-        fputs("file: ", fp);
-        scn_yaml_quoted(fp, d->file);
-      } else {
-        fprintf(fp, "%s: ", an[d->kind]);
-        scn_yaml_num(fp, d->a);
-        fprintf(fp, ", %s: ", bn[d->kind]);
-        scn_yaml_num(fp, d->b);
-      }
-      fputs("}\n", fp);
+  fputs("  horizon_years: ", fp);
+  scn_yaml_num(fp, p->years);
+  fputc('\n', fp);
+}
+
+static void put_dist(FILE *fp, const scn_dist *d) {
+  static const char *const an[] = {"mean", "median", "min"};
+  static const char *const bn[] = {"sd", "sigma", "max"};
+  fputs("    ", fp);
+  scn_yaml_quoted(fp, d->param);
+  fprintf(fp, ": {dist: %s, ", scn_dist_name(d->kind));
+  if (d->kind == SCN_DIST_TRACE) {
+    fputs("file: ", fp);
+    scn_yaml_quoted(fp, d->file);
+  } else {
+    fprintf(fp, "%s: ", an[d->kind]);
+    scn_yaml_num(fp, d->a);
+    fprintf(fp, ", %s: ", bn[d->kind]);
+    scn_yaml_num(fp, d->b);
+  }
+  fputs("}\n", fp);
+}
+
+static void put_uncertainty(FILE *fp, const scn_uncertainty *u) {
+  fprintf(fp, "uncertainty:\n  samples: %zu\n  seed: %lu\n  deadline_ms: ",
+          u->samples, u->seed);
+  if (u->has_deadline)
+    scn_yaml_num(fp, u->deadline_ms);
+  else
+    fputs("null  # no deadline", fp);
+  fprintf(fp, "\n  top_k: %zu\n  block_times: %s\n  block_sigma: ", u->top_k,
+          scn_block_times_name(u->block_times));
+  scn_yaml_num(fp, u->block_sigma);
+  fputs(u->n_dists ? "\n  params:\n" : "\n  params: {}\n", fp);
+  for (size_t i = 0; i < u->n_dists; i++)
+    put_dist(fp, &u->dists[i]);
+}
+
+static void put_sensitivity(FILE *fp, const scn_sensitivity *v) {
+  fputs("sensitivity:\n  range_pct: ", fp);
+  scn_yaml_num(fp, v->range_pct);
+  fputs("\n  params: ", fp);
+  if (!v->n_params) {
+    fputs("all", fp);
+  } else {
+    fputc('[', fp);
+    for (size_t i = 0; i < v->n_params; i++) {
+      if (i)
+        fputs(", ", fp);
+      scn_yaml_quoted(fp, v->params[i]);
     }
+    fputc(']', fp);
   }
-  const scn_sensitivity *v = s->sensitivity;
-  if (v) {
-    fputs("sensitivity:\n  range_pct: ", fp);
-    scn_yaml_num(fp, v->range_pct);
-    fputs("\n  params: ", fp);
-    if (!v->n_params) {
-      fputs("all", fp);
-    } else {
-      fputc('[', fp);
-      for (size_t i = 0; i < v->n_params; i++) {
-        if (i)
-          fputs(", ", fp);
-        scn_yaml_quoted(fp, v->params[i]);
-      }
-      fputc(']', fp);
-    }
-    fputs("\n  workload: ", fp);
-    put_weights(fp, v->workload, v->n_workload,
-                "purchase.workload, else every model with weight 1");
-  }
+  fputs("\n  workload: ", fp);
+  put_weights(fp, v->workload, v->n_workload,
+              "purchase.workload, else every model with weight 1");
+}
+
+void scn_write_studies(const scn_scenario *s, FILE *fp) {
+  if (s->purchase)
+    put_purchase(fp, s, s->purchase);
+  if (s->uncertainty)
+    put_uncertainty(fp, s->uncertainty);
+  if (s->sensitivity)
+    put_sensitivity(fp, s->sensitivity);
 }

@@ -179,15 +179,9 @@ static char *dup_str(const char *src, int *ok) {
   return d;
 }
 
-scn_scenario *scn_copy(const scn_scenario *s) {
-  if (!s)
-    return NULL;
-  scn_scenario *d = calloc(1, sizeof *d);
-  if (!d)
-    return NULL;
-  int ok = 1;
-  *d = *s;
-  /* clear every owned pointer first so that scn_free is safe midway */
+/* Clear every owned pointer of d (a shallow copy) and its counts, so that
+ * scn_free is safe midway through the deep copy. */
+static void copy_clear_owned(scn_scenario *d) {
   d->file = d->name = d->profiles = d->profiles_raw = NULL;
   d->network = d->network_raw = NULL;
   d->models = NULL;
@@ -201,103 +195,136 @@ scn_scenario *scn_copy(const scn_scenario *s) {
   d->uncertainty = NULL;
   d->sensitivity = NULL;
   d->workload = NULL;
+  d->replay = NULL;
   memset(&d->constraints, 0, sizeof d->constraints);
-  size_t n_models = d->n_models, n_tiers = d->n_tiers;
-  size_t n_systems = d->n_systems, n_links = d->n_links, n_axes = d->n_axes;
-  size_t n_groups = d->n_groups;
   d->n_models = d->n_tiers = d->n_systems = d->n_links = 0;
   d->n_axes = d->n_groups = 0;
+}
 
-  d->file = dup_str(s->file, &ok);
-  d->name = dup_str(s->name, &ok);
-  d->profiles = dup_str(s->profiles, &ok);
-  d->profiles_raw = dup_str(s->profiles_raw, &ok);
-  d->network = dup_str(s->network, &ok);
-  d->network_raw = dup_str(s->network_raw, &ok);
-  if (!ok)
-    goto fail;
+static void copy_strings(scn_scenario *d, const scn_scenario *s, int *ok) {
+  d->file = dup_str(s->file, ok);
+  d->name = dup_str(s->name, ok);
+  d->profiles = dup_str(s->profiles, ok);
+  d->profiles_raw = dup_str(s->profiles_raw, ok);
+  d->network = dup_str(s->network, ok);
+  d->network_raw = dup_str(s->network_raw, ok);
+}
 
-  if (n_models && !(d->models = calloc(n_models, sizeof *d->models)))
-    goto fail;
-  d->n_models = n_models;
-  for (size_t i = 0; i < n_models; i++) {
+/* models: and tiers:; -1 when an array cannot be allocated. */
+static int copy_models_tiers(scn_scenario *d, const scn_scenario *s, int *ok) {
+  if (s->n_models && !(d->models = calloc(s->n_models, sizeof *d->models)))
+    return -1;
+  d->n_models = s->n_models;
+  for (size_t i = 0; i < s->n_models; i++) {
     d->models[i].pos = s->models[i].pos;
-    d->models[i].name = dup_str(s->models[i].name, &ok);
+    d->models[i].name = dup_str(s->models[i].name, ok);
   }
 
-  if (n_tiers && !(d->tiers = calloc(n_tiers, sizeof *d->tiers)))
-    goto fail;
-  d->n_tiers = n_tiers;
-  for (size_t i = 0; i < n_tiers; i++) {
+  if (s->n_tiers && !(d->tiers = calloc(s->n_tiers, sizeof *d->tiers)))
+    return -1;
+  d->n_tiers = s->n_tiers;
+  for (size_t i = 0; i < s->n_tiers; i++) {
     const scn_tier *t = &s->tiers[i];
     scn_tier *u = &d->tiers[i];
     u->pos = t->pos;
-    u->name = dup_str(t->name, &ok);
-    u->systems = dup_array(t->systems, t->n_systems, sizeof *t->systems, &ok);
+    u->name = dup_str(t->name, ok);
+    u->systems = dup_array(t->systems, t->n_systems, sizeof *t->systems, ok);
     u->system_pos =
-        dup_array(t->system_pos, t->n_systems, sizeof *t->system_pos, &ok);
+        dup_array(t->system_pos, t->n_systems, sizeof *t->system_pos, ok);
     u->n_systems = t->n_systems;
   }
+  return 0;
+}
 
-  if (n_systems && !(d->systems = calloc(n_systems, sizeof *d->systems)))
-    goto fail;
-  d->n_systems = n_systems;
-  for (size_t i = 0; i < n_systems; i++) {
+/* The systems and links:; -1 when an array cannot be allocated. */
+static int copy_systems_links(scn_scenario *d, const scn_scenario *s, int *ok) {
+  if (s->n_systems && !(d->systems = calloc(s->n_systems, sizeof *d->systems)))
+    return -1;
+  d->n_systems = s->n_systems;
+  for (size_t i = 0; i < s->n_systems; i++) {
     d->systems[i] = s->systems[i];
-    d->systems[i].name = dup_str(s->systems[i].name, &ok);
+    d->systems[i].name = dup_str(s->systems[i].name, ok);
   }
 
-  if (n_links && !(d->links = calloc(n_links, sizeof *d->links)))
-    goto fail;
-  d->n_links = n_links;
-  for (size_t i = 0; i < n_links; i++) {
+  if (s->n_links && !(d->links = calloc(s->n_links, sizeof *d->links)))
+    return -1;
+  d->n_links = s->n_links;
+  for (size_t i = 0; i < s->n_links; i++) {
     d->links[i] = s->links[i];
-    d->links[i].key = dup_str(s->links[i].key, &ok);
-    d->links[i].trace = dup_str(s->links[i].trace, &ok);
-    d->links[i].trace_raw = dup_str(s->links[i].trace_raw, &ok);
+    d->links[i].key = dup_str(s->links[i].key, ok);
+    d->links[i].trace = dup_str(s->links[i].trace, ok);
+    d->links[i].trace_raw = dup_str(s->links[i].trace_raw, ok);
   }
+  return 0;
+}
 
+/* constraints:; -1 when an array cannot be allocated. */
+static int copy_constraints(scn_scenario *d, const scn_scenario *s, int *ok) {
   const scn_constraints *c = &s->constraints;
   scn_constraints *e = &d->constraints;
+  size_t n_tiers = s->n_tiers;
   e->privacy = c->privacy;
-  e->min_blocks = dup_array(c->min_blocks, n_tiers, sizeof *c->min_blocks, &ok);
-  e->max_blocks = dup_array(c->max_blocks, n_tiers, sizeof *c->max_blocks, &ok);
+  e->min_blocks = dup_array(c->min_blocks, n_tiers, sizeof *c->min_blocks, ok);
+  e->max_blocks = dup_array(c->max_blocks, n_tiers, sizeof *c->max_blocks, ok);
   e->min_blocks_pos =
-      dup_array(c->min_blocks_pos, n_tiers, sizeof *c->min_blocks_pos, &ok);
+      dup_array(c->min_blocks_pos, n_tiers, sizeof *c->min_blocks_pos, ok);
   e->max_blocks_pos =
-      dup_array(c->max_blocks_pos, n_tiers, sizeof *c->max_blocks_pos, &ok);
+      dup_array(c->max_blocks_pos, n_tiers, sizeof *c->max_blocks_pos, ok);
   if (c->n_link_limits &&
       !(e->link_limits = calloc(c->n_link_limits, sizeof *e->link_limits)))
-    goto fail;
+    return -1;
   e->n_link_limits = c->n_link_limits;
   for (size_t i = 0; i < c->n_link_limits; i++) {
     e->link_limits[i] = c->link_limits[i];
-    e->link_limits[i].key = dup_str(c->link_limits[i].key, &ok);
+    e->link_limits[i].key = dup_str(c->link_limits[i].key, ok);
   }
+  return 0;
+}
 
-  if (n_axes && !(d->axes = calloc(n_axes, sizeof *d->axes)))
-    goto fail;
-  d->n_axes = n_axes;
-  for (size_t i = 0; i < n_axes; i++) {
+/* sweep: (axes and their zip groups) and reference:; -1 when an array
+ * cannot be allocated. */
+static int copy_sweep(scn_scenario *d, const scn_scenario *s, int *ok) {
+  if (s->n_axes && !(d->axes = calloc(s->n_axes, sizeof *d->axes)))
+    return -1;
+  d->n_axes = s->n_axes;
+  for (size_t i = 0; i < s->n_axes; i++) {
     const scn_axis *a = &s->axes[i];
     d->axes[i] = *a;
-    d->axes[i].param = dup_str(a->param, &ok);
-    d->axes[i].zip = dup_str(a->zip, &ok);
+    d->axes[i].param = dup_str(a->param, ok);
+    d->axes[i].zip = dup_str(a->zip, ok);
     d->axes[i].values =
-        dup_array(a->values, a->n_values, sizeof *a->values, &ok);
+        dup_array(a->values, a->n_values, sizeof *a->values, ok);
   }
 
-  if (n_groups && !(d->groups = calloc(n_groups, sizeof *d->groups)))
-    goto fail;
-  d->n_groups = n_groups;
-  for (size_t i = 0; i < n_groups; i++) {
+  if (s->n_groups && !(d->groups = calloc(s->n_groups, sizeof *d->groups)))
+    return -1;
+  d->n_groups = s->n_groups;
+  for (size_t i = 0; i < s->n_groups; i++) {
     d->groups[i] = s->groups[i];
     d->groups[i].axes = dup_array(s->groups[i].axes, s->groups[i].n_axes,
-                                  sizeof *s->groups[i].axes, &ok);
+                                  sizeof *s->groups[i].axes, ok);
   }
+  return 0;
+}
+
+scn_scenario *scn_copy(const scn_scenario *s) {
+  if (!s)
+    return NULL;
+  scn_scenario *d = calloc(1, sizeof *d);
+  if (!d)
+    return NULL;
+  int ok = 1;
+  *d = *s;
+  copy_clear_owned(d);
+  copy_strings(d, s, &ok);
+  if (!ok || copy_models_tiers(d, s, &ok) != 0 ||
+      copy_systems_links(d, s, &ok) != 0 || copy_constraints(d, s, &ok) != 0 ||
+      copy_sweep(d, s, &ok) != 0)
+    goto fail;
   d->workload = scn_workload_copy(s->workload, s->n_systems, &ok);
-  if (n_axes && s->reference)
-    d->reference = dup_array(s->reference, n_axes, sizeof *s->reference, &ok);
+  if (s->n_axes && s->reference)
+    d->reference =
+        dup_array(s->reference, s->n_axes, sizeof *s->reference, &ok);
   if (!ok || scn_studies_copy(d, s) != 0)
     goto fail;
   if (s->replay && !(d->replay = scn_replay_copy(s->replay)))
@@ -322,19 +349,21 @@ static int dbl_eq(double a, double b) {
   return a == b && signbit(a) == signbit(b);
 }
 
-int scn_equal(const scn_scenario *a, const scn_scenario *b) {
-  if (!a || !b)
-    return a == b;
-  if (!str_eq(a->name, b->name) || !str_eq(a->profiles, b->profiles) ||
-      !str_eq(a->network, b->network) || a->all_models != b->all_models ||
-      a->n_models != b->n_models || a->input_mb_set != b->input_mb_set ||
-      (a->input_mb_set && !dbl_eq(a->input_mb, b->input_mb)) ||
-      !dbl_eq(a->result_mb, b->result_mb) || a->n_tiers != b->n_tiers ||
-      a->n_systems != b->n_systems || a->n_links != b->n_links ||
-      a->objective != b->objective || a->top_k != b->top_k ||
-      a->calibrate != b->calibrate || a->n_axes != b->n_axes ||
-      a->n_groups != b->n_groups)
-    return 0;
+/* The scalar settings and every count. */
+static int header_equal(const scn_scenario *a, const scn_scenario *b) {
+  return str_eq(a->name, b->name) && str_eq(a->profiles, b->profiles) &&
+         str_eq(a->network, b->network) && a->all_models == b->all_models &&
+         a->n_models == b->n_models && a->input_mb_set == b->input_mb_set &&
+         !(a->input_mb_set && !dbl_eq(a->input_mb, b->input_mb)) &&
+         dbl_eq(a->result_mb, b->result_mb) && a->n_tiers == b->n_tiers &&
+         a->n_systems == b->n_systems && a->n_links == b->n_links &&
+         a->objective == b->objective && a->top_k == b->top_k &&
+         a->calibrate == b->calibrate && a->n_axes == b->n_axes &&
+         a->n_groups == b->n_groups;
+}
+
+/* models:, tiers: and the systems (counts already equal). */
+static int systems_equal(const scn_scenario *a, const scn_scenario *b) {
   for (size_t i = 0; i < a->n_models; i++)
     if (!str_eq(a->models[i].name, b->models[i].name))
       return 0;
@@ -354,24 +383,26 @@ int scn_equal(const scn_scenario *a, const scn_scenario *b) {
         !dbl_eq(x->radio_power_w, y->radio_power_w))
       return 0;
   }
-  for (size_t i = 0; i < a->n_links; i++) {
-    const scn_link *x = &a->links[i], *y = &b->links[i];
-    if (!str_eq(x->key, y->key) || x->kind != y->kind || x->a != y->a ||
-        x->b != y->b || x->has_latency_ms != y->has_latency_ms ||
-        x->has_bandwidth_mbps != y->has_bandwidth_mbps ||
-        (x->has_latency_ms && !dbl_eq(x->latency_ms, y->latency_ms)) ||
-        (x->has_bandwidth_mbps &&
-         !dbl_eq(x->bandwidth_mbps, y->bandwidth_mbps)) ||
-        x->has_efficiency != y->has_efficiency ||
-        x->has_overhead_ms != y->has_overhead_ms ||
-        (x->has_efficiency && !dbl_eq(x->efficiency, y->efficiency)) ||
-        (x->has_overhead_ms && !dbl_eq(x->overhead_ms, y->overhead_ms)) ||
-        !str_eq(x->trace, y->trace) ||
-        !dbl_eq(x->trace_scale, y->trace_scale) ||
-        !dbl_eq(x->trace_offset_s, y->trace_offset_s) ||
-        x->repeat != y->repeat || x->sharing != y->sharing)
-      return 0;
-  }
+  return 1;
+}
+
+static int link_equal(const scn_link *x, const scn_link *y) {
+  return str_eq(x->key, y->key) && x->kind == y->kind && x->a == y->a &&
+         x->b == y->b && x->has_latency_ms == y->has_latency_ms &&
+         x->has_bandwidth_mbps == y->has_bandwidth_mbps &&
+         !(x->has_latency_ms && !dbl_eq(x->latency_ms, y->latency_ms)) &&
+         !(x->has_bandwidth_mbps &&
+           !dbl_eq(x->bandwidth_mbps, y->bandwidth_mbps)) &&
+         x->has_efficiency == y->has_efficiency &&
+         x->has_overhead_ms == y->has_overhead_ms &&
+         !(x->has_efficiency && !dbl_eq(x->efficiency, y->efficiency)) &&
+         !(x->has_overhead_ms && !dbl_eq(x->overhead_ms, y->overhead_ms)) &&
+         str_eq(x->trace, y->trace) && dbl_eq(x->trace_scale, y->trace_scale) &&
+         dbl_eq(x->trace_offset_s, y->trace_offset_s) &&
+         x->repeat == y->repeat && x->sharing == y->sharing;
+}
+
+static int constraints_equal(const scn_scenario *a, const scn_scenario *b) {
   const scn_constraints *c = &a->constraints, *e = &b->constraints;
   if (c->privacy != e->privacy || c->n_link_limits != e->n_link_limits)
     return 0;
@@ -385,6 +416,11 @@ int scn_equal(const scn_scenario *a, const scn_scenario *b) {
         !dbl_eq(x->mb, y->mb))
       return 0;
   }
+  return 1;
+}
+
+/* sweep: (axes, zip groups) and reference: (counts already equal). */
+static int sweep_equal(const scn_scenario *a, const scn_scenario *b) {
   for (size_t i = 0; i < a->n_axes; i++) {
     const scn_axis *x = &a->axes[i], *y = &b->axes[i];
     if (!str_eq(x->param, y->param) || x->target.kind != y->target.kind ||
@@ -408,7 +444,19 @@ int scn_equal(const scn_scenario *a, const scn_scenario *b) {
   for (size_t k = 0; k < a->n_axes && a->reference && b->reference; k++)
     if (!dbl_eq(a->reference[k], b->reference[k]))
       return 0;
-  return scn_studies_equal(a, b) &&
+  return 1;
+}
+
+int scn_equal(const scn_scenario *a, const scn_scenario *b) {
+  if (!a || !b)
+    return a == b;
+  if (!header_equal(a, b) || !systems_equal(a, b))
+    return 0;
+  for (size_t i = 0; i < a->n_links; i++)
+    if (!link_equal(&a->links[i], &b->links[i]))
+      return 0;
+  return constraints_equal(a, b) && sweep_equal(a, b) &&
+         scn_studies_equal(a, b) &&
          scn_workload_equal(a->workload, b->workload, a->n_systems) &&
          scn_replay_equal(a->replay, b->replay);
 }

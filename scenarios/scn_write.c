@@ -111,7 +111,8 @@ static void put_block_limits(FILE *fp, const scn_scenario *s,
   fputc('}', fp);
 }
 
-int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
+/* name, profiles, network, models, input_mb, result_mb. */
+static void put_header(FILE *fp, const scn_scenario *s) {
   fputs("# Resolved scenario: every default filled in, paths absolute.\n"
         "# Reference: docs/scenarios.md\n",
         fp);
@@ -148,7 +149,10 @@ int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
           fp);
   fputs("\nresult_mb: ", fp);
   put_num(fp, s->result_mb);
+}
 
+/* tiers, links, availability and power. */
+static void put_systems(FILE *fp, const scn_scenario *s) {
   fputs("\ntiers:\n", fp);
   for (size_t i = 0; i < s->n_tiers; i++) {
     const scn_tier *t = &s->tiers[i];
@@ -185,7 +189,10 @@ int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
     put_num(fp, s->systems[i].radio_power_w);
     fputs("}\n", fp);
   }
+}
 
+/* objective, constraints, top_k and calibrate. */
+static void put_constraints(FILE *fp, const scn_scenario *s) {
   fprintf(fp, "objective: %s\n", solver_objective_info_of(s->objective)->name);
   const scn_constraints *c = &s->constraints;
   fprintf(fp, "constraints:\n  privacy: %s\n  min_blocks: ",
@@ -209,34 +216,40 @@ int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
   fputs("}  # tier pairs not listed: no limit\n", fp);
   fprintf(fp, "top_k: %zu\n", s->top_k);
   fprintf(fp, "calibrate: %s\n", s->calibrate ? "true" : "false");
+}
 
-  fputs(s->n_axes ? "sweep:\n" : "sweep: []\n", fp);
-  for (size_t i = 0; i < s->n_axes; i++) {
-    const scn_axis *a = &s->axes[i];
-    fputs("  - param: ", fp);
-    put_quoted(fp, a->param);
-    if (a->form == SCN_AXIS_VALUES) {
-      fputs("\n    values: [", fp);
-      for (size_t j = 0; j < a->n_values; j++) {
-        if (j)
-          fputs(", ", fp);
-        put_num(fp, a->values[j]);
-      }
-      fputc(']', fp);
-    } else {
-      fputs(a->form == SCN_AXIS_LINEAR ? "\n    linear: [" : "\n    log: [",
-            fp);
-      put_num(fp, a->from);
-      fputs(", ", fp);
-      put_num(fp, a->to);
-      fprintf(fp, ", %zu]", a->n_values);
+static void put_axis(FILE *fp, const scn_axis *a) {
+  fputs("  - param: ", fp);
+  put_quoted(fp, a->param);
+  if (a->form == SCN_AXIS_VALUES) {
+    fputs("\n    values: [", fp);
+    for (size_t j = 0; j < a->n_values; j++) {
+      if (j)
+        fputs(", ", fp);
+      put_num(fp, a->values[j]);
     }
-    if (a->zip) {
-      fputs("\n    zip: ", fp);
-      put_quoted(fp, a->zip);
-    }
-    fputc('\n', fp);
+    fputc(']', fp);
+  } else {
+    fputs(a->form == SCN_AXIS_LINEAR ? "\n    linear: [" : "\n    log: [", fp);
+    put_num(fp, a->from);
+    fputs(", ", fp);
+    put_num(fp, a->to);
+    fprintf(fp, ", %zu]", a->n_values);
   }
+  if (a->zip) {
+    fputs("\n    zip: ", fp);
+    put_quoted(fp, a->zip);
+  }
+  fputc('\n', fp);
+}
+
+int scn_write_resolved_yaml(const scn_scenario *s, FILE *fp, ss_error *err) {
+  put_header(fp, s);
+  put_systems(fp, s);
+  put_constraints(fp, s);
+  fputs(s->n_axes ? "sweep:\n" : "sweep: []\n", fp);
+  for (size_t i = 0; i < s->n_axes; i++)
+    put_axis(fp, &s->axes[i]);
   scn_write_reference(s, fp);
   scn_write_studies(s, fp);
   scn_write_workload(s, fp);
