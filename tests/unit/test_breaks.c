@@ -9,7 +9,15 @@
  * points must be bracketed by the coarse run's breakpoints.csv (a chain of
  * rows inside the fine interval, from the placement before to the one
  * after), and the coarse best.csv must agree with the fine one at the
- * shared points. */
+ * shared points.
+ *
+ * The charts drawn from the coarse run agree with its tables: on each
+ * latency chart the shaded regions of the optimum give, at every grid point
+ * of the chart's reference line, best.csv's placement there, and their
+ * boundaries are breakpoints.csv's values on that line (before and after
+ * matching); on the decision map every sweep point lies in a cell of its
+ * best.csv placement, and each row's cell borders are that row's
+ * breakpoints. */
 // clang-format off
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,6 +30,8 @@
 
 #include "common/ss_io.h"
 #include "common/ss_mem.h"
+#include "plots/plot_internal.h"
+#include "plots/plots.h"
 #include "sim/sim.h"
 
 #define MAX_BLOCKS 8
@@ -92,10 +102,13 @@ static void write_tables(const prof_set *set, const char *yaml,
   sim_engine *e = NULL;
   ss_error err;
   ss_error_clear(&err);
-  char line[2048];
+  char line[2048], yaml_path[600];
+  /* as `splitsim run` writes it: the charts read the reference point */
+  snprintf(yaml_path, sizeof yaml_path, "%s/scenario.resolved.yaml", dir);
   if (scn_load_text(yaml, strlen(yaml), "rnd.yaml", NULL, &s, &err) != 0 ||
       sim_engine_new(s, set, NULL, &e, &err) != 0 ||
-      sim_write_tables(e, dir, NULL, NULL, &err) != 0) {
+      sim_write_tables(e, dir, NULL, NULL, &err) != 0 ||
+      scn_save_resolved_yaml(s, yaml_path, &err) != 0) {
     ss_error_format(&err, line, sizeof line);
     fail_msg("%s", line);
   }
@@ -229,7 +242,229 @@ static size_t check_line_changes(const row *fine, size_t nf, const row *bp,
   return changes;
 }
 
-static void one_case(const rprof *r, double lat1, double lat2, size_t *seen) {
+/* ---- the charts agree with best.csv and breakpoints.csv ---------------- */
+
+static const char *AX_LAT = "links.edge-cloud.latency_ms";
+
+typedef struct chart_seen {
+  size_t latency, map, regions; /* charts checked, regions seen */
+} chart_seen;
+
+static int near(double a, double b) {
+  return fabs(a - b) <= 1e-12 * fmax(fabs(a), fabs(b));
+}
+
+/* 1 when every path=value of a `fixed` cell is at its axis's reference. */
+static int fixed_at_ref(const plot_data *d, const char *fixed) {
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", fixed);
+  for (char *tok = strtok(buf, ";"); tok; tok = strtok(NULL, ";")) {
+    char *eq = strchr(tok, '=');
+    assert_non_null(eq);
+    *eq = 0;
+    int found = 0;
+    for (size_t a = 0; a < d->n_axes; a++)
+      if (strcmp(d->axes[a].param, tok) == 0) {
+        found = 1;
+        if (!near(num(eq + 1), d->axes[a].ref))
+          return 0;
+      }
+    assert_true(found);
+  }
+  return 1;
+}
+
+/* The placement text of a chart's letter ("A" = placement 0) or linetype
+ * index (infeasible past the last placement). */
+static const char *place_of(const plot_model *m, long i) {
+  return i >= 0 && (size_t)i < m->n_places ? m->places[i] : "infeasible";
+}
+
+static long letter_index(const char *l) {
+  long v = 0;
+  if (l[0] == '-')
+    return -1;
+  for (; *l >= 'A' && *l <= 'Z'; l++)
+    v = v * 26 + (*l - 'A' + 1);
+  return v - 1;
+}
+
+typedef struct gp_region {
+  double lo, hi;
+  long place;
+} gp_region;
+
+/* The shaded regions of a latency chart's script, in order. */
+static size_t gp_regions(const char *gp, gp_region *reg, size_t cap) {
+  size_t n = 0;
+  for (const char *p = gp; (p = strstr(p, "set object ")) != NULL; p++) {
+    size_t k;
+    double lo, hi;
+    if (sscanf(p, "set object %zu rect from first %lf, graph 0 to first %lf",
+               &k, &lo, &hi) != 3)
+      continue;
+    assert_int_equal(k, n + 1);
+    assert_true(n < cap);
+    char lab[64], letter[8] = "";
+    snprintf(lab, sizeof lab, "set label %zu '", k);
+    const char *q = strstr(gp, lab);
+    assert_non_null(q);
+    assert_int_equal(sscanf(q + strlen(lab), "%7[A-Z-]", letter), 1);
+    reg[n++] = (gp_region){lo, hi, letter_index(letter)};
+  }
+  return n;
+}
+
+/* One latency chart: along axis `ax` (column c_x of best.csv), its
+ * reference line is the rows where `other` is at its reference. */
+static void check_latency_chart(const char *dir, const plot_data *d,
+                                const char *ax, const char *other,
+                                const row *best, size_t nb, const row *bp,
+                                size_t nbp, chart_seen *seen) {
+  char slug[48], path[700];
+  plot_slug(ax, slug, sizeof slug);
+  snprintf(path, sizeof path, "%s/charts/latency-01-rnd-%s.gp", dir, slug);
+  char *gp = ss_read_file(path, SS_MAX_INPUT_BYTES, NULL, NULL);
+  if (!gp)
+    return; /* no chart: one placement, flat, all along (a note says so) */
+  seen->latency++;
+  gp_region reg[64];
+  size_t nr = gp_regions(gp, reg, 64);
+  free(gp);
+  seen->regions += nr;
+  const plot_model *m = &d->models[0];
+  size_t c_x = col(&best[0], ax), c_o = col(&best[0], other);
+  size_t c_place = col(&best[0], "placement");
+  long o = -1;
+  for (size_t a = 0; a < d->n_axes; a++)
+    if (strcmp(d->axes[a].param, other) == 0)
+      o = (long)a;
+  assert_true(o >= 0);
+  /* every grid point of the line lies in a region of its placement */
+  size_t n_line = 0;
+  for (size_t i = 1; i < nb; i++) {
+    if (!near(num(best[i].f[c_o]), d->axes[o].ref))
+      continue;
+    n_line++;
+    double x = num(best[i].f[c_x]);
+    size_t k = 0;
+    while (k + 1 < nr && reg[k + 1].lo <= x)
+      k++;
+    assert_true(nr > 0 && reg[0].lo <= x && x <= reg[nr - 1].hi);
+    if (strcmp(place_of(m, reg[k].place), best[i].f[c_place]) != 0)
+      fail_msg("%s at %.17g: the chart shades %s, best.csv has %s", ax, x,
+               place_of(m, reg[k].place), best[i].f[c_place]);
+  }
+  assert_true(n_line >= 2);
+  /* the region borders are the line's breakpoints, in order */
+  size_t nb_line = 0;
+  for (size_t j = 1; j < nbp; j++) {
+    if (strcmp(bp[j].f[1], ax) != 0 || !fixed_at_ref(d, bp[j].f[2]))
+      continue;
+    assert_true(nb_line + 1 < nr);
+    double v = num(bp[j].f[3]);
+    if (!near(reg[nb_line].hi, v) || !near(reg[nb_line + 1].lo, v))
+      fail_msg("%s: region border %zu at %.17g, breakpoint at %.17g", ax,
+               nb_line, reg[nb_line].hi, v);
+    assert_string_equal(place_of(m, reg[nb_line].place), bp[j].f[5]);
+    assert_string_equal(place_of(m, reg[nb_line + 1].place), bp[j].f[6]);
+    nb_line++;
+  }
+  assert_int_equal(nr, nb_line + 1);
+}
+
+typedef struct map_cell {
+  double x0, x1, y0, y1;
+  long lt;
+} map_cell;
+
+/* The decision map (x: the zipped bandwidths, y: the latency axis): every
+ * sweep point in a cell of its placement; each row's inner cell borders
+ * are that row's breakpoints along x. */
+static void check_map(const char *dir, const plot_data *d, const row *best,
+                      size_t nb, const row *bp, size_t nbp, chart_seen *seen) {
+  char path[700];
+  snprintf(path, sizeof path, "%s/charts/map-01-rnd.dat", dir);
+  char *dat = ss_read_file(path, SS_MAX_INPUT_BYTES, NULL, NULL);
+  if (!dat)
+    return; /* one placement fills the map: no map (a note says so) */
+  seen->map++;
+  assert_non_null(strstr(dat, "block 0 = cells (xlow xhigh ylow yhigh"));
+  map_cell cells[256];
+  size_t nc = 0;
+  const char *p = strchr(dat, '\n') + 1;
+  while (*p && *p != '\n') { /* block 0 ends at a blank line */
+    map_cell *c = &cells[nc];
+    assert_true(nc < 256);
+    assert_int_equal(sscanf(p, "%lf %lf %lf %lf %ld", &c->x0, &c->x1, &c->y0,
+                            &c->y1, &c->lt),
+                     5);
+    nc++;
+    p = strchr(p, '\n') + 1;
+  }
+  free(dat);
+  assert_string_equal(d->axes[d->map_x].param, AX_DE);
+  assert_string_equal(d->axes[d->map_y].param, AX_LAT);
+  const plot_model *m = &d->models[0];
+  size_t c_x = col(&best[0], AX_DE), c_y = col(&best[0], AX_LAT);
+  size_t c_place = col(&best[0], "placement");
+  for (size_t i = 1; i < nb; i++) {
+    double x = num(best[i].f[c_x]), y = num(best[i].f[c_y]);
+    long k = -1; /* the cell of the row with the last left edge <= x */
+    for (size_t j = 0; j < nc; j++)
+      if (cells[j].y0 <= y && y <= cells[j].y1 && cells[j].x0 <= x &&
+          (k < 0 || cells[j].x0 > cells[k].x0))
+        k = (long)j;
+    assert_true(k >= 0);
+    if (strcmp(place_of(m, cells[k].lt - 1), best[i].f[c_place]) != 0)
+      fail_msg("map at (%.17g, %g): cell of %s, best.csv has %s", x, y,
+               place_of(m, cells[k].lt - 1), best[i].f[c_place]);
+  }
+  for (size_t yi = 0; yi < d->axes[d->map_y].n_values; yi++) {
+    double y = d->axes[d->map_y].values[yi];
+    double edges[64];
+    size_t ne = 0, nbr = 0;
+    for (size_t j = 0; j < nc; j++)
+      if (cells[j].y0 <= y && y <= cells[j].y1 &&
+          cells[j].x0 > d->axes[d->map_x].values[0] && ne < 64)
+        edges[ne++] = cells[j].x0;
+    char fixed[64];
+    snprintf(fixed, sizeof fixed, "%s=%.1f", AX_LAT, y);
+    for (size_t j = 1; j < nbp; j++)
+      if (strcmp(bp[j].f[1], AX_DE) == 0 && strcmp(bp[j].f[2], fixed) == 0) {
+        int found = 0;
+        for (size_t e = 0; e < ne; e++)
+          found |= near(edges[e], num(bp[j].f[3]));
+        if (!found)
+          fail_msg("map row %g: no cell border at the breakpoint %.17g", y,
+                   num(bp[j].f[3]));
+        nbr++;
+      }
+    assert_int_equal(ne, nbr);
+  }
+}
+
+/* Draw the coarse run's charts (scripts and data only) and check them. */
+static void check_charts(const char *dir, const row *best, size_t nb,
+                         const row *bp, size_t nbp, chart_seen *seen) {
+  plot_options opt;
+  plot_options_init(&opt);
+  opt.no_render = 1;
+  opt.no_report = 1;
+  ss_error err;
+  if (plot_charts(dir, &opt, NULL, &err) != 0)
+    fail_msg("%s: %s", err.file, err.msg);
+  plot_data d;
+  if (plot_data_load(&d, dir, PLOT_POINT_AUTO, &err) != 0)
+    fail_msg("%s: %s", err.file, err.msg);
+  check_latency_chart(dir, &d, AX_DE, AX_LAT, best, nb, bp, nbp, seen);
+  check_latency_chart(dir, &d, AX_LAT, AX_DE, best, nb, bp, nbp, seen);
+  check_map(dir, &d, best, nb, bp, nbp, seen);
+  plot_data_free(&d);
+}
+
+static void one_case(const rprof *r, double lat1, double lat2, size_t *seen,
+                     chart_seen *charts) {
   prof_set *set = prof_set_new();
   assert_non_null(set);
   add_system(set, "dev", r, r->t[0]);
@@ -302,6 +537,8 @@ static void one_case(const rprof *r, double lat1, double lat2, size_t *seen) {
     }
     free(lr);
   }
+  if (charts)
+    check_charts(dc, coarse, nc, bp, nb, charts);
   free_rows(fine, nf);
   free_rows(coarse, nc);
   free_rows(bp, nb);
@@ -313,13 +550,22 @@ static void one_case(const rprof *r, double lat1, double lat2, size_t *seen) {
 static void test_zip_random_profiles(void **state) {
   (void)state;
   size_t seen = 0;
+  chart_seen charts = {0, 0, 0};
   for (int i = 0; i < 40; i++) {
     rprof r;
     random_profile(&r);
-    one_case(&r, 1 + floor(uniform() * 10), 20 + floor(uniform() * 80), &seen);
+    /* the charts of every other case (writing them costs file syncs) */
+    one_case(&r, 1 + floor(uniform() * 10), 20 + floor(uniform() * 80), &seen,
+             i % 2 ? NULL : &charts);
   }
-  /* the property is not vacuous: the profiles do change their optimum */
+  /* the property is not vacuous: the profiles do change their optimum, and
+   * the charts show it */
   assert_true(seen >= 20);
+  assert_true(charts.latency >= 15);
+  assert_true(charts.map >= 10);
+  assert_true(charts.regions >= charts.latency + 15);
+  printf("charts checked: %zu latency charts (%zu regions), %zu maps\n",
+         charts.latency, charts.regions, charts.map);
 }
 
 int main(void) {
