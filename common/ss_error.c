@@ -40,6 +40,17 @@ int ss_error_setk(ss_error *err, ss_error_kind kind, const char *file,
   return -1;
 }
 
+int ss_error_line(ss_error *err, ss_error_kind kind, const char *file,
+                  long line, const char *fmt, ...) {
+  char where[32];
+  snprintf(where, sizeof where, "%ld", line);
+  va_list ap;
+  va_start(ap, fmt);
+  set_va(err, kind, file, where, fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
 int ss_error_oom(ss_error *err, const char *file, const char *where) {
   return ss_error_setk(err, SS_ERR_OOM, file, where, "out of memory");
 }

@@ -42,6 +42,11 @@ int ss_error_setk(ss_error *err, ss_error_kind kind, const char *file,
                   const char *where, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* The same at a line of a text file (`where` = the line number). */
+int ss_error_line(ss_error *err, ss_error_kind kind, const char *file,
+                  long line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 /* "out of memory" (SS_ERR_OOM) at file/where (either may be NULL).
  * Returns -1. */
 int ss_error_oom(ss_error *err, const char *file, const char *where);

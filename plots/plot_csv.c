@@ -1,9 +1,8 @@
-/* A small RFC 4180 CSV reader for the scenario output tables: a streaming
- * record reader (best.csv may be large) and a whole-table loader for the
- * small tables. */
+/* The scenario output tables through the one CSV reader (common/ss_csv.h):
+ * a streaming record reader (best.csv may be large) and a whole-table loader
+ * for the small tables. */
 #include "plot_internal.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,53 +11,16 @@
 
 int plot_csv_open(plot_csv *c, const char *path, ss_error *err) {
   memset(c, 0, sizeof *c);
-  c->path = ss_strdup(path);
-  if (!c->path)
-    return ss_error_oom(err, path, NULL);
-  c->fp = fopen(path, "rb");
-  if (!c->fp) {
-    int e = errno;
-    free(c->path);
-    c->path = NULL;
-    return ss_error_set(err, path, NULL, "cannot open: %s", strerror(e));
-  }
-  c->next_line = 1;
-  /* skip a UTF-8 byte-order mark */
-  int b0 = getc(c->fp);
-  if (b0 == 0xEF) {
-    int b1 = getc(c->fp), b2 = getc(c->fp);
-    if (b1 != 0xBB || b2 != 0xBF) {
-      plot_csv_close(c);
-      return ss_error_set(err, path, "1", "not UTF-8 text");
-    }
-  } else if (b0 != EOF) {
-    ungetc(b0, c->fp);
-  }
+  if (ss_csv_open(&c->r, path, err) != 0)
+    return -1;
+  c->path = c->r.path;
   return 0;
 }
 
 void plot_csv_close(plot_csv *c) {
-  if (c->fp)
-    fclose(c->fp);
-  free(c->path);
-  free(c->buf);
-  free(c->offs);
+  ss_csv_close(&c->r);
   free(c->fields);
   memset(c, 0, sizeof *c);
-}
-
-static int put_byte(plot_csv *c, int ch) {
-  if (ss_grow((void **)&c->buf, &c->cap, c->len + 1, 1, 16) != 0)
-    return -1;
-  c->buf[c->len++] = (char)ch;
-  return 0;
-}
-
-static int start_field(plot_csv *c) {
-  if (ss_grow((void **)&c->offs, &c->ncap, c->n + 1, sizeof *c->offs, 16) != 0)
-    return -1;
-  c->offs[c->n++] = c->len;
-  return 0;
 }
 
 static const volatile sig_atomic_t *cancel_flag;
@@ -74,110 +36,22 @@ int plot_interrupted(ss_error *err) {
 }
 
 int plot_csv_next(plot_csv *c, ss_error *err) {
-  char where[32];
-  if ((c->next_line & 1023) == 0 && plot_cancelled())
+  if ((c->r.line & 1023) == 0 && plot_cancelled())
     return plot_interrupted(err);
-  for (;;) {
-    c->len = 0;
-    c->n = 0;
-    c->line = c->next_line;
-    int ch = getc(c->fp);
-    if (ch == EOF) {
-      if (ferror(c->fp))
-        return ss_error_set(err, c->path, NULL, "read error");
-      return 0;
-    }
-    if (ch == '\n') { /* blank line */
-      c->next_line++;
-      continue;
-    }
-    if (ch == '\r') {
-      int n2 = getc(c->fp);
-      if (n2 == '\n' || n2 == EOF) {
-        c->next_line++;
-        continue;
-      }
-      ungetc(n2, c->fp);
-    }
-    ungetc(ch, c->fp);
-    break;
+  int rc = ss_csv_next(&c->r, err);
+  if (rc != 1)
+    return rc;
+  if (ss_grow((void **)&c->fields, &c->fcap, c->r.n_fields, sizeof *c->fields,
+              16) != 0) {
+    char where[32];
+    snprintf(where, sizeof where, "%ld", c->r.rec_line);
+    return ss_error_oom(err, c->r.path, where);
   }
-  snprintf(where, sizeof where, "%ld", c->line);
-  if (start_field(c) != 0)
-    goto nomem;
-  int quoted = 0, in_quotes = 0, after_quote = 0;
-  for (;;) {
-    int ch = getc(c->fp);
-    if (ch == EOF) {
-      if (ferror(c->fp))
-        return ss_error_set(err, c->path, where, "read error");
-      if (in_quotes)
-        return ss_error_set(err, c->path, where,
-                            "a quoted field is never closed");
-      break;
-    }
-    if (ch == 0)
-      return ss_error_set(err, c->path, where, "NUL byte in the text");
-    if (in_quotes) {
-      if (ch == '"') {
-        int n2 = getc(c->fp);
-        if (n2 == '"') {
-          if (put_byte(c, '"') != 0)
-            goto nomem;
-          continue;
-        }
-        if (n2 != EOF)
-          ungetc(n2, c->fp);
-        in_quotes = 0;
-        after_quote = 1;
-        continue;
-      }
-      if (ch == '\n')
-        c->next_line++;
-      if (put_byte(c, ch) != 0)
-        goto nomem;
-      continue;
-    }
-    if (ch == ',') {
-      if (put_byte(c, 0) != 0 || start_field(c) != 0)
-        goto nomem;
-      quoted = after_quote = 0;
-      continue;
-    }
-    if (ch == '\r') {
-      int n2 = getc(c->fp);
-      if (n2 == '\n' || n2 == EOF) {
-        c->next_line++;
-        break;
-      }
-      ungetc(n2, c->fp);
-    }
-    if (ch == '\n') {
-      c->next_line++;
-      break;
-    }
-    if (after_quote)
-      return ss_error_set(err, c->path, where,
-                          "text after the closing quote of field %zu", c->n);
-    if (ch == '"') {
-      if (quoted || c->len != c->offs[c->n - 1])
-        return ss_error_set(err, c->path, where,
-                            "a quote inside unquoted field %zu", c->n);
-      quoted = in_quotes = 1;
-      continue;
-    }
-    if (put_byte(c, ch) != 0)
-      goto nomem;
-  }
-  if (put_byte(c, 0) != 0)
-    goto nomem;
-  if (ss_grow((void **)&c->fields, &c->fcap, c->n, sizeof *c->fields, 16) != 0)
-    goto nomem;
+  c->line = c->r.rec_line;
+  c->n = c->r.n_fields;
   for (size_t i = 0; i < c->n; i++)
-    c->fields[i] = c->buf + c->offs[i];
+    c->fields[i] = c->r.fields[i].text;
   return 1;
-nomem:
-  return ss_error_oom(err, c->path, where);
 }
 
 void plot_table_free(plot_table *t) {
@@ -207,12 +81,13 @@ static int keep_row(plot_table *t, const plot_csv *c, size_t *rows_cap) {
   if (!nl)
     return -1;
   t->lines = nl;
-  char *block = malloc(c->len ? c->len : 1);
+  const ss_buf *text = &c->r.buf;
+  char *block = malloc(text->len ? text->len : 1);
   if (!block)
     return -1;
-  memcpy(block, c->buf, c->len);
+  memcpy(block, text->p, text->len);
   for (size_t i = 0; i < t->n_cols; i++)
-    t->cells[r * t->n_cols + i] = block + c->offs[i];
+    t->cells[r * t->n_cols + i] = block + (c->fields[i] - text->p);
   t->lines[r] = c->line;
   t->n_rows++;
   return 0;

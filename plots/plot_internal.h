@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../common/ss_csv.h"
 #include "../common/ss_manifest.h"
 #include "../common/ss_mem.h"
 #include "../profiles/profile.h"
@@ -15,17 +16,14 @@
 
 /* ---- CSV (RFC 4180) ---------------------------------------------------- */
 
-/* A streaming reader: one record at a time, any file size. */
+/* A streaming reader: one record at a time, any file size (the reader is
+ * common/ss_csv.h; this adds the cancel check and plain field pointers). */
 typedef struct plot_csv {
-  FILE *fp;
-  char *path;
-  long line;      /* line where the current record starts (1-based) */
-  long next_line; /* line the next record starts on */
-  char *buf;      /* the fields' text, each NUL-terminated */
-  size_t len, cap;
-  size_t *offs; /* start of each field in buf */
-  size_t n, ncap;
-  char **fields; /* n pointers into buf, valid until the next call */
+  ss_csv_reader r;
+  const char *path; /* r's copy of the path */
+  long line;        /* line where the current record starts (1-based) */
+  size_t n;         /* fields of the current record */
+  char **fields;    /* n pointers into r's buffer, valid until the next call */
   size_t fcap;
 } plot_csv;
 
@@ -38,8 +36,9 @@ int plot_interrupted(ss_error *err);
 
 int plot_csv_open(plot_csv *c, const char *path, ss_error *err);
 /* Read the next record into c->fields / c->n. Returns 1 for a record, 0 at
- * the end, -1 on a syntax error (a stray or unclosed quote, a NUL byte).
- * Blank lines are skipped; a UTF-8 byte-order mark at the start too. */
+ * the end, -1 on a syntax error (a stray or unclosed quote, a NUL byte) or
+ * when cancelled. Blank lines are skipped; a UTF-8 byte-order mark at the
+ * start too. */
 int plot_csv_next(plot_csv *c, ss_error *err);
 void plot_csv_close(plot_csv *c);
 

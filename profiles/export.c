@@ -3,7 +3,6 @@
  * written with ss_fmt_double or %lld so that the importers read back the
  * identical bits (docs/formats.md). */
 #define _POSIX_C_SOURCE 200809L
-#include "csv_internal.h"
 #include "import.h"
 #include "json_internal.h"
 
@@ -15,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/ss_csv.h"
 #include "../common/ss_io.h"
+#include "../common/ss_mem.h"
 
 /* ---- CSV cells ---- */
 

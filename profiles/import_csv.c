@@ -1,7 +1,6 @@
 /* The measured-CSV importer (X.csv + provenance sidecar X.json) and the CSV
- * record reader it shares with the network table. Formats: docs/formats.md. */
+ * sidecar path. The CSV reader is common/ss_csv.h. Formats: docs/formats.md. */
 #define _POSIX_C_SOURCE 200809L
-#include "csv_internal.h"
 #include "import.h"
 #include "import_internal.h"
 #include "json_internal.h"
@@ -15,151 +14,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "../common/ss_csv.h"
 #include "../common/ss_io.h"
-
-/* ---- CSV record reader ---- */
-
-static int csv_err(const char *path, long line, ss_error *err, const char *fmt,
-                   ...) __attribute__((format(printf, 4, 5)));
-static int csv_err(const char *path, long line, ss_error *err, const char *fmt,
-                   ...) {
-  char where[32], msg[sizeof err->msg];
-  snprintf(where, sizeof where, "%ld", line);
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  return ss_error_set(err, path, where, "%s", msg);
-}
-
-int prof_csv_init(prof_csv_reader *r, const char *path, const char *text,
-                  size_t len, ss_error *err) {
-  memset(r, 0, sizeof *r);
-  r->path = path;
-  r->p = text;
-  r->end = text + len;
-  r->line = 1;
-  const char *nul = memchr(text, '\0', len);
-  if (nul) {
-    long line = 1;
-    for (const char *q = text; q < nul; q++)
-      line += *q == '\n';
-    return csv_err(path, line, err, "NUL byte at byte %zu (not a text file?)",
-                   (size_t)(nul - text));
-  }
-  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-    r->p += 3; /* UTF-8 byte-order mark written by spreadsheet programs */
-  return 0;
-}
-
-static int csv_add_field(prof_csv_reader *r, size_t off, int quoted) {
-  if (r->n_fields == r->cap_fields) {
-    size_t ncap = r->cap_fields ? r->cap_fields * 2 : 16;
-    prof_csv_field *nf = realloc(r->fields, ncap * sizeof *nf);
-    if (!nf)
-      return -1;
-    r->fields = nf;
-    size_t *no = realloc(r->offs, ncap * sizeof *no);
-    if (!no)
-      return -1;
-    r->offs = no;
-    r->cap_fields = ncap;
-  }
-  r->offs[r->n_fields] = off;
-  r->fields[r->n_fields].len = r->buf.len - off - 1; /* minus the NUL */
-  r->fields[r->n_fields].quoted = quoted;
-  r->n_fields++;
-  return 0;
-}
-
-static int is_blank(const char *s) {
-  for (; *s; s++)
-    if (*s != ' ' && *s != '\t')
-      return 0;
-  return 1;
-}
-
-int prof_csv_next(prof_csv_reader *r, ss_error *err) {
-  for (;;) {
-    if (r->p >= r->end)
-      return 0;
-    r->rec_line = r->line;
-    r->n_fields = 0;
-    r->buf.len = 0;
-    for (;;) {
-      size_t off = r->buf.len;
-      int quoted = 0;
-      const char *q = r->p;
-      while (q < r->end && (*q == ' ' || *q == '\t'))
-        q++;
-      if (q < r->end && *q == '"') {
-        long qline = r->line;
-        quoted = 1;
-        r->p = q + 1;
-        for (;;) {
-          if (r->p >= r->end)
-            return csv_err(r->path, qline, err,
-                           "unterminated quoted field (the quote opened on "
-                           "this line is never closed)");
-          char c = *r->p++;
-          if (c == '"') {
-            if (r->p < r->end && *r->p == '"')
-              r->p++; /* "" stands for one quote */
-            else
-              break;
-          } else if (c == '\n') {
-            r->line++;
-          }
-          ss_buf_char(&r->buf, c);
-        }
-        while (r->p < r->end && (*r->p == ' ' || *r->p == '\t'))
-          r->p++;
-        if (r->p < r->end && *r->p != ',' && *r->p != '\n' && *r->p != '\r')
-          return csv_err(r->path, r->line, err,
-                         "unexpected character '%c' after a closing quote "
-                         "(field %zu)",
-                         *r->p, r->n_fields + 1);
-      } else {
-        const char *start = r->p;
-        while (r->p < r->end && *r->p != ',' && *r->p != '\n' &&
-               *r->p != '\r') {
-          if (*r->p == '"')
-            return csv_err(r->path, r->line, err,
-                           "quote character inside unquoted field %zu (quote "
-                           "the whole field and double the quote)",
-                           r->n_fields + 1);
-          r->p++;
-        }
-        ss_buf_add(&r->buf, start, (size_t)(r->p - start));
-      }
-      ss_buf_char(&r->buf, '\0');
-      if (r->buf.oom || csv_add_field(r, off, quoted) != 0)
-        return csv_err(r->path, r->rec_line, err, "out of memory");
-      if (r->p < r->end && *r->p == ',') {
-        r->p++;
-        continue;
-      }
-      if (r->p < r->end && *r->p == '\r')
-        r->p++;
-      if (r->p < r->end && *r->p == '\n')
-        r->p++;
-      r->line++;
-      break;
-    }
-    for (size_t i = 0; i < r->n_fields; i++)
-      r->fields[i].text = r->buf.p + r->offs[i];
-    if (r->n_fields == 1 && !r->fields[0].quoted && is_blank(r->fields[0].text))
-      continue; /* blank line */
-    return 1;
-  }
-}
-
-void prof_csv_free(prof_csv_reader *r) {
-  free(r->fields);
-  free(r->offs);
-  ss_buf_free(&r->buf);
-  memset(r, 0, sizeof *r);
-}
+#include "../common/ss_mem.h"
 
 int prof_csv_sidecar_path(const char *csv_path, char *out, size_t outsize) {
   size_t len = strlen(csv_path);
@@ -202,23 +59,18 @@ static const char *const col_names[N_COLS] = {
     "time_s_p10",   "time_s_p90",      "repeats",        "output_bytes",
     "output_shape", "samples_s"};
 
-/* Arrays grown here have the implicit capacity 4, 8, 16, ...: make room for
- * element n. */
+/* Make room for element n of an array grown here. The profile structs keep
+ * no capacity: it is implied by the count, as ss_grow doubles it from 4. */
 static int grow_for(void **arr, size_t n, size_t elem) {
-  if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
-    return 0;
-  size_t ncap = n == 0 ? 4 : n * 2;
-  if (ncap > SIZE_MAX / elem)
-    return -1;
-  void *p = realloc(*arr, ncap * elem);
-  if (!p)
-    return -1;
-  *arr = p;
-  return 0;
+  size_t cap = 0;
+  if (n > 0)
+    for (cap = 4; cap < n; cap *= 2)
+      ;
+  return ss_grow(arr, &cap, n + 1, elem, 4);
 }
 
 typedef struct row_ctx {
-  prof_csv_reader *r;
+  ss_csv_reader *r;
   int col_at[N_COLS]; /* field index of each column, -1 when absent */
   ss_error *err;
   const char *sys;   /* context for messages, or NULL */
@@ -242,22 +94,23 @@ static int row_err(const row_ctx *c, int col, const char *fmt, ...) {
     snprintf(ctx, sizeof ctx, "model '%.100s' (system '%.100s'): ", c->model,
              c->sys);
   if (col >= 0)
-    return csv_err(c->r->path, c->r->rec_line, c->err, "%scolumn %s: %s", ctx,
-                   col_names[col], what);
-  return csv_err(c->r->path, c->r->rec_line, c->err, "%s%s", ctx, what);
+    return ss_error_line(c->err, SS_ERR_FORMAT, c->r->path, c->r->rec_line,
+                         "%scolumn %s: %s", ctx, col_names[col], what);
+  return ss_error_line(c->err, SS_ERR_FORMAT, c->r->path, c->r->rec_line,
+                       "%s%s", ctx, what);
 }
 
-static const prof_csv_field *cell(const row_ctx *c, int col) {
+static const ss_csv_cell *cell(const row_ctx *c, int col) {
   return &c->r->fields[c->col_at[col]];
 }
 
-static int cell_empty(const prof_csv_field *f) {
+static int cell_empty(const ss_csv_cell *f) {
   return f->len == 0 && !f->quoted;
 }
 
 /* A finite number >= 0; an empty cell gives NaN when allowed. */
 static int cell_time(const row_ctx *c, int col, int allow_empty, double *out) {
-  const prof_csv_field *f = cell(c, col);
+  const ss_csv_cell *f = cell(c, col);
   if (cell_empty(f)) {
     if (allow_empty) {
       *out = NAN;
@@ -274,7 +127,7 @@ static int cell_time(const row_ctx *c, int col, int allow_empty, double *out) {
 
 /* An integer >= 0; an empty cell gives dflt when dflt >= 0. */
 static int cell_count(const row_ctx *c, int col, long long dflt, int64_t *out) {
-  const prof_csv_field *f = cell(c, col);
+  const ss_csv_cell *f = cell(c, col);
   long long v;
   if (cell_empty(f) && dflt >= 0) {
     *out = dflt;
@@ -292,7 +145,7 @@ static int cell_count(const row_ctx *c, int col, long long dflt, int64_t *out) {
 
 /* Text cell: empty unquoted means "no value" (NULL). */
 static int cell_text(const row_ctx *c, int col, char **out) {
-  const prof_csv_field *f = cell(c, col);
+  const ss_csv_cell *f = cell(c, col);
   *out = NULL;
   if (cell_empty(f))
     return 0;
@@ -303,7 +156,7 @@ static int cell_text(const row_ctx *c, int col, char **out) {
 static int cell_samples(const row_ctx *c, prof_block *k) {
   if (c->col_at[C_SAMPLES] < 0)
     return 0;
-  const prof_csv_field *f = cell(c, C_SAMPLES);
+  const ss_csv_cell *f = cell(c, C_SAMPLES);
   if (f->len == 0)
     return 0;
   size_t n = 1;
@@ -336,7 +189,7 @@ static int cell_samples(const row_ctx *c, prof_block *k) {
 }
 
 static int read_header(row_ctx *c) {
-  prof_csv_reader *r = c->r;
+  ss_csv_reader *r = c->r;
   for (int i = 0; i < N_COLS; i++)
     c->col_at[i] = -1;
   for (size_t f = 0; f < r->n_fields; f++) {
@@ -356,22 +209,23 @@ static int read_header(row_ctx *c) {
       if (strcasecmp(name, col_names[i]) == 0)
         col = i;
     if (col < 0)
-      return csv_err(r->path, r->rec_line, c->err,
-                     "unknown column '%s' in the header (columns: system, "
-                     "model, block, first_node, last_node, first_node_name, "
-                     "last_node_name, time_s_median, time_s_p10, time_s_p90, "
-                     "repeats, output_bytes, output_shape and optionally "
-                     "samples_s)",
-                     name);
+      return ss_error_line(
+          c->err, SS_ERR_FORMAT, r->path, r->rec_line,
+          "unknown column '%s' in the header (columns: system, "
+          "model, block, first_node, last_node, first_node_name, "
+          "last_node_name, time_s_median, time_s_p10, time_s_p90, "
+          "repeats, output_bytes, output_shape and optionally "
+          "samples_s)",
+          name);
     if (c->col_at[col] >= 0)
-      return csv_err(r->path, r->rec_line, c->err,
-                     "column '%s' appears twice in the header", name);
+      return ss_error_line(c->err, SS_ERR_FORMAT, r->path, r->rec_line,
+                           "column '%s' appears twice in the header", name);
     c->col_at[col] = (int)f;
   }
   for (int i = 0; i < N_REQUIRED; i++)
     if (c->col_at[i] < 0)
-      return csv_err(r->path, r->rec_line, c->err,
-                     "missing column '%s' in the header", col_names[i]);
+      return ss_error_line(c->err, SS_ERR_FORMAT, r->path, r->rec_line,
+                           "missing column '%s' in the header", col_names[i]);
   return 0;
 }
 
@@ -413,7 +267,7 @@ static prof_model *get_model(prof_system *sys, const char *name) {
 }
 
 static int read_row(row_ctx *c, prof_set *tmp, size_t *sys_hint) {
-  prof_csv_reader *r = c->r;
+  ss_csv_reader *r = c->r;
   size_t want = 0;
   for (int i = 0; i < N_COLS; i++)
     want += c->col_at[i] >= 0;
@@ -422,7 +276,7 @@ static int read_row(row_ctx *c, prof_set *tmp, size_t *sys_hint) {
   if (r->n_fields != want)
     return row_err(c, -1, "expected %zu fields (as in the header), found %zu",
                    want, r->n_fields);
-  const prof_csv_field *fs = cell(c, C_SYSTEM), *fm = cell(c, C_MODEL);
+  const ss_csv_cell *fs = cell(c, C_SYSTEM), *fm = cell(c, C_MODEL);
   if (fs->len == 0)
     return row_err(c, C_SYSTEM, "empty system name");
   if (fm->len == 0)
@@ -813,7 +667,7 @@ int prof_import_measured_csv(const char *csv_path, prof_set *out,
                              ss_error *err) {
   char *text = NULL, side[4096], today[16];
   size_t len = 0, sys_hint = 0;
-  prof_csv_reader r;
+  ss_csv_reader r;
   prof_set *tmp = NULL;
   row_ctx c;
   int rc = -1, got;
@@ -826,13 +680,13 @@ int prof_import_measured_csv(const char *csv_path, prof_set *out,
   text = ss_read_file(csv_path, SS_MAX_INPUT_BYTES, &len, err);
   if (!text)
     return -1;
-  if (prof_csv_init(&r, csv_path, text, len, err) != 0)
+  if (ss_csv_open_text(&r, csv_path, text, len, err) != 0)
     goto done;
   if (!(tmp = prof_set_new())) {
     ss_error_oom(err, csv_path, NULL);
     goto done;
   }
-  got = prof_csv_next(&r, err);
+  got = ss_csv_next(&r, err);
   if (got < 0)
     goto done;
   if (got == 0) {
@@ -841,7 +695,7 @@ int prof_import_measured_csv(const char *csv_path, prof_set *out,
   }
   if (read_header(&c) != 0)
     goto done;
-  while ((got = prof_csv_next(&r, err)) == 1)
+  while ((got = ss_csv_next(&r, err)) == 1)
     if (read_row(&c, tmp, &sys_hint) != 0)
       goto done;
   if (got < 0)
@@ -881,7 +735,7 @@ int prof_import_measured_csv(const char *csv_path, prof_set *out,
   rc = 0;
 done:
   prof_set_free(tmp);
-  prof_csv_free(&r);
+  ss_csv_close(&r);
   free(text);
   return rc;
 }

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../common/ss_csv.h"
 #include "../common/ss_io.h"
-#include "csv_internal.h"
 
 enum { N_SOURCE, N_DEST, N_PING, N_BW, N_NCOLS };
 static const char *const net_cols[N_NCOLS] = {"source", "destination",
@@ -99,20 +99,20 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
   size_t len = 0, cap = 0;
   int col_at[N_NCOLS], rc = -1, got;
   long *lines = NULL;
-  prof_csv_reader r;
+  ss_csv_reader r;
   prof_network *net = NULL;
   memset(&r, 0, sizeof r);
   *out = NULL;
   char *text = ss_read_file(path, SS_MAX_INPUT_BYTES, &len, err);
   if (!text)
     return -1;
-  if (prof_csv_init(&r, path, text, len, err) != 0)
+  if (ss_csv_open_text(&r, path, text, len, err) != 0)
     goto done;
   if (!(net = calloc(1, sizeof *net))) {
     ss_error_oom(err, path, NULL);
     goto done;
   }
-  got = prof_csv_next(&r, err);
+  got = ss_csv_next(&r, err);
   if (got < 0)
     goto done;
   if (got == 0) {
@@ -151,7 +151,7 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
               net_cols[i]);
       goto done;
     }
-  while ((got = prof_csv_next(&r, err)) == 1) {
+  while ((got = ss_csv_next(&r, err)) == 1) {
     long line = r.rec_line;
     if (r.n_fields != N_NCOLS) {
       net_err(path, line, err, "expected %d fields, found %zu", N_NCOLS,
@@ -229,7 +229,7 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
 done:
   prof_network_free(net);
   free(lines);
-  prof_csv_free(&r);
+  ss_csv_close(&r);
   free(text);
   return rc;
 }

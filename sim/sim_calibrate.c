@@ -12,7 +12,9 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit.h>
 
+#include "../common/ss_csv.h"
 #include "../common/ss_io.h"
+#include "../common/ss_mem.h"
 #include "../solver/solver.h"
 #include "sim_problem.h"
 
@@ -40,92 +42,35 @@ enum {
   N_COLS
 };
 
-#define MAX_FIELDS 64
-#define FIELD_MAX 256
-
-/* ---- a CSV line (RFC 4180 quoting within one line) ---- */
-
-typedef struct csv_line {
-  size_t n;
-  char field[MAX_FIELDS][FIELD_MAX];
-} csv_line;
-
-/* Split line [p, end) into fields. -1 with a message on bad quoting, too
- * many or too long fields. */
-static int split_line(const char *p, const char *end, csv_line *out, char *why,
-                      size_t whysize) {
-  out->n = 0;
-  for (;;) {
-    if (out->n == MAX_FIELDS) {
-      snprintf(why, whysize, "more than %d fields", MAX_FIELDS);
-      return -1;
-    }
-    char *f = out->field[out->n++];
-    size_t len = 0;
-    int quoted = p < end && *p == '"';
-    if (quoted)
-      p++;
-    while (p < end && (quoted || *p != ',')) {
-      if (quoted && *p == '"') {
-        if (p + 1 < end && p[1] == '"') {
-          p++;
-        } else {
-          quoted = 0;
-          p++;
-          if (p < end && *p != ',') {
-            snprintf(why, whysize, "text after a closing quote");
-            return -1;
-          }
-          continue;
-        }
-      }
-      if (len + 1 >= FIELD_MAX) {
-        snprintf(why, whysize, "field %zu longer than %d characters", out->n,
-                 FIELD_MAX - 1);
-        return -1;
-      }
-      f[len++] = *p++;
-    }
-    if (quoted) {
-      snprintf(why, whysize, "unterminated quote");
-      return -1;
-    }
-    f[len] = '\0';
-    if (p >= end)
-      return 0;
-    p++; /* the comma */
-  }
-}
-
 /* ---- reading ---- */
 
-static int line_error(ss_error *err, const char *path, long line,
-                      const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* Where the columns are in the header. */
+typedef struct val_cols {
+  int idx[N_COLS];
+  long device_system, edge_system; /* optional: -1 when absent */
+  size_t n;                        /* fields of the header */
+} val_cols;
 
-static int line_error(ss_error *err, const char *path, long line,
-                      const char *fmt, ...) {
-  char where[32], msg[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  snprintf(where, sizeof where, "%ld", line);
-  return ss_error_set(err, path, where, "%s", msg);
+static long column_of(const ss_csv_reader *r, const char *name) {
+  long at = -1;
+  for (size_t i = 0; i < r->n_fields; i++)
+    if (strcmp(r->fields[i].text, name) == 0)
+      at = (long)i;
+  return at;
 }
 
-static int find_columns(const csv_line *h, const char *path, int *idx,
-                        ss_error *err) {
-  for (int c = 0; c < N_COLS; c++) {
-    idx[c] = -1;
-    for (size_t i = 0; i < h->n; i++)
-      if (strcmp(h->field[i], sim_val_required_columns[c]) == 0)
-        idx[c] = (int)i;
-    if (idx[c] < 0)
-      return line_error(err, path, 1,
-                        "missing column '%s' (a validation.csv from "
-                        "tools/splitsim-validate has it)",
-                        sim_val_required_columns[c]);
+static int find_columns(const ss_csv_reader *r, val_cols *c, ss_error *err) {
+  c->n = r->n_fields;
+  c->device_system = column_of(r, "device_system");
+  c->edge_system = column_of(r, "edge_system");
+  for (int i = 0; i < N_COLS; i++) {
+    long at = column_of(r, sim_val_required_columns[i]);
+    if (at < 0)
+      return ss_error_line(err, SS_ERR_FORMAT, r->path, 1,
+                           "missing column '%s' (a validation.csv from "
+                           "tools/splitsim-validate has it)",
+                           sim_val_required_columns[i]);
+    c->idx[i] = (int)at;
   }
   return 0;
 }
@@ -135,25 +80,31 @@ static int row_number(const char *text, const char *path, long line,
                       ss_error *err) {
   double v;
   if (ss_parse_double(text, &v) != 0)
-    return line_error(err, path, line, "column '%s': not a finite number: '%s'",
-                      name, text);
+    return ss_error_line(err, SS_ERR_FORMAT, path, line,
+                         "column '%s': not a finite number: '%s'", name, text);
   if (v < lo || (strict && v == lo)) {
     char what[64];
     snprintf(what, sizeof what, "%s %g, found %s",
              strict ? "must be above" : "must be at least", lo, text);
-    return line_error(err, path, line, "column '%s': %s", name, what);
+    return ss_error_line(err, SS_ERR_FORMAT, path, line, "column '%s': %s",
+                         name, what);
   }
   *out = v;
   return 0;
 }
 
-static int parse_row(const csv_line *l, const int *idx, const char *path,
-                     long line, sim_val_row *r, ss_error *err) {
+static int parse_row(const ss_csv_reader *rd, const val_cols *c, sim_val_row *r,
+                     ss_error *err) {
   const char *const *nm = sim_val_required_columns;
+  const char *path = rd->path;
+  long line = rd->rec_line;
+  const ss_csv_cell *cell = rd->fields;
+  const int *idx = c->idx;
   r->line = line;
-  const char *model = l->field[idx[COL_MODEL]];
+  const char *model = cell[idx[COL_MODEL]].text;
   if (!model[0])
-    return line_error(err, path, line, "column '%s': empty", nm[COL_MODEL]);
+    return ss_error_line(err, SS_ERR_FORMAT, path, line, "column '%s': empty",
+                         nm[COL_MODEL]);
   snprintf(r->model, sizeof r->model, "%s", model);
   double cut;
   struct {
@@ -170,109 +121,78 @@ static int parse_row(const csv_line *l, const int *idx, const char *path,
            {COL_DEV, 0, 0, &r->device_s},
            {COL_EDGE, 0, 0, &r->edge_s}};
   for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-    if (row_number(l->field[idx[f[i].col]], path, line, nm[f[i].col], f[i].lo,
+    if (row_number(cell[idx[f[i].col]].text, path, line, nm[f[i].col], f[i].lo,
                    f[i].strict, f[i].out, err) != 0)
       return -1;
   if (cut != floor(cut) || cut > 1e9)
-    return line_error(err, path, line, "column '%s': not a block number: '%s'",
-                      nm[COL_CUT], l->field[idx[COL_CUT]]);
+    return ss_error_line(err, SS_ERR_FORMAT, path, line,
+                         "column '%s': not a block number: '%s'", nm[COL_CUT],
+                         cell[idx[COL_CUT]].text);
   r->cut_block = (long)cut;
   return 0;
 }
 
 static int add_row(sim_val_data *d, size_t *cap, ss_error *err,
                    const char *path) {
-  if (d->n < *cap)
-    return 0;
-  size_t nc = *cap ? 2 * *cap : 64;
-  sim_val_row *nr = realloc(d->rows, nc * sizeof *nr);
-  if (!nr)
-    return ss_error_set(err, path, NULL, "out of memory");
-  d->rows = nr;
-  *cap = nc;
+  if (ss_grow((void **)&d->rows, cap, d->n + 1, sizeof *d->rows, 64) != 0)
+    return ss_error_oom(err, path, NULL);
   return 0;
 }
 
-/* The next line [*p, eol) without its \r\n; advances *p and *line. */
-static const char *next_line(const char **p, const char *end, long *line) {
-  const char *s = *p;
-  const char *nl = memchr(s, '\n', (size_t)(end - s));
-  const char *eol = nl ? nl : end;
-  *p = nl ? nl + 1 : end;
-  (*line)++;
-  if (eol > s && eol[-1] == '\r')
-    eol--;
-  return eol;
-}
-
 /* The optional system-name columns, from the first row. */
-static void keep_systems(const csv_line *h, const csv_line *l,
+static void keep_systems(const ss_csv_reader *r, const val_cols *c,
                          sim_val_data *out) {
-  for (size_t i = 0; i < h->n && i < l->n; i++) {
-    if (strcmp(h->field[i], "device_system") == 0)
-      snprintf(out->device_system, sizeof out->device_system, "%s",
-               l->field[i]);
-    else if (strcmp(h->field[i], "edge_system") == 0)
-      snprintf(out->edge_system, sizeof out->edge_system, "%s", l->field[i]);
-  }
+  if (c->device_system >= 0)
+    snprintf(out->device_system, sizeof out->device_system, "%s",
+             r->fields[c->device_system].text);
+  if (c->edge_system >= 0)
+    snprintf(out->edge_system, sizeof out->edge_system, "%s",
+             r->fields[c->edge_system].text);
 }
 
-static int parse_rows(const char *path, const char *p, const char *end,
-                      const int *idx, const csv_line *h, long line,
-                      sim_val_data *out, csv_line *l, ss_error *err) {
-  size_t n_header = h->n;
+static int parse_rows(ss_csv_reader *r, const val_cols *c, sim_val_data *out,
+                      ss_error *err) {
   size_t cap = 0;
-  char why[128];
-  while (p < end) {
-    const char *s = p;
-    const char *eol = next_line(&p, end, &line);
-    if (eol == s)
-      continue; /* blank line */
-    if (split_line(s, eol, l, why, sizeof why) != 0)
-      return line_error(err, path, line, "%s", why);
-    if (l->n != n_header)
-      return line_error(err, path, line, "%zu fields, the header has %zu", l->n,
-                        n_header);
-    if (add_row(out, &cap, err, path) != 0)
+  int got;
+  while ((got = ss_csv_next(r, err)) == 1) {
+    if (r->n_fields != c->n)
+      return ss_error_line(err, SS_ERR_FORMAT, r->path, r->rec_line,
+                           "%zu fields, the header has %zu", r->n_fields, c->n);
+    if (add_row(out, &cap, err, r->path) != 0)
       return -1;
-    if (parse_row(l, idx, path, line, &out->rows[out->n], err) != 0)
+    if (parse_row(r, c, &out->rows[out->n], err) != 0)
       return -1;
     if (out->n++ == 0)
-      keep_systems(h, l, out);
+      keep_systems(r, c, out);
   }
-  if (out->n < 3)
-    return line_error(err, path, line, "%s; calibrate needs at least 3 rows",
-                      out->n == 0   ? "no rows after the header"
-                      : out->n == 1 ? "only one row"
-                                    : "only two rows");
+  if (got < 0)
+    return -1;
+  if (out->n < 3) /* at the last line of the file */
+    return ss_error_line(err, SS_ERR_FORMAT, r->path, r->line - 1,
+                         "%s; calibrate needs at least 3 rows",
+                         out->n == 0   ? "no rows after the header"
+                         : out->n == 1 ? "only one row"
+                                       : "only two rows");
   return 0;
 }
 
 int sim_val_parse(const char *path, const char *text, size_t len,
                   sim_val_data *out, ss_error *err) {
   memset(out, 0, sizeof *out);
-  const char *p = text, *end = text + len;
-  if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-    p += 3;
-  long line = 0;
-  const char *s = p;
-  const char *eol = next_line(&p, end, &line);
-  if (eol == s)
-    return line_error(err, path, 1,
-                      "empty file: expected the header of a validation.csv "
-                      "(tools/splitsim-validate)");
-  csv_line *h = malloc(sizeof *h), *l = malloc(sizeof *l);
-  char why[128];
-  int idx[N_COLS];
-  int rc = -1;
-  if (!h || !l)
-    ss_error_set(err, path, NULL, "out of memory");
-  else if (split_line(s, eol, h, why, sizeof why) != 0)
-    line_error(err, path, 1, "header: %s", why);
-  else if (find_columns(h, path, idx, err) == 0)
-    rc = parse_rows(path, p, end, idx, h, line, out, l, err);
-  free(h);
-  free(l);
+  ss_csv_reader r;
+  val_cols c;
+  if (ss_csv_open_text(&r, path, text, len, err) != 0)
+    return -1;
+  int rc = ss_csv_next(&r, err);
+  if (rc == 0)
+    rc = ss_error_line(err, SS_ERR_FORMAT, path, 1,
+                       "empty file: expected the header of a validation.csv "
+                       "(tools/splitsim-validate)");
+  else if (rc == 1 && find_columns(&r, &c, err) == 0)
+    rc = parse_rows(&r, &c, out, err);
+  else
+    rc = -1;
+  ss_csv_close(&r);
   if (rc != 0)
     sim_val_free(out);
   return rc;
@@ -353,11 +273,11 @@ static int check_rows(const sim_val_data *d, const char *path, ss_error *err) {
     const sim_val_row *r = &d->rows[i];
     double want = r->device_s + r->edge_s + hop_s(r, 1.0, 0.0);
     if (fabs(want / r->predicted_s - 1.0) > 1e-5)
-      return line_error(err, path, r->line,
-                        "predicted_s %.9g is not predicted_device_s + "
-                        "predicted_edge_s + latency + bytes / bandwidth "
-                        "(%.9g)",
-                        r->predicted_s, want);
+      return ss_error_line(err, SS_ERR_FORMAT, path, r->line,
+                           "predicted_s %.9g is not predicted_device_s + "
+                           "predicted_edge_s + latency + bytes / bandwidth "
+                           "(%.9g)",
+                           r->predicted_s, want);
   }
   return 0;
 }

@@ -1,5 +1,5 @@
-/* common/: the one strdup, grow, text buffer, CSV quoting rule and
- * SHA-256 (known answers from FIPS 180-4). */
+/* common/: the one strdup, grow, text buffer, CSV quoting rule and reader
+ * and SHA-256 (known answers from FIPS 180-4). */
 // clang-format off
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,13 @@
 
 #include "tests/unit/testutil.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "common/ss_csv.h"
+#include "common/ss_error.h"
 #include "common/ss_io.h"
 #include "common/ss_mem.h"
 #include "common/ss_sha256.h"
@@ -82,6 +88,135 @@ static void test_csv_rule(void **state) {
   assert_null(b.p);
 }
 
+/* ---- the CSV reader ---- */
+
+/* path: a new temporary file holding text[0..len) (caller unlinks). */
+static void temp_file(char path[64], const char *text, size_t len) {
+  snprintf(path, 64, "/tmp/test_csv_XXXXXX");
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  FILE *f = fdopen(fd, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(text, 1, len, f), len);
+  assert_int_equal(fclose(f), 0);
+}
+
+/* Every record of r as "line:f1|f2|..." lines, a quoted field in <...>;
+ * the error as "E where msg" at the end. */
+static void dump_records(ss_csv_reader *r, ss_buf *out) {
+  ss_error err;
+  ss_error_clear(&err);
+  int rc;
+  while ((rc = ss_csv_next(r, &err)) == 1) {
+    ss_buf_printf(out, "%ld:", r->rec_line);
+    for (size_t i = 0; i < r->n_fields; i++) {
+      const ss_csv_cell *c = &r->fields[i];
+      assert_int_equal(c->len, strlen(c->text));
+      ss_buf_printf(out, c->quoted ? "%s<%s>" : "%s%s", i ? "|" : "", c->text);
+    }
+    ss_buf_char(out, '\n');
+  }
+  if (rc < 0)
+    ss_buf_printf(out, "E %s %s", err.where, err.msg);
+}
+
+/* The same records and errors from text in memory and from a file. */
+static void read_both(const char *text, size_t len, ss_buf *got) {
+  ss_csv_reader r;
+  ss_buf from_file = {0};
+  assert_int_equal(ss_csv_open_text(&r, "t.csv", text, len, NULL), 0);
+  dump_records(&r, got);
+  ss_csv_close(&r);
+  char path[64];
+  temp_file(path, text, len);
+  assert_int_equal(ss_csv_open(&r, path, NULL), 0);
+  dump_records(&r, &from_file);
+  ss_csv_close(&r);
+  unlink(path);
+  assert_string_equal(got->p ? got->p : "", from_file.p ? from_file.p : "");
+  ss_buf_free(&from_file);
+}
+
+static void test_csv_read(void **state) {
+  (void)state;
+  static const struct {
+    const char *text, *want;
+  } cases[] = {
+      {"a,b\n1,2\n", "1:a|b\n2:1|2\n"},
+      {"\xEF\xBB\xBF"
+       "a,b\r\n\r\n  \n1,\r\n",
+       "1:a|b\n4:1|\n"},
+      {"x\ry\r\nz", "1:x\n2:y\n3:z\n"},
+      {"\"a,b\",\"say \"\"hi\"\"\"\n", "1:<a,b>|<say \"hi\">\n"},
+      {"\"two\nlines\",x\nnext\n", "1:<two\nlines>|x\n3:next\n"},
+      {"  \"q\"  , u \n\"\"\n", "1:<q>| u \n2:<>\n"},
+      {"a,b\n1,x\"y\n", "1:a|b\nE 2 quote character inside unquoted field 2"},
+      {"a\n\"x\"y\n", "1:a\nE 2 unexpected character 'y' after the closing "
+                      "quote (field 1)"},
+      {"a\n\n\"open\nmore\n", "1:a\nE 3 unterminated quoted field"},
+      {"a\nb\0c\n", "1:a\nE 2 NUL byte at byte 3 (not a text file?)"},
+      {"", ""},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    ss_buf got = {0};
+    size_t len = strlen(cases[i].text);
+    if (strstr(cases[i].want, "NUL byte"))
+      len = 6;
+    read_both(cases[i].text, len, &got);
+    const char *g = got.p ? got.p : "";
+    if (strncmp(g, cases[i].want, strlen(cases[i].want)) != 0)
+      fail_msg("case %zu: got '%s', want '%s'", i, g, cases[i].want);
+    ss_buf_free(&got);
+  }
+  ss_csv_reader r;
+  ss_error err;
+  assert_int_equal(ss_csv_open(&r, "/nonexistent/x.csv", &err), -1);
+  assert_int_equal(err.kind, SS_ERR_IO);
+  assert_non_null(strstr(err.msg, "cannot open"));
+  ss_csv_close(&r);
+}
+
+/* What the writer writes the reader reads back, over many read-ahead
+ * chunks of a file (cells with commas, quotes, line ends and blanks). */
+static void test_csv_round_trip(void **state) {
+  (void)state;
+  static const char *const cells[] = {"plain", "a, b",   "say \"hi\"", "",
+                                      " lead", "trail ", "two\nlines", "é"};
+  enum { ROWS = 6000, COLS = 5 };
+  ss_buf text = {0};
+  unsigned x = 12345;
+  for (size_t r = 0; r < ROWS; r++)
+    for (size_t c = 0; c < COLS; c++) {
+      x = x * 1103515245u + 12345u;
+      ss_csv_field(&text, cells[(x >> 16) % 8]);
+      ss_buf_str(&text, c + 1 < COLS ? "," : (r % 2 ? "\r\n" : "\n"));
+    }
+  assert_true(text.len > 3 * 65536);
+  char path[64];
+  temp_file(path, text.p, text.len);
+  ss_csv_reader rd;
+  ss_error err;
+  assert_int_equal(ss_csv_open(&rd, path, &err), 0);
+  x = 12345;
+  long line = 1;
+  for (size_t r = 0; r < ROWS; r++) {
+    assert_int_equal(ss_csv_next(&rd, &err), 1);
+    assert_int_equal(rd.n_fields, COLS);
+    assert_int_equal(rd.rec_line, line);
+    for (size_t c = 0; c < COLS; c++) {
+      x = x * 1103515245u + 12345u;
+      const char *want = cells[(x >> 16) % 8];
+      assert_string_equal(rd.fields[c].text, want);
+      line += strchr(want, '\n') != NULL;
+    }
+    line++;
+  }
+  assert_int_equal(ss_csv_next(&rd, &err), 0);
+  ss_csv_close(&rd);
+  unlink(path);
+  ss_buf_free(&text);
+}
+
 static void sha_hex(const char *msg, size_t reps, char hex[65]) {
   ss_sha256 c;
   unsigned char d[32];
@@ -128,9 +263,10 @@ static void test_io_kinds(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_strdup_grow), cmocka_unit_test(test_buf),
-      cmocka_unit_test(test_csv_rule),    cmocka_unit_test(test_sha256),
-      cmocka_unit_test(test_io_kinds),
+      cmocka_unit_test(test_strdup_grow),    cmocka_unit_test(test_buf),
+      cmocka_unit_test(test_csv_rule),       cmocka_unit_test(test_sha256),
+      cmocka_unit_test(test_io_kinds),       cmocka_unit_test(test_csv_read),
+      cmocka_unit_test(test_csv_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

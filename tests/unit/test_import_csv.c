@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "common/ss_io.h"
-#include "profiles/csv_internal.h"
 #include "profiles/import.h"
 #include "profiles/import_internal.h"
 

@@ -313,7 +313,7 @@ static void test_csv_errors(void **state) {
     const char *text, *where, *msg;
   } cases[] = {
       {"a,b\n1,2\n3\n", "3", "1 fields, the header has 2"},
-      {"a,b\n1,x\"y\n", "2", "quote inside unquoted field"},
+      {"a,b\n1,x\"y\n", "2", "quote character inside unquoted field 2"},
       {"a,b\n1,\"open\n", "2", "never closed"},
       {"a,b\n1,\"x\"y\n", "2", "after the closing quote"},
       {"", "", "empty file"},
