@@ -182,23 +182,40 @@ char *plot_purchase_text(const plot_data *d) {
             cell_num(t, (size_t)b, cg), cell_num(t, (size_t)b, cs),
             cell_num(t, 0, cy), cell_num(t, (size_t)b, ct));
   }
-  /* across the sweep: the option fastest at the most points */
+  /* across the sweep: the purchase fastest at the most points (row 0 is
+   * the baseline: what is owned today) */
   long f = -1;
-  double fn = -1;
-  for (size_t r = 0; r < t->n_rows; r++)
+  double fn = 0;
+  for (size_t r = 1; r < t->n_rows; r++)
     if (cell_num(t, r, cf) > fn) {
       fn = cell_num(t, r, cf);
       f = (long)r;
     }
-  double np = cell_num(t, 0, cn);
-  if (f >= 0 && np > 1)
+  double np = cell_num(t, 0, cn), nb = cell_num(t, 0, cf);
+  if (np > 1 && nb > 0)
     fprintf(fp,
-            " Across the %g sweep points, %s is the fastest at %g (mean gain "
-            "over the sweep %.3g%%).",
-            np, plot_table_get(t, (size_t)f, (size_t)co), fn,
+            " Across the %g sweep points, what you have is the fastest "
+            "at %g",
+            np, nb);
+  else if (np > 1)
+    fprintf(fp, " Across the %g sweep points", np);
+  if (np > 1 && f >= 0)
+    fprintf(fp, "%s %s is the fastest at %g (mean gain over the sweep %.3g%%).",
+            nb > 0 ? "; of the purchases," : ",",
+            plot_table_get(t, (size_t)f, (size_t)co), fn,
             cell_num(t, (size_t)f, cm));
+  else if (np > 1)
+    fputs(nb > 0 ? "; no purchase is ever faster." : ".", fp);
   fclose(fp);
   return buf;
+}
+
+/* "5", "1.4", "120": how many times one effect is another. */
+static void times_text(double ratio, char *buf, size_t size) {
+  if (ratio >= 10)
+    snprintf(buf, size, "%.0f", ratio);
+  else
+    snprintf(buf, size, "%.2g", ratio);
 }
 
 /* The largest gain of any option set at the reference point (purchase.csv
@@ -250,15 +267,17 @@ char *plot_sensitivity_text(const plot_data *d) {
             "%.3g%% swing of %s moves the weighted best "
             "latency most, by %.3g s (%.3g s to %.3g s)",
             pct, lab, e0, cell_num(s, 0, slo), cell_num(s, 0, shi));
+    char times[32];
     if (s->n_rows > 1 && cell_num(s, 1, se) > 0) {
       plot_param_label(plot_table_get(s, 1, (size_t)sp), lab, sizeof lab);
-      fprintf(fp, ", %.2g times the next (%s, %.3g s)", e0 / cell_num(s, 1, se),
-              lab, cell_num(s, 1, se));
+      times_text(e0 / cell_num(s, 1, se), times, sizeof times);
+      fprintf(fp, ", %s times the next (%s, %.3g s)", times, lab,
+              cell_num(s, 1, se));
     }
     double g = best_purchase_gain(d);
+    times_text(e0 / g, times, sizeof times);
     if (g > 0)
-      fprintf(fp, " and %.2g times the gain of any purchase (%.3g s)", e0 / g,
-              g);
+      fprintf(fp, " and %s times the gain of any purchase (%.3g s)", times, g);
     else if (g == 0)
       fputs("; no purchase gains anything there", fp);
     fprintf(fp, "; %zu of %zu parameters do not move it.", n_none, s->n_rows);

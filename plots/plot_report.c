@@ -269,9 +269,8 @@ static void figure(const out2 *o, const plot_data *d, const plot_chart *c) {
     if (have_svg)
       fputs("</a>", o->h);
     fputc('\n', o->h);
-    fputs("![", o->m);
-    md_escape(o->m, caption);
-    fprintf(o->m, "](charts/%s.png)\n\n", c->base);
+    /* the caption follows: the alternative text is the chart's name */
+    fprintf(o->m, "![%s](charts/%s.png)\n\n", c->base, c->base);
   }
   fputs("<figcaption>", o->h);
   h_text(o, caption);
@@ -606,6 +605,64 @@ static int charts_section(const out2 *o, const plot_data *d, const plot_plan *p,
   return 0;
 }
 
+/* The contents line under the Findings (report.md: GitHub's heading
+ * anchors). */
+static void contents(const out2 *o) {
+  static const char *const sec[][3] = {
+      {"findings", "findings", "Findings"},
+      {"charts", "charts", "Charts"},
+      {"placements", "placements", "Placements"},
+      {"tables", "tables", "Tables"},
+      {"scenario", "resolved-scenario", "Scenario"},
+      {"provenance", "provenance", "Provenance"}};
+  fputs("<nav>Contents:", o->h);
+  fputs("Contents:", o->m);
+  for (size_t i = 0; i < sizeof sec / sizeof sec[0]; i++) {
+    fprintf(o->h, "%s <a href=\"#%s\">%s</a>", i ? " &middot;" : "", sec[i][0],
+            sec[i][2]);
+    fprintf(o->m, "%s [%s](#%s)", i ? " \xC2\xB7" : "", sec[i][2], sec[i][1]);
+  }
+  fputs("</nav>\n", o->h);
+  fputs("\n\n", o->m);
+}
+
+/* The charts: first the sections of one chart per kind (the model
+ * comparison, the studies: the charts most worth seeing), then the
+ * per-model series, collapsed; last the notes on charts left out. -1 when
+ * cancelled. */
+static int charts_part(const out2 *o, const plot_data *d, const plot_plan *p) {
+  heading(o, 2, "charts", "Charts");
+  if (p->n == 0)
+    para(o, NULL, "No charts for this output.");
+  point_note(o, d, p);
+  for (int series = 0; series < 2; series++)
+    for (size_t s = 0; s < plot_n_kinds;) {
+      /* consecutive kinds with the same section title share one section */
+      const plot_kind_ops *k = plot_kind_table[s];
+      size_t e = s + 1, count = 0;
+      while (e < plot_n_kinds &&
+             strcmp(plot_kind_table[e]->section, k->section) == 0)
+        e++;
+      for (size_t i = 0; i < p->n; i++)
+        for (size_t j = s; j < e; j++)
+          count += p->charts[i].kind == plot_kind_table[j]->kind;
+      if (count && (count > e - s) == series &&
+          charts_section(o, d, p, s, e, count) != 0)
+        return -1;
+      s = e;
+    }
+  if (p->n_notes) {
+    char nb[80];
+    snprintf(nb, sizeof nb, "Charts left out (%zu)", p->n_notes);
+    details_open(o, nb, 0);
+    heading(o, 3, "left-out", nb);
+    for (size_t i = 0; i < p->n_notes; i++)
+      para(o, "note", p->notes[i]);
+    details_close(o);
+  }
+  return 0;
+}
+
 static int write_both(const plot_data *d, const plot_plan *p,
                       const plot_options *opt, const plot_summary *sum,
                       const out2 *o, ss_error *err) {
@@ -620,42 +677,11 @@ static int write_both(const plot_data *d, const plot_plan *p,
   fprintf(o->h, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
   heading(o, 1, NULL, title);
   findings(o, d);
-  fputs("<nav>Contents: <a href=\"#findings\">Findings</a> &middot; <a "
-        "href=\"#charts\">Charts</a> &middot; <a "
-        "href=\"#placements\">Placements</a> &middot; <a "
-        "href=\"#tables\">Tables</a> &middot; <a "
-        "href=\"#scenario\">Scenario</a> &middot; <a "
-        "href=\"#provenance\">Provenance</a></nav>\n",
-        o->h);
+  contents(o);
   if (sum && sum->message[0])
     para(o, "note", sum->message);
-  if (p->n_notes) {
-    char nb[80];
-    snprintf(nb, sizeof nb, "Notes on charts left out (%zu)", p->n_notes);
-    details_open(o, nb, 0);
-    for (size_t i = 0; i < p->n_notes; i++)
-      para(o, "note", p->notes[i]);
-    details_close(o);
-  }
-
-  heading(o, 2, "charts", "Charts");
-  if (p->n == 0)
-    para(o, NULL, "No charts for this output.");
-  point_note(o, d, p);
-  for (size_t s = 0; s < plot_n_kinds;) {
-    /* consecutive kinds with the same section title share one section */
-    const plot_kind_ops *k = plot_kind_table[s];
-    size_t e = s + 1, count = 0;
-    while (e < plot_n_kinds &&
-           strcmp(plot_kind_table[e]->section, k->section) == 0)
-      e++;
-    for (size_t i = 0; i < p->n; i++)
-      for (size_t j = s; j < e; j++)
-        count += p->charts[i].kind == plot_kind_table[j]->kind;
-    if (count && charts_section(o, d, p, s, e, count) != 0)
-      return plot_interrupted(err);
-    s = e;
-  }
+  if (charts_part(o, d, p) != 0)
+    return plot_interrupted(err);
   details_open(o, "Placements (the letters of the charts)", 0);
   placements(o, d);
   details_close(o);

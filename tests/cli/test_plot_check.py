@@ -64,8 +64,15 @@ def main():
             fail("report.html links a missing file: " + link)
     with open(os.path.join(out, "report.md"), encoding="utf-8") as f:
         md = f.read()
+    # a heading's anchor as GitHub makes it: lower case, punctuation
+    # dropped, spaces to hyphens
+    anchors = {re.sub(r"[^a-z0-9 _-]", "", h.strip().lower()).replace(" ", "-")
+               for h in re.findall(r"^#+ (.*)$", md, re.M)}
     for link in re.findall(r"\]\(([^)]+)\)", md):
-        if not os.path.exists(os.path.join(out, link)):
+        if link.startswith("#"):
+            if link[1:] not in anchors:
+                fail("report.md links a missing heading: " + link)
+        elif not os.path.exists(os.path.join(out, link)):
             fail("report.md links a missing file: " + link)
     print("ok: %d charts, %d links" % (len(bases), len(p.links)))
 
