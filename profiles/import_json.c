@@ -577,11 +577,87 @@ static int read_system(const char *file, const char *prefix, const cJSON *v,
 #undef AT
 }
 
-int prof_import_json(const char *path, prof_set *out, ss_error *err) {
+/* format: "splitsim-profile" and version: 1, and no unknown member. */
+static int check_format(const char *path, const cJSON *root, ss_error *err) {
   static const char *const allowed[] = {"format", "version", "systems", NULL};
-  char today[16], w[64];
-  prof_set *tmp = NULL;
+  const cJSON *fmt = member(root, "format");
+  if (!fmt &&
+      (member(root, "models") || cJSON_IsObject(member(root, "systems"))))
+    return jerr(path, "format", err,
+                "not a splitsim-profile file: this looks like the provenance "
+                "sidecar of a measured CSV; import the .csv file beside it");
+  if (!fmt)
+    return jerr(path, "format", err,
+                "missing required field (expected \"splitsim-profile\")");
+  if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, "splitsim-profile"))
+    return jerr(path, "format", err, "expected \"splitsim-profile\"");
+  int64_t version;
+  if (prof_json_int64(path, "version", member(root, "version"), 0, &version,
+                      err) != 0)
+    return -1;
+  if (version != 1)
+    return jerr(path, "version", err,
+                "unsupported version %lld (this program reads version 1)",
+                (long long)version);
+  return prof_json_check_members(path, "", root, allowed, err);
+}
+
+/* The systems array: present, an array, not too long. */
+static int get_systems(const char *path, const cJSON *root,
+                       const cJSON **systems, ss_error *err) {
+  *systems = member(root, "systems");
+  if (!*systems)
+    return jerr(path, "systems", err, "missing required field");
+  if (!cJSON_IsArray(*systems))
+    return jerr(path, "systems", err, "wrong type: expected an array, found %s",
+                prof_json_type_name(*systems));
+  return 0;
+}
+
+/* systems[i] (e) into set->systems[i]: valid, and named once. */
+static int add_system(const char *path, const cJSON *e, const char *today,
+                      prof_set *set, ss_error *err) {
+  char w[64];
   ss_error verr;
+  size_t i = set->n_systems++;
+  snprintf(w, sizeof w, "systems[%zu]", i);
+  if (read_system(path, w, e, today, &set->systems[i], err) != 0)
+    return -1;
+  for (size_t j = 0; j < i; j++)
+    if (strcmp(set->systems[j].name, set->systems[i].name) == 0) {
+      snprintf(w, sizeof w, "systems[%zu].name", i);
+      return jerr(path, w, err, "system '%s' appears twice (also at index %zu)",
+                  set->systems[i].name, j);
+    }
+  if (prof_system_validate(&set->systems[i], &verr) != 0) {
+    snprintf(w, sizeof w, "systems[%zu]", i);
+    return jerr(path, w, err, "%s", verr.msg);
+  }
+  return 0;
+}
+
+/* Every system of the array into a new set *tmp. */
+static int read_systems(const char *path, const cJSON *systems, prof_set **tmp,
+                        ss_error *err) {
+  char today[16];
+  if (!(*tmp = prof_set_new()))
+    return jerr(path, NULL, err, "out of memory");
+  size_t n = (size_t)cJSON_GetArraySize(systems);
+  if (n > PROF_MAX_SYSTEMS)
+    return jerr(path, "systems", err, "%zu systems, more than the limit of %zu",
+                n, PROF_MAX_SYSTEMS);
+  if (n && !((*tmp)->systems = calloc(n, sizeof *(*tmp)->systems)))
+    return jerr(path, NULL, err, "out of memory");
+  prof_today_utc(today);
+  for (const cJSON *e = systems->child; e; e = e->next)
+    if (add_system(path, e, today, *tmp, err) != 0)
+      return -1;
+  return 0;
+}
+
+int prof_import_json(const char *path, prof_set *out, ss_error *err) {
+  prof_set *tmp = NULL;
+  const cJSON *systems;
   int rc = -1;
   cJSON *root = prof_json_parse_file(path, err);
   if (!root)
@@ -591,78 +667,10 @@ int prof_import_json(const char *path, prof_set *out, ss_error *err) {
          prof_json_type_name(root));
     goto done;
   }
-  const cJSON *fmt = member(root, "format");
-  if (!fmt &&
-      (member(root, "models") || cJSON_IsObject(member(root, "systems")))) {
-    jerr(path, "format", err,
-         "not a splitsim-profile file: this looks like the provenance "
-         "sidecar of a measured CSV; import the .csv file beside it");
+  if (check_format(path, root, err) != 0 ||
+      get_systems(path, root, &systems, err) != 0 ||
+      read_systems(path, systems, &tmp, err) != 0)
     goto done;
-  }
-  if (!fmt) {
-    jerr(path, "format", err,
-         "missing required field (expected \"splitsim-profile\")");
-    goto done;
-  }
-  if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, "splitsim-profile")) {
-    jerr(path, "format", err, "expected \"splitsim-profile\"");
-    goto done;
-  }
-  int64_t version;
-  if (prof_json_int64(path, "version", member(root, "version"), 0, &version,
-                      err) != 0)
-    goto done;
-  if (version != 1) {
-    jerr(path, "version", err,
-         "unsupported version %lld (this program reads version 1)",
-         (long long)version);
-    goto done;
-  }
-  if (prof_json_check_members(path, "", root, allowed, err) != 0)
-    goto done;
-  const cJSON *systems = member(root, "systems");
-  if (!systems) {
-    jerr(path, "systems", err, "missing required field");
-    goto done;
-  }
-  if (!cJSON_IsArray(systems)) {
-    jerr(path, "systems", err, "wrong type: expected an array, found %s",
-         prof_json_type_name(systems));
-    goto done;
-  }
-  if (!(tmp = prof_set_new())) {
-    jerr(path, NULL, err, "out of memory");
-    goto done;
-  }
-  size_t n = (size_t)cJSON_GetArraySize(systems);
-  if (n > PROF_MAX_SYSTEMS) {
-    jerr(path, "systems", err, "%zu systems, more than the limit of %zu", n,
-         PROF_MAX_SYSTEMS);
-    goto done;
-  }
-  if (n && !(tmp->systems = calloc(n, sizeof *tmp->systems))) {
-    jerr(path, NULL, err, "out of memory");
-    goto done;
-  }
-  prof_today_utc(today);
-  for (const cJSON *e = systems->child; e; e = e->next) {
-    size_t i = tmp->n_systems++;
-    snprintf(w, sizeof w, "systems[%zu]", i);
-    if (read_system(path, w, e, today, &tmp->systems[i], err) != 0)
-      goto done;
-    for (size_t j = 0; j < i; j++)
-      if (strcmp(tmp->systems[j].name, tmp->systems[i].name) == 0) {
-        snprintf(w, sizeof w, "systems[%zu].name", i);
-        jerr(path, w, err, "system '%s' appears twice (also at index %zu)",
-             tmp->systems[i].name, j);
-        goto done;
-      }
-    if (prof_system_validate(&tmp->systems[i], &verr) != 0) {
-      snprintf(w, sizeof w, "systems[%zu]", i);
-      jerr(path, w, err, "%s", verr.msg);
-      goto done;
-    }
-  }
   if (prof_set_move_all(tmp, out) != 0) {
     jerr(path, NULL, err, "out of memory");
     goto done;

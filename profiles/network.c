@@ -95,12 +95,116 @@ static int check_duplicates(const prof_network *net, const long *lines,
   return rc;
 }
 
+/* The header record (already read into r): where each column is. */
+static int read_header(const char *path, const ss_csv_reader *r,
+                       int col_at[N_NCOLS], ss_error *err) {
+  for (int i = 0; i < N_NCOLS; i++)
+    col_at[i] = -1;
+  for (size_t f = 0; f < r->n_fields; f++) {
+    char *name = trimmed(r->fields[f].text);
+    int col = -1;
+    if (!name)
+      return ss_error_oom(err, path, NULL);
+    for (int i = 0; i < N_NCOLS; i++)
+      if (strcasecmp(name, net_cols[i]) == 0)
+        col = i;
+    if (col < 0 || col_at[col] >= 0) {
+      net_err(path, r->rec_line, err,
+              col < 0 ? "unknown column '%.100s' in the header (expected "
+                        "source,destination,ping(ms),bandwidth(mbps))"
+                      : "column '%.100s' appears twice in the header",
+              name);
+      free(name);
+      return -1;
+    }
+    free(name);
+    col_at[col] = (int)f;
+  }
+  for (int i = 0; i < N_NCOLS; i++)
+    if (col_at[i] < 0)
+      return net_err(path, r->rec_line, err,
+                     "missing column '%s' in the header", net_cols[i]);
+  return 0;
+}
+
+/* The links of a network being read, with each one's line. */
+typedef struct link_rows {
+  prof_network *net;
+  long *lines;
+  size_t cap;
+} link_rows;
+
+/* Room for one more link. */
+static int grow_rows(link_rows *rows, const char *path, ss_error *err) {
+  if (rows->net->n_links < rows->cap)
+    return 0;
+  size_t ncap = rows->cap ? rows->cap * 2 : 16;
+  prof_link *nl = realloc(rows->net->links, ncap * sizeof *nl);
+  long *nli = nl ? realloc(rows->lines, ncap * sizeof *nli) : NULL;
+  if (nl)
+    rows->net->links = nl;
+  if (!nl || !nli)
+    return ss_error_oom(err, path, NULL);
+  rows->lines = nli;
+  rows->cap = ncap;
+  return 0;
+}
+
+/* ping(ms) and bandwidth(mbps) of link l, from the texts ping and bw. */
+static int parse_link_numbers(prof_link *l, const char *ping, const char *bw,
+                              const char *path, long line, ss_error *err) {
+  if (ss_parse_double(ping, &l->ping_ms) != 0)
+    return net_err(path, line, err,
+                   "column ping(ms): '%.60s' is not a finite number", ping);
+  if (l->ping_ms < 0)
+    return net_err(path, line, err, "column ping(ms): negative ping %.60s",
+                   ping);
+  if (ss_parse_double(bw, &l->bandwidth_mbps) != 0)
+    return net_err(path, line, err,
+                   "column bandwidth(mbps): '%.60s' is not a finite number",
+                   bw);
+  if (l->bandwidth_mbps <= 0)
+    return net_err(path, line, err,
+                   "column bandwidth(mbps): bandwidth %.60s must be > 0", bw);
+  if (l->bandwidth_mbps < 1e-6) /* a divisor: 1e-300 gives 1e300 s */
+    return net_err(path, line, err,
+                   "column bandwidth(mbps): bandwidth %.60s must be at least "
+                   "1e-06 (one bit per second)",
+                   bw);
+  return 0;
+}
+
+/* The record in r as one more link of rows. */
+static int add_link(link_rows *rows, const ss_csv_reader *r,
+                    const int col_at[N_NCOLS], const char *path,
+                    ss_error *err) {
+  long line = r->rec_line;
+  prof_network *net = rows->net;
+  if (r->n_fields != N_NCOLS)
+    return net_err(path, line, err, "expected %d fields, found %zu", N_NCOLS,
+                   r->n_fields);
+  if (grow_rows(rows, path, err) != 0)
+    return -1;
+  prof_link *l = &net->links[net->n_links];
+  memset(l, 0, sizeof *l);
+  rows->lines[net->n_links] = line;
+  net->n_links++; /* counted now so that its strings are freed on failure */
+  l->source = trimmed(r->fields[col_at[N_SOURCE]].text);
+  l->destination = trimmed(r->fields[col_at[N_DEST]].text);
+  if (!l->source || !l->destination)
+    return ss_error_oom(err, path, NULL);
+  if (!l->source[0] || !l->destination[0])
+    return net_err(path, line, err, "column %s: empty system name",
+                   l->source[0] ? "destination" : "source");
+  return parse_link_numbers(l, r->fields[col_at[N_PING]].text,
+                            r->fields[col_at[N_BW]].text, path, line, err);
+}
+
 int prof_network_read(const char *path, prof_network **out, ss_error *err) {
-  size_t len = 0, cap = 0;
+  size_t len = 0;
   int col_at[N_NCOLS], rc = -1, got;
-  long *lines = NULL;
+  link_rows rows = {NULL, NULL, 0};
   ss_csv_reader r;
-  prof_network *net = NULL;
   memset(&r, 0, sizeof r);
   *out = NULL;
   char *text = ss_read_file(path, SS_MAX_INPUT_BYTES, &len, err);
@@ -108,7 +212,7 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
     return -1;
   if (ss_csv_open_text(&r, path, text, len, err) != 0)
     goto done;
-  if (!(net = calloc(1, sizeof *net))) {
+  if (!(rows.net = calloc(1, sizeof *rows.net))) {
     ss_error_oom(err, path, NULL);
     goto done;
   }
@@ -121,114 +225,25 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
                  "source,destination,ping(ms),bandwidth(mbps))");
     goto done;
   }
-  for (int i = 0; i < N_NCOLS; i++)
-    col_at[i] = -1;
-  for (size_t f = 0; f < r.n_fields; f++) {
-    char *name = trimmed(r.fields[f].text);
-    int col = -1;
-    if (!name) {
-      ss_error_oom(err, path, NULL);
+  if (read_header(path, &r, col_at, err) != 0)
+    goto done;
+  while ((got = ss_csv_next(&r, err)) == 1)
+    if (add_link(&rows, &r, col_at, path, err) != 0)
       goto done;
-    }
-    for (int i = 0; i < N_NCOLS; i++)
-      if (strcasecmp(name, net_cols[i]) == 0)
-        col = i;
-    if (col < 0 || col_at[col] >= 0) {
-      net_err(path, r.rec_line, err,
-              col < 0 ? "unknown column '%.100s' in the header (expected "
-                        "source,destination,ping(ms),bandwidth(mbps))"
-                      : "column '%.100s' appears twice in the header",
-              name);
-      free(name);
-      goto done;
-    }
-    free(name);
-    col_at[col] = (int)f;
-  }
-  for (int i = 0; i < N_NCOLS; i++)
-    if (col_at[i] < 0) {
-      net_err(path, r.rec_line, err, "missing column '%s' in the header",
-              net_cols[i]);
-      goto done;
-    }
-  while ((got = ss_csv_next(&r, err)) == 1) {
-    long line = r.rec_line;
-    if (r.n_fields != N_NCOLS) {
-      net_err(path, line, err, "expected %d fields, found %zu", N_NCOLS,
-              r.n_fields);
-      goto done;
-    }
-    if (net->n_links == cap) {
-      size_t ncap = cap ? cap * 2 : 16;
-      prof_link *nl = realloc(net->links, ncap * sizeof *nl);
-      long *nli = nl ? realloc(lines, ncap * sizeof *nli) : NULL;
-      if (nl)
-        net->links = nl;
-      if (!nl || !nli) {
-        ss_error_oom(err, path, NULL);
-        goto done;
-      }
-      lines = nli;
-      cap = ncap;
-    }
-    prof_link *l = &net->links[net->n_links];
-    memset(l, 0, sizeof *l);
-    lines[net->n_links] = line;
-    net->n_links++; /* counted now so that its strings are freed on failure */
-    l->source = trimmed(r.fields[col_at[N_SOURCE]].text);
-    l->destination = trimmed(r.fields[col_at[N_DEST]].text);
-    if (!l->source || !l->destination) {
-      ss_error_oom(err, path, NULL);
-      goto done;
-    }
-    if (!l->source[0] || !l->destination[0]) {
-      net_err(path, line, err, "column %s: empty system name",
-              l->source[0] ? "destination" : "source");
-      goto done;
-    }
-    const char *ping = r.fields[col_at[N_PING]].text;
-    const char *bw = r.fields[col_at[N_BW]].text;
-    if (ss_parse_double(ping, &l->ping_ms) != 0) {
-      net_err(path, line, err,
-              "column ping(ms): '%.60s' is not a finite number", ping);
-      goto done;
-    }
-    if (l->ping_ms < 0) {
-      net_err(path, line, err, "column ping(ms): negative ping %.60s", ping);
-      goto done;
-    }
-    if (ss_parse_double(bw, &l->bandwidth_mbps) != 0) {
-      net_err(path, line, err,
-              "column bandwidth(mbps): '%.60s' is not a finite number", bw);
-      goto done;
-    }
-    if (l->bandwidth_mbps <= 0) {
-      net_err(path, line, err,
-              "column bandwidth(mbps): bandwidth %.60s must be > 0", bw);
-      goto done;
-    }
-    if (l->bandwidth_mbps < 1e-6) { /* a divisor: 1e-300 gives 1e300 s */
-      net_err(path, line, err,
-              "column bandwidth(mbps): bandwidth %.60s must be at least 1e-06 "
-              "(one bit per second)",
-              bw);
-      goto done;
-    }
-  }
   if (got < 0)
     goto done;
-  if (net->n_links == 0) {
+  if (rows.net->n_links == 0) {
     ss_error_set(err, path, NULL, "no links after the header");
     goto done;
   }
-  if (check_duplicates(net, lines, path, err) != 0)
+  if (check_duplicates(rows.net, rows.lines, path, err) != 0)
     goto done;
-  *out = net;
-  net = NULL;
+  *out = rows.net;
+  rows.net = NULL;
   rc = 0;
 done:
-  prof_network_free(net);
-  free(lines);
+  prof_network_free(rows.net);
+  free(rows.lines);
   ss_csv_close(&r);
   free(text);
   return rc;

@@ -162,8 +162,9 @@ static int build_pairs(rmodel *rm) {
 
 /* Table layout: [0] = 0; comp entries (prefix time / availability) per
  * global system and boundary; hop entries per pair and boundary; return
- * entries per pair; boundary tables G (table 0 all zeros). */
-static int build_terms(rmodel *rm, ss_error *err) {
+ * entries per pair; boundary tables G (table 0 all zeros). Also prepares
+ * the placements (rm->sw) and the boundary tables' systems. */
+static int terms_layout(rmodel *rm, ss_error *err) {
   const solver_problem *p = &rm->pr.pb.p;
   size_t n = rm->n_total, B = rm->B;
   rm->comp_base = 1;
@@ -187,107 +188,140 @@ static int build_terms(rmodel *rm, ss_error *err) {
   rm->n_g = 1;
   rm->g_a = calloc(rm->n_pairs + 1, sizeof *rm->g_a);
   rm->g_b = calloc(rm->n_pairs + 1, sizeof *rm->g_b);
-  long *g_of_pair = malloc((rm->n_pairs + 1) * sizeof *g_of_pair);
-  if (!rm->g_a || !rm->g_b || !g_of_pair) {
-    free(g_of_pair);
+  if (!rm->g_a || !rm->g_b)
     return ss_error_oom(err, NULL, NULL);
+  return 0;
+}
+
+/* One placement's terms: tp (np_plus added, then K subtracted), its last
+ * boundary y and its boundary table gid (0: none). */
+typedef struct place_terms {
+  uint32_t tp[3 * SOLVER_MAX_TIERS];
+  uint32_t y, gid;
+} place_terms;
+
+/* The boundary table of the global system pair (ga, gb), made on first
+ * use; g_of_pair maps hop pairs to tables. */
+static uint32_t boundary_table(rmodel *rm, long *g_of_pair, size_t ga,
+                               size_t gb) {
+  long pid = rm->pair_id[ga * rm->n_total + gb];
+  if (g_of_pair[pid] < 0) {
+    g_of_pair[pid] = (long)rm->n_g;
+    rm->g_a[rm->n_g] = ga;
+    rm->g_b[rm->n_g] = gb;
+    rm->n_g++;
   }
-  for (size_t h = 0; h < rm->n_pairs; h++)
-    g_of_pair[h] = -1;
-  int rc = -1;
-  if (rm->n_place == 0) {
-    rm->n_table = rm->g_base + (B + 1);
-    rc = 0;
-    goto done;
+  return (uint32_t)g_of_pair[pid];
+}
+
+/* The terms of placement r (see rrow). */
+static void placement_terms(rmodel *rm, const solver_result *r, long *g_of_pair,
+                            place_terms *pt) {
+  const solver_problem *p = &rm->pr.pb.p;
+  size_t n = rm->n_total, B = rm->B;
+  size_t np = 0, nm = 0;
+  size_t gsys[SOLVER_MAX_TIERS] = {0};
+  long used[SOLVER_MAX_TIERS];
+  size_t n_used = 0;
+  memset(pt, 0, sizeof *pt);
+  for (size_t t = 0; t < rm->K; t++) {
+    if (r->p.sys[t] < 0)
+      continue;
+    gsys[t] = solver_global_index(p, t, (size_t)r->p.sys[t]);
+    if (r->p.first[t] >= 0)
+      used[n_used++] = (long)t;
   }
+  /* the last boundary: between the last two used tiers */
+  long tl = n_used ? used[n_used - 1] : -1;
+  long tp2 = n_used > 1 ? used[n_used - 2] : -1;
+  pt->y = tp2 >= 0 ? (uint32_t)r->p.first[tl] : 0;
+  if (tp2 >= 0)
+    pt->gid = boundary_table(rm, g_of_pair, gsys[tp2], gsys[tl]);
+  for (size_t u = 0; u < n_used; u++) {
+    size_t t = (size_t)used[u], g = gsys[t];
+    if ((long)t != tp2) /* the end of tier tp2 is in G */
+      pt->tp[np++] =
+          (uint32_t)(rm->comp_base + g * (B + 1) + (size_t)r->p.last[t] + 1);
+    if (!(tp2 >= 0 && (long)t == tl)) /* so is the start of tier tl */
+      pt->tp[rm->np_plus + nm++] =
+          (uint32_t)(rm->comp_base + g * (B + 1) + (size_t)r->p.first[t]);
+  }
+  /* a hop into tier b carries what crosses the boundary at b's first
+   * block (the raw input when it is block 0); the last one is in G */
+  for (int h = 0; h < r->n_hops; h++) {
+    size_t ta = (size_t)r->hop_from[h], tb = (size_t)r->hop_to[h];
+    if ((long)tb == tl && (long)ta == tp2)
+      continue;
+    long pid = rm->pair_id[gsys[ta] * n + gsys[tb]];
+    size_t k = (size_t)r->p.first[tb];
+    pt->tp[np++] = (uint32_t)(rm->hop_base + (size_t)pid * (B + 1) + k);
+  }
+  if (p->result_bytes > 0 && tl > 0) {
+    long pid = rm->pair_id[gsys[0] * n + gsys[tl]];
+    pt->tp[np++] = (uint32_t)(rm->ret_base + (size_t)pid);
+  }
+}
+
+/* Placement i joins the last row when it differs from the placement before
+ * only in its last boundary, one block on; else it starts a row. */
+static void add_to_rows(rmodel *rm, size_t i, const place_terms *pt,
+                        const place_terms *prev) {
+  rrow *last = rm->n_rows ? &rm->rows[rm->n_rows - 1] : NULL;
+  if (last && pt->gid != 0 && pt->gid == prev->gid && pt->y == prev->y + 1 &&
+      memcmp(pt->tp, &rm->terms[(rm->n_rows - 1) * rm->nt],
+             rm->nt * sizeof *pt->tp) == 0) {
+    last->count++;
+  } else {
+    rrow *nr = &rm->rows[rm->n_rows];
+    memcpy(&rm->terms[rm->n_rows * rm->nt], pt->tp, rm->nt * sizeof *pt->tp);
+    nr->first = (uint32_t)i;
+    nr->count = 1;
+    nr->var = (uint32_t)(rm->g_base + pt->gid * (rm->B + 1) + pt->y);
+    rm->n_rows++;
+  }
+  rm->row_of[i] = (uint32_t)(rm->n_rows - 1);
+}
+
+/* Every placement's terms, grouped into rows (see rrow). */
+static int build_rows(rmodel *rm, long *g_of_pair, ss_error *err) {
   rm->terms = calloc(rm->n_place * rm->nt, sizeof *rm->terms);
   rm->rows = calloc(rm->n_place, sizeof *rm->rows);
   rm->row_of = malloc(rm->n_place * sizeof *rm->row_of);
   rm->exact = malloc(rm->n_place * sizeof *rm->exact);
-  if (!rm->terms || !rm->rows || !rm->row_of || !rm->exact) {
-    ss_error_oom(err, NULL, NULL);
-    goto done;
-  }
-  uint32_t prev_y = 0, prev_g = 0;
+  if (!rm->terms || !rm->rows || !rm->row_of || !rm->exact)
+    return ss_error_oom(err, NULL, NULL);
+  place_terms pt, prev;
+  memset(&prev, 0, sizeof prev);
   for (size_t i = 0; i < rm->n_place; i++) {
     solver_result r;
     if (solver_sweep_describe(rm->sw, i, &r, err) != 0)
-      goto done;
+      return -1;
     rm->exact[i] = r.latency_s;
-    uint32_t tp[3 * SOLVER_MAX_TIERS] = {0};
-    size_t np = 0, nm = 0;
-    size_t gsys[SOLVER_MAX_TIERS] = {0};
-    long used[SOLVER_MAX_TIERS];
-    size_t n_used = 0;
-    for (size_t t = 0; t < rm->K; t++) {
-      if (r.p.sys[t] < 0)
-        continue;
-      gsys[t] = solver_global_index(p, t, (size_t)r.p.sys[t]);
-      if (r.p.first[t] >= 0)
-        used[n_used++] = (long)t;
-    }
-    /* the last boundary: between the last two used tiers */
-    long tl = n_used ? used[n_used - 1] : -1;
-    long tp2 = n_used > 1 ? used[n_used - 2] : -1;
-    uint32_t y = tp2 >= 0 ? (uint32_t)r.p.first[tl] : 0, gid = 0;
-    if (tp2 >= 0) {
-      long pid = rm->pair_id[gsys[tp2] * n + gsys[tl]];
-      if (g_of_pair[pid] < 0) {
-        g_of_pair[pid] = (long)rm->n_g;
-        rm->g_a[rm->n_g] = gsys[tp2];
-        rm->g_b[rm->n_g] = gsys[tl];
-        rm->n_g++;
-      }
-      gid = (uint32_t)g_of_pair[pid];
-    }
-    for (size_t u = 0; u < n_used; u++) {
-      size_t t = (size_t)used[u], g = gsys[t];
-      if ((long)t != tp2) /* the end of tier tp2 is in G */
-        tp[np++] =
-            (uint32_t)(rm->comp_base + g * (B + 1) + (size_t)r.p.last[t] + 1);
-      if (!(tp2 >= 0 && (long)t == tl)) /* so is the start of tier tl */
-        tp[rm->np_plus + nm++] =
-            (uint32_t)(rm->comp_base + g * (B + 1) + (size_t)r.p.first[t]);
-    }
-    /* a hop into tier b carries what crosses the boundary at b's first
-     * block (the raw input when it is block 0); the last one is in G */
-    for (int h = 0; h < r.n_hops; h++) {
-      size_t ta = (size_t)r.hop_from[h], tb = (size_t)r.hop_to[h];
-      if ((long)tb == tl && (long)ta == tp2)
-        continue;
-      long pid = rm->pair_id[gsys[ta] * n + gsys[tb]];
-      size_t k = (size_t)r.p.first[tb];
-      tp[np++] = (uint32_t)(rm->hop_base + (size_t)pid * (B + 1) + k);
-    }
-    if (p->result_bytes > 0 && tl > 0) {
-      long pid = rm->pair_id[gsys[0] * n + gsys[tl]];
-      tp[np++] = (uint32_t)(rm->ret_base + (size_t)pid);
-    }
-    /* same row as the placement before? */
-    rrow *last = rm->n_rows ? &rm->rows[rm->n_rows - 1] : NULL;
-    if (last && gid != 0 && gid == prev_g && y == prev_y + 1 &&
-        memcmp(tp, &rm->terms[(rm->n_rows - 1) * rm->nt],
-               rm->nt * sizeof *tp) == 0) {
-      last->count++;
-    } else {
-      rrow *nr = &rm->rows[rm->n_rows];
-      memcpy(&rm->terms[rm->n_rows * rm->nt], tp, rm->nt * sizeof *tp);
-      nr->first = (uint32_t)i;
-      nr->count = 1;
-      nr->var = (uint32_t)(rm->g_base + gid * (B + 1) + y);
-      rm->n_rows++;
-    }
-    rm->row_of[i] = (uint32_t)(rm->n_rows - 1);
-    prev_y = y;
-    prev_g = gid;
+    placement_terms(rm, &r, g_of_pair, &pt);
+    add_to_rows(rm, i, &pt, &prev);
+    prev = pt;
   }
-  rm->n_table = rm->g_base + rm->n_g * (B + 1);
+  rm->n_table = rm->g_base + rm->n_g * (rm->B + 1);
   /* give back what the rows did not use */
   uint32_t *nt = realloc(rm->terms, rm->n_rows * rm->nt * sizeof *nt);
   if (nt)
     rm->terms = nt;
-  rc = 0;
-done:
+  return 0;
+}
+
+static int build_terms(rmodel *rm, ss_error *err) {
+  if (terms_layout(rm, err) != 0)
+    return -1;
+  long *g_of_pair = malloc((rm->n_pairs + 1) * sizeof *g_of_pair);
+  if (!g_of_pair)
+    return ss_error_oom(err, NULL, NULL);
+  for (size_t h = 0; h < rm->n_pairs; h++)
+    g_of_pair[h] = -1;
+  int rc = 0;
+  if (rm->n_place == 0)
+    rm->n_table = rm->g_base + (rm->B + 1);
+  else
+    rc = build_rows(rm, g_of_pair, err);
   free(g_of_pair);
   return rc;
 }
@@ -356,12 +390,11 @@ static double draw(const scn_dist *d, gsl_rng *r) {
   return d->a;
 }
 
-/* Draw one sample and fill the value table. */
-static int sample(rworker *wk, ss_error *err) {
-  rmodel *rm = wk->rm;
-  const scn_scenario *s = rm->s;
-  const scn_uncertainty *u = rm->u;
-  size_t n = rm->n_total, B = rm->B;
+/* Draw the link and availability parameters of one sample into wk->lk
+ * and wk->sys_avail. */
+static int draw_params(rworker *wk, ss_error *err) {
+  const scn_scenario *s = wk->rm->s;
+  const scn_uncertainty *u = wk->rm->u;
   for (size_t i = 0; i < s->n_links; i++)
     wk->lk[i] = s->links[i];
   for (size_t i = 0; i < s->n_systems; i++)
@@ -396,16 +429,22 @@ static int sample(rworker *wk, ss_error *err) {
       break;
     }
   }
-  /* block times per scenario system */
+  return 0;
+}
+
+/* Draw the block times of one sample, per scenario system. */
+static void draw_block_times(rworker *wk) {
+  const rmodel *rm = wk->rm;
   for (size_t i = 0; i < rm->n_ssys; i++) {
     const prof_model *pm = rm->bprof[i];
     double *t = wk->times[i];
     const double *sg = rm->sigma[i];
-    for (size_t b = 0; b < B; b++) {
+    for (size_t b = 0; b < rm->B; b++) {
       const prof_block *bl = &pm->blocks[b];
       if (!sg || sg[b] == 0) {
         t[b] = bl->time_s;
-      } else if (u->block_times == SCN_BLOCKS_SAMPLES && bl->n_samples > 0) {
+      } else if (rm->u->block_times == SCN_BLOCKS_SAMPLES &&
+                 bl->n_samples > 0) {
         t[b] = bl->samples_s[gsl_rng_uniform_int(wk->rb, bl->n_samples)];
       } else {
         /* lognormal with median time_s; GSL's ziggurat normal is the
@@ -414,6 +453,13 @@ static int sample(rworker *wk, ss_error *err) {
       }
     }
   }
+}
+
+/* The value table of the drawn sample: compute prefixes, hops, returns and
+ * boundary tables (layout in build_terms). */
+static void fill_table(rworker *wk) {
+  const rmodel *rm = wk->rm;
+  size_t n = rm->n_total, B = rm->B;
   double *tab = wk->table;
   tab[0] = 0;
   for (size_t g = 0; g < n; g++) {
@@ -449,6 +495,14 @@ static int sample(rworker *wk, ss_error *err) {
     for (size_t y = 0; y <= B; y++)
       g[y] = ca[y] - cb[y] + hv[y];
   }
+}
+
+/* Draw one sample and fill the value table. */
+static int sample(rworker *wk, ss_error *err) {
+  if (draw_params(wk, err) != 0)
+    return -1;
+  draw_block_times(wk);
+  fill_table(wk);
   return 0;
 }
 

@@ -67,21 +67,21 @@ static void sp_free(splist *l) {
   free(l->v);
 }
 
-/* Every parameter of the scenario (see the top of this file). */
-static int discover(const sim_study_world *w, splist *l, ss_error *err) {
-  const scn_scenario *s = w->s;
+static const char *const link_field[] = {"latency_ms", "bandwidth_mbps"};
+
+/* The latency and bandwidth that links: sets, one parameter each. */
+static int discover_links(const scn_scenario *s, splist *l) {
   char name[1200];
   sparam *p;
-  static const char *const field[] = {"latency_ms", "bandwidth_mbps"};
   for (size_t i = 0; i < s->n_links; i++) {
     const scn_link *k = &s->links[i];
     for (int f = 0; f < 2; f++) {
       int has = f ? k->has_bandwidth_mbps : k->has_latency_ms;
       if (!has)
         continue;
-      snprintf(name, sizeof name, "links.%s.%s", k->key, field[f]);
+      snprintf(name, sizeof name, "links.%s.%s", k->key, link_field[f]);
       if (sp_add(l, name, SP_SCN, f ? k->bandwidth_mbps : k->latency_ms, &p))
-        return ss_error_oom(err, NULL, NULL);
+        return -1;
       if (p) {
         p->target.kind =
             f ? SCN_PARAM_LINK_BANDWIDTH_MBPS : SCN_PARAM_LINK_LATENCY_MS;
@@ -89,45 +89,66 @@ static int discover(const sim_study_world *w, splist *l, ss_error *err) {
       }
     }
   }
-  /* system pairs whose value comes from the network file only */
+  return 0;
+}
+
+/* System pair (sa on tier ta, sb on tier tb): the values that come from
+ * the network file only (links: sets neither its tiers nor its systems). */
+static int discover_net_pair(const sim_study_world *w, size_t ta, size_t tb,
+                             size_t sa, size_t sb, splist *l) {
+  const scn_scenario *s = w->s;
+  char name[1200];
+  sparam *p;
+  const char *na = s->systems[sa].name, *nb = s->systems[sb].name;
+  const prof_link *row = prof_network_find(w->net, na, nb);
+  if (!row)
+    row = prof_network_find(w->net, nb, na);
+  if (!row)
+    return 0;
+  const scn_link *tl = scn_link_find(s, SCN_LINK_TIERS, ta, tb);
+  const scn_link *sl = scn_link_find(s, SCN_LINK_SYSTEMS, sa, sb);
+  for (int f = 0; f < 2; f++) {
+    int set = 0;
+    if (tl)
+      set |= f ? tl->has_bandwidth_mbps : tl->has_latency_ms;
+    if (sl)
+      set |= f ? sl->has_bandwidth_mbps : sl->has_latency_ms;
+    if (set)
+      continue;
+    snprintf(name, sizeof name, "links.%s-%s.%s", na, nb, link_field[f]);
+    if (sp_add(l, name, SP_NET, f ? row->bandwidth_mbps : row->ping_ms, &p))
+      return -1;
+    if (p) {
+      p->a = na;
+      p->b = nb;
+      p->bandwidth = f;
+    }
+  }
+  return 0;
+}
+
+/* Every system pair whose value comes from the network file only. */
+static int discover_net(const sim_study_world *w, splist *l) {
+  const scn_scenario *s = w->s;
   for (size_t ta = 0; w->net && ta < s->n_tiers; ta++)
     for (size_t tb = ta + 1; tb < s->n_tiers; tb++)
       for (size_t i = 0; i < s->tiers[ta].n_systems; i++)
         for (size_t j = 0; j < s->tiers[tb].n_systems; j++) {
           size_t sa = s->tiers[ta].systems[i], sb = s->tiers[tb].systems[j];
-          if (sa == sb)
-            continue;
-          const char *na = s->systems[sa].name, *nb = s->systems[sb].name;
-          const prof_link *row = prof_network_find(w->net, na, nb);
-          if (!row)
-            row = prof_network_find(w->net, nb, na);
-          if (!row)
-            continue;
-          const scn_link *tl = scn_link_find(s, SCN_LINK_TIERS, ta, tb);
-          const scn_link *sl = scn_link_find(s, SCN_LINK_SYSTEMS, sa, sb);
-          for (int f = 0; f < 2; f++) {
-            int set = 0;
-            if (tl)
-              set |= f ? tl->has_bandwidth_mbps : tl->has_latency_ms;
-            if (sl)
-              set |= f ? sl->has_bandwidth_mbps : sl->has_latency_ms;
-            if (set)
-              continue;
-            snprintf(name, sizeof name, "links.%s-%s.%s", na, nb, field[f]);
-            if (sp_add(l, name, SP_NET, f ? row->bandwidth_mbps : row->ping_ms,
-                       &p))
-              return ss_error_oom(err, NULL, NULL);
-            if (p) {
-              p->a = na;
-              p->b = nb;
-              p->bandwidth = f;
-            }
-          }
+          if (sa != sb && discover_net_pair(w, ta, tb, sa, sb, l) != 0)
+            return -1;
         }
+  return 0;
+}
+
+/* Availabilities, the input size (or its scale) and the result size. */
+static int discover_scalars(const scn_scenario *s, splist *l) {
+  char name[1200];
+  sparam *p;
   for (size_t i = 0; i < s->n_systems; i++) {
     snprintf(name, sizeof name, "availability.%s", s->systems[i].name);
     if (sp_add(l, name, SP_SCN, s->systems[i].availability, &p))
-      return ss_error_oom(err, NULL, NULL);
+      return -1;
     if (p) {
       p->target.kind = SCN_PARAM_AVAILABILITY;
       p->target.index = i;
@@ -135,18 +156,26 @@ static int discover(const sim_study_world *w, splist *l, ss_error *err) {
   }
   if (s->input_mb_set) {
     if (sp_add(l, "input_mb", SP_SCN, s->input_mb, &p))
-      return ss_error_oom(err, NULL, NULL);
+      return -1;
     if (p)
       p->target.kind = SCN_PARAM_INPUT_MB;
   } else if (sp_add(l, "input_scale", SP_INPUT_SCALE, 1, &p)) {
-    return ss_error_oom(err, NULL, NULL);
+    return -1;
   }
   if (s->result_mb > 0) {
     if (sp_add(l, "result_mb", SP_SCN, s->result_mb, &p))
-      return ss_error_oom(err, NULL, NULL);
+      return -1;
     if (p)
       p->target.kind = SCN_PARAM_RESULT_MB;
   }
+  return 0;
+}
+
+/* Every parameter of the scenario (see the top of this file). */
+static int discover(const sim_study_world *w, splist *l, ss_error *err) {
+  if (discover_links(w->s, l) != 0 || discover_net(w, l) != 0 ||
+      discover_scalars(w->s, l) != 0)
+    return ss_error_oom(err, NULL, NULL);
   return 0;
 }
 
