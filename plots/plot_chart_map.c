@@ -1,10 +1,18 @@
 /* The decision map: the optimal placement over two swept axes, one model,
- * with cell borders at the exact breakpoints where known. */
+ * with cell borders at the exact breakpoints where known. Up to
+ * PLOT_MAP_MAX_DOTS sweep points the cells are drawn as rectangles with
+ * every sweep point as a dot; beyond, the map is a raster of
+ * MAP_RASTER_W x MAP_RASTER_H cells sampled from the same cells (one
+ * embedded image in the SVG, no dots), so a 10^6-point map stays small. */
 #include "plot_script.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define PLOT_MAP_MAX_DOTS 4096 /* sweep points drawn as dots, at most */
+#define MAP_RASTER_W 1000
+#define MAP_RASTER_H 600
 
 typedef struct seg {
   double lo, hi;
@@ -32,7 +40,8 @@ typedef struct map_chart {
                   col[0] < 0 when not usable */
   plot_bp *bps;
   seg *segs;
-  int *used; /* per placement (and infeasible last): drawn somewhere */
+  int *used;  /* per placement (and infeasible last): drawn somewhere */
+  int raster; /* drawn as a raster image, without the sweep points */
 } map_chart;
 
 /* The exact breakpoints along x on row yi, sorted; their count, or -1
@@ -150,6 +159,82 @@ static int map_data(map_chart *M, FILE *dat, ss_error *err) {
   return 0;
 }
 
+/* A value as a chart coordinate (its log on a log axis), and back. */
+static int map_log(const plot_axis *a) { return a->is_log && a->values[0] > 0; }
+static double map_u(const plot_axis *a, double v) {
+  return map_log(a) ? log(v) : v;
+}
+static double map_v(const plot_axis *a, double u) {
+  return map_log(a) ? exp(u) : u;
+}
+
+/* The centre of raster cell k of n along axis a, as an axis value. */
+static double map_cell_centre(const plot_axis *a, size_t k, size_t n) {
+  double u0 = map_u(a, a->values[0]), u1 = map_u(a, a->values[a->n_values - 1]);
+  return map_v(a, u0 + ((double)k + 0.5) / (double)n * (u1 - u0));
+}
+
+/* One raster row: the linetype of the segment holding each column's centre. */
+static void map_raster_row(map_chart *M, size_t ns, FILE *dat) {
+  size_t s = 0;
+  for (size_t i = 0; i < MAP_RASTER_W; i++) {
+    double x = map_cell_centre(M->ax, i, MAP_RASTER_W);
+    while (s + 1 < ns && x >= M->segs[s].hi)
+      s++;
+    fprintf(dat, i ? " %d" : "%d", plot_lt_of(M->m, M->segs[s].place));
+  }
+  fputc('\n', dat);
+}
+
+/* The map as a raster (gnuplot `matrix`): row 0 at the bottom, column 0 at
+ * the left, cells uniform in the chart's coordinates; each cell takes the
+ * placement of the grid cell (with exact breakpoints along x) at its
+ * centre. */
+static int map_raster(map_chart *M, FILE *dat, ss_error *err) {
+  const plot_axis *ay = M->ay;
+  size_t yi = 0, ns = 0;
+  long cur = -1;
+  fprintf(dat,
+          "# decision map raster: %d rows (bottom up) of %d cells (left to "
+          "right), uniform on the chart's axes (log where the axis is); "
+          "each = linetype = placement number at the cell's centre\n",
+          MAP_RASTER_H, MAP_RASTER_W);
+  for (size_t j = 0; j < MAP_RASTER_H; j++) {
+    double y = map_cell_centre(ay, j, MAP_RASTER_H);
+    while (yi + 1 < M->ny &&
+           y > plot_mid(ay->values[yi], ay->values[yi + 1], ay->is_log))
+      yi++;
+    if ((long)yi != cur) {
+      long n_bps = map_row_breakpoints(M, yi, err);
+      if (n_bps < 0)
+        return -1;
+      ns = map_row_segments(M, yi, (size_t)n_bps);
+      for (size_t s = 0; s < ns; s++)
+        if (M->segs[s].hi > M->segs[s].lo)
+          M->used[M->segs[s].place < 0 ? M->m->n_places
+                                       : (size_t)M->segs[s].place] = 1;
+      cur = (long)yi;
+    }
+    map_raster_row(M, ns, dat);
+  }
+  return 0;
+}
+
+/* The raster's axes (x2, y2: one unit per cell, so it fills the plot) and
+ * its colours (a palette of one colour per linetype). */
+static void map_script_raster(const map_chart *M, FILE *gp) {
+  size_t n = M->m->n_places + 1;
+  fprintf(gp,
+          "set x2range [-0.5:%d.5]\nset y2range [-0.5:%d.5]\n"
+          "unset colorbox\nset palette maxcolors %zu\n"
+          "set cbrange [0.5:%zu.5]\nset palette defined (",
+          MAP_RASTER_W - 1, MAP_RASTER_H - 1, n, n);
+  for (size_t i = 0; i < n; i++)
+    fprintf(gp, "%s%zu '%s'", i ? ", " : "", i + 1,
+            plot_place_colour(i + 1 < n ? (int)i : PLOT_INFEASIBLE));
+  fputs(")\n", gp);
+}
+
 /* Title, axes and ranges; returns the placements drawn. */
 static size_t map_script_head(const map_chart *M, FILE *gp) {
   const plot_data *d = M->d;
@@ -185,20 +270,26 @@ static size_t map_script_head(const map_chart *M, FILE *gp) {
   fputc(':', gp);
   plot_gp_num(gp, ay->values[M->ny - 1]);
   fputs("]\nset border 15 front\nset tics out nomirror front\n", gp);
-  plot_gp_key_below(gp, n_used + 1, NULL);
+  if (M->raster)
+    map_script_raster(M, gp);
+  plot_gp_key_below(gp, n_used + !M->raster, NULL);
   return n_used;
 }
 
 static void map_script_plot(const map_chart *M, FILE *gp, size_t n_used) {
   const char *base = M->c->base;
   const plot_model *m = M->m;
-  plot_gp_loop_open(gp, base, 1000, 620 + 22 * (int)(n_used + 1));
-  fprintf(gp,
-          "  plot \\\n    '%s.dat' index 0 using (($1+$2)/2):(($3+$4)/2):1:2:"
-          "3:4:5 with boxxyerror fs solid 1.0 noborder lc variable notitle, "
-          "\\\n    '%s.dat' index 1 using 1:2 with points pt 7 ps 0.35 lc "
-          "rgb '#333333' title 'sweep point'",
-          base, base);
+  plot_gp_loop_open(gp, base, 1000, 620 + 22 * (int)(n_used + !M->raster));
+  if (M->raster)
+    fprintf(gp, "  plot \\\n    '%s.dat' matrix axes x2y2 with image notitle",
+            base);
+  else
+    fprintf(gp,
+            "  plot \\\n    '%s.dat' index 0 using (($1+$2)/2):(($3+$4)/2):"
+            "1:2:3:4:5 with boxxyerror fs solid 1.0 noborder lc variable "
+            "notitle, \\\n    '%s.dat' index 1 using 1:2 with points pt 7 "
+            "ps 0.35 lc rgb '#333333' title 'sweep point'",
+            base, base);
   for (size_t i = 0; i <= m->n_places; i++) {
     if (!M->used[i])
       continue;
@@ -226,6 +317,7 @@ static int write_map(FILE *gp, FILE *dat, const plot_data *d,
   M.ay = &d->axes[d->map_y];
   M.nx = M.ax->n_values;
   M.ny = M.ay->n_values;
+  M.raster = M.nx * M.ny > PLOT_MAP_MAX_DOTS;
   M.col[0] = -1;
   const plot_table *b = &d->breakpoints;
   static const char *const names[6] = {SIM_COL_MODEL,
@@ -246,7 +338,8 @@ static int write_map(FILE *gp, FILE *dat, const plot_data *d,
     M.bps = calloc(b->n_rows + 1, sizeof *M.bps);
   if (!M.used || !M.segs || (usable && !M.bps)) {
     rc = ss_error_oom(err, d->charts, c->base);
-  } else if (map_data(&M, dat, err) == 0) {
+  } else if ((M.raster ? map_raster(&M, dat, err) : map_data(&M, dat, err)) ==
+             0) {
     size_t n_used = map_script_head(&M, gp);
     map_script_plot(&M, gp, n_used);
     rc = 0;

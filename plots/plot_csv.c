@@ -35,9 +35,34 @@ int plot_interrupted(ss_error *err) {
   return ss_error_set(err, NULL, NULL, "interrupted");
 }
 
+static plot_progress_fn progress_fn;
+static void *progress_ctx;
+
+void plot_set_progress(plot_progress_fn fn, void *ctx) {
+  progress_fn = fn;
+  progress_ctx = ctx;
+}
+
+void plot_progress(const char *step, const char *unit, uint64_t done,
+                   uint64_t total) {
+  if (progress_fn)
+    progress_fn(progress_ctx, step, unit, done, total);
+}
+
+/* Bytes of c read so far against its progress total, in MB. */
+static void csv_progress(const plot_csv *c) {
+  uint64_t pos = c->r.base_offset + (uint64_t)(c->r.p - c->r.base);
+  plot_progress(c->progress_step, "MB", (c->progress_base + pos) / 1000000,
+                c->progress_total / 1000000);
+}
+
 int plot_csv_next(plot_csv *c, ss_error *err) {
-  if ((c->r.line & 1023) == 0 && plot_cancelled())
-    return plot_interrupted(err);
+  if ((c->r.line & 1023) == 0) {
+    if (plot_cancelled())
+      return plot_interrupted(err);
+    if (c->progress_step)
+      csv_progress(c);
+  }
   int rc = ss_csv_next(&c->r, err);
   if (rc != 1)
     return rc;

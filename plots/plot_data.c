@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../common/ss_io.h"
 #include "../scenarios/scn_resolved.h"
@@ -478,6 +479,22 @@ static size_t choose_point(const plot_data *d, const point_scores *s,
   return best;
 }
 
+#define BEST_STEP "reading best.csv"
+
+/* Open best.csv for one more pass, reporting progress over all passes. */
+static int open_best(plot_data *d, plot_csv *c, const char *path,
+                     ss_error *err) {
+  if (plot_csv_open(c, path, err) != 0)
+    return -1;
+  if (d->best_pass < d->best_passes) {
+    c->progress_step = BEST_STEP;
+    c->progress_base = d->best_pass * d->best_bytes;
+    c->progress_total = d->best_passes * d->best_bytes;
+  }
+  d->best_pass++;
+  return 0;
+}
+
 /* Pass 1 over best.csv: the header (b, owned by the caller), the axes, the
  * models and their placements, and (unless d->point_auto) the rows of the
  * chosen point. With d->point_auto it sets d->point by choose_point. */
@@ -490,7 +507,7 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
   point_scores sc = {NULL, 0, 0};
   unsigned char *seen = NULL;
   size_t seen_cap = 0;
-  if (plot_csv_open(&c, path, err) != 0)
+  if (open_best(d, &c, path, err) != 0)
     return -1;
   int rc = plot_csv_next(&c, err);
   if (rc <= 0) {
@@ -664,7 +681,7 @@ static int best_pass_point(plot_data *d, const char *path, const best_cols *b,
   double *row_vals = calloc(d->n_axes + 1, sizeof *row_vals);
   if (!row_vals)
     return ss_error_oom(err, path, NULL);
-  if (plot_csv_open(&c, path, err) != 0) {
+  if (open_best(d, &c, path, err) != 0) {
     free(row_vals);
     return -1;
   }
@@ -717,7 +734,7 @@ static int best_pass_map(plot_data *d, const char *path, ss_error *err) {
     return ss_error_oom(err, path, NULL);
   for (size_t i = 0; i < ay->n_values * d->n_axes; i++)
     d->map_rows[i] = NAN;
-  if (plot_csv_open(&c, path, err) != 0)
+  if (open_best(d, &c, path, err) != 0)
     return -1;
   row_vals = calloc(d->n_axes, sizeof *row_vals);
   if (!row_vals) {
@@ -926,6 +943,9 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
   if (d->yaml_text && read_facts(d->yaml_text, outdir, &y, err) != 0)
     goto fail;
   d->point_auto = point == PLOT_POINT_AUTO;
+  struct stat st;
+  d->best_bytes = stat(best, &st) == 0 ? (uint64_t)st.st_size : 0;
+  d->best_passes = 1 + (unsigned)d->point_auto + (y.n_axes >= 2);
   if (best_pass1(d, best, &bc, err) != 0 ||
       (d->point_auto && best_pass_point(d, best, &bc, err) != 0))
     goto fail;
@@ -1001,6 +1021,8 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
       d->map_x = d->map_y = -1;
   }
 
+  uint64_t mb = d->best_passes * d->best_bytes / 1000000;
+  plot_progress(BEST_STEP, "MB", mb, mb);
   if (load_table(d, "curves.csv", &d->curves, &d->has_curves, err) != 0 ||
       load_table(d, "breakpoints.csv", &d->breakpoints, &d->has_breakpoints,
                  err) != 0 ||

@@ -25,6 +25,10 @@ typedef struct plot_csv {
   size_t n;         /* fields of the current record */
   char **fields;    /* n pointers into r's buffer, valid until the next call */
   size_t fcap;
+  /* Progress while reading (plot_progress): NULL, or the step named as
+   * this file's bytes read plus progress_base, of progress_total bytes. */
+  const char *progress_step;
+  uint64_t progress_base, progress_total;
 } plot_csv;
 
 /* The cancel flag of the call in progress (plot_options.cancel), for the
@@ -33,6 +37,12 @@ typedef struct plot_csv {
 void plot_set_cancel(const volatile sig_atomic_t *cancel);
 int plot_cancelled(void);
 int plot_interrupted(ss_error *err);
+
+/* The progress callback of the call in progress (plot_options.progress,
+ * may be NULL), and a report to it (see plot_progress_fn). */
+void plot_set_progress(plot_progress_fn fn, void *ctx);
+void plot_progress(const char *step, const char *unit, uint64_t done,
+                   uint64_t total);
 
 int plot_csv_open(plot_csv *c, const char *path, ss_error *err);
 /* Read the next record into c->fields / c->n. Returns 1 for a record, 0 at
@@ -144,6 +154,9 @@ typedef struct plot_data {
   size_t n_slots;      /* a power of two > 2 n_models, or 0 */
   size_t n_points;     /* 1 + largest point index */
   size_t n_best_rows;
+  uint64_t best_bytes;  /* size of best.csv (progress of its passes) */
+  unsigned best_pass;   /* passes over best.csv begun */
+  unsigned best_passes; /* passes planned */
   size_t point;         /* chosen point */
   int point_auto;       /* 1: chosen by the rule (no --point) */
   unsigned point_score; /* with point_auto: tiers in use, summed over the

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #define LOG_NAME ".gnuplot-output"
+#define RENDER_STEP "drawing charts"
 
 const char *plot_gnuplot_program(const plot_options *opt) {
   if (opt && opt->gnuplot && opt->gnuplot[0])
@@ -226,6 +227,7 @@ int plot_render(const char *charts_dir, const char *gnuplot,
     jobs = 1;
   for (size_t i = 0; i < n; i++)
     js[i].base = bases[i];
+  plot_progress(RENDER_STEP, "charts", 0, n);
   while (next < n || running > 0) {
     if (plot_cancelled()) { /* stop: kill what runs, start nothing */
       for (size_t i = 0; i < n; i++)
@@ -280,6 +282,7 @@ int plot_render(const char *charts_dir, const char *gnuplot,
         (*n_ok)++;
       else
         failed++;
+      plot_progress(RENDER_STEP, "charts", *n_ok + failed, n);
     }
     if (!progressed && running > 0) {
       struct timespec ts = {0, 5 * 1000 * 1000};

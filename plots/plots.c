@@ -219,6 +219,7 @@ static int run_charts(const plot_data *d, plot_plan *p, const plot_options *opt,
   sum->n_charts = p->n;
   for (size_t i = 0; i < p->n; i++) {
     plot_chart *c = &p->charts[i];
+    plot_progress("writing chart data", "charts", i, p->n);
     if (plot_cancelled()) {
       free(bases);
       return plot_interrupted(err);
@@ -230,6 +231,7 @@ static int run_charts(const plot_data *d, plot_plan *p, const plot_options *opt,
     else
       bases[n_bases++] = c->base;
   }
+  plot_progress("writing chart data", "charts", p->n, p->n);
   render_all(d, bases, n_bases, opt, sum, &failed, err);
   if (plot_cancelled()) { /* what was rendered is recorded; then stop */
     failed = 1;
@@ -281,9 +283,11 @@ static int outputs(const char *outdir, const plot_options *opt_in,
   if (plot_owner_open(&o, outdir, opt->force, err) != 0)
     return -1;
   plot_set_cancel(opt->cancel);
+  plot_set_progress(opt->progress, opt->progress_ctx);
   if (plot_data_load(&d, outdir, opt->point, err) != 0) {
     ss_manifest_free(&o.m);
     plot_set_cancel(NULL);
+    plot_set_progress(NULL, NULL);
     return -1;
   }
   if (plot_plan_make(&p, &d, opt, err) != 0 ||
@@ -293,6 +297,7 @@ static int outputs(const char *outdir, const plot_options *opt_in,
     plot_data_free(&d);
     ss_manifest_free(&o.m);
     plot_set_cancel(NULL);
+    plot_set_progress(NULL, NULL);
     return -1;
   }
   if (charts && run_charts(&d, &p, opt, &o, sum, err) != 0)
@@ -302,9 +307,11 @@ static int outputs(const char *outdir, const plot_options *opt_in,
   if (plot_cancelled()) {
     rc = plot_interrupted(err);
   } else if (report) {
+    plot_progress("writing the report", "reports", 0, 1);
     if (plot_report_write(&d, &p, opt, charts ? sum : NULL,
                           rc ? &scratch : err) != 0)
       rc = -1;
+    plot_progress("writing the report", "reports", 1, 1);
     if (plot_owner_record(&o, "report.html", &scratch) != 0 ||
         plot_owner_record(&o, "report.md", &scratch) != 0)
       rc = -1;
@@ -314,6 +321,7 @@ static int outputs(const char *outdir, const plot_options *opt_in,
   plot_plan_free(&p);
   plot_data_free(&d);
   plot_set_cancel(NULL);
+  plot_set_progress(NULL, NULL);
   return rc;
 }
 

@@ -22,6 +22,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../common/ss_error.h"
 
@@ -30,6 +31,15 @@
  * placements use the most tiers; ties: the one nearest the middle of the
  * sweep, index n_points / 2). */
 #define PLOT_POINT_AUTO ((size_t)-1)
+
+/* Progress of a call: what it is doing (`step`: "reading best.csv",
+ * "writing chart data", "drawing charts", "writing the report"), how much of
+ * it is done and of how much, in `unit` ("MB" of best.csv read over all its
+ * passes, "charts", "reports"). Called from the calling thread, at most
+ * every 1024 table rows and once per chart, and with done == total when a
+ * step ends. */
+typedef void (*plot_progress_fn)(void *ctx, const char *step, const char *unit,
+                                 uint64_t done, uint64_t total);
 
 /* Options. plot_options_init gives the defaults (what `splitsim run`
  * wants): rewrite every script, render, the chosen point by the rule (a
@@ -67,6 +77,10 @@ typedef struct plot_options {
   /* The profile set already loaded (a prof_set *, borrowed), used instead
    * of reading `profiles` again (splitsim run passes its own). */
   const void *profile_set;
+  /* Progress of the call (the library never prints; tools/ draws it on a
+   * terminal). May be NULL. */
+  plot_progress_fn progress;
+  void *progress_ctx;
 } plot_options;
 
 /* The defaults: zeroes, and point = PLOT_POINT_AUTO. */

@@ -3,6 +3,7 @@
 #define TOOLS_CLI_H
 
 #include <signal.h>
+#include <stdint.h>
 
 #include "../common/ss_error.h"
 #include "../profiles/profile.h"
@@ -40,5 +41,33 @@ const char *cli_suggest(const prof_set *set, const char *word, int want_models);
 extern volatile sig_atomic_t cli_stop;
 void cli_catch_signals(void);
 void cli_restore_signals(void);
+
+/* The progress line on stderr (tools/cli_progress.c), drawn only when `on`
+ * (stderr is a terminal and no -q): "[index/count] name 45% |###...|
+ * done/total unit rate/s ETA" for the sweep (step NULL), or "[index/count]
+ * name: step 45% |###...| done/total unit ETA" for a step of the charts;
+ * redrawn in place at most every 0.1 s; each step has its own clock. */
+typedef struct cli_progress {
+  int on;
+  const char *name;    /* the scenario or output folder */
+  size_t index, count; /* "[index/count] " when count > 0 */
+  const char *step;    /* the step drawn last (NULL: the sweep) */
+  double t0, last;
+  int drawn;
+} cli_progress;
+/* Start the clock of a new item (the sweep of the next scenario). */
+void cli_progress_start(cli_progress *pg);
+void cli_progress_show(cli_progress *pg, const char *step, const char *unit,
+                       uint64_t done, uint64_t total);
+/* Erase the line (before printing anything else). */
+void cli_progress_clear(cli_progress *pg);
+/* A plot_progress_fn (plots/plots.h) drawing into ctx, a cli_progress. */
+void cli_plot_progress(void *ctx, const char *step, const char *unit,
+                       uint64_t done, uint64_t total);
+/* Set pg up for one plots call on the folder `name` (on when stderr is a
+ * terminal and not quiet) and hand it to opt. */
+struct plot_options;
+void cli_progress_for_plots(cli_progress *pg, int quiet, const char *name,
+                            struct plot_options *opt);
 
 #endif

@@ -186,9 +186,12 @@ int cmd_plot(int argc, char **argv) {
   ss_error_clear(&err);
   plot_summary sum;
   opt.cancel = &cli_stop;
+  cli_progress pg;
+  cli_progress_for_plots(&pg, quiet, outdir, &opt);
   cli_catch_signals();
   rc = plot_scenario_outputs_ex(outdir, &opt, &sum, &err);
   cli_restore_signals();
+  cli_progress_clear(&pg);
   if (rc != 0 && cli_stop) {
     fprintf(stderr, "splitsim plot: interrupted; the files written are "
                     "complete\n");

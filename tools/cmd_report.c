@@ -82,9 +82,12 @@ int cmd_report(int argc, char **argv) {
   ss_error err;
   ss_error_clear(&err);
   opt.cancel = &cli_stop;
+  cli_progress pg;
+  cli_progress_for_plots(&pg, quiet, argv[optind], &opt);
   cli_catch_signals();
   int rc = plot_report(argv[optind], &opt, &err);
   cli_restore_signals();
+  cli_progress_clear(&pg);
   if (rc != 0 && cli_stop) {
     fprintf(stderr, "splitsim report: interrupted; nothing half-written\n");
     return 130;

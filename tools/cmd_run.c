@@ -66,8 +66,9 @@ static void run_help(FILE *fp) {
       "folder that holds anything else stops that scenario before any work.\n"
       "A bad scenario is reported and the others still run.\n\n"
       "  -o, --output OUTROOT  where the scenario folders go (default: out)\n"
-      "  -j, --jobs N          threads per scenario (default 1); the output\n"
-      "                        is identical for every N\n"
+      "  -j, --jobs N          threads per scenario (default 1), and gnuplot\n"
+      "                        runs at once for the charts (default: CPUs, at\n"
+      "                        most 8); the output is identical for every N\n"
       "      --resume          skip scenarios whose folder is complete for\n"
       "                        the same scenario, profiles and network\n"
       "      --force           write into a scenario folder that holds files\n"
@@ -176,77 +177,30 @@ static int add_folder(strlist *files, const char *dir, ss_error *err) {
 
 /* ---- progress ---------------------------------------------------------- */
 
-typedef struct progress {
-  int on;
-  const char *name;
-  size_t index, count;
-  double t0, last;
-  int drawn;
-} progress;
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void fmt_eta(char *buf, size_t size, double s) {
-  if (!(s >= 0) || s > 1e7) {
-    snprintf(buf, size, "--:--");
-    return;
-  }
-  long t = (long)(s + 0.5);
-  if (t >= 3600)
-    snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-  else
-    snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
-}
-
 static void on_progress(void *ctx, uint64_t done, uint64_t total) {
-  progress *pg = ctx;
-  if (!pg->on)
-    return;
-  double t = now_s();
-  if (done < total && t - pg->last < 0.1)
-    return;
-  pg->last = t;
-  double el = t - pg->t0;
-  double rate = el > 0 ? (double)done / el : 0;
-  double frac = total ? (double)done / (double)total : 1;
-  char eta[32];
-  fmt_eta(eta, sizeof eta, rate > 0 ? (double)(total - done) / rate : -1);
-  char bar[31];
-  int fill = (int)(frac * 30);
-  for (int i = 0; i < 30; i++)
-    bar[i] = i < fill ? '#' : '.';
-  bar[30] = '\0';
-  fprintf(stderr,
-          "\r[%zu/%zu] %-18.18s %3d%% |%s| %llu/%llu rows %.3g/s ETA %s\033[K",
-          pg->index, pg->count, pg->name, (int)(frac * 100), bar,
-          (unsigned long long)done, (unsigned long long)total, rate, eta);
-  pg->drawn = 1;
-}
-
-static void progress_clear(progress *pg) {
-  if (pg->on && pg->drawn)
-    fputs("\r\033[K", stderr);
-  pg->drawn = 0;
+  cli_progress_show(ctx, NULL, "rows", done, total);
 }
 
 /* ---- charts and report (plots/) ---------------------------------------- */
 
-/* ctx: the profile store path when the scenario uses the default store
- * (its resolved YAML then has no path for plots to read), else NULL. */
+/* ctx: a run_finish_ctx (run_dist.h). */
 int run_finish_charts(void *ctx, const char *dir, const prof_set *profiles,
                       ss_error *err) {
+  const run_finish_ctx *fc = ctx;
   plot_options po;
   plot_options_init(&po);
-  po.profiles = ctx;
+  po.profiles = fc->store;
   po.profile_set = profiles;
   po.cancel = &stop_requested;
+  po.jobs = fc->jobs;
+  if (fc->progress && fc->progress->on) {
+    po.progress = cli_plot_progress;
+    po.progress_ctx = fc->progress;
+  }
   plot_summary sum;
   memset(&sum, 0, sizeof sum);
   int rc = plot_scenario_outputs_ex(dir, &po, &sum, err);
+  cli_progress_clear(fc->progress);
   /* One clear line when gnuplot is missing (tables and .gp still written). */
   static int told;
   if (rc == 0 && sum.gnuplot_missing && sum.message[0] && !told) {
@@ -262,6 +216,7 @@ int run_finish_charts(void *ctx, const char *dir, const prof_set *profiles,
 typedef struct run_cli {
   const char *outroot;
   long jobs;
+  int jobs_given; /* --jobs was given: it also sets the gnuplot runs */
   int resume, force, no_report, quiet;
   double max_gb;
   run_dist dist;
@@ -272,7 +227,8 @@ typedef struct run_batch {
   run_cli *cli;
   strlist files, names, owners;
   const char *store, *hint;
-  progress pg;
+  cli_progress pg;
+  run_finish_ctx fin;
   char stopped_in[PATH_MAX + 256];
   int failed;
 } run_batch;
@@ -309,6 +265,7 @@ static int parse_option(int c, char **argv, run_cli *cli) {
     cli->outroot = optarg;
     return -1;
   case 'j':
+    cli->jobs_given = 1;
     return parse_jobs(optarg, &cli->jobs);
   case 'r':
     cli->resume = 1;
@@ -444,7 +401,8 @@ static void fill_run_options(run_batch *b, const scn_scenario *s,
   ro->max_output_bytes = cli->max_gb * 1e9;
   if (!cli->no_report) {
     ro->finish = run_finish_charts;
-    ro->finish_ctx = s->profiles ? NULL : (void *)b->store;
+    b->fin.store = s->profiles ? NULL : b->store;
+    ro->finish_ctx = &b->fin;
   }
 }
 
@@ -498,8 +456,7 @@ static void run_scenario(run_batch *b, size_t i, const scn_scenario *s,
   fill_run_options(b, s, &ro);
   b->pg.name = s->name;
   b->pg.index = i + 1;
-  b->pg.t0 = now_s();
-  b->pg.last = b->pg.t0;
+  cli_progress_start(&b->pg);
   snprintf(b->stopped_in, sizeof b->stopped_in, "%s/%s", cli->outroot, s->name);
   if ((cli->dist.mpi && cli->dist.rank == 0) || cli->dist.shard)
     set_stop_msg(b->stopped_in);
@@ -509,7 +466,7 @@ static void run_scenario(run_batch *b, size_t i, const scn_scenario *s,
                ? run_dist_scenario(s, &ro, &cli->dist, i, &rep, note,
                                    sizeof note, err)
                : sim_run(s, &ro, &rep, err);
-  progress_clear(&b->pg);
+  cli_progress_clear(&b->pg);
   report_scenario(b, s, rc, &rep, note, err);
 }
 
@@ -591,6 +548,8 @@ int cmd_run(int argc, char **argv) {
 
   b.pg.on = !cli.quiet && isatty(2);
   b.pg.count = b.files.n;
+  b.fin.jobs = cli.jobs_given ? (int)cli.jobs : 0;
+  b.fin.progress = &b.pg;
   ss_error err;
   for (size_t i = 0; i < b.files.n && !stop_requested; i++)
     if (batch_step(&b, i, &err) != 0)

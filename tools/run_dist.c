@@ -171,9 +171,10 @@ int run_dist_merge(const char *dir, const char *only, unsigned jobs,
   ro.base.dist = &dist;
   ro.outroot = root;
   ro.default_profiles = id->profiles_default ? id->profiles : NULL;
+  run_finish_ctx fin = {id->profiles_default ? id->profiles : NULL, 0, NULL};
   if (id->report && with_report) {
     ro.finish = run_finish_charts;
-    ro.finish_ctx = id->profiles_default ? (void *)id->profiles : NULL;
+    ro.finish_ctx = &fin;
   } else if (id->report) {
     ss_error_set(err, dir, NULL,
                  "the shards were run with charts and a report; merge "

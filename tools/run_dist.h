@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "../sim/sim.h"
+#include "cli.h"
 
 typedef struct run_dist {
   int shard;
@@ -29,7 +30,18 @@ int run_dist_merge(const char *dir, const char *only, unsigned jobs,
                    sim_run_report *rep, size_t *n_shards,
                    unsigned long long *n_units, ss_error *err);
 
-/* The finish hook of `splitsim run` (charts and report; cmd_run.c). */
+/* What the finish hook needs: the profile store path when the scenario
+ * uses the default store (its resolved YAML then has no path for plots to
+ * read), else NULL; gnuplot runs at once (0: the plots default, the CPUs
+ * up to 8); the progress line (NULL: none). */
+typedef struct run_finish_ctx {
+  const char *store;
+  int jobs;
+  cli_progress *progress;
+} run_finish_ctx;
+
+/* The finish hook of `splitsim run` (charts and report; cmd_run.c); ctx is
+ * a run_finish_ctx. */
 int run_finish_charts(void *ctx, const char *dir, const prof_set *profiles,
                       ss_error *err);
 
