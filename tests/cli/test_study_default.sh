@@ -1,5 +1,6 @@
 # Studies through `splitsim run` on the embedded default profiles
-# (scenarios/default-purchase.yaml): the purchasing and sensitivity tables
+# (scenarios/default-purchase.yaml, and scenarios/purchase-sweep.yaml over a
+# sweep with its chart and headline): the purchasing and sensitivity tables
 # are written with their columns, estimated options are marked, the output
 # is the same for any --jobs and when the resolved scenario is run again,
 # and a study error names the scenario's line and column.
@@ -50,6 +51,26 @@ for f in purchase.csv purchase_models.csv sensitivity.csv sensitivity_models.csv
   expect_same $d/$f $TMP/o2/default-purchase/$f
   expect_same $d/$f $TMP/o3/default-purchase/$f
 done
+
+# over a sweep (scenarios/purchase-sweep.yaml: 15 uplinks, 8 option sets):
+# purchase_sweep.csv, its chart, and the headline that counts where each wins
+run_cmd 0 $S run -q -o $TMP/ps scenarios/purchase-sweep.yaml
+p=$TMP/ps/purchase-sweep
+[ "$(wc -l <$p/purchase_sweep.csv)" -eq $((1 + 15 * 8)) ] ||
+  die "purchase_sweep.csv rows"
+[ "$(awk -F, 'NR > 1 { n += $20 } END { print n }' $p/purchase.csv)" -eq 15 ] ||
+  die "points_fastest does not sum to the 15 sweep points"
+# what you have, and the purchase fastest at the most points (first on ties)
+nb=$(awk -F, 'NR == 2 { print $20 }' $p/purchase.csv)
+top=$(awk -F, 'NR > 2 && $20 > n { n = $20; o = $1 } END { print o "," n }' $p/purchase.csv)
+grep -q "^Purchasing: .* Across the 15 sweep points, what you have is the fastest at $nb; of the purchases, ${top%,*} is the fastest at ${top#*,} (" $p/report.md ||
+  die "purchasing headline: $(grep '^Purchasing' $p/report.md)"
+grep -q "^Sensitivity: the ±50% swing of " $p/report.md || die "sensitivity headline"
+grep -q "'[A-Z]: ${top%,*} (fastest at ${top#*,} of 15 sweep points)'" $p/charts/purchase-sweep.gp ||
+  die "purchase-sweep chart legend"
+grep -q "^### Purchasing study" $p/report.md || die "no purchasing section"
+sed -n '/^### Purchasing study/,/^###/p' $p/report.md | grep -q '(charts/purchase-sweep.gp)' ||
+  die "the purchasing section lacks the purchase-sweep chart"
 
 # a study error: file:line:col and exit 1, nothing left behind
 cat >$TMP/bad.yaml <<'YAML'
