@@ -2,7 +2,6 @@
  * checks that keep splitsim off files it did not write. */
 #include "ss_manifest.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ss_dir.h"
 #include "ss_io.h"
 #include "ss_sha256.h"
 #include "ss_tmp.h"
@@ -199,57 +199,6 @@ int ss_manifest_write(const ss_manifest *m, const char *dir, ss_error *err) {
 
 /* ---- walking a folder -------------------------------------------------- */
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names in dir (no "." / ".."), sorted. */
-static int list_sorted(const char *dir, char ***out, size_t *n_out,
-                       ss_error *err) {
-  *out = NULL;
-  *n_out = 0;
-  DIR *d = opendir(dir);
-  if (!d)
-    return ss_error_set(err, dir, NULL, "cannot open folder: %s",
-                        strerror(errno));
-  char **names = NULL;
-  size_t n = 0, cap = 0;
-  struct dirent *de;
-  while ((de = readdir(d)) != NULL) {
-    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-      continue;
-    if (n == cap) {
-      size_t nc = cap ? cap * 2 : 32;
-      char **nn = realloc(names, nc * sizeof *nn);
-      if (!nn)
-        goto oom;
-      names = nn;
-      cap = nc;
-    }
-    if (!(names[n] = strdup(de->d_name)))
-      goto oom;
-    n++;
-  }
-  closedir(d);
-  if (n > 1)
-    qsort(names, n, sizeof *names, cmp_str);
-  *out = names;
-  *n_out = n;
-  return 0;
-oom:
-  closedir(d);
-  for (size_t i = 0; i < n; i++)
-    free(names[i]);
-  free(names);
-  return ss_error_set(err, dir, NULL, "out of memory");
-}
-
-static void free_names(char **names, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    free(names[i]);
-  free(names);
-}
-
 /* Join a and b with '/' (a may be ""). malloc'd. */
 static char *join(const char *a, const char *b) {
   size_t la = strlen(a), lb = strlen(b);
@@ -283,7 +232,7 @@ static int walk(const char *dir, const char *rel, visit_fn visit, void *ctx,
                 ss_error *err) {
   char **names;
   size_t n;
-  if (list_sorted(dir, &names, &n, err) != 0)
+  if (ss_dir_list(dir, NULL, NULL, &names, &n, err) != 0)
     return -1;
   int rc = 0;
   for (size_t i = 0; rc == 0 && i < n; i++) {
@@ -300,7 +249,7 @@ static int walk(const char *dir, const char *rel, visit_fn visit, void *ctx,
     free(full);
     free(r);
   }
-  free_names(names, n);
+  ss_dir_names_free(names, n);
   return rc;
 }
 

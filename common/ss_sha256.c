@@ -2,9 +2,9 @@
  * compared by --resume. */
 #include "ss_sha256.h"
 
+#include "ss_dir.h"
 #include "ss_mem.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,13 +143,31 @@ int ss_sha256_file(const char *path, char hex[65], ss_error *err) {
   return 0;
 }
 
-static int cmp_names(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int ends_with(const char *s, const char *suffix) {
-  size_t n = strlen(s), k = strlen(suffix);
-  return n >= k && strcmp(s + n - k, suffix) == 0;
+/* The hash of "name\nsha256\n" for each file of the listing, in order. */
+static int hash_listing(const char *dir, char **names, size_t n, char hex[65],
+                        ss_error *err) {
+  ss_sha256 c;
+  ss_sha256_init(&c);
+  for (size_t i = 0; i < n; i++) {
+    size_t len = strlen(dir) + strlen(names[i]) + 2;
+    char *full = malloc(len);
+    if (!full)
+      return ss_error_oom(err, dir, NULL);
+    snprintf(full, len, "%s/%s", dir, names[i]);
+    char fh[65];
+    int frc = ss_sha256_file(full, fh, err);
+    free(full);
+    if (frc != 0)
+      return -1;
+    ss_sha256_update(&c, names[i], strlen(names[i]));
+    ss_sha256_update(&c, "\n", 1);
+    ss_sha256_update(&c, fh, 64);
+    ss_sha256_update(&c, "\n", 1);
+  }
+  unsigned char dg[32];
+  ss_sha256_final(&c, dg);
+  ss_sha256_hex(dg, hex);
+  return 0;
 }
 
 int ss_sha256_path(const char *path, char hex[65], ss_error *err) {
@@ -159,60 +177,11 @@ int ss_sha256_path(const char *path, char hex[65], ss_error *err) {
   if (!S_ISDIR(st.st_mode))
     return ss_sha256_file(path, hex, err);
   /* A folder of Scission .dat files: hash the sorted listing. */
-  int rc = -1;
-  char **names = NULL;
-  size_t n = 0, cap = 0;
-  DIR *d = opendir(path);
-  if (!d)
-    return ss_error_set(err, path, NULL, "cannot open folder: %s",
-                        strerror(errno));
-  struct dirent *de;
-  while ((de = readdir(d)) != NULL) {
-    if (!ends_with(de->d_name, ".dat"))
-      continue;
-    if (n == cap) {
-      size_t nc = cap ? cap * 2 : 16;
-      char **nn = realloc(names, nc * sizeof *nn);
-      if (!nn)
-        goto oom;
-      names = nn;
-      cap = nc;
-    }
-    if (!(names[n] = ss_strdup(de->d_name)))
-      goto oom;
-    n++;
-  }
-  if (n > 1) /* qsort(NULL, 0) is undefined behaviour: an empty folder */
-    qsort(names, n, sizeof *names, cmp_names);
-  ss_sha256 c;
-  ss_sha256_init(&c);
-  for (size_t i = 0; i < n; i++) {
-    size_t len = strlen(path) + strlen(names[i]) + 2;
-    char *full = malloc(len);
-    if (!full)
-      goto oom;
-    snprintf(full, len, "%s/%s", path, names[i]);
-    char fh[65];
-    int frc = ss_sha256_file(full, fh, err);
-    free(full);
-    if (frc != 0)
-      goto done;
-    ss_sha256_update(&c, names[i], strlen(names[i]));
-    ss_sha256_update(&c, "\n", 1);
-    ss_sha256_update(&c, fh, 64);
-    ss_sha256_update(&c, "\n", 1);
-  }
-  unsigned char dg[32];
-  ss_sha256_final(&c, dg);
-  ss_sha256_hex(dg, hex);
-  rc = 0;
-  goto done;
-oom:
-  ss_error_oom(err, path, NULL);
-done:
-  closedir(d);
-  for (size_t i = 0; i < n; i++)
-    free(names[i]);
-  free(names);
+  char **names;
+  size_t n;
+  if (ss_dir_list(path, ss_dir_keep_suffix, ".dat", &names, &n, err) != 0)
+    return -1;
+  int rc = hash_listing(path, names, n, hex, err);
+  ss_dir_names_free(names, n);
   return rc;
 }

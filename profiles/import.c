@@ -3,7 +3,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "import.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "../common/ss_dir.h"
 #include "import_internal.h"
 #include "store.h"
 
@@ -94,10 +94,6 @@ static int is_scission_name(const char *name) {
   return dash && dash < name + n - 4;
 }
 
-static int cmp_names(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* What a file in a profile folder is. */
 typedef enum {
   ENTRY_SKIP,    /* not a profile (other extension, hidden) */
@@ -149,48 +145,6 @@ static entry_kind classify(const char *dir, const char *name,
   return ENTRY_JSON;
 }
 
-/* Sorted names of the regular files in dir (caller frees). */
-static int list_files(const char *dir, char ***out, size_t *n_out,
-                      ss_error *err) {
-  char **names = NULL, path[4096];
-  size_t n = 0, cap = 0;
-  DIR *d = opendir(dir);
-  if (!d)
-    return ss_error_set(err, dir, NULL, "cannot open folder: %s",
-                        strerror(errno));
-  struct dirent *de;
-  struct stat st;
-  while ((de = readdir(d)) != NULL) {
-    int len = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-    if (len < 0 || (size_t)len >= sizeof path || stat(path, &st) != 0 ||
-        !S_ISREG(st.st_mode))
-      continue; /* folders, and names too long to open */
-    if (n == cap) {
-      size_t ncap = cap ? cap * 2 : 16;
-      char **nn = realloc(names, ncap * sizeof *nn);
-      if (!nn)
-        goto oom;
-      names = nn;
-      cap = ncap;
-    }
-    if (!(names[n] = strdup(de->d_name)))
-      goto oom;
-    n++;
-  }
-  closedir(d);
-  if (n)
-    qsort(names, n, sizeof *names, cmp_names);
-  *out = names;
-  *n_out = n;
-  return 0;
-oom:
-  closedir(d);
-  for (size_t i = 0; i < n; i++)
-    free(names[i]);
-  free(names);
-  return ss_error_oom(err, dir, NULL);
-}
-
 static int load_entry(const char *dir, const char *name, entry_kind k,
                       prof_set *set, ss_error *err) {
   char path[4096];
@@ -216,7 +170,7 @@ static int load_folder(const char *dir, prof_set *set, prof_folder_found *f,
   if (!f)
     f = &local;
   memset(f, 0, sizeof *f);
-  if (list_files(dir, &names, &n, err) != 0)
+  if (ss_dir_list(dir, ss_dir_keep_files, NULL, &names, &n, err) != 0)
     return -1;
   int rc = 0;
   for (size_t i = 0; i < n && rc == 0; i++) {
@@ -233,9 +187,7 @@ static int load_folder(const char *dir, prof_set *set, prof_folder_found *f,
                       "no profiles in this folder (looked for Scission "
                       "<tier>-<name>.dat, measured .csv with their .json, "
                       "and splitsim .json files)");
-  for (size_t i = 0; i < n; i++)
-    free(names[i]);
-  free(names);
+  ss_dir_names_free(names, n);
   return rc;
 }
 

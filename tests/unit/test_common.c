@@ -1,5 +1,5 @@
-/* common/: the one strdup, grow, text buffer, CSV quoting rule and reader
- * and SHA-256 (known answers from FIPS 180-4). */
+/* common/: the one strdup, grow, text buffer, CSV quoting rule and reader,
+ * folder listing and SHA-256 (known answers from FIPS 180-4). */
 // clang-format off
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/ss_csv.h"
+#include "common/ss_dir.h"
 #include "common/ss_error.h"
 #include "common/ss_io.h"
 #include "common/ss_mem.h"
@@ -217,6 +219,62 @@ static void test_csv_round_trip(void **state) {
   ss_buf_free(&text);
 }
 
+/* ---- folder listings ---- */
+
+static void touch(const char *dir, const char *name) {
+  char path[256];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  assert_int_equal(fclose(f), 0);
+}
+
+static void expect_names(const char *dir, ss_dir_keep_fn keep, const void *ctx,
+                         const char *want) {
+  char **names;
+  size_t n;
+  ss_error err;
+  assert_int_equal(ss_dir_list(dir, keep, ctx, &names, &n, &err), 0);
+  ss_buf got = {0};
+  for (size_t i = 0; i < n; i++)
+    ss_buf_printf(&got, "%s%s", i ? " " : "", names[i]);
+  assert_string_equal(got.p ? got.p : "", want);
+  ss_buf_free(&got);
+  ss_dir_names_free(names, n);
+}
+
+static void test_dir_list(void **state) {
+  (void)state;
+  char dir[] = "/tmp/test_dir_XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  expect_names(dir, NULL, NULL, ""); /* empty: no "." or ".." */
+  touch(dir, "b.dat");
+  touch(dir, "a.dat");
+  touch(dir, "c.txt");
+  char sub[64];
+  snprintf(sub, sizeof sub, "%s/sub.dat", dir);
+  assert_int_equal(mkdir(sub, 0700), 0);
+  expect_names(dir, NULL, NULL, "a.dat b.dat c.txt sub.dat");
+  expect_names(dir, ss_dir_keep_suffix, ".dat", "a.dat b.dat sub.dat");
+  expect_names(dir, ss_dir_keep_files, NULL, "a.dat b.dat c.txt");
+  char **names;
+  size_t n;
+  ss_error err;
+  assert_int_equal(ss_dir_list("/nonexistent/d", NULL, NULL, &names, &n, &err),
+                   -1);
+  assert_string_equal(err.file, "/nonexistent/d");
+  assert_non_null(strstr(err.msg, "cannot open folder"));
+  assert_null(names);
+  static const char *const made[] = {"a.dat", "b.dat", "c.txt"};
+  for (size_t i = 0; i < 3; i++) {
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, made[i]);
+    assert_int_equal(unlink(path), 0);
+  }
+  assert_int_equal(rmdir(sub), 0);
+  assert_int_equal(rmdir(dir), 0);
+}
+
 static void sha_hex(const char *msg, size_t reps, char hex[65]) {
   ss_sha256 c;
   unsigned char d[32];
@@ -266,7 +324,7 @@ int main(void) {
       cmocka_unit_test(test_strdup_grow),    cmocka_unit_test(test_buf),
       cmocka_unit_test(test_csv_rule),       cmocka_unit_test(test_sha256),
       cmocka_unit_test(test_io_kinds),       cmocka_unit_test(test_csv_read),
-      cmocka_unit_test(test_csv_round_trip),
+      cmocka_unit_test(test_csv_round_trip), cmocka_unit_test(test_dir_list),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
