@@ -98,6 +98,10 @@ void ss_csv_close(ss_csv_reader *r) {
   memset(r, 0, sizeof *r);
 }
 
+uint64_t ss_csv_tell(const ss_csv_reader *r) {
+  return r->base_offset + (uint64_t)(r->p - r->base);
+}
+
 /* The next byte without taking it: a byte, EOF, or BAD. */
 static int peek(ss_csv_reader *r) {
   if (r->p == r->end && !refill(r))
@@ -117,8 +121,8 @@ static int peek(ss_csv_reader *r) {
 static int bad(ss_csv_reader *r, ss_error *err) {
   if (r->failed == FAILED_READ)
     return ss_error_line(err, SS_ERR_IO, r->path, r->line, "read error");
-  return FORMAT_AT(r, r->line, err, "NUL byte at byte %zu (not a text file?)",
-                   r->base_offset + (size_t)(r->p - r->base));
+  return FORMAT_AT(r, r->line, err, "NUL byte at byte %llu (not a text file?)",
+                   (unsigned long long)ss_csv_tell(r));
 }
 
 /* Copy the bytes of the current span up to the first that may end the

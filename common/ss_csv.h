@@ -17,6 +17,7 @@
 #define SS_CSV_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ss_error.h"
@@ -42,7 +43,7 @@ typedef struct ss_csv_reader {
   FILE *fp;            /* NULL when reading text */
   const char *p, *end; /* unread bytes: of the text, or of chunk */
   const char *base;    /* the text, or chunk: byte base_offset of the input */
-  size_t base_offset;
+  uint64_t base_offset;
   char *chunk;   /* bytes read ahead from fp */
   int failed;    /* a read error or a NUL byte stopped the reading */
   long line;     /* line where the next record starts (1-based) */
@@ -64,6 +65,8 @@ int ss_csv_open_text(ss_csv_reader *r, const char *path, const char *text,
  * first line). Returns 1 for a record, 0 at the end, -1 on an error (err
  * names the file and the line). */
 int ss_csv_next(ss_csv_reader *r, ss_error *err);
+/* Bytes of the input taken so far (for progress reports). */
+uint64_t ss_csv_tell(const ss_csv_reader *r);
 /* Release everything; r is zeroed (closing a zeroed reader is a no-op). */
 void ss_csv_close(ss_csv_reader *r);
 

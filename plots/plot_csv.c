@@ -51,7 +51,7 @@ void plot_progress(const char *step, const char *unit, uint64_t done,
 
 /* Bytes of c read so far against its progress total, in MB. */
 static void csv_progress(const plot_csv *c) {
-  uint64_t pos = c->r.base_offset + (uint64_t)(c->r.p - c->r.base);
+  uint64_t pos = ss_csv_tell(&c->r);
   plot_progress(c->progress_step, "MB", (c->progress_base + pos) / 1000000,
                 c->progress_total / 1000000);
 }
