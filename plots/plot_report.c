@@ -329,17 +329,20 @@ static void placements(const out2 *o, const plot_data *d) {
   heading(o, 2, "placements", "Placements");
   para(o, NULL,
        "The letters used in the charts, per model, in the order the "
-       "placements first appear in best.csv.");
-  char h0[] = "model", h1[] = "letter", h2[] = "placement";
-  char *hdr[] = {h0, h1, h2};
-  table_begin(o, hdr, 3);
+       "placements first appear in best.csv: the short form of the charts "
+       "and rules, and the placement as best.csv writes it.");
+  char h0[] = "model", h1[] = "letter", h2[] = "tiers (first-last layer)",
+       h3[] = "placement";
+  char *hdr[] = {h0, h1, h2, h3};
+  table_begin(o, hdr, 4);
   for (size_t i = 0; i < d->n_models; i++) {
     const plot_model *m = &d->models[i];
     for (size_t k = 0; k < m->n_places; k++) {
-      char letter[8];
+      char letter[8], brief[512];
       plot_place_letter(k, letter, sizeof letter);
-      char *cells[] = {m->name, letter, m->places[k]};
-      table_row(o, cells, 3);
+      plot_place_brief(d, m, m->places[k], brief, sizeof brief);
+      char *cells[] = {m->name, letter, brief, m->places[k]};
+      table_row(o, cells, 4);
     }
   }
   table_end(o);

@@ -284,6 +284,11 @@ static void test_purchase_sweep_chart(void **state) {
    * left out, then the tables */
   assert_true(contents > rob && charts > contents && section > charts);
   assert_true(left_out > section && tables > left_out);
+  /* the letters: short form and full text (C, only in breakpoints.csv,
+   * comes after the three of best.csv) */
+  assert_non_null(strstr(md, "| m1 | D | Device 0-1 + Edge(e1) 2-6 + "
+                             "Cloud(6700k(GPU)) 7-9 | Device(dev) = 0 - 1, "
+                             "Edge(e1) = 2 - 6, Cloud(6700k(GPU)) = 7 - 9 |"));
   char *pareto = strstr(section, "(charts/pareto.");
   char *sweep = strstr(section, "(charts/purchase-sweep.");
   assert_true(pareto && sweep && sweep > pareto);
