@@ -321,142 +321,171 @@ static int unknown_field(const scn_scenario *s, scn_pos pos, const char *path,
                      field, path, hint, list);
 }
 
-int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
-                         scn_param *out, ss_error *err) {
-  static const char *const link_fields[] = {"latency_ms", "bandwidth_mbps",
-                                            "trace_scale", "trace_offset_s"};
+/* One parameter path being resolved: where it is written and the answer. */
+typedef struct param_query {
+  scn_scenario *s;
+  const char *path;
+  scn_pos pos;
+  scn_param *out;
+  ss_error *err;
+} param_query;
+
+static int unknown_query(const param_query *q) {
+  return unknown_path(q->s, q->pos, q->path, "", q->err);
+}
+
+/* input_mb, result_mb: nothing after the head. */
+static int resolve_size(const param_query *q, const char *head, char *rest) {
+  if (rest)
+    return unknown_query(q);
+  q->out->kind = head[0] == 'i' ? SCN_PARAM_INPUT_MB : SCN_PARAM_RESULT_MB;
+  q->out->index = 0;
+  return 0;
+}
+
+/* links.<pair>.<field>: the link of the pair (added when new). */
+static int resolve_link(const param_query *q, char *pair, int fi) {
   static const scn_param_kind link_kinds[] = {
       SCN_PARAM_LINK_LATENCY_MS, SCN_PARAM_LINK_BANDWIDTH_MBPS,
       SCN_PARAM_LINK_TRACE_SCALE, SCN_PARAM_LINK_TRACE_OFFSET_S};
+  scn_scenario *s = q->s;
+  scn_link_kind kind;
+  size_t a, b;
+  if (scn_pair_resolve(s, pair, 0, q->pos, &kind, &a, &b, q->err) != 0)
+    return -1;
+  const scn_link *l = scn_link_find(s, kind, a, b);
+  long idx =
+      l ? (long)(l - s->links) : scn_link_add(s, pair, kind, a, b, q->pos);
+  if (idx < 0)
+    return ss_error_oom(q->err, s->file, NULL);
+  q->out->kind = link_kinds[fi];
+  q->out->index = (size_t)idx;
+  return 0;
+}
+
+/* links.<pair>.<field> and power.<system>.<field>. */
+static int resolve_field(const param_query *q, const char *head, char *rest) {
+  static const char *const link_fields[] = {"latency_ms", "bandwidth_mbps",
+                                            "trace_scale", "trace_offset_s"};
   static const char *const power_fields[] = {"compute_power_w",
                                              "radio_power_w"};
-  static const char *const heads[] = {
-      "input_mb", "result_mb", "links", "availability", "power", "constraints"};
+  int is_link = head[0] == 'l';
+  char *last = rest ? strrchr(rest, '.') : NULL;
+  if (!last || last == rest || !last[1])
+    return unknown_query(q);
+  *last = '\0';
+  const char *field = last + 1;
+  const char *const *fields = is_link ? link_fields : power_fields;
+  size_t n_fields = is_link ? 4 : 2;
+  int fi = -1;
+  for (size_t f = 0; f < n_fields && fi < 0; f++)
+    if (strcmp(field, fields[f]) == 0)
+      fi = (int)f;
+  if (fi < 0)
+    return unknown_field(q->s, q->pos, q->path, field, fields, n_fields,
+                         q->err);
+  if (is_link)
+    return resolve_link(q, rest, fi);
+  long idx = scn_system_index(q->s, rest);
+  if (idx < 0)
+    return unknown_name(q->s, q->pos, q->path, rest, 0, q->err);
+  q->out->kind = fi == 0 ? SCN_PARAM_COMPUTE_POWER_W : SCN_PARAM_RADIO_POWER_W;
+  q->out->index = (size_t)idx;
+  return 0;
+}
+
+/* availability.<system>. */
+static int resolve_availability(const param_query *q, const char *head,
+                                char *rest) {
+  (void)head;
+  if (!rest || !*rest)
+    return unknown_query(q);
+  long idx = scn_system_index(q->s, rest);
+  if (idx < 0)
+    return unknown_name(q->s, q->pos, q->path, rest, 0, q->err);
+  q->out->kind = SCN_PARAM_AVAILABILITY;
+  q->out->index = (size_t)idx;
+  return 0;
+}
+
+/* constraints.max_link_mb.<pair> and constraints.{min,max}_blocks.<tier>. */
+static int resolve_constraint(const param_query *q, const char *head,
+                              char *rest) {
   static const char *const cons[] = {"min_blocks", "max_blocks", "max_link_mb"};
+  scn_scenario *s = q->s;
+  (void)head;
+  char *d2 = rest ? strchr(rest, '.') : NULL;
+  if (!d2 || !d2[1])
+    return unknown_query(q);
+  *d2 = '\0';
+  const char *arg = d2 + 1;
+  long idx;
+  if (strcmp(rest, "max_link_mb") == 0) {
+    scn_link_kind kind;
+    size_t a, b;
+    if (scn_pair_resolve(s, arg, 1, q->pos, &kind, &a, &b, q->err) != 0)
+      return -1;
+    idx = scn_limit_find(s, a, b);
+    if (idx < 0)
+      idx = scn_limit_add(s, arg, a, b, q->pos);
+    if (idx < 0)
+      return ss_error_oom(q->err, s->file, NULL);
+    q->out->kind = SCN_PARAM_MAX_LINK_MB;
+  } else if (strcmp(rest, "min_blocks") == 0 ||
+             strcmp(rest, "max_blocks") == 0) {
+    idx = scn_tier_index(s, arg);
+    if (idx < 0)
+      return unknown_name(s, q->pos, q->path, arg, 1, q->err);
+    q->out->kind = rest[1] == 'i' ? SCN_PARAM_MIN_BLOCKS : SCN_PARAM_MAX_BLOCKS;
+  } else {
+    return unknown_field(s, q->pos, q->path, rest, cons, 3, q->err);
+  }
+  q->out->index = (size_t)idx;
+  return 0;
+}
+
+/* The first word of a parameter path, and what resolves the rest. */
+static const struct {
+  const char *head;
+  int (*resolve)(const param_query *q, const char *head, char *rest);
+} param_heads[] = {
+    {"input_mb", resolve_size}, {"result_mb", resolve_size},
+    {"links", resolve_field},   {"availability", resolve_availability},
+    {"power", resolve_field},   {"constraints", resolve_constraint},
+};
+#define N_PARAM_HEADS (sizeof param_heads / sizeof *param_heads)
+
+int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
+                         scn_param *out, ss_error *err) {
   int wrc = scn_workload_param_resolve(s, path, pos, out, err);
   if (wrc <= 0)
     return wrc;
   char *buf = ss_strdup(path);
   if (!buf)
     return ss_error_oom(err, s->file, NULL);
-  int rc = -1;
   char *dot = strchr(buf, '.');
   char *rest = dot ? dot + 1 : NULL;
   if (dot)
     *dot = '\0';
   const char *head = buf;
-
-  if (strcmp(head, "input_mb") == 0 || strcmp(head, "result_mb") == 0) {
-    if (rest) {
-      unknown_path(s, pos, path, "", err);
-      goto done;
+  param_query q = {s, path, pos, out, err};
+  const char *heads[N_PARAM_HEADS];
+  for (size_t i = 0; i < N_PARAM_HEADS; i++) {
+    if (strcmp(head, param_heads[i].head) == 0) {
+      int rc = param_heads[i].resolve(&q, head, rest);
+      free(buf);
+      return rc;
     }
-    out->kind = head[0] == 'i' ? SCN_PARAM_INPUT_MB : SCN_PARAM_RESULT_MB;
-    out->index = 0;
-    rc = 0;
-  } else if (strcmp(head, "links") == 0 || strcmp(head, "power") == 0) {
-    int is_link = head[0] == 'l';
-    char *last = rest ? strrchr(rest, '.') : NULL;
-    if (!last || last == rest || !last[1]) {
-      unknown_path(s, pos, path, "", err);
-      goto done;
-    }
-    *last = '\0';
-    const char *field = last + 1;
-    const char *const *fields = is_link ? link_fields : power_fields;
-    size_t n_fields = is_link ? 4 : 2;
-    int fi = -1;
-    for (size_t f = 0; f < n_fields && fi < 0; f++)
-      if (strcmp(field, fields[f]) == 0)
-        fi = (int)f;
-    if (fi < 0) {
-      unknown_field(s, pos, path, field, fields, n_fields, err);
-      goto done;
-    }
-    if (is_link) {
-      scn_link_kind kind;
-      size_t a, b;
-      if (scn_pair_resolve(s, rest, 0, pos, &kind, &a, &b, err) != 0)
-        goto done;
-      const scn_link *l = scn_link_find(s, kind, a, b);
-      long idx =
-          l ? (long)(l - s->links) : scn_link_add(s, rest, kind, a, b, pos);
-      if (idx < 0) {
-        ss_error_oom(err, s->file, NULL);
-        goto done;
-      }
-      out->kind = link_kinds[fi];
-      out->index = (size_t)idx;
-    } else {
-      long idx = scn_system_index(s, rest);
-      if (idx < 0) {
-        unknown_name(s, pos, path, rest, 0, err);
-        goto done;
-      }
-      out->kind = fi == 0 ? SCN_PARAM_COMPUTE_POWER_W : SCN_PARAM_RADIO_POWER_W;
-      out->index = (size_t)idx;
-    }
-    rc = 0;
-  } else if (strcmp(head, "availability") == 0) {
-    if (!rest || !*rest) {
-      unknown_path(s, pos, path, "", err);
-      goto done;
-    }
-    long idx = scn_system_index(s, rest);
-    if (idx < 0) {
-      unknown_name(s, pos, path, rest, 0, err);
-      goto done;
-    }
-    out->kind = SCN_PARAM_AVAILABILITY;
-    out->index = (size_t)idx;
-    rc = 0;
-  } else if (strcmp(head, "constraints") == 0) {
-    char *d2 = rest ? strchr(rest, '.') : NULL;
-    if (!d2 || !d2[1]) {
-      unknown_path(s, pos, path, "", err);
-      goto done;
-    }
-    *d2 = '\0';
-    const char *arg = d2 + 1;
-    if (strcmp(rest, "max_link_mb") == 0) {
-      scn_link_kind kind;
-      size_t a, b;
-      if (scn_pair_resolve(s, arg, 1, pos, &kind, &a, &b, err) != 0)
-        goto done;
-      long idx = scn_limit_find(s, a, b);
-      if (idx < 0)
-        idx = scn_limit_add(s, arg, a, b, pos);
-      if (idx < 0) {
-        ss_error_oom(err, s->file, NULL);
-        goto done;
-      }
-      out->kind = SCN_PARAM_MAX_LINK_MB;
-      out->index = (size_t)idx;
-    } else if (strcmp(rest, "min_blocks") == 0 ||
-               strcmp(rest, "max_blocks") == 0) {
-      long idx = scn_tier_index(s, arg);
-      if (idx < 0) {
-        unknown_name(s, pos, path, arg, 1, err);
-        goto done;
-      }
-      out->kind = rest[1] == 'i' ? SCN_PARAM_MIN_BLOCKS : SCN_PARAM_MAX_BLOCKS;
-      out->index = (size_t)idx;
-    } else {
-      unknown_field(s, pos, path, rest, cons, 3, err);
-      goto done;
-    }
-    rc = 0;
-  } else {
-    char hint[600] = "";
-    const char *best = ss_suggest(head, heads, 6);
-    if (best)
-      snprintf(hint, sizeof hint, "; did you mean '%s%s%s'?", best,
-               rest ? "." : "", rest ? rest : "");
-    unknown_path(s, pos, path, hint, err);
+    heads[i] = param_heads[i].head;
   }
-done:
+  char hint[600] = "";
+  const char *best = ss_suggest(head, heads, N_PARAM_HEADS);
+  if (best)
+    snprintf(hint, sizeof hint, "; did you mean '%s%s%s'?", best,
+             rest ? "." : "", rest ? rest : "");
+  unknown_path(s, pos, path, hint, err);
   free(buf);
-  return rc;
+  return -1;
 }
 
 int scn_param_resolve(scn_scenario *s, const char *path, scn_param *out,

@@ -266,61 +266,37 @@ static int load_baseline(scn_loader *L, scn_purchase *p, const scn_node *n) {
   return 0;
 }
 
-static int load_option(scn_loader *L, scn_purchase *p, size_t i,
-                       const scn_node *n) {
-  static const char *const keys[] = {"name",  "tier",        "system", "price",
-                                     "scale", "yearly_cost", "power_w"};
-  scn_option *o = &p->options[i];
-  char label[64];
-  snprintf(label, sizeof label, "purchase.options item %zu", i + 1);
-  if (scn_ld_kind(L, n, SCN_NODE_MAP, label) != 0 ||
-      scn_ld_keys(L, n, keys, 7, label) != 0)
-    return -1;
-  o->pos = n->pos;
-  o->scale = 1;
-  static const char *const required[] = {"name", "tier", "system", "price"};
-  for (int k = 0; k < 4; k++)
-    if (!scn_ld_get(n, required[k], NULL))
-      return scn_ld_fail(L, n->pos,
-                         "%s: missing '%s' (an option needs name, tier, "
-                         "system and price)",
-                         label, required[k]);
+/* name: of option i (map n): no '+', not "baseline", used once. */
+static int load_option_name(scn_loader *L, scn_purchase *p, size_t i,
+                            const scn_node *n, const char **name) {
   const scn_node *x = scn_ld_get(n, "name", NULL);
-  const char *name;
-  if (scn_ld_name(L, x, "purchase.options name", &name) != 0)
+  if (scn_ld_name(L, x, "purchase.options name", name) != 0)
     return -1;
-  if (strchr(name, '+'))
+  if (strchr(*name, '+'))
     return scn_ld_fail(L, x->pos,
                        "purchase.options: name '%s' contains '+', which joins "
                        "the names of combined options",
-                       name);
-  if (strcmp(name, "baseline") == 0)
+                       *name);
+  if (strcmp(*name, "baseline") == 0)
     return scn_ld_fail(L, x->pos,
                        "purchase.options: 'baseline' names the row of what is "
                        "owned today; choose another name");
   for (size_t j = 0; j < i; j++)
-    if (strcmp(p->options[j].name, name) == 0)
+    if (strcmp(p->options[j].name, *name) == 0)
       return scn_ld_fail(L, x->pos,
                          "purchase.options: name '%s' is used twice (first "
                          "at %d:%d)",
-                         name, p->options[j].pos.line,
+                         *name, p->options[j].pos.line,
                          p->options[j].pos.column);
-  if (!(o->name = ss_strdup(name)))
+  if (!(p->options[i].name = ss_strdup(*name)))
     return scn_ld_oom(L);
-  snprintf(label, sizeof label, "purchase.options.%.40s", name);
-  x = scn_ld_get(n, "tier", NULL);
-  long tier = scn_ld_tier(L, x, label);
-  if (tier < 0)
-    return -1;
-  o->tier = (size_t)tier;
-  o->tier_pos = x->pos;
-  x = scn_ld_get(n, "system", NULL);
-  const char *sys;
-  if (scn_ld_name(L, x, label, &sys) != 0)
-    return -1;
-  o->system_pos = x->pos;
-  if (!(o->system = ss_strdup(sys)))
-    return scn_ld_oom(L);
+  return 0;
+}
+
+/* price:, yearly_cost:, power_w: and scale: of option o (map n). */
+static int load_option_numbers(scn_loader *L, scn_option *o, const scn_node *n,
+                               const char *label) {
+  const scn_node *x;
   char fl[128];
   snprintf(fl, sizeof fl, "%s.price", label);
   if (get_min(L, scn_ld_get(n, "price", NULL), fl, 0, 0, &o->price) != 0)
@@ -347,6 +323,45 @@ static int load_option(scn_loader *L, scn_purchase *p, size_t i,
     o->scale_pos = x->pos;
   }
   return 0;
+}
+
+static int load_option(scn_loader *L, scn_purchase *p, size_t i,
+                       const scn_node *n) {
+  static const char *const keys[] = {"name",  "tier",        "system", "price",
+                                     "scale", "yearly_cost", "power_w"};
+  scn_option *o = &p->options[i];
+  char label[64];
+  snprintf(label, sizeof label, "purchase.options item %zu", i + 1);
+  if (scn_ld_kind(L, n, SCN_NODE_MAP, label) != 0 ||
+      scn_ld_keys(L, n, keys, 7, label) != 0)
+    return -1;
+  o->pos = n->pos;
+  o->scale = 1;
+  static const char *const required[] = {"name", "tier", "system", "price"};
+  for (int k = 0; k < 4; k++)
+    if (!scn_ld_get(n, required[k], NULL))
+      return scn_ld_fail(L, n->pos,
+                         "%s: missing '%s' (an option needs name, tier, "
+                         "system and price)",
+                         label, required[k]);
+  const char *name;
+  if (load_option_name(L, p, i, n, &name) != 0)
+    return -1;
+  snprintf(label, sizeof label, "purchase.options.%.40s", name);
+  const scn_node *x = scn_ld_get(n, "tier", NULL);
+  long tier = scn_ld_tier(L, x, label);
+  if (tier < 0)
+    return -1;
+  o->tier = (size_t)tier;
+  o->tier_pos = x->pos;
+  x = scn_ld_get(n, "system", NULL);
+  const char *sys;
+  if (scn_ld_name(L, x, label, &sys) != 0)
+    return -1;
+  o->system_pos = x->pos;
+  if (!(o->system = ss_strdup(sys)))
+    return scn_ld_oom(L);
+  return load_option_numbers(L, o, n, label);
 }
 
 static int load_purchase(scn_loader *L, const scn_node *root) {
@@ -433,49 +448,77 @@ static int load_purchase(scn_loader *L, const scn_node *root) {
 
 /* Read a trace: one number per line; blank lines and lines starting with
  * '#' are skipped. Each value must be valid for the parameter. */
-static int load_trace(scn_loader *L, scn_dist *d, const scn_node *fn,
-                      const char *label) {
+/* The trace file named by node fn (text) as an existing regular file:
+ * *joined (caller frees) is its path from here, d->file its real path. */
+static int trace_path(scn_loader *L, scn_dist *d, const scn_node *fn,
+                      const char *label, char **joined) {
   const char *text;
+  *joined = NULL;
   if (scn_ld_name(L, fn, label, &text) != 0)
     return -1;
   if (!(d->file_raw = ss_strdup(text)))
     return scn_ld_oom(L);
   size_t need = strlen(L->base_dir) + strlen(text) + 2;
-  char *joined = malloc(need);
-  if (!joined)
+  char *j = malloc(need);
+  if (!(*joined = j))
     return scn_ld_oom(L);
   if (text[0] == '/')
-    snprintf(joined, need, "%s", text);
+    snprintf(j, need, "%s", text);
   else
-    snprintf(joined, need, "%s/%s", L->base_dir, text);
-  int rc = -1;
-  char *buf = NULL;
+    snprintf(j, need, "%s/%s", L->base_dir, text);
   struct stat st;
-  if (stat(joined, &st) != 0) {
+  if (stat(j, &st) != 0) {
     int e = errno;
     if (text[0] == '/')
-      scn_ld_fail(L, fn->pos, "%s: trace file '%s' not found: %s", label, text,
-                  strerror(e));
-    else
-      scn_ld_fail(L, fn->pos,
-                  "%s: trace file '%s' not found (relative paths resolve "
-                  "against the scenario file's folder: looked for '%s'): %s",
-                  label, text, joined, strerror(e));
-    goto done;
+      return scn_ld_fail(L, fn->pos, "%s: trace file '%s' not found: %s", label,
+                         text, strerror(e));
+    return scn_ld_fail(
+        L, fn->pos,
+        "%s: trace file '%s' not found (relative paths resolve "
+        "against the scenario file's folder: looked for '%s'): %s",
+        label, text, j, strerror(e));
   }
-  if (!S_ISREG(st.st_mode)) {
-    scn_ld_fail(L, fn->pos, "%s: trace file '%s' is not a regular file", label,
-                text);
-    goto done;
+  if (!S_ISREG(st.st_mode))
+    return scn_ld_fail(L, fn->pos, "%s: trace file '%s' is not a regular file",
+                       label, text);
+  if (!(d->file = realpath(j, NULL)))
+    return scn_ld_fail(L, fn->pos, "%s: cannot resolve '%s': %s", label, j,
+                       strerror(errno));
+  return 0;
+}
+
+/* One trimmed, non-comment line q (number `line` of file path): a valid
+ * value of the parameter, appended to d->values (cap: its room). */
+static int trace_add_value(scn_loader *L, scn_dist *d, const char *path,
+                           const char *q, size_t line, size_t *cap) {
+  double v;
+  char why[200], where[32];
+  snprintf(where, sizeof where, "%zu", line);
+  if (ss_parse_double(q, &v) != 0)
+    return ss_error_set(L->err, path, where,
+                        "trace for %s: expected one number per line, got "
+                        "'%.40s'",
+                        d->param, q);
+  if (scn_check_value(d->target.kind, v, why, sizeof why) != 0)
+    return ss_error_set(L->err, path, where, "trace for %s: %s", d->param, why);
+  if (d->n_values == SCN_MAX_TRACE_VALUES)
+    return ss_error_set(L->err, path, where, "more than %zu values",
+                        SCN_MAX_TRACE_VALUES);
+  if (d->n_values == *cap) {
+    *cap = *cap ? 2 * *cap : 256;
+    double *nv = realloc(d->values, *cap * sizeof *nv);
+    if (!nv)
+      return scn_ld_oom(L);
+    d->values = nv;
   }
-  if (!(d->file = realpath(joined, NULL))) {
-    scn_ld_fail(L, fn->pos, "%s: cannot resolve '%s': %s", label, joined,
-                strerror(errno));
-    goto done;
-  }
-  size_t len;
-  if (!(buf = ss_read_file(joined, MAX_TRACE_BYTES, &len, L->err)))
-    goto done;
+  d->values[d->n_values++] = v;
+  return 0;
+}
+
+/* The values of trace text buf (file path): one number per line, blank
+ * lines and # comments skipped. */
+static int trace_values(scn_loader *L, scn_dist *d, const char *path,
+                        char *buf) {
   size_t cap = 0, line = 0;
   char *p = buf;
   while (*p) {
@@ -489,69 +532,43 @@ static int load_trace(scn_loader *L, scn_dist *d, const scn_node *fn,
     size_t ql = strlen(q);
     while (ql && (q[ql - 1] == ' ' || q[ql - 1] == '\t' || q[ql - 1] == '\r'))
       q[--ql] = '\0';
-    if (*q && *q != '#') {
-      double v;
-      char why[200], where[32];
-      snprintf(where, sizeof where, "%zu", line);
-      if (ss_parse_double(q, &v) != 0) {
-        ss_error_set(L->err, joined, where,
-                     "trace for %s: expected one number per line, got '%.40s'",
-                     d->param, q);
-        goto done;
-      }
-      if (scn_check_value(d->target.kind, v, why, sizeof why) != 0) {
-        ss_error_set(L->err, joined, where, "trace for %s: %s", d->param, why);
-        goto done;
-      }
-      if (d->n_values == SCN_MAX_TRACE_VALUES) {
-        ss_error_set(L->err, joined, where, "more than %zu values",
-                     SCN_MAX_TRACE_VALUES);
-        goto done;
-      }
-      if (d->n_values == cap) {
-        cap = cap ? 2 * cap : 256;
-        double *nv = realloc(d->values, cap * sizeof *nv);
-        if (!nv) {
-          scn_ld_oom(L);
-          goto done;
-        }
-        d->values = nv;
-      }
-      d->values[d->n_values++] = v;
-    }
+    if (*q && *q != '#' && trace_add_value(L, d, path, q, line, &cap) != 0)
+      return -1;
     if (!eol)
       break;
     p = eol + 1;
   }
-  if (d->n_values == 0) {
-    ss_error_set(L->err, joined, NULL,
-                 "trace for %s holds no values (one number per line)",
-                 d->param);
-    goto done;
-  }
-  rc = 0;
-done:
+  if (d->n_values == 0)
+    return ss_error_set(L->err, path, NULL,
+                        "trace for %s holds no values (one number per line)",
+                        d->param);
+  return 0;
+}
+
+static int load_trace(scn_loader *L, scn_dist *d, const scn_node *fn,
+                      const char *label) {
+  char *joined = NULL, *buf = NULL;
+  size_t len;
+  int rc = -1;
+  if (trace_path(L, d, fn, label, &joined) == 0 &&
+      (buf = ss_read_file(joined, MAX_TRACE_BYTES, &len, L->err)) != NULL)
+    rc = trace_values(L, d, joined, buf);
   free(buf);
   free(joined);
   return rc;
 }
 
-static int load_dist(scn_loader *L, scn_uncertainty *u, size_t i,
-                     const scn_node *k, const scn_node *v) {
-  static const char *const keys[] = {"dist",  "mean", "sd",  "median",
-                                     "sigma", "min",  "max", "file"};
-  /* the two parameter keys of each kind (trace: file) */
-  static const char *const need[4][2] = {
-      {"mean", "sd"}, {"median", "sigma"}, {"min", "max"}, {"file", NULL}};
-  scn_scenario *s = L->s;
+/* The parameter of uncertainty.params entry i (key node k): one that can
+ * be uncertain, named once. */
+static int load_dist_param(scn_loader *L, scn_uncertainty *u, size_t i,
+                           const scn_node *k, const char **path) {
   scn_dist *d = &u->dists[i];
-  const char *path;
-  if (scn_ld_name(L, k, "uncertainty.params", &path) != 0)
+  if (scn_ld_name(L, k, "uncertainty.params", path) != 0)
     return -1;
   d->pos = k->pos;
-  if (!(d->param = ss_strdup(path)))
+  if (!(d->param = ss_strdup(*path)))
     return scn_ld_oom(L);
-  if (scn_param_resolve_at(s, path, k->pos, &d->target, L->err) != 0)
+  if (scn_param_resolve_at(L->s, *path, k->pos, &d->target, L->err) != 0)
     return -1;
   scn_param_kind pk = d->target.kind;
   if (pk != SCN_PARAM_LINK_LATENCY_MS && pk != SCN_PARAM_LINK_BANDWIDTH_MBPS &&
@@ -560,70 +577,83 @@ static int load_dist(scn_loader *L, scn_uncertainty *u, size_t i,
                        "uncertainty.params: '%s' cannot be uncertain (only "
                        "links.<pair>.latency_ms, links.<pair>.bandwidth_mbps "
                        "and availability.<system>)",
-                       path);
+                       *path);
   for (size_t j = 0; j < i; j++)
     if (u->dists[j].target.kind == pk &&
         u->dists[j].target.index == d->target.index)
       return scn_ld_fail(L, k->pos,
                          "uncertainty.params: '%s' is the same parameter as "
                          "'%s' (at %d:%d)",
-                         path, u->dists[j].param, u->dists[j].pos.line,
+                         *path, u->dists[j].param, u->dists[j].pos.line,
                          u->dists[j].pos.column);
-  char label[300];
-  snprintf(label, sizeof label, "uncertainty.params.%s", path);
-  if (scn_ld_kind(L, v, SCN_NODE_MAP, label) != 0 ||
-      scn_ld_keys(L, v, keys, 8, label) != 0)
-    return -1;
+  return 0;
+}
+
+/* the two parameter keys of each distribution kind (trace: file) */
+static const char *const dist_need[4][2] = {
+    {"mean", "sd"}, {"median", "sigma"}, {"min", "max"}, {"file", NULL}};
+
+/* dist: of map v, a known distribution (*dname its name). */
+static int load_dist_kind(scn_loader *L, const scn_node *v, const char *label,
+                          int *kind, const char **dname) {
   const scn_node *dn = scn_ld_get(v, "dist", NULL);
   if (!dn)
     return scn_ld_fail(L, v->pos,
                        "%s: missing 'dist' (normal, lognormal, uniform or "
                        "trace)",
                        label);
-  const char *dname;
-  if (scn_ld_name(L, dn, label, &dname) != 0)
+  if (scn_ld_name(L, dn, label, dname) != 0)
     return -1;
-  int kind = -1;
+  *kind = -1;
   for (int j = 0; j < 4; j++)
-    if (strcmp(dname, dist_names[j]) == 0)
-      kind = j;
-  if (kind < 0) {
-    const char *best = ss_suggest(dname, dist_names, 4);
-    char hint[100] = "";
-    if (best)
-      snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
-    return scn_ld_fail(L, dn->pos,
-                       "%s: unknown distribution '%s'%s (valid: normal, "
-                       "lognormal, uniform, trace)",
-                       label, dname, hint);
-  }
-  d->kind = (scn_dist_kind)kind;
-  /* only the keys of this kind */
+    if (strcmp(*dname, dist_names[j]) == 0)
+      *kind = j;
+  if (*kind >= 0)
+    return 0;
+  const char *best = ss_suggest(*dname, dist_names, 4);
+  char hint[100] = "";
+  if (best)
+    snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
+  return scn_ld_fail(L, dn->pos,
+                     "%s: unknown distribution '%s'%s (valid: normal, "
+                     "lognormal, uniform, trace)",
+                     label, *dname, hint);
+}
+
+/* Map v has the keys of its kind, and only those (besides dist:). */
+static int check_dist_keys(scn_loader *L, const scn_node *v, const char *label,
+                           int kind, const char *dname) {
+  const char *const *need = dist_need[kind];
   for (size_t j = 0; j < v->n; j++) {
     const char *key = v->items[2 * j]->text;
     if (strcmp(key, "dist") == 0)
       continue;
-    if ((need[kind][0] && strcmp(key, need[kind][0]) == 0) ||
-        (need[kind][1] && strcmp(key, need[kind][1]) == 0))
+    if ((need[0] && strcmp(key, need[0]) == 0) ||
+        (need[1] && strcmp(key, need[1]) == 0))
       continue;
     return scn_ld_fail(L, v->items[2 * j]->pos,
                        "%s: '%s' does not apply to a %s distribution (it "
                        "takes %s%s%s)",
-                       label, key, dname, need[kind][0],
-                       need[kind][1] ? " and " : "",
-                       need[kind][1] ? need[kind][1] : "");
+                       label, key, dname, need[0], need[1] ? " and " : "",
+                       need[1] ? need[1] : "");
   }
   for (int j = 0; j < 2; j++)
-    if (need[kind][j] && !scn_ld_get(v, need[kind][j], NULL))
+    if (need[j] && !scn_ld_get(v, need[j], NULL))
       return scn_ld_fail(L, v->pos, "%s: a %s distribution needs '%s'", label,
-                         dname, need[kind][j]);
-  if (d->kind == SCN_DIST_TRACE)
-    return load_trace(L, d, scn_ld_get(v, "file", NULL), label);
-  const scn_node *an = scn_ld_get(v, need[kind][0], NULL);
-  const scn_node *bn = scn_ld_get(v, need[kind][1], NULL);
+                         dname, need[j]);
+  return 0;
+}
+
+/* The two numbers of a normal, lognormal or uniform distribution. */
+static int load_dist_numbers(scn_loader *L, scn_dist *d, const scn_node *v,
+                             const char *label) {
+  const char *const *need = dist_need[d->kind];
+  scn_param_kind pk = d->target.kind;
+  const scn_node *an = scn_ld_get(v, need[0], NULL);
+  const scn_node *bn = scn_ld_get(v, need[1], NULL);
   char la[340], lb[340], why[200];
-  snprintf(la, sizeof la, "%s.%s", label, need[kind][0]);
-  snprintf(lb, sizeof lb, "%s.%s", label, need[kind][1]);
+  snprintf(la, sizeof la, "%s.%s", label, need[0]);
+  snprintf(lb, sizeof lb, "%s.%s", label, need[1]);
   if (scn_ld_number(L, an, la, &d->a) != 0 ||
       scn_ld_number(L, bn, lb, &d->b) != 0)
     return -1;
@@ -655,6 +685,29 @@ static int load_dist(scn_loader *L, scn_uncertainty *u, size_t i,
     break;
   }
   return 0;
+}
+
+static int load_dist(scn_loader *L, scn_uncertainty *u, size_t i,
+                     const scn_node *k, const scn_node *v) {
+  static const char *const keys[] = {"dist",  "mean", "sd",  "median",
+                                     "sigma", "min",  "max", "file"};
+  scn_dist *d = &u->dists[i];
+  const char *path, *dname;
+  int kind;
+  if (load_dist_param(L, u, i, k, &path) != 0)
+    return -1;
+  char label[300];
+  snprintf(label, sizeof label, "uncertainty.params.%s", path);
+  if (scn_ld_kind(L, v, SCN_NODE_MAP, label) != 0 ||
+      scn_ld_keys(L, v, keys, 8, label) != 0 ||
+      load_dist_kind(L, v, label, &kind, &dname) != 0)
+    return -1;
+  d->kind = (scn_dist_kind)kind;
+  if (check_dist_keys(L, v, label, kind, dname) != 0)
+    return -1;
+  if (d->kind == SCN_DIST_TRACE)
+    return load_trace(L, d, scn_ld_get(v, "file", NULL), label);
+  return load_dist_numbers(L, d, v, label);
 }
 
 /* uncertainty.block_times: fixed, profile or samples. */
