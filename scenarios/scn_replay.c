@@ -7,9 +7,9 @@
 #define _XOPEN_SOURCE 700
 #include "scn_internal.h"
 
+#include "../common/ss_dir.h"
 #include "../common/ss_text.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <glob.h>
 #include <math.h>
@@ -148,29 +148,29 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every regular, non-hidden file of a folder. */
+static int visible_file(const char *dir, const char *name, const void *ctx) {
+  return name[0] != '.' && ss_dir_keep_files(dir, name, ctx);
+}
+
+/* Every regular, non-hidden file of a folder (errno says why on -1). */
 static int add_folder(str_list *l, const char *dir) {
-  DIR *d = opendir(dir);
-  if (!d)
+  char **names;
+  size_t n;
+  if (ss_dir_list(dir, visible_file, NULL, &names, &n, NULL) != 0)
     return -1;
-  struct dirent *e;
   int rc = 0;
-  while (rc == 0 && (e = readdir(d))) {
-    if (e->d_name[0] == '.')
-      continue;
-    size_t need = strlen(dir) + strlen(e->d_name) + 2;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    size_t need = strlen(dir) + strlen(names[i]) + 2;
     char *p = malloc(need);
     if (!p) {
       rc = -1;
       break;
     }
-    snprintf(p, need, "%s/%s", dir, e->d_name);
-    struct stat st;
-    if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
-      rc = list_add(l, p);
+    snprintf(p, need, "%s/%s", dir, names[i]);
+    rc = list_add(l, p);
     free(p);
   }
-  closedir(d);
+  ss_dir_names_free(names, n);
   return rc;
 }
 

@@ -1,5 +1,4 @@
 /* splitsim run: run scenario files (sweeps, tables, charts) in a batch. */
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -11,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/ss_dir.h"
 #include "../common/ss_io.h"
 #include "../plots/plots.h"
 #include "../scenarios/scenario.h"
@@ -124,11 +124,9 @@ static void list_free(strlist *l) {
   l->n = l->cap = 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int scenario_name(const char *n) {
+static int scenario_name(const char *dir, const char *n, const void *ctx) {
+  (void)dir;
+  (void)ctx;
   size_t len = strlen(n);
   if (n[0] == '.')
     return 0;
@@ -139,39 +137,29 @@ static int scenario_name(const char *n) {
 
 /* Add the scenario files of a folder (sorted). */
 static int add_folder(strlist *files, const char *dir, ss_error *err) {
-  DIR *d = opendir(dir);
-  if (!d)
-    return ss_error_set(err, dir, NULL, "cannot open folder: %s",
-                        strerror(errno));
-  strlist names = {0};
-  struct dirent *de;
+  char **names;
+  size_t n;
+  if (ss_dir_list(dir, scenario_name, NULL, &names, &n, err) != 0)
+    return -1;
   int rc = 0;
-  while ((de = readdir(d)) != NULL)
-    if (scenario_name(de->d_name) && list_add(&names, de->d_name) != 0) {
-      rc = ss_error_oom(err, dir, NULL);
-      break;
-    }
-  closedir(d);
-  if (rc == 0 && names.n == 0)
+  if (n == 0)
     rc = ss_error_set(err, dir, NULL,
                       "no scenario files (*.yaml, *.yml, *.json) in folder");
-  if (rc == 0)
-    qsort(names.v, names.n, sizeof *names.v, cmp_str);
-  for (size_t i = 0; rc == 0 && i < names.n; i++) {
-    size_t len = strlen(dir) + strlen(names.v[i]) + 2;
+  size_t dl = strlen(dir);
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    size_t len = dl + strlen(names[i]) + 2;
     char *p = malloc(len);
     if (!p) {
       rc = ss_error_oom(err, dir, NULL);
       break;
     }
-    size_t dl = strlen(dir);
     snprintf(p, len, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/",
-             names.v[i]);
+             names[i]);
     if (list_add(files, p) != 0)
       rc = ss_error_oom(err, dir, NULL);
     free(p);
   }
-  list_free(&names);
+  ss_dir_names_free(names, n);
   return rc;
 }
 

@@ -12,6 +12,7 @@
 
 #include "tests/unit/testutil.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim/sim_replay.h"
@@ -322,6 +323,35 @@ static scn_scenario *toy_with_trace(const char *trace) {
   return toy_load(text);
 }
 
+/* traces: a folder gives its regular, non-hidden files, sorted (not its
+ * subfolders). */
+static void test_traces_folder(void **state) {
+  (void)state;
+  char *dir = toy_dir();
+  static const char *const files[] = {"b.txt", "a.txt", ".hidden.txt"};
+  char path[600];
+  for (size_t i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("0 3.2\n10 3.2\n", fp);
+    fclose(fp);
+  }
+  snprintf(path, sizeof path, "%s/sub.txt", dir);
+  assert_int_equal(mkdir(path, 0700), 0);
+  scn_scenario *s = toy_with_trace(dir);
+  assert_int_equal(s->replay->n_traces, 2);
+  const char *a = strrchr(s->replay->traces[0], '/');
+  const char *b = strrchr(s->replay->traces[1], '/');
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_string_equal(a, "/a.txt");
+  assert_string_equal(b, "/b.txt");
+  scn_free(s);
+  toy_rmdir(dir);
+  free(dir);
+}
+
 /* A constant 3.2 Mbps trace gives, for every policy and request, exactly
  * the latency of the solver's best placement on the fixed 3.2 Mbps links
  * (1e-9 relative); the engine's candidates, pruned or not, agree. */
@@ -443,6 +473,7 @@ int main(void) {
       cmocka_unit_test(test_switch_cost),
       cmocka_unit_test(test_oracle_exact_and_lowest),
       cmocka_unit_test(test_periodic_last_is_oracle),
+      cmocka_unit_test(test_traces_folder),
       cmocka_unit_test(test_constant_trace_is_fixed),
       cmocka_unit_test(test_replay_csv),
   };
