@@ -11,6 +11,7 @@
 
 #include "ss_dir.h"
 #include "ss_io.h"
+#include "ss_mem.h"
 #include "ss_sha256.h"
 #include "ss_tmp.h"
 
@@ -99,7 +100,7 @@ int ss_manifest_add(ss_manifest *m, const char *path, const char *sha256,
     m->e = ne;
     m->cap = nc;
   }
-  char *copy = strdup(path);
+  char *copy = ss_strdup(path);
   if (!copy)
     return ss_error_set(err, path, NULL, "out of memory");
   memmove(m->e + i + 1, m->e + i, (m->n - i) * sizeof *m->e);

@@ -2,6 +2,8 @@
 #define _DEFAULT_SOURCE /* flock, mkdtemp */
 #include "ss_tmp.h"
 
+#include "ss_mem.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -231,7 +233,7 @@ static void sweep_once(const char *parent) {
       pthread_mutex_unlock(&lock);
       return;
     }
-  if (n_seen < sizeof seen / sizeof *seen && (seen[n_seen] = strdup(parent)))
+  if (n_seen < sizeof seen / sizeof *seen && (seen[n_seen] = ss_strdup(parent)))
     n_seen++;
   pthread_mutex_unlock(&lock);
   ss_tmp_sweep(parent);

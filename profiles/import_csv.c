@@ -149,7 +149,7 @@ static int cell_text(const row_ctx *c, int col, char **out) {
   *out = NULL;
   if (cell_empty(f))
     return 0;
-  *out = strdup(f->text);
+  *out = ss_strdup(f->text);
   return *out ? 0 : row_err(c, -1, "out of memory");
 }
 
@@ -241,7 +241,7 @@ static prof_system *get_system(prof_set *s, const char *name, size_t *hint) {
     return NULL;
   prof_system *sys = &s->systems[s->n_systems];
   memset(sys, 0, sizeof *sys);
-  if (!(sys->name = strdup(name)))
+  if (!(sys->name = ss_strdup(name)))
     return NULL;
   *hint = s->n_systems++;
   return sys;
@@ -260,7 +260,7 @@ static prof_model *get_model(prof_system *sys, const char *name) {
   memset(m, 0, sizeof *m);
   m->input_bytes = -1;
   m->whole_model_time_s = NAN;
-  if (!(m->name = strdup(name)))
+  if (!(m->name = ss_strdup(name)))
     return NULL;
   sys->n_models++;
   return m;
@@ -349,8 +349,9 @@ static int read_row(row_ctx *c, prof_set *tmp, size_t *sys_hint) {
 /* Provenance when the sidecar says nothing else. */
 static int set_defaults(prof_system *s, const char *csv_path,
                         const char *today) {
-  if (!(s->importer = strdup("measured-csv")) ||
-      !(s->source_file = strdup(csv_path)) || !(s->import_date = strdup(today)))
+  if (!(s->importer = ss_strdup("measured-csv")) ||
+      !(s->source_file = ss_strdup(csv_path)) ||
+      !(s->import_date = ss_strdup(today)))
     return -1;
   return 0;
 }
@@ -500,7 +501,7 @@ static int apply_measured(prof_system *sys, const cJSON *root,
   replace_str(&sys->hardware, hw);
   replace_str(&sys->tier_hint, tier);
   tier = NULL;
-  if (kind && !(kind_s = strdup(kind)))
+  if (kind && !(kind_s = ss_strdup(kind)))
     goto oom;
   replace_str(&sys->kind, kind_s);
   char *extra = canonical_except(root, "models");
@@ -605,7 +606,7 @@ static int apply_multi(prof_set *tmp, const cJSON *root, const char *csv_path,
       prof_system *ns = &tmp->systems[tmp->n_systems];
       memset(ns, 0, sizeof *ns);
       tmp->n_systems++;
-      if (!(ns->name = strdup(e->string)) ||
+      if (!(ns->name = ss_strdup(e->string)) ||
           set_defaults(ns, csv_path, today) != 0)
         return side_err(side, where, err, "out of memory");
     }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_mem.h"
 
 /* ---- bounded parsing ---- */
 
@@ -221,7 +222,7 @@ int prof_json_opt_string(const char *file, const char *where, const cJSON *v,
     return ss_error_set(err, file, where,
                         "wrong type: expected a string or null, found %s",
                         prof_json_type_name(v));
-  if (!(*out = strdup(v->valuestring)))
+  if (!(*out = ss_strdup(v->valuestring)))
     return ss_error_oom(err, file, where);
   return 0;
 }
@@ -369,7 +370,7 @@ static int req_name(const char *file, const char *where, const cJSON *v,
                 prof_json_type_name(v));
   if (!v->valuestring[0])
     return jerr(file, where, err, "empty name");
-  if (!(*out = strdup(v->valuestring)))
+  if (!(*out = ss_strdup(v->valuestring)))
     return jerr(file, where, err, "out of memory");
   return 0;
 }
@@ -527,7 +528,7 @@ static int read_system(const char *file, const char *prefix, const cJSON *v,
   for (size_t i = 0; i < 3; i++) {
     const cJSON *x = member(v, keys[i]);
     if (!x) {
-      if (!(*dst[i] = strdup(dflt[i])))
+      if (!(*dst[i] = ss_strdup(dflt[i])))
         return jerr(file, AT(keys[i]), err, "out of memory");
     } else if (prof_json_opt_string(file, AT(keys[i]), x, dst[i], err) != 0) {
       return -1;

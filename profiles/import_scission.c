@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_mem.h"
 #include "pickle_internal.h"
 
 /* Real files are about 30 KB with 18 models. These caps keep a crafted file
@@ -103,7 +104,7 @@ static char *today_utc(void) {
   if (now == (time_t)-1 || !gmtime_r(&now, &tm) ||
       strftime(buf, sizeof buf, "%Y-%m-%d", &tm) == 0)
     return NULL;
-  return strdup(buf);
+  return ss_strdup(buf);
 }
 
 /* Read one LayerBenchmark (item `index` of model `model`) into *b. */
@@ -262,7 +263,7 @@ static int read_system(const char *path, const pk_value *root, prof_system *sys,
       if (strcmp(sys->models[j].name, key->u.str.s) == 0)
         return fail_at(err, path, key, "model '%s' appears twice", q);
     sys->n_models = i + 1;
-    m->name = strdup(key->u.str.s);
+    m->name = ss_strdup(key->u.str.s);
     if (!m->name)
       return ss_error_oom(err, path, NULL);
     m->input_bytes = -1; /* Scission takes the input size on its command line */
@@ -295,8 +296,8 @@ int prof_import_scission_dat(const char *path, prof_set *out, ss_error *err) {
   if (read_system(path, pk_doc_root(doc), &sys, err) != 0)
     goto fail;
 
-  sys.source_file = strdup(path);
-  sys.importer = strdup("scission-dat");
+  sys.source_file = ss_strdup(path);
+  sys.importer = ss_strdup("scission-dat");
   sys.import_date = today_utc();
   if (!sys.source_file || !sys.importer || !sys.import_date) {
     ss_error_set(err, path, NULL, "out of memory or no clock for the date");

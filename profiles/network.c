@@ -2,7 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "network.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,23 +9,11 @@
 
 #include "../common/ss_csv.h"
 #include "../common/ss_io.h"
+#include "../common/ss_mem.h"
 
 enum { N_SOURCE, N_DEST, N_PING, N_BW, N_NCOLS };
 static const char *const net_cols[N_NCOLS] = {"source", "destination",
                                               "ping(ms)", "bandwidth(mbps)"};
-
-static int net_err(const char *path, long line, ss_error *err, const char *fmt,
-                   ...) __attribute__((format(printf, 4, 5)));
-static int net_err(const char *path, long line, ss_error *err, const char *fmt,
-                   ...) {
-  char where[32], msg[sizeof err->msg];
-  snprintf(where, sizeof where, "%ld", line);
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  return ss_error_set(err, path, where, "%s", msg);
-}
 
 /* Copy of s without surrounding spaces/tabs; caller frees. */
 static char *trimmed(const char *s) {
@@ -88,9 +75,9 @@ static int check_duplicates(const prof_network *net, const long *lines,
   }
   int rc = 0;
   if (bad)
-    rc = net_err(path, bad->line, err,
-                 "duplicate link %s -> %s (already given on line %ld)",
-                 bad->link->source, bad->link->destination, first->line);
+    rc = ss_error_line(err, SS_ERR_FORMAT, path, bad->line,
+                       "duplicate link %s -> %s (already given on line %ld)",
+                       bad->link->source, bad->link->destination, first->line);
   free(refs);
   return rc;
 }
@@ -109,11 +96,11 @@ static int read_header(const char *path, const ss_csv_reader *r,
       if (strcasecmp(name, net_cols[i]) == 0)
         col = i;
     if (col < 0 || col_at[col] >= 0) {
-      net_err(path, r->rec_line, err,
-              col < 0 ? "unknown column '%.100s' in the header (expected "
-                        "source,destination,ping(ms),bandwidth(mbps))"
-                      : "column '%.100s' appears twice in the header",
-              name);
+      ss_error_line(err, SS_ERR_FORMAT, path, r->rec_line,
+                    col < 0 ? "unknown column '%.100s' in the header (expected "
+                              "source,destination,ping(ms),bandwidth(mbps))"
+                            : "column '%.100s' appears twice in the header",
+                    name);
       free(name);
       return -1;
     }
@@ -122,8 +109,8 @@ static int read_header(const char *path, const ss_csv_reader *r,
   }
   for (int i = 0; i < N_NCOLS; i++)
     if (col_at[i] < 0)
-      return net_err(path, r->rec_line, err,
-                     "missing column '%s' in the header", net_cols[i]);
+      return ss_error_line(err, SS_ERR_FORMAT, path, r->rec_line,
+                           "missing column '%s' in the header", net_cols[i]);
   return 0;
 }
 
@@ -131,22 +118,17 @@ static int read_header(const char *path, const ss_csv_reader *r,
 typedef struct link_rows {
   prof_network *net;
   long *lines;
-  size_t cap;
+  size_t cap, lines_cap; /* of net->links and of lines */
 } link_rows;
 
 /* Room for one more link. */
 static int grow_rows(link_rows *rows, const char *path, ss_error *err) {
-  if (rows->net->n_links < rows->cap)
-    return 0;
-  size_t ncap = rows->cap ? rows->cap * 2 : 16;
-  prof_link *nl = realloc(rows->net->links, ncap * sizeof *nl);
-  long *nli = nl ? realloc(rows->lines, ncap * sizeof *nli) : NULL;
-  if (nl)
-    rows->net->links = nl;
-  if (!nl || !nli)
+  size_t need = rows->net->n_links + 1;
+  if (ss_grow((void **)&rows->net->links, &rows->cap, need,
+              sizeof *rows->net->links, 16) != 0 ||
+      ss_grow((void **)&rows->lines, &rows->lines_cap, need,
+              sizeof *rows->lines, 16) != 0)
     return ss_error_oom(err, path, NULL);
-  rows->lines = nli;
-  rows->cap = ncap;
   return 0;
 }
 
@@ -154,23 +136,26 @@ static int grow_rows(link_rows *rows, const char *path, ss_error *err) {
 static int parse_link_numbers(prof_link *l, const char *ping, const char *bw,
                               const char *path, long line, ss_error *err) {
   if (ss_parse_double(ping, &l->ping_ms) != 0)
-    return net_err(path, line, err,
-                   "column ping(ms): '%.60s' is not a finite number", ping);
+    return ss_error_line(err, SS_ERR_FORMAT, path, line,
+                         "column ping(ms): '%.60s' is not a finite number",
+                         ping);
   if (l->ping_ms < 0)
-    return net_err(path, line, err, "column ping(ms): negative ping %.60s",
-                   ping);
+    return ss_error_line(err, SS_ERR_FORMAT, path, line,
+                         "column ping(ms): negative ping %.60s", ping);
   if (ss_parse_double(bw, &l->bandwidth_mbps) != 0)
-    return net_err(path, line, err,
-                   "column bandwidth(mbps): '%.60s' is not a finite number",
-                   bw);
+    return ss_error_line(
+        err, SS_ERR_FORMAT, path, line,
+        "column bandwidth(mbps): '%.60s' is not a finite number", bw);
   if (l->bandwidth_mbps <= 0)
-    return net_err(path, line, err,
-                   "column bandwidth(mbps): bandwidth %.60s must be > 0", bw);
+    return ss_error_line(err, SS_ERR_FORMAT, path, line,
+                         "column bandwidth(mbps): bandwidth %.60s must be > 0",
+                         bw);
   if (l->bandwidth_mbps < 1e-6) /* a divisor: 1e-300 gives 1e300 s */
-    return net_err(path, line, err,
-                   "column bandwidth(mbps): bandwidth %.60s must be at least "
-                   "1e-06 (one bit per second)",
-                   bw);
+    return ss_error_line(
+        err, SS_ERR_FORMAT, path, line,
+        "column bandwidth(mbps): bandwidth %.60s must be at least "
+        "1e-06 (one bit per second)",
+        bw);
   return 0;
 }
 
@@ -181,8 +166,8 @@ static int add_link(link_rows *rows, const ss_csv_reader *r,
   long line = r->rec_line;
   prof_network *net = rows->net;
   if (r->n_fields != N_NCOLS)
-    return net_err(path, line, err, "expected %d fields, found %zu", N_NCOLS,
-                   r->n_fields);
+    return ss_error_line(err, SS_ERR_FORMAT, path, line,
+                         "expected %d fields, found %zu", N_NCOLS, r->n_fields);
   if (grow_rows(rows, path, err) != 0)
     return -1;
   prof_link *l = &net->links[net->n_links];
@@ -194,8 +179,9 @@ static int add_link(link_rows *rows, const ss_csv_reader *r,
   if (!l->source || !l->destination)
     return ss_error_oom(err, path, NULL);
   if (!l->source[0] || !l->destination[0])
-    return net_err(path, line, err, "column %s: empty system name",
-                   l->source[0] ? "destination" : "source");
+    return ss_error_line(err, SS_ERR_FORMAT, path, line,
+                         "column %s: empty system name",
+                         l->source[0] ? "destination" : "source");
   return parse_link_numbers(l, r->fields[col_at[N_PING]].text,
                             r->fields[col_at[N_BW]].text, path, line, err);
 }
@@ -203,7 +189,7 @@ static int add_link(link_rows *rows, const ss_csv_reader *r,
 int prof_network_read(const char *path, prof_network **out, ss_error *err) {
   size_t len = 0;
   int col_at[N_NCOLS], rc = -1, got;
-  link_rows rows = {NULL, NULL, 0};
+  link_rows rows = {NULL, NULL, 0, 0};
   ss_csv_reader r;
   memset(&r, 0, sizeof r);
   *out = NULL;
@@ -220,9 +206,9 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
   if (got < 0)
     goto done;
   if (got == 0) {
-    ss_error_set(err, path, "1",
-                 "empty file (expected the header "
-                 "source,destination,ping(ms),bandwidth(mbps))");
+    ss_error_line(err, SS_ERR_FORMAT, path, 1,
+                  "empty file (expected the header "
+                  "source,destination,ping(ms),bandwidth(mbps))");
     goto done;
   }
   if (read_header(path, &r, col_at, err) != 0)
@@ -233,7 +219,7 @@ int prof_network_read(const char *path, prof_network **out, ss_error *err) {
   if (got < 0)
     goto done;
   if (rows.net->n_links == 0) {
-    ss_error_set(err, path, NULL, "no links after the header");
+    ss_error_setk(err, SS_ERR_FORMAT, path, NULL, "no links after the header");
     goto done;
   }
   if (check_duplicates(rows.net, rows.lines, path, err) != 0)

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_mem.h"
 #include "store_h5.h"
 
 #ifndef SPLITSIM_VERSION
@@ -880,7 +881,7 @@ static int read_str_attr(const store_ctx *c, hid_t obj, const char *where,
            PROF_STORE_MAX_STRING);
       goto done;
     }
-    if (vs && !(*out = strdup(vs))) {
+    if (vs && !(*out = ss_strdup(vs))) {
       fail_oom(c, where);
       goto done;
     }
@@ -1163,9 +1164,9 @@ static int read_blocks(const store_ctx *c, hid_t d, const char *where,
     b->repeats = r->repeats;
     b->output_bytes = r->output_bytes;
     b->n_samples = (size_t)r->n_samples;
-    if ((r->first_name && !(b->first_name = strdup(r->first_name))) ||
-        (r->last_name && !(b->last_name = strdup(r->last_name))) ||
-        (r->output_shape && !(b->output_shape = strdup(r->output_shape)))) {
+    if ((r->first_name && !(b->first_name = ss_strdup(r->first_name))) ||
+        (r->last_name && !(b->last_name = ss_strdup(r->last_name))) ||
+        (r->output_shape && !(b->output_shape = ss_strdup(r->output_shape)))) {
       fail_oom(c, where);
       goto done;
     }

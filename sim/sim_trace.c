@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../common/ss_io.h"
+#include "../common/ss_mem.h"
 #include "../common/ss_units.h"
 
 void sim_trace_free(sim_trace *t) {
@@ -64,7 +65,7 @@ static sim_trace *trace_build(trace_rows *r, const char *file) {
   sim_trace *t = calloc(1, sizeof *t);
   if (!t)
     return NULL;
-  t->file = strdup(file ? file : "trace");
+  t->file = ss_strdup(file ? file : "trace");
   t->cum_bytes = malloc((r->n + 1) * sizeof *t->cum_bytes);
   if (!t->file || !t->cum_bytes) {
     sim_trace_free(t);

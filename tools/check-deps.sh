@@ -35,5 +35,13 @@ for dir in common solver profiles scenarios sim plots tools; do
 done | { out=$(cat); if echo "$out" | grep -q '^x$'; then
   echo "$out" | grep -v '^x$' >&2; exit 1; fi; }
 rc=$?
+# One place per concept: the one strdup is ss_strdup (common/ss_mem.c).
+calls=$(grep -nE '(^|[^_[:alnum:]])strdup\(' common/*.c solver/*.c \
+  profiles/*.c scenarios/*.c sim/*.c plots/*.c tools/*.c |
+  grep -v '^common/ss_mem\.c:')
+if [ -n "$calls" ]; then
+  echo "$calls" | sed 's/^/check-deps: strdup outside common\/ss_mem.c (use ss_strdup): /' >&2
+  rc=1
+fi
 [ $rc -eq 0 ] && echo "check-deps: ok"
 exit $rc

@@ -115,6 +115,9 @@ static void test_bad_inputs(void **state) {
     if (strcmp(err.where, c->where) != 0 || !strstr(err.msg, c->msg))
       fail_msg("%s: got '%s: %s', expected '%s: ...%s...'", c->file, err.where,
                err.msg, c->where, c->msg);
+    if (err.kind != SS_ERR_FORMAT) /* a code to branch on, not only text */
+      fail_msg("%s: error kind %d, expected SS_ERR_FORMAT", c->file,
+               (int)err.kind);
   }
 }
 
