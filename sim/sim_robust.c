@@ -945,37 +945,67 @@ static int sync_keep(const sim_options *opt, size_t *keep, size_t *nk,
   return rc;
 }
 
-static int robust_model(sim_robust_result *res, const sim_study_world *w,
-                        size_t m, const sim_options *opt, ss_error *err) {
+/* Model m's problem, link pairs, block sigmas, boundary bytes and terms. */
+static int rmodel_setup(rmodel *rm, const sim_study_world *w, size_t m,
+                        ss_error *err) {
   const scn_scenario *s = w->s;
   const scn_uncertainty *u = s->uncertainty;
-  unsigned jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
-  rmodel rm;
-  memset(&rm, 0, sizeof rm);
-  rm.w = w;
-  rm.s = s;
-  rm.u = u;
-  rm.K = s->n_tiers;
-  rm.deadline_s = u->has_deadline ? ss_ms_to_s(u->deadline_ms) : INFINITY;
-  cand *cs = NULL;
-  size_t *keep = NULL;
-  int rc = -1;
+  memset(rm, 0, sizeof *rm);
+  rm->w = w;
+  rm->s = s;
+  rm->u = u;
+  rm->K = s->n_tiers;
+  rm->deadline_s = u->has_deadline ? ss_ms_to_s(u->deadline_ms) : INFINITY;
   const size_t *ts[SOLVER_MAX_TIERS];
   size_t nts[SOLVER_MAX_TIERS];
   sim_study_scenario_tiers(w, ts, nts);
-  if (sim_study_prob_build(w, s, m, ts, nts, &rm.pr, err) != 0)
-    goto done;
-  rm.n_total = rm.pr.pb.n_total;
-  rm.B = rm.pr.pb.p.n_blocks;
-  if (!(rm.bytes = malloc((rm.B + 1) * sizeof *rm.bytes)) ||
-      build_pairs(&rm) != 0 || build_sigma(&rm, &w->models[m]) != 0) {
-    ss_error_oom(err, NULL, NULL);
-    goto done;
+  if (sim_study_prob_build(w, s, m, ts, nts, &rm->pr, err) != 0)
+    return -1;
+  rm->n_total = rm->pr.pb.n_total;
+  rm->B = rm->pr.pb.p.n_blocks;
+  if (!(rm->bytes = malloc((rm->B + 1) * sizeof *rm->bytes)) ||
+      build_pairs(rm) != 0 || build_sigma(rm, &w->models[m]) != 0)
+    return ss_error_oom(err, NULL, NULL);
+  rm->bytes[0] = rm->pr.pb.p.input_bytes;
+  for (size_t b = 0; b < rm->B; b++)
+    rm->bytes[b + 1] = rm->pr.pb.p.output_bytes[b];
+  return build_terms(rm, err);
+}
+
+/* After pass 1: the placements pass 2 keeps every sample of, into keep:
+ * the top_k by mean, the top_k by P(meet deadline), and the nominal
+ * optimum. Returns how many. */
+static size_t choose_kept(const rmodel *rm, cand *cs, size_t *keep,
+                          size_t nom_best) {
+  const scn_uncertainty *u = rm->u;
+  double dn = (double)u->samples;
+  for (size_t i = 0; i < rm->n_place; i++) {
+    cs[i].place = i;
+    cs[i].mean = rm->sum[i] / dn;
+    cs[i].p_meet = u->has_deadline ? (double)rm->meet[i] / dn : NAN;
   }
-  rm.bytes[0] = rm.pr.pb.p.input_bytes;
-  for (size_t b = 0; b < rm.B; b++)
-    rm.bytes[b + 1] = rm.pr.pb.p.output_bytes[b];
-  if (build_terms(&rm, err) != 0)
+  size_t nk = 0, k = u->top_k < rm->n_place ? u->top_k : rm->n_place;
+  qsort(cs, rm->n_place, sizeof *cs, cmp_mean);
+  for (size_t i = 0; i < k; i++)
+    keep_add(keep, &nk, cs[i].place);
+  if (u->has_deadline) {
+    qsort(cs, rm->n_place, sizeof *cs, cmp_meet);
+    for (size_t i = 0; i < k; i++)
+      keep_add(keep, &nk, cs[i].place);
+  }
+  keep_add(keep, &nk, nom_best);
+  return nk;
+}
+
+static int robust_model(sim_robust_result *res, const sim_study_world *w,
+                        size_t m, const sim_options *opt, ss_error *err) {
+  const scn_uncertainty *u = w->s->uncertainty;
+  unsigned jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
+  rmodel rm;
+  cand *cs = NULL;
+  size_t *keep = NULL;
+  int rc = -1;
+  if (rmodel_setup(&rm, w, m, err) != 0)
     goto done;
   res->n_placements[m] = rm.n_place;
   if (rm.n_place == 0) { /* nothing feasible: no rows */
@@ -1001,24 +1031,7 @@ static int robust_model(sim_robust_result *res, const sim_study_world *w,
     rc = 0; /* pass 2 needs every unit of pass 1: the merge runs it */
     goto done;
   }
-  double dn = (double)u->samples;
-  for (size_t i = 0; i < rm.n_place; i++) {
-    cs[i].place = i;
-    cs[i].mean = rm.sum[i] / dn;
-    cs[i].p_meet = u->has_deadline ? (double)rm.meet[i] / dn : NAN;
-  }
-  /* reported: the top_k by mean, the top_k by P(meet deadline), and the
-   * nominal optimum */
-  size_t nk = 0, k = u->top_k < rm.n_place ? u->top_k : rm.n_place;
-  qsort(cs, rm.n_place, sizeof *cs, cmp_mean);
-  for (size_t i = 0; i < k; i++)
-    keep_add(keep, &nk, cs[i].place);
-  if (u->has_deadline) {
-    qsort(cs, rm.n_place, sizeof *cs, cmp_meet);
-    for (size_t i = 0; i < k; i++)
-      keep_add(keep, &nk, cs[i].place);
-  }
-  keep_add(keep, &nk, nom_best);
+  size_t nk = choose_kept(&rm, cs, keep, nom_best);
   if (sim_collecting(opt) && sync_keep(opt, keep, &nk, 2 * u->top_k + 1, err))
     goto done;
   rm.n_keep = nk;

@@ -306,17 +306,8 @@ typedef struct inputs {
   char network_sha[65];
 } inputs;
 
-static int write_run_json(const char *dir, const scn_scenario *s,
-                          const sim_engine *e, const inputs *in, unsigned jobs,
-                          int has_top, const char *report, const sim_timings *t,
-                          ss_error *err) {
-  char path[4096];
-  if ((size_t)snprintf(path, sizeof path, "%s/run.json", dir) >= sizeof path)
-    return ss_error_set(err, dir, NULL, "path too long");
-  ss_atomic_file af;
-  if (ss_atomic_open(&af, path, err) != 0)
-    return -1;
-  FILE *fp = af.fp;
+/* run.json: the version, the inputs and their checksums. */
+static void put_run_inputs(FILE *fp, const scn_scenario *s, const inputs *in) {
   fputs("{\n  \"splitsim_version\": ", fp);
   ss_json_str(fp, SPLITSIM_VERSION);
   fputs(",\n  \"name\": ", fp);
@@ -335,6 +326,11 @@ static int write_run_json(const char *dir, const scn_scenario *s,
   ss_json_str(fp, in->network);
   fputs(",\n  \"network_sha256\": ", fp);
   ss_json_str(fp, in->network ? in->network_sha : NULL);
+}
+
+/* run.json: objective, points, models, tiers and axes. */
+static void put_run_shape(FILE *fp, const scn_scenario *s,
+                          const sim_engine *e) {
   fputs(",\n  \"objective\": ", fp);
   ss_json_str(fp, solver_objective_info_of(s->objective)->name);
   fprintf(fp, ",\n  \"points\": %zu", e->n_points);
@@ -366,6 +362,11 @@ static int write_run_json(const char *dir, const scn_scenario *s,
     fputs("}", fp);
   }
   fputs(s->n_axes ? "\n  ],\n" : "],\n", fp);
+}
+
+/* run.json: the files the run wrote. */
+static void put_run_files(FILE *fp, const scn_scenario *s, const sim_engine *e,
+                          int has_top) {
   fputs("  \"files\": [\"best.csv\", ", fp);
   if (has_top)
     fputs("\"top.csv\", ", fp);
@@ -382,6 +383,22 @@ static int write_run_json(const char *dir, const scn_scenario *s,
   if (s->replay)
     fputs("\"replay.csv\", \"replay_charts.csv\", ", fp);
   fputs("\"scenario.resolved.yaml\", \"run.json\"],\n", fp);
+}
+
+static int write_run_json(const char *dir, const scn_scenario *s,
+                          const sim_engine *e, const inputs *in, unsigned jobs,
+                          int has_top, const char *report, const sim_timings *t,
+                          ss_error *err) {
+  char path[4096];
+  if ((size_t)snprintf(path, sizeof path, "%s/run.json", dir) >= sizeof path)
+    return ss_error_set(err, dir, NULL, "path too long");
+  ss_atomic_file af;
+  if (ss_atomic_open(&af, path, err) != 0)
+    return -1;
+  FILE *fp = af.fp;
+  put_run_inputs(fp, s, in);
+  put_run_shape(fp, s, e);
+  put_run_files(fp, s, e, has_top);
   fputs("  \"report\": ", fp);
   ss_json_str(fp, report);
   fprintf(fp, ",\n  \"jobs\": %u,\n  \"timings_s\": {\"load\": ", jobs);
@@ -560,184 +577,244 @@ static int name_ok(const char *name) {
   return name && name[0] && name[0] != '.' && !strchr(name, '/');
 }
 
-int sim_run(const scn_scenario *s, const sim_run_options *opt,
-            sim_run_report *rep, ss_error *err) {
-  double t_start = now_s();
-  memset(rep, 0, sizeof *rep);
-  const char *outroot = opt && opt->outroot ? opt->outroot : "out";
-  prof_set *set = NULL;
-  prof_network *net = NULL;
-  sim_engine *e = NULL;
-  ss_tmpdir tmp = {"", -1};
-  const char *tmpdir = tmp.path;
-  scn_scenario *filled = NULL; /* s with trace means, when needed */
-  int rc = -1;
-  int force = opt && opt->force;
-  int studies = sim_studies_present(s);
+/* One scenario's run: what sim_run owns and the steps share. A step
+ * returns -1 on failure, 0 to go on, 1 when the run is over (rc set). */
+typedef struct run_state {
+  const scn_scenario *s;
+  const sim_run_options *opt;
+  sim_run_report *rep;
+  const char *outroot;
+  double t_start;
+  int force, studies;
+  char *abs_file;
   inputs in;
-  memset(&in, 0, sizeof in);
-  scn_pos none = {0, 0};
+  sim_dist *dist;
+  sim_identity ident;
+  prof_set *set;
+  prof_network *net;
+  scn_scenario *filled; /* s with trace means, when needed */
+  sim_engine *e;
+  ss_tmpdir tmp;
+  int rc;
+} run_state;
 
+/* The scenario, profile and network files and their checksums. */
+static int run_inputs(run_state *r, ss_error *err) {
+  const scn_scenario *s = r->s;
+  const sim_run_options *opt = r->opt;
+  scn_pos none = {0, 0};
   if (!name_ok(s->name))
     return scn_error_at(err, s, s->name_pos,
                         "scenario name '%s' cannot name an output folder",
                         s->name ? s->name : "");
-  char *abs_file = s->file ? realpath(s->file, NULL) : NULL;
-  in.scenario_file = abs_file ? abs_file : s->file;
-  in.profiles = s->profiles;
-  if (!in.profiles) {
-    in.profiles = opt ? opt->default_profiles : NULL;
-    in.profiles_default = 1;
-    if (!in.profiles) {
-      free(abs_file);
+  r->abs_file = s->file ? realpath(s->file, NULL) : NULL;
+  r->in.scenario_file = r->abs_file ? r->abs_file : s->file;
+  r->in.profiles = s->profiles;
+  if (!r->in.profiles) {
+    r->in.profiles = opt ? opt->default_profiles : NULL;
+    r->in.profiles_default = 1;
+    if (!r->in.profiles)
       return scn_error_at(
           err, s, none,
           "the scenario names no profiles: and the default profile store "
           "was not found%s%s",
           opt && opt->default_profiles_hint ? " " : "",
           opt && opt->default_profiles_hint ? opt->default_profiles_hint : "");
-    }
   }
-  in.network = s->network;
-  if (s->file && ss_sha256_path(s->file, in.scenario_sha, err) != 0)
-    goto done;
-  if (ss_sha256_path(in.profiles, in.profiles_sha, err) != 0)
-    goto done;
-  if (in.network && ss_sha256_path(in.network, in.network_sha, err) != 0)
-    goto done;
-  if ((size_t)snprintf(rep->outdir, sizeof rep->outdir, "%s/%s", outroot,
-                       s->name) >= sizeof rep->outdir) {
-    ss_error_set(err, outroot, NULL, "output path too long");
-    goto done;
-  }
-  if (strlen(rep->outdir) + MAX_INNER_PATH >= sizeof rep->outdir) {
-    ss_error_set(err, outroot, NULL,
-                 "output path too long (%zu characters; at most %zu)",
-                 strlen(rep->outdir), sizeof rep->outdir - MAX_INNER_PATH - 1);
-    goto done;
-  }
-  ss_tmp_sweep(outroot); /* what killed runs left, also when skipping */
+  r->in.network = s->network;
+  if (s->file && ss_sha256_path(s->file, r->in.scenario_sha, err) != 0)
+    return -1;
+  if (ss_sha256_path(r->in.profiles, r->in.profiles_sha, err) != 0)
+    return -1;
+  if (r->in.network &&
+      ss_sha256_path(r->in.network, r->in.network_sha, err) != 0)
+    return -1;
+  return 0;
+}
+
+/* OUTROOT/<name>: its path, what killed runs left, --resume's skip and
+ * the refusal of a folder with foreign files, all before any work. */
+static int run_outdir(run_state *r, ss_error *err) {
+  const sim_run_options *opt = r->opt;
+  sim_run_report *rep = r->rep;
+  if ((size_t)snprintf(rep->outdir, sizeof rep->outdir, "%s/%s", r->outroot,
+                       r->s->name) >= sizeof rep->outdir)
+    return ss_error_set(err, r->outroot, NULL, "output path too long");
+  if (strlen(rep->outdir) + MAX_INNER_PATH >= sizeof rep->outdir)
+    return ss_error_set(err, r->outroot, NULL,
+                        "output path too long (%zu characters; at most %zu)",
+                        strlen(rep->outdir),
+                        sizeof rep->outdir - MAX_INNER_PATH - 1);
+  ss_tmp_sweep(r->outroot); /* what killed runs left, also when skipping */
   ss_tmp_drop_stale_marker(rep->outdir);
-  sim_dist *dist = opt ? opt->base.dist : NULL;
-  sim_identity ident;
-  identity_of(&in, opt && opt->finish, &ident);
-  if (dist && dist->mode == SIM_DIST_REPLAY &&
-      sim_shards_check(dist->shards, &ident, err) != 0)
-    goto done;
-  if (opt && opt->resume && !(dist && dist->mode == SIM_DIST_REPLAY) &&
-      up_to_date(rep->outdir, &in, opt->finish != NULL)) {
+  r->dist = opt ? opt->base.dist : NULL;
+  identity_of(&r->in, opt && opt->finish, &r->ident);
+  if (r->dist && r->dist->mode == SIM_DIST_REPLAY &&
+      sim_shards_check(r->dist->shards, &r->ident, err) != 0)
+    return -1;
+  if (opt && opt->resume && !(r->dist && r->dist->mode == SIM_DIST_REPLAY) &&
+      up_to_date(rep->outdir, &r->in, opt->finish != NULL)) {
     rep->skipped = 1;
-    rc = 0;
-    goto done;
+    r->rc = 0;
+    return 1;
   }
   outdir_state ost; /* refuse before any work when foreign files are there */
-  if (check_outdir(rep->outdir, force, &ost, err) != 0)
-    goto done;
+  if (check_outdir(rep->outdir, r->force, &ost, err) != 0)
+    return -1;
   ss_manifest_free(&ost.old);
+  return 0;
+}
 
-  if (prof_load_path(in.profiles, &set, err) != 0)
-    goto done;
-  if (in.network && prof_network_read(in.network, &net, err) != 0)
-    goto done;
+/* The profiles, the network and the engine; with --shard/--mpi the units
+ * are computed here and the run is over. */
+static int run_engine(run_state *r, ss_error *err) {
+  const scn_scenario *s = r->s;
+  const sim_run_options *opt = r->opt;
+  if (prof_load_path(r->in.profiles, &r->set, err) != 0)
+    return -1;
+  if (r->in.network && prof_network_read(r->in.network, &r->net, err) != 0)
+    return -1;
   /* Links known only by a trace take its mean for the analytic tables. */
-  if (sim_replay_fill_bandwidths(s, &filled, err) != 0 ||
-      sim_engine_new(filled ? filled : s, set, net, &e, err) != 0)
-    goto done;
-  if (!studies && !(opt && opt->finish)) { /* studies and charts need them */
-    prof_set_free(set);
-    set = NULL;
+  if (sim_replay_fill_bandwidths(s, &r->filled, err) != 0 ||
+      sim_engine_new(r->filled ? r->filled : s, r->set, r->net, &r->e, err) !=
+          0)
+    return -1;
+  if (!r->studies && !(opt && opt->finish)) { /* studies and charts need them */
+    prof_set_free(r->set);
+    r->set = NULL;
   }
-  rep->n_points = e->n_points;
-  rep->n_models = e->n_models;
-  if (dist && dist->mode == SIM_DIST_COLLECT) { /* units only (sim_units.c) */
-    rc = sim_collect_units(e, s, set, &ident, rep->outdir, &opt->base, &rep->t,
-                           err);
-    goto done;
+  r->rep->n_points = r->e->n_points;
+  r->rep->n_models = r->e->n_models;
+  if (r->dist && r->dist->mode == SIM_DIST_COLLECT) { /* sim_units.c */
+    r->rc = sim_collect_units(r->e, s, r->set, &r->ident, r->rep->outdir,
+                              &opt->base, &r->rep->t, err);
+    return 1;
   }
+  return 0;
+}
 
-  if (mkdir_p(outroot, err) != 0 ||
-      check_size(s, e, outroot, opt ? opt->max_output_bytes : 0, err) != 0)
-    goto done;
-  if (ss_tmpdir_create(&tmp, outroot, err) != 0)
-    goto done;
-  rep->t.load_s = now_s() - t_start;
+/* The tables, replay, studies, load simulation and resolved scenario,
+ * into the temporary folder. */
+static int run_tables(run_state *r, ss_error *err) {
+  const scn_scenario *s = r->s;
+  const sim_run_options *opt = r->opt;
+  const sim_options *base = opt ? &opt->base : NULL;
+  sim_timings *t = &r->rep->t;
+  const char *tmpdir = r->tmp.path;
+  if (mkdir_p(r->outroot, err) != 0 ||
+      check_size(s, r->e, r->outroot, opt ? opt->max_output_bytes : 0, err) !=
+          0)
+    return -1;
+  if (ss_tmpdir_create(&r->tmp, r->outroot, err) != 0)
+    return -1;
+  t->load_s = now_s() - r->t_start;
 
-  if (sim_write_tables(e, tmpdir, opt ? &opt->base : NULL, &rep->t, err) != 0)
-    goto done;
+  if (sim_write_tables(r->e, tmpdir, base, t, err) != 0)
+    return -1;
   if (s->replay) {
     double ts = now_s();
-    if (sim_replay_write(e, filled ? filled : s, tmpdir,
-                         opt ? &opt->base : NULL, err) != 0)
-      goto done;
-    rep->t.analysis_s += now_s() - ts;
+    if (sim_replay_write(r->e, r->filled ? r->filled : s, tmpdir, base, err) !=
+        0)
+      return -1;
+    t->analysis_s += now_s() - ts;
   }
-  if (studies) {
+  if (r->studies) {
     double ts = now_s();
-    if (sim_write_studies(e, s, set, tmpdir, opt ? &opt->base : NULL, err) != 0)
-      goto done;
-    rep->t.analysis_s += now_s() - ts;
+    if (sim_write_studies(r->e, s, r->set, tmpdir, base, err) != 0)
+      return -1;
+    t->analysis_s += now_s() - ts;
   }
   if (s->workload) {
     double ts = now_s();
-    if (sim_write_load(e, tmpdir, opt ? &opt->base : NULL, &rep->n_unstable,
-                       err) != 0)
-      goto done;
-    rep->t.analysis_s += now_s() - ts;
+    if (sim_write_load(r->e, tmpdir, base, &r->rep->n_unstable, err) != 0)
+      return -1;
+    t->analysis_s += now_s() - ts;
   }
   char path[4200];
   if ((size_t)snprintf(path, sizeof path, "%s/scenario.resolved.yaml",
-                       tmpdir) >= sizeof path) {
-    ss_error_set(err, outroot, NULL, "output path too long");
-    goto done;
-  }
+                       tmpdir) >= sizeof path)
+    return ss_error_set(err, r->outroot, NULL, "output path too long");
   if (scn_save_resolved_yaml(s, path, err) != 0)
-    goto done;
-  if (opt && opt->base.cancel && *opt->base.cancel) {
-    ss_error_interrupted(err);
-    goto done;
-  }
+    return -1;
+  if (opt && opt->base.cancel && *opt->base.cancel)
+    return ss_error_interrupted(err);
+  return 0;
+}
+
+/* run.json, then the charts and report (opt->finish) and run.json again
+ * with the report's outcome. */
+static int run_finish(run_state *r, ss_error *err) {
+  const scn_scenario *s = r->s;
+  const sim_run_options *opt = r->opt;
+  sim_run_report *rep = r->rep;
+  const char *tmpdir = r->tmp.path;
   unsigned jobs = opt && opt->base.jobs > 1 ? opt->base.jobs : 1;
   const char *report = opt && opt->finish ? "pending" : "none";
-  rep->t.total_s = now_s() - t_start;
-  if (write_run_json(tmpdir, s, e, &in, jobs, s->top_k > 1, report, &rep->t,
-                     err) != 0)
-    goto done;
-  if (opt && opt->finish) {
-    double tf = now_s();
-    if (write_manifest(tmpdir, err) != 0) /* the charts add to it */
-      goto done;
-    ss_error ferr;
-    ss_error_clear(&ferr);
-    if (opt->finish(opt->finish_ctx, tmpdir, set, &ferr) != 0) {
-      rep->report_failed = 1;
-      if (err)
-        *err = ferr;
-    }
-    if (opt->base.cancel && *opt->base.cancel) {
-      ss_error_interrupted(err);
-      rep->report_failed = 0;
-      goto done;
-    }
-    rep->t.finish_s = now_s() - tf;
-    report = rep->report_failed ? "failed" : "written";
-    rep->t.total_s = now_s() - t_start;
-    ss_error scratch;
-    if (write_run_json(tmpdir, s, e, &in, jobs, s->top_k > 1, report, &rep->t,
-                       rep->report_failed ? &scratch : err) != 0)
-      goto done;
+  rep->t.total_s = now_s() - r->t_start;
+  if (write_run_json(tmpdir, s, r->e, &r->in, jobs, s->top_k > 1, report,
+                     &rep->t, err) != 0)
+    return -1;
+  if (!(opt && opt->finish))
+    return 0;
+  double tf = now_s();
+  if (write_manifest(tmpdir, err) != 0) /* the charts add to it */
+    return -1;
+  ss_error ferr;
+  ss_error_clear(&ferr);
+  if (opt->finish(opt->finish_ctx, tmpdir, r->set, &ferr) != 0) {
+    rep->report_failed = 1;
+    if (err)
+      *err = ferr;
   }
-
-  if (install(outroot, &tmp, rep->outdir, force, err) != 0) {
+  if (opt->base.cancel && *opt->base.cancel) {
+    ss_error_interrupted(err);
     rep->report_failed = 0;
-    goto done;
+    return -1;
   }
-  rc = rep->report_failed ? -1 : 0;
-done:
-  ss_tmpdir_remove(&tmp, NULL);
-  free(abs_file);
-  sim_engine_free(e);
-  scn_free(filled);
-  prof_network_free(net);
-  prof_set_free(set);
-  return rc;
+  rep->t.finish_s = now_s() - tf;
+  report = rep->report_failed ? "failed" : "written";
+  rep->t.total_s = now_s() - r->t_start;
+  ss_error scratch;
+  if (write_run_json(tmpdir, s, r->e, &r->in, jobs, s->top_k > 1, report,
+                     &rep->t, rep->report_failed ? &scratch : err) != 0)
+    return -1;
+  return 0;
+}
+
+int sim_run(const scn_scenario *s, const sim_run_options *opt,
+            sim_run_report *rep, ss_error *err) {
+  run_state r;
+  memset(&r, 0, sizeof r);
+  r.t_start = now_s();
+  memset(rep, 0, sizeof *rep);
+  r.s = s;
+  r.opt = opt;
+  r.rep = rep;
+  r.outroot = opt && opt->outroot ? opt->outroot : "out";
+  r.tmp.lock_fd = -1;
+  r.rc = -1;
+  r.force = opt && opt->force;
+  r.studies = sim_studies_present(s);
+  int step = run_inputs(&r, err);
+  if (step == 0)
+    step = run_outdir(&r, err);
+  if (step == 0)
+    step = run_engine(&r, err);
+  if (step == 0)
+    step = run_tables(&r, err);
+  if (step == 0)
+    step = run_finish(&r, err);
+  if (step == 0) {
+    if (install(r.outroot, &r.tmp, rep->outdir, r.force, err) != 0)
+      rep->report_failed = 0;
+    else
+      r.rc = rep->report_failed ? -1 : 0;
+  }
+  ss_tmpdir_remove(&r.tmp, NULL);
+  free(r.abs_file);
+  sim_engine_free(r.e);
+  scn_free(r.filled);
+  prof_network_free(r.net);
+  prof_set_free(r.set);
+  return r.rc;
 }

@@ -332,6 +332,105 @@ static void sort_idx(const sim_sens_result *r, size_t *idx, long model) {
   }
 }
 
+/* The study's world (its workload: sensitivity's, else purchase's), the
+ * result's model names and weights, and one problem per model. */
+static int sens_setup(const sim_engine *e, const scn_scenario *s,
+                      const prof_set *set, sstate *st, sim_sens_result *r,
+                      ss_error *err) {
+  const scn_sensitivity *v = s->sensitivity;
+  const scn_weight *wl = v->n_workload ? v->workload
+                         : s->purchase ? s->purchase->workload
+                                       : NULL;
+  size_t nwl = v->n_workload ? v->n_workload
+               : s->purchase ? s->purchase->n_workload
+                             : 0;
+  if (sim_study_world_new(s, set, &st->w, err) != 0 ||
+      sim_study_world_models(st->w, wl, nwl, e, err) != 0)
+    return -1;
+  size_t M = st->w->n_models;
+  r->n_models = M;
+  r->models = calloc(M + 1, sizeof *r->models);
+  r->weights = calloc(M + 1, sizeof *r->weights);
+  st->pr = calloc(M + 1, sizeof *st->pr);
+  if (!r->models || !r->weights || !st->pr)
+    return ss_error_oom(err, NULL, NULL);
+  const size_t *ts[SOLVER_MAX_TIERS];
+  size_t nts[SOLVER_MAX_TIERS];
+  sim_study_scenario_tiers(st->w, ts, nts);
+  for (size_t m = 0; m < M; m++) {
+    r->weights[m] = st->w->models[m].weight;
+    if (!(r->models[m] = ss_strdup(st->w->models[m].name)))
+      return ss_error_oom(err, NULL, NULL);
+    if (sim_study_prob_build(st->w, st->w->s, m, ts, nts, &st->pr[m], err) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* Row x: parameter p moved f (a fraction) down and up from its base;
+ * base holds every model's latency at the reference. */
+static int sens_row(sstate *st, const sparam *p, double f, const double *base,
+                    const sim_sens_result *r, sim_sens_row *x, ss_error *err) {
+  size_t M = r->n_models;
+  if (!(x->parameter = ss_strdup(p->name)) ||
+      !(x->model_low_s = calloc(M + 1, sizeof(double))) ||
+      !(x->model_base_s = calloc(M + 1, sizeof(double))) ||
+      !(x->model_high_s = calloc(M + 1, sizeof(double))))
+    return ss_error_oom(err, NULL, NULL);
+  x->base = p->base;
+  x->low_value = p->base * (1 - f);
+  x->high_value = p->base * (1 + f);
+  if (p->kind == SP_SCN && p->target.kind == SCN_PARAM_AVAILABILITY &&
+      x->high_value > 1)
+    x->high_value = 1;
+  memcpy(x->model_base_s, base, M * sizeof *base);
+  if (at_value(st, p, x->low_value, x->model_low_s, err) != 0 ||
+      at_value(st, p, x->high_value, x->model_high_s, err) != 0)
+    return -1;
+  x->best_low_s = weighted(x->model_low_s, r->weights, M);
+  x->best_base_s = weighted(base, r->weights, M);
+  x->best_high_s = weighted(x->model_high_s, r->weights, M);
+  x->effect_s = fabs(x->best_high_s - x->best_low_s);
+  return 0;
+}
+
+/* Every row of parameter list l into r->rows, in l's order. */
+static int sens_rows(sstate *st, const scn_sensitivity *v, const splist *l,
+                     const double *base, const sim_options *opt,
+                     sim_sens_result *r, ss_error *err) {
+  sim_sens_row *rows = calloc(l->n + 1, sizeof *rows);
+  if (!rows)
+    return ss_error_oom(err, NULL, NULL);
+  r->rows = rows;
+  double f = v->range_pct / 100;
+  for (size_t i = 0; i < l->n; i++) {
+    if (opt && opt->cancel && *opt->cancel)
+      return ss_error_interrupted(err);
+    r->n_rows = i + 1;
+    if (sens_row(st, &l->v[i], f, base, r, &rows[i], err) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* The rows sorted by effect, largest first. */
+static int sort_rows(sim_sens_result *r, ss_error *err) {
+  size_t *idx = malloc((r->n_rows + 1) * sizeof *idx);
+  sim_sens_row *sorted = calloc(r->n_rows + 1, sizeof *sorted);
+  if (!idx || !sorted) {
+    free(idx);
+    free(sorted);
+    return ss_error_oom(err, NULL, NULL);
+  }
+  sort_idx(r, idx, -1);
+  for (size_t i = 0; i < r->n_rows; i++)
+    sorted[i] = r->rows[idx[i]];
+  free(r->rows);
+  free(idx);
+  r->rows = sorted;
+  return 0;
+}
+
 int sim_sensitivity_run(const sim_engine *e, const scn_scenario *s,
                         const prof_set *set, const sim_options *opt,
                         sim_sens_result **out, ss_error *err) {
@@ -344,99 +443,22 @@ int sim_sensitivity_run(const sim_engine *e, const scn_scenario *s,
   st.input_scale = 1;
   splist l = {NULL, 0, 0};
   double *base = NULL;
-  sim_sens_row *rows = NULL;
+  int rc = -1;
   sim_sens_result *r = calloc(1, sizeof *r);
   if (!r)
     return ss_error_oom(err, NULL, NULL);
   r->range_pct = v->range_pct;
-  const scn_weight *wl = v->n_workload ? v->workload
-                         : s->purchase ? s->purchase->workload
-                                       : NULL;
-  size_t nwl = v->n_workload ? v->n_workload
-               : s->purchase ? s->purchase->n_workload
-                             : 0;
-  if (sim_study_world_new(s, set, &st.w, err) != 0 ||
-      sim_study_world_models(st.w, wl, nwl, e, err) != 0)
-    goto fail;
-  size_t M = st.w->n_models;
-  r->n_models = M;
-  r->models = calloc(M + 1, sizeof *r->models);
-  r->weights = calloc(M + 1, sizeof *r->weights);
-  st.pr = calloc(M + 1, sizeof *st.pr);
-  base = calloc(M + 1, sizeof *base);
-  if (!r->models || !r->weights || !st.pr || !base)
-    goto nomem;
-  const size_t *ts[SOLVER_MAX_TIERS];
-  size_t nts[SOLVER_MAX_TIERS];
-  sim_study_scenario_tiers(st.w, ts, nts);
-  for (size_t m = 0; m < M; m++) {
-    r->weights[m] = st.w->models[m].weight;
-    if (!(r->models[m] = ss_strdup(st.w->models[m].name)))
-      goto nomem;
-    if (sim_study_prob_build(st.w, st.w->s, m, ts, nts, &st.pr[m], err) != 0)
-      goto fail;
+  if (sens_setup(e, s, set, &st, r, err) != 0)
+    goto done;
+  if (!(base = calloc(st.w->n_models + 1, sizeof *base))) {
+    ss_error_oom(err, NULL, NULL);
+    goto done;
   }
-  if ((v->n_params ? listed(st.w, v, &l, err) : discover(st.w, &l, err)) != 0)
-    goto fail;
-  if (best_all(&st, base, err) != 0)
-    goto fail;
-  if (!(rows = calloc(l.n + 1, sizeof *rows)))
-    goto nomem;
-  r->rows = rows;
-  double f = v->range_pct / 100;
-  for (size_t i = 0; i < l.n; i++) {
-    if (opt && opt->cancel && *opt->cancel) {
-      ss_error_interrupted(err);
-      goto fail;
-    }
-    const sparam *p = &l.v[i];
-    sim_sens_row *x = &rows[i];
-    r->n_rows = i + 1;
-    if (!(x->parameter = ss_strdup(p->name)) ||
-        !(x->model_low_s = calloc(M + 1, sizeof(double))) ||
-        !(x->model_base_s = calloc(M + 1, sizeof(double))) ||
-        !(x->model_high_s = calloc(M + 1, sizeof(double))))
-      goto nomem;
-    x->base = p->base;
-    x->low_value = p->base * (1 - f);
-    x->high_value = p->base * (1 + f);
-    if (p->kind == SP_SCN && p->target.kind == SCN_PARAM_AVAILABILITY &&
-        x->high_value > 1)
-      x->high_value = 1;
-    memcpy(x->model_base_s, base, M * sizeof *base);
-    if (at_value(&st, p, x->low_value, x->model_low_s, err) != 0 ||
-        at_value(&st, p, x->high_value, x->model_high_s, err) != 0)
-      goto fail;
-    x->best_low_s = weighted(x->model_low_s, r->weights, M);
-    x->best_base_s = weighted(base, r->weights, M);
-    x->best_high_s = weighted(x->model_high_s, r->weights, M);
-    x->effect_s = fabs(x->best_high_s - x->best_low_s);
-  }
-  /* sort the rows by effect */
-  size_t *idx = malloc((l.n + 1) * sizeof *idx);
-  sim_sens_row *sorted = calloc(l.n + 1, sizeof *sorted);
-  if (!idx || !sorted) {
-    free(idx);
-    free(sorted);
-    goto nomem;
-  }
-  sort_idx(r, idx, -1);
-  for (size_t i = 0; i < l.n; i++)
-    sorted[i] = rows[idx[i]];
-  free(rows);
-  free(idx);
-  r->rows = sorted;
-  sp_free(&l);
-  free(base);
-  for (size_t m = 0; m < M; m++)
-    sim_study_prob_free(&st.pr[m]);
-  free(st.pr);
-  sim_study_world_free(st.w);
-  *out = r;
-  return 0;
-nomem:
-  ss_error_oom(err, NULL, NULL);
-fail:
+  if ((v->n_params ? listed(st.w, v, &l, err) : discover(st.w, &l, err)) == 0 &&
+      best_all(&st, base, err) == 0 &&
+      sens_rows(&st, v, &l, base, opt, r, err) == 0 && sort_rows(r, err) == 0)
+    rc = 0;
+done:
   sp_free(&l);
   free(base);
   if (st.pr && st.w)
@@ -444,8 +466,11 @@ fail:
       sim_study_prob_free(&st.pr[m]);
   free(st.pr);
   sim_study_world_free(st.w);
-  sim_sens_result_free(r);
-  return -1;
+  if (rc == 0)
+    *out = r;
+  else
+    sim_sens_result_free(r);
+  return rc;
 }
 
 static void put_row(ss_buf *b, const sim_sens_row *x, double lo, double ba,
