@@ -79,6 +79,15 @@ int plot_csv_next(plot_csv *c, ss_error *err) {
   return 1;
 }
 
+int plot_csv_check_width(const plot_csv *c, size_t n_header, ss_error *err) {
+  if (c->n == n_header)
+    return 0;
+  char where[32];
+  snprintf(where, sizeof where, "%ld", c->line);
+  return ss_error_set(err, c->path, where, "%zu fields, the header has %zu",
+                      c->n, n_header);
+}
+
 void plot_table_free(plot_table *t) {
   if (t->header) {
     for (size_t i = 0; i < t->n_cols; i++)
@@ -142,13 +151,8 @@ int plot_table_load(plot_table *t, const char *path, ss_error *err) {
     if (!(t->header[i] = ss_strdup(c.fields[i])))
       goto nomem;
   while ((rc = plot_csv_next(&c, err)) == 1) {
-    if (c.n != t->n_cols) {
-      char where[32];
-      snprintf(where, sizeof where, "%ld", c.line);
-      ss_error_set(err, path, where, "%zu fields, the header has %zu", c.n,
-                   t->n_cols);
+    if (plot_csv_check_width(&c, t->n_cols, err) != 0)
       goto fail;
-    }
     if (keep_row(t, &c, &rows_cap) != 0)
       goto nomem;
   }

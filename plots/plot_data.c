@@ -529,11 +529,8 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
   while ((rc = plot_csv_next(&c, err)) == 1) {
     char where[32];
     snprintf(where, sizeof where, "%ld", c.line);
-    if (c.n != ncols) {
-      ss_error_set(err, path, where, "%zu fields, the header has %zu", c.n,
-                   ncols);
+    if (plot_csv_check_width(&c, ncols, err) != 0)
       goto fail;
-    }
     long long pt;
     if (ss_parse_int64(c.fields[b->point], &pt) != 0 || pt < 0) {
       ss_error_set(err, path, where, "column point: not a point index: '%.40s'",

@@ -442,6 +442,21 @@ static void test_load_errors(void **state) {
   write_text(path, "point,model,placement,latency_s\n0,m,p,1\nx,m,p,1\n");
   assert_int_equal(plot_data_load(&d, tmp, 0, &err), -1);
   assert_string_equal(err.where, "3");
+  /* a row with too few fields: best.csv (streamed) and a small table
+   * (plot_table_load) say it alike, naming the file and the line */
+  write_text(path, "point,x,model,placement,latency_s\n0,1,m,p,1\n1,2,m,p\n");
+  assert_int_equal(plot_data_load(&d, tmp, 0, &err), -1);
+  assert_non_null(strstr(err.file, "best.csv"));
+  assert_string_equal(err.where, "3");
+  assert_string_equal(err.msg, "4 fields, the header has 5");
+  write_text(path, "point,x,model,placement,latency_s\n0,1,m,p,1\n");
+  char curves[1024];
+  snprintf(curves, sizeof curves, "%s/curves.csv", tmp);
+  write_text(curves, "model,axis,value\nm,x,1\nm,x\n");
+  assert_int_equal(plot_data_load(&d, tmp, 0, &err), -1);
+  assert_non_null(strstr(err.file, "curves.csv"));
+  assert_string_equal(err.where, "3");
+  assert_string_equal(err.msg, "2 fields, the header has 3");
   rm_tree(tmp);
   free(tmp);
 }
