@@ -73,21 +73,26 @@ static const char *base_of(const char *path) {
   return s ? s + 1 : path;
 }
 
-/* Open dir's marker when it proves splitsim made dir: a regular file whose
- * text is MARK_TEXT + the folder's own name. Returns the fd or -1. */
-static int open_proven_marker(const char *dir) {
-  char mp[4200];
+typedef enum { MARKER_PROVEN, MARKER_UNFINISHED } marker_state;
+
+/* Open dir's marker when its text is in the state asked for: PROVEN, the
+ * whole MARK_TEXT + the folder's own name (splitsim made dir); UNFINISHED,
+ * a shorter start of it (a creation cut short between the marker's open and
+ * its last byte). A regular file only. Returns the fd or -1. */
+static int open_marker(const char *dir, marker_state want_state) {
+  char mp[4200], want[300], got[300];
   if ((size_t)snprintf(mp, sizeof mp, "%s/" SS_TMP_MARKER, dir) >= sizeof mp)
     return -1;
   int fd = open(mp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     return -1;
   struct stat st;
-  char want[300], got[300];
   int n = snprintf(want, sizeof want, MARK_TEXT "%s\n", base_of(dir));
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || n <= 0 ||
-      (size_t)n >= sizeof want || st.st_size != n ||
-      read(fd, got, (size_t)n) != n || memcmp(got, want, (size_t)n) != 0) {
+      (size_t)n >= sizeof want ||
+      !(want_state == MARKER_PROVEN ? st.st_size == n : st.st_size < n) ||
+      read(fd, got, (size_t)st.st_size) != st.st_size ||
+      memcmp(got, want, (size_t)st.st_size) != 0) {
     close(fd);
     return -1;
   }
@@ -98,7 +103,7 @@ int ss_tmp_is_marked(const char *dir) {
   struct stat st;
   if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
     return 0;
-  int fd = open_proven_marker(dir);
+  int fd = open_marker(dir, MARKER_PROVEN);
   if (fd < 0)
     return 0;
   close(fd);
@@ -114,28 +119,6 @@ static int mkdtemp_name(const char *name) {
     if (!isalnum((unsigned char)*c))
       return 0;
   return 1;
-}
-
-/* The marker of dir when its text is an unfinished start of the proof (a
- * creation cut short between the marker's open and its last byte): its fd,
- * else -1. */
-static int open_unfinished_marker(const char *dir) {
-  char mp[4200], want[300], got[300];
-  if ((size_t)snprintf(mp, sizeof mp, "%s/" SS_TMP_MARKER, dir) >= sizeof mp)
-    return -1;
-  int fd = open(mp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return -1;
-  struct stat st;
-  int n = snprintf(want, sizeof want, MARK_TEXT "%s\n", base_of(dir));
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || n <= 0 ||
-      (size_t)n >= sizeof want || st.st_size >= n ||
-      read(fd, got, (size_t)st.st_size) != st.st_size ||
-      memcmp(got, want, (size_t)st.st_size) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 /* A folder of mkdtemp's name whose creation was cut short: it holds
@@ -157,7 +140,7 @@ static int sweep_unfinished(const char *path) {
     return 0;
   if (markers == 0)
     return rmdir(path) == 0;
-  int fd = open_unfinished_marker(path);
+  int fd = open_marker(path, MARKER_UNFINISHED);
   if (fd < 0)
     return 0;
   int removed = 0;
@@ -186,7 +169,7 @@ size_t ss_tmp_sweep(const char *parent) {
             sizeof path ||
         lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
       continue;
-    int fd = open_proven_marker(path);
+    int fd = open_marker(path, MARKER_PROVEN);
     if (fd < 0) {
       removed += mkdtemp_name(de->d_name) ? (size_t)sweep_unfinished(path) : 0;
       continue;
