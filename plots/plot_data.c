@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "../common/ss_io.h"
+#include "../scenarios/scenario.h"
 #include "../scenarios/scn_resolved.h"
 #include "../sim/sim.h"
 #include "../solver/solver.h"
@@ -495,6 +496,41 @@ static int open_best(plot_data *d, plot_csv *c, const char *path,
   return 0;
 }
 
+/* The axis's values, sorted and distinct, from its column in one model's
+ * rows (seq, in point order), and its default reference: the middle of its
+ * values in sweep order (scn_middle_index of the distinct values in the
+ * order they first appear), as scenarios/scn_reference.c defines it for the
+ * tables. -1: no memory. */
+static int axis_values(plot_axis *ax, const grow_vals *seq) {
+  double *v = malloc((seq->n ? seq->n : 1) * sizeof *v);
+  if (!v)
+    return -1;
+  memcpy(v, seq->v, seq->n * sizeof *v);
+  plot_sort(v, seq->n, sizeof *v, cmp_double);
+  size_t k = 0;
+  for (size_t i = 0; i < seq->n; i++)
+    if (k == 0 || v[i] != v[k - 1])
+      v[k++] = v[i];
+  ax->values = v;
+  ax->n_values = k;
+  unsigned char *seen = calloc(k ? k : 1, 1);
+  if (!seen)
+    return -1;
+  size_t want = scn_middle_index(k), rank = 0;
+  for (size_t i = 0; i < seq->n; i++) {
+    const double *at = bsearch(&seq->v[i], v, k, sizeof *v, cmp_double);
+    if (!at || seen[at - v])
+      continue;
+    seen[at - v] = 1;
+    if (rank++ == want) {
+      ax->ref = *at;
+      break;
+    }
+  }
+  free(seen);
+  return 0;
+}
+
 /* Pass 1 over best.csv: the header (b, owned by the caller), the axes, the
  * models and their placements, and (unless d->point_auto) the rows of the
  * chosen point. With d->point_auto it sets d->point by choose_point. */
@@ -524,7 +560,6 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
   if (!vals || !row_vals || !d->point_values)
     goto nomem;
   long first_model = -1;
-  int have_ref = 0;
   size_t first_pt = 0;
   while ((rc = plot_csv_next(&c, err)) == 1) {
     char where[32];
@@ -587,11 +622,6 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
       for (size_t a = 0; a < d->n_axes; a++)
         if (push_val(&vals[a], row_vals[a]) != 0)
           goto nomem;
-    if (pt == 0 && !have_ref) {
-      for (size_t a = 0; a < d->n_axes; a++)
-        d->axes[a].ref = row_vals[a];
-      have_ref = 1;
-    }
     if (d->point_auto) {
       unsigned used = 0;
       for (size_t t = 0; pi >= 0 && t < d->n_tiers; t++) {
@@ -636,17 +666,9 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
                  d->n_points - 1);
     goto fail;
   }
-  for (size_t a = 0; a < d->n_axes; a++) {
-    plot_axis *ax = &d->axes[a];
-    plot_sort(vals[a].v, vals[a].n, sizeof(double), cmp_double);
-    size_t k = 0;
-    for (size_t i = 0; i < vals[a].n; i++)
-      if (k == 0 || vals[a].v[i] != vals[a].v[k - 1])
-        vals[a].v[k++] = vals[a].v[i];
-    ax->values = vals[a].v;
-    ax->n_values = k;
-    vals[a].v = NULL;
-  }
+  for (size_t a = 0; a < d->n_axes; a++)
+    if (axis_values(&d->axes[a], &vals[a]) != 0)
+      goto nomem;
   for (size_t a = 0; a <= d->n_axes; a++)
     free(vals[a].v);
   free(vals);
@@ -713,7 +735,7 @@ static int best_pass_point(plot_data *d, const char *path, const best_cols *b,
 }
 
 /* Second pass for the decision map: cells of the (map_x, map_y) plane with
- * every other independent axis at its point-0 value. */
+ * every other independent axis at its reference value. */
 static int best_pass_map(plot_data *d, const char *path, ss_error *err) {
   plot_csv c;
   double *row_vals = NULL;

@@ -93,7 +93,8 @@ typedef struct plot_axis {
   char *zip;       /* zip group from the yaml, or NULL */
   size_t col;      /* column in best.csv */
   double ref;      /* value at the reference point (scenario.resolved.yaml's
-                      reference:, the nearest grid value; else point 0's) */
+                      reference:, the nearest grid value; else the middle of
+                      the axis in sweep order, as the tables' default) */
   size_t n_values; /* distinct values, sorted increasing */
   double *values;
 } plot_axis;
@@ -200,7 +201,7 @@ long plot_model_index(const plot_data *d, const char *name);
 void plot_place_letter(size_t i, char *buf, size_t bufsize);
 /* 1 when the breakpoints.csv `fixed` text ("path=value;...") matches the
  * expected values of the axes it names: want[j] for axis j (NaN: any), or,
- * when want is NULL, the values at point 0 (the reference line). Axes in
+ * when want is NULL, the reference values (the reference line). Axes in
  * `axis`'s zip group are not checked. */
 int plot_fixed_matches(const plot_data *d, const char *fixed, size_t axis,
                        const double *want);

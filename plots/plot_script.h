@@ -61,10 +61,12 @@ int plot_gp_title(FILE *fp, const char *cmd, const char *line1,
                   const char *line2, int w);
 /* "%.4g". */
 void plot_fmt_g(char *buf, size_t size, double v);
-/* "param = value, ..." for the other axes at point 0 (or at `at`). */
+/* "param = value, ..." for the other axes at the reference point (or at
+ * `at`). */
 void plot_other_axes_text(const plot_data *d, long skip1, long skip2,
                           const double *at, char *buf, size_t size);
-/* "other parameters at point 0: ..." or empty when there are none. */
+/* "at the reference point: ..." (the other parameters) or empty when there
+ * are none. */
 void plot_other_line(const plot_data *d, long skip1, long skip2, char *buf,
                      size_t size);
 /* "A: Device(x) = 0 - 3, ..." for placement `place` of m (or infeasible). */

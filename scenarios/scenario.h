@@ -300,8 +300,13 @@ void scn_sweep_point(const scn_scenario *s, size_t index, double *values);
 /* Set every swept parameter of s to its value at point index. */
 int scn_apply_point(scn_scenario *s, size_t index, ss_error *err);
 
+/* The middle of n values in sweep order: index (n - 1) / 2, the lower
+ * middle one for an even count (0 for n = 0). The one definition of "the
+ * middle of an axis", also for plots/ when scenario.resolved.yaml does not
+ * name the reference. */
+size_t scn_middle_index(size_t n_values);
 /* The default reference point: the sweep point with every zip group or
- * axis at its middle value (the lower middle one for an even count). */
+ * axis at its middle value (scn_middle_index). */
 size_t scn_reference_middle_point(const scn_scenario *s);
 /* Set every swept parameter of s to its reference value. */
 int scn_apply_reference(scn_scenario *s, ss_error *err);

@@ -14,10 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t scn_middle_index(size_t n_values) {
+  return n_values ? (n_values - 1) / 2 : 0;
+}
+
 size_t scn_reference_middle_point(const scn_scenario *s) {
   size_t index = 0;
   for (size_t g = 0; g < s->n_groups; g++)
-    index = index * s->groups[g].n_values + (s->groups[g].n_values - 1) / 2;
+    index =
+        index * s->groups[g].n_values + scn_middle_index(s->groups[g].n_values);
   return index;
 }
 

@@ -16,6 +16,7 @@
 
 #include "plots/plot_internal.h"
 #include "plots/plots.h"
+#include "scenarios/scenario.h"
 
 #define FIXTURE "tests/fixtures/plots"
 
@@ -543,6 +544,74 @@ static void test_point_auto(void **state) {
   free(tmp);
 }
 
+/* Without the reference in scenario.resolved.yaml (here: no yaml at all),
+ * the charts take the tables' default reference point: every axis at its
+ * middle value in sweep order (scenarios/scn_reference.c), not point 0's
+ * value nor the middle of the sorted values. best.csv is written as the
+ * sweep runs, from the scenario's own sweep points. */
+static void test_reference_fallback(void **state) {
+  (void)state;
+  static const char yaml[] =
+      "models: [m]\n"
+      "tiers: {device: [d], cloud: [c]}\n"
+      "links: {device-cloud: {latency_ms: 1, bandwidth_mbps: 10}}\n"
+      "sweep:\n"
+      "  - param: links.device-cloud.bandwidth_mbps\n"
+      "    values: [5, 1, 3, 2]\n"
+      "  - param: links.device-cloud.latency_ms\n"
+      "    log: [1, 100, 3]\n"
+      "    zip: z\n"
+      "  - param: availability.c\n"
+      "    values: [0.9, 0.6, 0.3]\n"
+      "    zip: z\n"
+      "  - param: input_mb\n"
+      "    linear: [1, 4, 4]\n";
+  scn_scenario *s = NULL;
+  ss_error err;
+  if (scn_load_text(yaml, strlen(yaml), "ref.yaml", NULL, &s, &err) != 0)
+    fail_msg("%s:%s: %s", err.file, err.where, err.msg);
+  assert_int_equal(s->reference_kind, SCN_REF_MIDDLE);
+  char *tmp = make_tmp();
+  char path[1024];
+  snprintf(path, sizeof path, "%s/best.csv", tmp);
+  FILE *fp = fopen(path, "wb");
+  assert_non_null(fp);
+  fputs("point", fp);
+  for (size_t a = 0; a < s->n_axes; a++)
+    fprintf(fp, ",%s", s->axes[a].param);
+  fputs(",model,placement,latency_s\n", fp);
+  double v[8];
+  assert_true(s->n_axes <= 8);
+  for (size_t p = 0; p < scn_sweep_count(s); p++) {
+    scn_sweep_point(s, p, v);
+    fprintf(fp, "%zu", p);
+    for (size_t a = 0; a < s->n_axes; a++)
+      fprintf(fp, ",%.17g", v[a]);
+    fputs(",m,\"Device(d) = 0 - 1, Cloud(None) = -1 - -1\",1\n", fp);
+  }
+  assert_int_equal(fclose(fp), 0);
+  plot_data d;
+  if (plot_data_load(&d, tmp, 0, &err) != 0)
+    fail_msg("%s:%s: %s", err.file, err.where, err.msg);
+  assert_int_equal(d.n_axes, s->n_axes);
+  for (size_t a = 0; a < d.n_axes; a++) {
+    assert_string_equal(d.axes[a].param, s->axes[a].param);
+    if (d.axes[a].ref != s->reference[a])
+      fail_msg("%s: charts' reference %.17g, the tables' %.17g",
+               d.axes[a].param, d.axes[a].ref, s->reference[a]);
+  }
+  /* the values the tables name: 1 (second of four), 10 (log middle) with
+   * 0.6 (its zip companion), 2 (lower middle of 1, 2, 3, 4) */
+  assert_close(d.axes[0].ref, 1, 0);
+  assert_close(d.axes[1].ref, 10, 1e-12);
+  assert_close(d.axes[2].ref, 0.6, 0);
+  assert_close(d.axes[3].ref, 2, 0);
+  plot_data_free(&d);
+  scn_free(s);
+  rm_tree(tmp);
+  free(tmp);
+}
+
 /* A decision map that one placement fills is a note, not a chart. */
 static void test_uniform_map(void **state) {
   (void)state;
@@ -1057,6 +1126,7 @@ int main(void) {
       cmocka_unit_test(test_load_2d),
       cmocka_unit_test(test_load_errors),
       cmocka_unit_test(test_point_auto),
+      cmocka_unit_test(test_reference_fallback),
       cmocka_unit_test(test_uniform_map),
       cmocka_unit_test(test_render_1d),
       cmocka_unit_test(test_render_2d),
