@@ -247,27 +247,13 @@ static void bp_row(analyst *w, size_t m, size_t k, size_t g, const double *fv,
 /* Exact breakpoints of axis k (a single-axis group) along one line.
  * Returns 1 when done, 0 when the cost is not affine here (use bisection),
  * -1 on error. */
-static int exact_line(analyst *w, size_t m, size_t k, size_t line, ss_buf *b,
-                      ss_error *err) {
-  const sim_engine *e = w->e;
-  const scn_scenario *s = e->scn;
-  const scn_axis *ax = &s->axes[k];
-  size_t g = ax->group;
-  double vmin = INFINITY, vmax = -INFINITY;
-  for (size_t i = 0; i < ax->n_values; i++) {
-    if (ax->values[i] < vmin)
-      vmin = ax->values[i];
-    if (ax->values[i] > vmax)
-      vmax = ax->values[i];
-  }
-  if (!(vmin < vmax))
-    return 1;
-  int inv = sim_param_inverse(ax->target.kind);
-  double u1 = inv ? 1 / vmin : vmin, u2 = inv ? 1 / vmax : vmax;
-  double u3 = 0.5 * (u1 + u2);
-  double us[3] = {u1, u2, u3};
-  sim_point_values(s, sim_line_point(s, g, line, 0), w->vals);
-  size_t n[3];
+/* The cost of model m's placements at three values of axis k (its ends
+ * and, in u, the middle) along one line, into w->y[0..2] (n[j] each). */
+static int sample_three(analyst *w, size_t m, size_t k, size_t line,
+                        const double us[3], double vmin, double vmax, int inv,
+                        size_t n[3], ss_error *err) {
+  const scn_scenario *s = w->e->scn;
+  sim_point_values(s, sim_line_point(s, s->axes[k].group, line, 0), w->vals);
   for (int j = 0; j < 3; j++) {
     w->vals[k] = inv ? 1 / us[j] : us[j];
     if (j == 0)
@@ -279,32 +265,40 @@ static int exact_line(analyst *w, size_t m, size_t k, size_t line, ss_buf *b,
     if (sim_ctx_values(w->c, m, &w->y[j], &w->y_cap[j], &n[j], err) != 0)
       return -1;
   }
-  if (n[0] != n[1] || n[0] != n[2])
+  return 0;
+}
+
+/* Room for np lines' coefficients. */
+static int grow_coefs(analyst *w, size_t np, ss_error *err) {
+  if (np <= w->coef_cap && w->ca)
     return 0;
-  size_t np = n[0];
-  if (np == 0)
-    return 1;
-  if (np > w->coef_cap || !w->ca) {
-    double *na = realloc(w->ca, np * sizeof *na);
-    if (na)
-      w->ca = na;
-    double *nb = realloc(w->cb, np * sizeof *nb);
-    if (nb)
-      w->cb = nb;
-    unsigned char *nu = realloc(w->use, np);
-    if (nu)
-      w->use = nu;
-    if (!na || !nb || !nu)
-      return ss_error_oom(err, NULL, NULL);
-    w->coef_cap = np;
-  }
-  size_t used = 0;
+  double *na = realloc(w->ca, np * sizeof *na);
+  if (na)
+    w->ca = na;
+  double *nb = realloc(w->cb, np * sizeof *nb);
+  if (nb)
+    w->cb = nb;
+  unsigned char *nu = realloc(w->use, np);
+  if (nu)
+    w->use = nu;
+  if (!na || !nb || !nu)
+    return ss_error_oom(err, NULL, NULL);
+  w->coef_cap = np;
+  return 0;
+}
+
+/* Each placement's cost as a line icpt + slope u through the samples at
+ * u1 and u2 (w->ca, w->cb; w->use where finite). Returns 0 when the middle
+ * sample u3 is off a line (not affine), else 1 (*used: lines kept). */
+static int fit_lines(analyst *w, size_t np, double u1, double u2, double u3,
+                     size_t *used) {
+  *used = 0;
   for (size_t i = 0; i < np; i++) {
     double y1 = w->y[0][i], y2 = w->y[1][i], y3 = w->y[2][i];
     w->use[i] = isfinite(y1) && isfinite(y2) && isfinite(y3);
     if (!w->use[i])
       continue;
-    used++;
+    (*used)++;
     double slope = (y2 - y1) / (u2 - u1);
     double icpt = y1 - slope * u1;
     double pred = icpt + slope * u3;
@@ -313,17 +307,17 @@ static int exact_line(analyst *w, size_t m, size_t k, size_t line, ss_buf *b,
     w->ca[i] = icpt;
     w->cb[i] = slope;
   }
-  if (used == 0)
-    return 1;
-  double ulo = u1 < u2 ? u1 : u2, uhi = u1 < u2 ? u2 : u1;
-  size_t start;
-  sim_break *br = NULL;
-  size_t nbr = 0;
-  if (sim_envelope(w->ca, w->cb, w->use, np, ulo, uhi, &start, &br, &nbr) != 0)
-    return ss_error_oom(err, NULL, NULL);
+  return 1;
+}
+
+/* The rows of the envelope's breaks br[0..nbr-1] (in u) along one line. */
+static int write_breaks(analyst *w, size_t m, size_t k, size_t line, int inv,
+                        const sim_break *br, size_t nbr, ss_buf *b,
+                        ss_error *err) {
+  const scn_scenario *s = w->e->scn;
+  size_t g = s->axes[k].group;
   double *fv = w->lo_vals;
   sim_point_values(s, sim_line_point(s, g, line, 0), fv);
-  int rc = 1;
   for (size_t q = 0; q < nbr; q++) {
     /* increasing parameter value: reversed when u = 1/value */
     const sim_break *bk = &br[inv ? nbr - 1 - q : q];
@@ -333,10 +327,8 @@ static int exact_line(analyst *w, size_t m, size_t k, size_t line, ss_buf *b,
     memcpy(w->vals, fv, s->n_axes * sizeof *w->vals);
     w->vals[k] = value;
     if (sim_ctx_set(w->c, w->vals, err) != 0 ||
-        sim_ctx_prepare(w->c, m, err) != 0) {
-      rc = -1;
-      break;
-    }
+        sim_ctx_prepare(w->c, m, err) != 0)
+      return -1;
     solver_result rb, ra;
     ident ib, ia;
     memset(&ib, 0, sizeof ib);
@@ -351,6 +343,46 @@ static int exact_line(analyst *w, size_t m, size_t k, size_t line, ss_buf *b,
       continue;
     bp_row(w, m, k, g, fv, value, 1, &ib, &ia, ra.objective, b);
   }
+  return 1;
+}
+
+static int exact_line(analyst *w, size_t m, size_t k, size_t line, ss_buf *b,
+                      ss_error *err) {
+  const scn_axis *ax = &w->e->scn->axes[k];
+  double vmin = INFINITY, vmax = -INFINITY;
+  for (size_t i = 0; i < ax->n_values; i++) {
+    if (ax->values[i] < vmin)
+      vmin = ax->values[i];
+    if (ax->values[i] > vmax)
+      vmax = ax->values[i];
+  }
+  if (!(vmin < vmax))
+    return 1;
+  int inv = sim_param_inverse(ax->target.kind);
+  double u1 = inv ? 1 / vmin : vmin, u2 = inv ? 1 / vmax : vmax;
+  double u3 = 0.5 * (u1 + u2);
+  double us[3] = {u1, u2, u3};
+  size_t n[3], used;
+  if (sample_three(w, m, k, line, us, vmin, vmax, inv, n, err) != 0)
+    return -1;
+  if (n[0] != n[1] || n[0] != n[2])
+    return 0;
+  size_t np = n[0];
+  if (np == 0)
+    return 1;
+  if (grow_coefs(w, np, err) != 0)
+    return -1;
+  if (fit_lines(w, np, u1, u2, u3, &used) == 0)
+    return 0;
+  if (used == 0)
+    return 1;
+  double ulo = u1 < u2 ? u1 : u2, uhi = u1 < u2 ? u2 : u1;
+  size_t start;
+  sim_break *br = NULL;
+  size_t nbr = 0;
+  if (sim_envelope(w->ca, w->cb, w->use, np, ulo, uhi, &start, &br, &nbr) != 0)
+    return ss_error_oom(err, NULL, NULL);
+  int rc = write_breaks(w, m, k, line, inv, br, nbr, b, err);
   free(br);
   return rc;
 }
@@ -856,11 +888,70 @@ static double elasticity(analyst *w, size_t m, size_t k) {
   return NAN;
 }
 
+/* One header cell: prefix + param + suffix, quoted as CSV needs. */
+static void summary_cell(ss_buf *b, const char *prefix, const char *param,
+                         const char *suffix) {
+  ss_buf name = {0};
+  ss_buf_str(&name, prefix);
+  ss_buf_str(&name, param);
+  ss_buf_str(&name, suffix);
+  ss_buf_char(b, ',');
+  if (name.p)
+    ss_csv_field(b, name.p);
+  b->oom |= name.oom;
+  ss_buf_free(&name);
+}
+
+static void summary_header(ss_buf *b, const scn_scenario *s) {
+  ss_buf_str(b, "model,placement,points,share");
+  for (size_t k = 0; k < s->n_axes; k++)
+    for (int mx = 0; mx < 2; mx++)
+      summary_cell(b, "", s->axes[k].param, mx ? ".max" : ".min");
+  ss_buf_str(b, ",best_objective,worst_objective");
+  for (size_t k = 0; k < s->n_axes; k++)
+    summary_cell(b, "elasticity.", s->axes[k].param, "");
+  ss_buf_char(b, '\n');
+}
+
+/* Model m's rows: one per placement that is best somewhere (el: the
+ * model's elasticity per axis). */
+static void summary_rows(const sim_engine *e, size_t m, const sim_msum *sm,
+                         const double *el, ss_buf *b) {
+  size_t na = e->scn->n_axes;
+  int maxim = solver_objective_info_of(e->obj)->maximise;
+  double best = maxim ? sm->obj_max : sm->obj_min;
+  double worst = maxim ? sm->obj_min : sm->obj_max;
+  for (size_t i = 0; i < sm->n; i++) {
+    const sim_pstat *ps = &sm->v[i];
+    ss_buf_str(b, e->models[m].cell);
+    ss_buf_char(b, ',');
+    ss_buf_str(b, ps->cell);
+    ss_buf_char(b, ',');
+    sim_buf_u64(b, ps->points);
+    ss_buf_char(b, ',');
+    sim_buf_num(b, (double)ps->points / (double)e->n_points);
+    for (size_t k = 0; k < na; k++) {
+      ss_buf_char(b, ',');
+      sim_buf_num(b, ps->vmin[k]);
+      ss_buf_char(b, ',');
+      sim_buf_num(b, ps->vmax[k]);
+    }
+    ss_buf_char(b, ',');
+    sim_buf_num(b, best);
+    ss_buf_char(b, ',');
+    sim_buf_num(b, worst);
+    for (size_t k = 0; k < na; k++) {
+      ss_buf_char(b, ',');
+      sim_buf_num(b, el[k]);
+    }
+    ss_buf_char(b, '\n');
+  }
+}
+
 static int write_summary(analyst *w, const sim_msum *sums, FILE *fp,
                          ss_error *err) {
   const sim_engine *e = w->e;
-  const scn_scenario *s = e->scn;
-  size_t na = s->n_axes;
+  size_t na = e->scn->n_axes;
   ss_buf b = {0};
   double *el = calloc(na + 1, sizeof *el);
   int rc = -1;
@@ -868,62 +959,11 @@ static int write_summary(analyst *w, const sim_msum *sums, FILE *fp,
     ss_error_oom(err, NULL, NULL);
     goto done;
   }
-  ss_buf_str(&b, "model,placement,points,share");
-  for (size_t k = 0; k < na; k++)
-    for (int mx = 0; mx < 2; mx++) {
-      ss_buf name = {0};
-      ss_buf_str(&name, s->axes[k].param);
-      ss_buf_str(&name, mx ? ".max" : ".min");
-      ss_buf_char(&b, ',');
-      if (name.p)
-        ss_csv_field(&b, name.p);
-      b.oom |= name.oom;
-      ss_buf_free(&name);
-    }
-  ss_buf_str(&b, ",best_objective,worst_objective");
-  for (size_t k = 0; k < na; k++) {
-    ss_buf name = {0};
-    ss_buf_str(&name, "elasticity.");
-    ss_buf_str(&name, s->axes[k].param);
-    ss_buf_char(&b, ',');
-    if (name.p)
-      ss_csv_field(&b, name.p);
-    b.oom |= name.oom;
-    ss_buf_free(&name);
-  }
-  ss_buf_char(&b, '\n');
+  summary_header(&b, e->scn);
   for (size_t m = 0; m < e->n_models; m++) {
-    const sim_msum *sm = &sums[m];
     for (size_t k = 0; k < na; k++)
       el[k] = elasticity(w, m, k);
-    int maxim = solver_objective_info_of(e->obj)->maximise;
-    double best = maxim ? sm->obj_max : sm->obj_min;
-    double worst = maxim ? sm->obj_min : sm->obj_max;
-    for (size_t i = 0; i < sm->n; i++) {
-      const sim_pstat *ps = &sm->v[i];
-      ss_buf_str(&b, e->models[m].cell);
-      ss_buf_char(&b, ',');
-      ss_buf_str(&b, ps->cell);
-      ss_buf_char(&b, ',');
-      sim_buf_u64(&b, ps->points);
-      ss_buf_char(&b, ',');
-      sim_buf_num(&b, (double)ps->points / (double)e->n_points);
-      for (size_t k = 0; k < na; k++) {
-        ss_buf_char(&b, ',');
-        sim_buf_num(&b, ps->vmin[k]);
-        ss_buf_char(&b, ',');
-        sim_buf_num(&b, ps->vmax[k]);
-      }
-      ss_buf_char(&b, ',');
-      sim_buf_num(&b, best);
-      ss_buf_char(&b, ',');
-      sim_buf_num(&b, worst);
-      for (size_t k = 0; k < na; k++) {
-        ss_buf_char(&b, ',');
-        sim_buf_num(&b, el[k]);
-      }
-      ss_buf_char(&b, '\n');
-    }
+    summary_rows(e, m, &sums[m], el, &b);
   }
   if (b.oom) {
     ss_error_oom(err, NULL, NULL);
@@ -961,151 +1001,172 @@ static int write_text(FILE *fp, const char *text) {
   return fwrite(text, 1, n, fp) == n ? 0 : -1;
 }
 
+/* What writing the tables shares: one sweep context, analyst and phase
+ * worker per job, the per-model sums of the sweep, the breakpoint tasks. */
+typedef struct tables_run {
+  const sim_engine *e;
+  const char *outdir;
+  const sim_options *opt;
+  size_t jobs;
+  sim_ctx **ctxs;
+  analyst *an;
+  an_worker *aw;
+  void **wp;
+  sim_msum *sums;
+  task_map tm;
+} tables_run;
+
+static int tables_setup(tables_run *tr, ss_error *err) {
+  size_t jobs = tr->jobs;
+  tr->ctxs = calloc(jobs, sizeof *tr->ctxs);
+  tr->an = calloc(jobs, sizeof *tr->an);
+  tr->aw = calloc(jobs, sizeof *tr->aw);
+  tr->wp = calloc(jobs, sizeof *tr->wp);
+  tr->sums = calloc(tr->e->n_models + 1, sizeof *tr->sums);
+  if (!tr->ctxs || !tr->an || !tr->aw || !tr->wp || !tr->sums)
+    return ss_error_oom(err, NULL, NULL);
+  for (size_t i = 0; i < jobs; i++) {
+    if (sim_ctx_new(tr->e, &tr->ctxs[i], err) != 0)
+      return -1;
+    if (analyst_init(&tr->an[i], tr->e, tr->ctxs[i]) != 0)
+      return ss_error_oom(err, NULL, NULL);
+  }
+  return 0;
+}
+
+static void tables_free(tables_run *tr) {
+  free(tr->tm.offset);
+  if (tr->an)
+    for (size_t i = 0; i < tr->jobs; i++)
+      analyst_free(&tr->an[i]);
+  if (tr->ctxs)
+    for (size_t i = 0; i < tr->jobs; i++)
+      sim_ctx_free(tr->ctxs[i]);
+  sim_msum_free(tr->sums, tr->e->n_models);
+  free(tr->ctxs);
+  free(tr->an);
+  free(tr->aw);
+  free(tr->wp);
+}
+
+/* best.csv (+ top.csv) and the counts: the sweep itself. */
+static int write_best(tables_run *tr, ss_error *err) {
+  ss_atomic_file best, top;
+  int open_top = 0;
+  if (open_table(&best, tr->outdir, "best.csv", err) != 0)
+    return -1;
+  if (tr->e->scn->top_k > 1) {
+    if (open_table(&top, tr->outdir, "top.csv", err) != 0) {
+      ss_atomic_abort(&best);
+      return -1;
+    }
+    open_top = 1;
+  }
+  if (sim_sweep_all(tr->e, tr->ctxs, tr->jobs, best.fp,
+                    open_top ? top.fp : NULL, tr->sums, tr->opt, err) != 0) {
+    ss_atomic_abort(&best);
+    if (open_top)
+      ss_atomic_abort(&top);
+    return -1;
+  }
+  if (ss_atomic_commit(&best, err) != 0) {
+    if (open_top)
+      ss_atomic_abort(&top);
+    return -1;
+  }
+  return open_top ? ss_atomic_commit(&top, err) : 0;
+}
+
+/* The breakpoint tasks: per model and axis, one per line of the other
+ * axes' groups; and the phase workers. */
+static int breakpoint_tasks(tables_run *tr, ss_error *err) {
+  const sim_engine *e = tr->e;
+  const scn_scenario *s = e->scn;
+  tr->tm.offset = calloc(e->n_models * s->n_axes + 1, sizeof *tr->tm.offset);
+  if (!tr->tm.offset)
+    return ss_error_oom(err, NULL, NULL);
+  for (size_t m = 0, acc = 0; m < e->n_models; m++)
+    for (size_t k = 0; k < s->n_axes; k++) {
+      tr->tm.offset[m * s->n_axes + k] = acc;
+      acc += e->n_points / group_len(s, k);
+      tr->tm.offset[m * s->n_axes + k + 1] = acc;
+    }
+  for (size_t i = 0; i < tr->jobs; i++) {
+    tr->aw[i].a = &tr->an[i];
+    tr->aw[i].tm = &tr->tm;
+    tr->wp[i] = &tr->aw[i];
+  }
+  return 0;
+}
+
+/* Table `name` with its header, then the rows that the tasks of phase
+ * `phase` write in task order. */
+static int write_phase_table(tables_run *tr, const char *name,
+                             const char *header, const char *phase,
+                             size_t n_tasks, sim_task_fn fn, ss_error *err) {
+  ss_atomic_file af;
+  if (open_table(&af, tr->outdir, name, err) != 0)
+    return -1;
+  if (write_text(af.fp, header) != 0) {
+    ss_error_set(err, NULL, NULL, "cannot write %s", name);
+    ss_atomic_abort(&af);
+    return -1;
+  }
+  file_commit fc = {af.fp, name};
+  sim_phase ph = {phase, n_tasks, fn,   file_commit_fn, &fc,
+                  NULL,  NULL,    NULL, NULL,           0};
+  if (sim_run_phase(&ph, tr->jobs, tr->wp, tr->opt, err) != 0) {
+    ss_atomic_abort(&af);
+    return -1;
+  }
+  return ss_atomic_commit(&af, err);
+}
+
+static int write_summary_table(tables_run *tr, ss_error *err) {
+  ss_atomic_file sm;
+  if (tr->opt && tr->opt->cancel && *tr->opt->cancel)
+    return ss_error_interrupted(err);
+  if (open_table(&sm, tr->outdir, "summary.csv", err) != 0)
+    return -1;
+  if (write_summary(&tr->an[0], tr->sums, sm.fp, err) != 0) {
+    ss_atomic_abort(&sm);
+    return -1;
+  }
+  return ss_atomic_commit(&sm, err);
+}
+
 int sim_write_tables(const sim_engine *e, const char *outdir,
                      const sim_options *opt, sim_timings *t, ss_error *err) {
   const scn_scenario *s = e->scn;
-  size_t jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
-  const volatile sig_atomic_t *cancel = opt ? opt->cancel : NULL;
-  sim_ctx **ctxs = calloc(jobs, sizeof *ctxs);
-  analyst *an = calloc(jobs, sizeof *an);
-  an_worker *aw = calloc(jobs, sizeof *aw);
-  void **wp = calloc(jobs, sizeof *wp);
-  sim_msum *sums = calloc(e->n_models + 1, sizeof *sums);
-  task_map tm = {e->n_models, s->n_axes, NULL};
-  ss_atomic_file best, top, bp, cv, sm;
-  int open_best = 0, open_top = 0, open_bp = 0, open_cv = 0, open_sm = 0;
+  tables_run tr;
+  memset(&tr, 0, sizeof tr);
+  tr.e = e;
+  tr.outdir = outdir;
+  tr.opt = opt;
+  tr.jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
+  tr.tm.n_models = e->n_models;
+  tr.tm.n_axes = s->n_axes;
   int rc = -1;
   double t0 = now_s(), t1 = t0;
-  if (!ctxs || !an || !aw || !wp || !sums) {
-    ss_error_oom(err, NULL, NULL);
+  if (tables_setup(&tr, err) != 0 || write_best(&tr, err) != 0)
     goto done;
-  }
-  for (size_t i = 0; i < jobs; i++) {
-    if (sim_ctx_new(e, &ctxs[i], err) != 0)
-      goto done;
-    if (analyst_init(&an[i], e, ctxs[i]) != 0) {
-      ss_error_oom(err, NULL, NULL);
-      goto done;
-    }
-  }
-
-  /* best.csv (+ top.csv) and the counts */
-  if (open_table(&best, outdir, "best.csv", err) != 0)
-    goto done;
-  open_best = 1;
-  if (s->top_k > 1) {
-    if (open_table(&top, outdir, "top.csv", err) != 0)
-      goto done;
-    open_top = 1;
-  }
-  if (sim_sweep_all(e, ctxs, jobs, best.fp, open_top ? top.fp : NULL, sums, opt,
-                    err) != 0)
-    goto done;
-  open_best = 0;
-  if (ss_atomic_commit(&best, err) != 0)
-    goto done;
-  if (open_top) {
-    open_top = 0;
-    if (ss_atomic_commit(&top, err) != 0)
-      goto done;
-  }
   t1 = now_s();
-
-  /* breakpoints.csv */
-  tm.offset = calloc(e->n_models * s->n_axes + 1, sizeof *tm.offset);
-  if (!tm.offset) {
-    ss_error_oom(err, NULL, NULL);
+  if (breakpoint_tasks(&tr, err) != 0)
     goto done;
-  }
-  for (size_t m = 0, acc = 0; m < e->n_models; m++)
-    for (size_t k = 0; k < s->n_axes; k++) {
-      tm.offset[m * s->n_axes + k] = acc;
-      acc += e->n_points / group_len(s, k);
-      tm.offset[m * s->n_axes + k + 1] = acc;
-    }
-  size_t n_bp_tasks = s->n_axes ? tm.offset[e->n_models * s->n_axes] : 0;
-  for (size_t i = 0; i < jobs; i++) {
-    aw[i].a = &an[i];
-    aw[i].tm = &tm;
-    wp[i] = &aw[i];
-  }
-  if (open_table(&bp, outdir, "breakpoints.csv", err) != 0)
-    goto done;
-  open_bp = 1;
-  if (write_text(bp.fp, SIM_BREAKPOINTS_HEADER) != 0) {
-    ss_error_set(err, NULL, NULL, "cannot write breakpoints.csv");
-    goto done;
-  }
-  file_commit fc = {bp.fp, "breakpoints.csv"};
-  sim_phase bp_phase = {"breakpoints", n_bp_tasks, bp_task, file_commit_fn, &fc,
-                        NULL,          NULL,       NULL,    NULL,           0};
-  if (sim_run_phase(&bp_phase, jobs, wp, opt, err) != 0)
-    goto done;
-  open_bp = 0;
-  if (ss_atomic_commit(&bp, err) != 0)
-    goto done;
-
-  /* curves.csv */
-  if (open_table(&cv, outdir, "curves.csv", err) != 0)
-    goto done;
-  open_cv = 1;
-  if (write_text(cv.fp, SIM_CURVES_HEADER) != 0) {
-    ss_error_set(err, NULL, NULL, "cannot write curves.csv");
-    goto done;
-  }
-  file_commit fc2 = {cv.fp, "curves.csv"};
-  sim_phase cv_phase = {"curves",   e->n_models * s->n_axes,
-                        curve_task, file_commit_fn,
-                        &fc2,       NULL,
-                        NULL,       NULL,
-                        NULL,       0};
-  if (sim_run_phase(&cv_phase, jobs, wp, opt, err) != 0)
-    goto done;
-  open_cv = 0;
-  if (ss_atomic_commit(&cv, err) != 0)
-    goto done;
-
-  /* summary.csv */
-  if (cancel && *cancel) {
-    ss_error_interrupted(err);
-    goto done;
-  }
-  if (open_table(&sm, outdir, "summary.csv", err) != 0)
-    goto done;
-  open_sm = 1;
-  if (write_summary(&an[0], sums, sm.fp, err) != 0)
-    goto done;
-  open_sm = 0;
-  if (ss_atomic_commit(&sm, err) != 0)
+  size_t n_bp_tasks = s->n_axes ? tr.tm.offset[e->n_models * s->n_axes] : 0;
+  if (write_phase_table(&tr, "breakpoints.csv", SIM_BREAKPOINTS_HEADER,
+                        "breakpoints", n_bp_tasks, bp_task, err) != 0 ||
+      write_phase_table(&tr, "curves.csv", SIM_CURVES_HEADER, "curves",
+                        e->n_models * s->n_axes, curve_task, err) != 0 ||
+      write_summary_table(&tr, err) != 0)
     goto done;
   rc = 0;
 done:
-  if (open_best)
-    ss_atomic_abort(&best);
-  if (open_top)
-    ss_atomic_abort(&top);
-  if (open_bp)
-    ss_atomic_abort(&bp);
-  if (open_cv)
-    ss_atomic_abort(&cv);
-  if (open_sm)
-    ss_atomic_abort(&sm);
   if (t) {
     double t2 = now_s();
     t->sweep_s = t1 - t0;
     t->analysis_s = rc == 0 ? t2 - t1 : 0;
   }
-  free(tm.offset);
-  if (an)
-    for (size_t i = 0; i < jobs; i++)
-      analyst_free(&an[i]);
-  if (ctxs)
-    for (size_t i = 0; i < jobs; i++)
-      sim_ctx_free(ctxs[i]);
-  sim_msum_free(sums, e->n_models);
-  free(ctxs);
-  free(an);
-  free(aw);
-  free(wp);
+  tables_free(&tr);
   return rc;
 }
