@@ -105,7 +105,6 @@ static int parse_row(const ss_csv_reader *rd, const val_cols *c, sim_val_row *r,
   if (!model[0])
     return ss_error_line(err, SS_ERR_FORMAT, path, line, "column '%s': empty",
                          nm[COL_MODEL]);
-  snprintf(r->model, sizeof r->model, "%s", model);
   double cut;
   struct {
     int col;
@@ -129,6 +128,8 @@ static int parse_row(const ss_csv_reader *rd, const val_cols *c, sim_val_row *r,
                          "column '%s': not a block number: '%s'", nm[COL_CUT],
                          cell[idx[COL_CUT]].text);
   r->cut_block = (long)cut;
+  if (!(r->model = ss_strdup(model))) /* last: nothing to free on failure */
+    return ss_error_oom(err, path, NULL);
   return 0;
 }
 
@@ -139,15 +140,12 @@ static int add_row(sim_val_data *d, size_t *cap, ss_error *err,
   return 0;
 }
 
-/* The optional system-name columns, from the first row. */
-static void keep_systems(const ss_csv_reader *r, const val_cols *c,
-                         sim_val_data *out) {
-  if (c->device_system >= 0)
-    snprintf(out->device_system, sizeof out->device_system, "%s",
-             r->fields[c->device_system].text);
-  if (c->edge_system >= 0)
-    snprintf(out->edge_system, sizeof out->edge_system, "%s",
-             r->fields[c->edge_system].text);
+/* The optional system-name column col of the first row into *out (NULL
+ * when absent or empty); -1 when out of memory. */
+static int keep_system(const ss_csv_reader *r, long col, char **out) {
+  if (col < 0 || !r->fields[col].text[0])
+    return 0;
+  return (*out = ss_strdup(r->fields[col].text)) ? 0 : -1;
 }
 
 static int parse_rows(ss_csv_reader *r, const val_cols *c, sim_val_data *out,
@@ -162,8 +160,10 @@ static int parse_rows(ss_csv_reader *r, const val_cols *c, sim_val_data *out,
       return -1;
     if (parse_row(r, c, &out->rows[out->n], err) != 0)
       return -1;
-    if (out->n++ == 0)
-      keep_systems(r, c, out);
+    if (out->n++ == 0 &&
+        (keep_system(r, c->device_system, &out->device_system) != 0 ||
+         keep_system(r, c->edge_system, &out->edge_system) != 0))
+      return ss_error_oom(err, r->path, NULL);
   }
   if (got < 0)
     return -1;
@@ -212,9 +212,12 @@ int sim_val_read(const char *path, sim_val_data *out, ss_error *err) {
 void sim_val_free(sim_val_data *d) {
   if (!d)
     return;
+  for (size_t i = 0; d->rows && i < d->n; i++)
+    free(d->rows[i].model);
   free(d->rows);
-  d->rows = NULL;
-  d->n = 0;
+  free(d->device_system);
+  free(d->edge_system);
+  memset(d, 0, sizeof *d);
 }
 
 /* ---- the fit ---- */

@@ -25,7 +25,6 @@
 
 /* Largest validation.csv read (bytes). */
 #define SIM_VALIDATION_MAX_BYTES (64u << 20)
-#define SIM_VALIDATION_MODEL_MAX 128
 /* Largest efficiency the fit accepts (above 1: the nominal rate
  * understates the link). */
 #define SIM_EFFICIENCY_MAX 2.0
@@ -33,8 +32,8 @@
 /* One measured placement: device runs blocks 0..cut_block-1, the edge the
  * rest, over a link of bandwidth_mbps and latency_ms. */
 typedef struct sim_val_row {
-  long line; /* in the file, for messages */
-  char model[SIM_VALIDATION_MODEL_MAX];
+  long line;   /* in the file, for messages */
+  char *model; /* any length; owned (sim_val_free) */
   long cut_block;
   double bytes;          /* sent from device to edge */
   double bandwidth_mbps; /* nominal link rate */
@@ -49,9 +48,9 @@ typedef struct sim_val_data {
   size_t n;
   sim_val_row *rows;
   /* The optional columns device_system / edge_system of the first row
-   * ("" when absent). */
-  char device_system[SIM_VALIDATION_MODEL_MAX];
-  char edge_system[SIM_VALIDATION_MODEL_MAX];
+   * (any length; NULL when absent or empty). Owned (sim_val_free). */
+  char *device_system;
+  char *edge_system;
 } sim_val_data;
 
 /* The columns a validation.csv must have (others are ignored). */

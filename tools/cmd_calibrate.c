@@ -61,8 +61,8 @@ static void print_snippet(const sim_val_data *d, const sim_calibration *c,
          c->efficiency, c->overhead_ms);
   if (c->fit_compute)
     printf("availability: {%s: %.4f, %s: %.4f}\n",
-           d->device_system[0] ? d->device_system : "DEVICE",
-           1.0 / c->device_scale, d->edge_system[0] ? d->edge_system : "EDGE",
+           d->device_system ? d->device_system : "DEVICE",
+           1.0 / c->device_scale, d->edge_system ? d->edge_system : "EDGE",
            1.0 / c->edge_scale);
 }
 

@@ -9,6 +9,7 @@
 
 #include "tests/unit/testutil.h"
 
+#include "common/ss_mem.h"
 #include "sim/sim_calibrate.h"
 
 /* Rows that follow the model exactly: measured = scale * compute + latency
@@ -25,7 +26,8 @@ static void make_rows(sim_val_data *d, double eff, double over_ms,
   for (size_t i = 0; i < d->n; i++) {
     sim_val_row *r = &d->rows[i];
     r->line = (long)i + 2;
-    snprintf(r->model, sizeof r->model, "m%zu", i % 2);
+    r->model = ss_strdup(i % 2 ? "m1" : "m0");
+    assert_non_null(r->model);
     r->cut_block = (long)i % 5;
     r->bytes = bytes[i % 5];
     r->bandwidth_mbps = bw[i / 5];
@@ -174,6 +176,38 @@ static void test_read_good(void **state) {
   sim_val_free(&d);
 }
 
+/* Model and system names of any length come back whole (no silent
+ * truncation); an empty system name counts as absent. */
+static void test_long_names(void **state) {
+  (void)state;
+  char model[301], dev[201], text[4096];
+  memset(model, 'm', sizeof model - 1);
+  model[sizeof model - 1] = 0;
+  memset(dev, 'd', sizeof dev - 1);
+  dev[sizeof dev - 1] = 0;
+  int n = snprintf(text, sizeof text,
+                   "model,cut_block,bytes,bandwidth_mbps,latency_ms,"
+                   "predicted_s,measured_s,predicted_device_s,"
+                   "predicted_edge_s,device_system,edge_system\n"
+                   "%s,1,0,10,0,0.3,0.31,0.1,0.2,%s,\n"
+                   "%s,2,0,10,0,0.3,0.32,0.2,0.1,x,y\n"
+                   "%s-2,3,0,10,0,0.3,0.33,0.25,0.05,x,y\n",
+                   model, dev, model, model);
+  assert_true(n > 0 && (size_t)n < sizeof text);
+  sim_val_data d;
+  ss_error err;
+  if (sim_val_parse("long.csv", text, (size_t)n, &d, &err) != 0)
+    fail_msg("%s:%s: %s", err.file, err.where, err.msg);
+  assert_int_equal(d.n, 3);
+  assert_string_equal(d.rows[0].model, model);
+  assert_string_equal(d.rows[1].model, model);
+  assert_int_equal(strlen(d.rows[2].model), 302);
+  assert_string_equal(d.device_system, dev);
+  assert_null(d.edge_system); /* empty in the first row */
+  sim_val_free(&d);
+  assert_null(d.rows);
+}
+
 struct bad_case {
   const char *file;
   const char *where; /* expected line ("" = the file only) */
@@ -241,6 +275,7 @@ int main(void) {
       cmocka_unit_test(test_negative_overhead_clamped),
       cmocka_unit_test(test_errors_median_max),
       cmocka_unit_test(test_read_good),
+      cmocka_unit_test(test_long_names),
       cmocka_unit_test(test_bad_inputs),
       cmocka_unit_test(test_missing_file),
   };
