@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* syncfs */
 #include "ss_io.h"
 
 #include <errno.h>
@@ -80,12 +80,8 @@ oom:
   return NULL;
 }
 
-int ss_rename_into_place(const char *tmp, const char *path, ss_error *err) {
-  int fd = open(tmp, O_RDONLY);
-  if (fd >= 0) {
-    (void)fsync(fd);
-    close(fd);
-  }
+/* Rename tmp (its data already synced, or left to ss_sync_fs) to path. */
+static int rename_synced(const char *tmp, const char *path, ss_error *err) {
   /* Keep the permissions a user had on an existing file; new files get 0644
    * (mkstemp creates 0600). */
   struct stat st;
@@ -100,6 +96,34 @@ int ss_rename_into_place(const char *tmp, const char *path, ss_error *err) {
                          strerror(e));
   }
   ss_temp_done(tmp);
+  return 0;
+}
+
+int ss_rename_into_place(const char *tmp, const char *path, ss_error *err) {
+  int fd = open(tmp, O_RDONLY);
+  if (fd >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+  return rename_synced(tmp, path, err);
+}
+
+int ss_sync_fs(const char *path, ss_error *err) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return ss_error_setk(err, SS_ERR_IO, path, NULL, "cannot open: %s",
+                         strerror(errno));
+#ifdef __linux__
+  int rc = syncfs(fd);
+#else
+  sync();
+  int rc = 0;
+#endif
+  int e = errno;
+  close(fd);
+  if (rc != 0)
+    return ss_error_setk(err, SS_ERR_IO, path, NULL, "cannot write to disk: %s",
+                         strerror(e));
   return 0;
 }
 
@@ -125,7 +149,7 @@ int ss_atomic_commit(ss_atomic_file *af, ss_error *err) {
   if (!af->fp)
     return ss_error_set(err, af->path, NULL, "file not open");
   int bad = ferror(af->fp) || fflush(af->fp) != 0;
-  if (!bad)
+  if (!bad && !af->no_sync)
     bad = fsync(fileno(af->fp)) != 0 && errno != EINVAL;
   if (fclose(af->fp) != 0)
     bad = 1;
@@ -136,7 +160,7 @@ int ss_atomic_commit(ss_atomic_file *af, ss_error *err) {
     return ss_error_setk(err, SS_ERR_IO, af->path, NULL,
                          "write failed (disk full?)");
   }
-  int rc = ss_rename_into_place(af->tmp_path, af->path, err);
+  int rc = rename_synced(af->tmp_path, af->path, err);
   af->tmp_path[0] = '\0';
   return rc;
 }

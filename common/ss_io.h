@@ -22,13 +22,16 @@ typedef struct ss_atomic_file {
   FILE *fp;            /* write here */
   char path[4096];     /* final name */
   char tmp_path[4200]; /* temporary name in the same folder */
+  int no_sync;         /* set after ss_atomic_open: commit without fsync;
+                          the caller runs ss_sync_fs before committing
+                          what depends on the file (its manifest) */
 } ss_atomic_file;
 
 /* Create a temporary file next to path (ss_tmp.h: in a marked folder
  * ".splitsim-tmp-XXXXXX") and open it for writing. */
 int ss_atomic_open(ss_atomic_file *af, const char *path, ss_error *err);
-/* Flush, fsync and rename over the final path. On failure the temporary file
- * is removed and the final path is untouched. */
+/* Flush, fsync (unless af->no_sync) and rename over the final path. On
+ * failure the temporary file is removed and the final path is untouched. */
 int ss_atomic_commit(ss_atomic_file *af, ss_error *err);
 /* Close and remove the temporary file (safe to call after commit). */
 void ss_atomic_abort(ss_atomic_file *af);
@@ -37,6 +40,11 @@ void ss_atomic_abort(ss_atomic_file *af);
  * ss_temp_path_for and ss_temp_discard in ss_tmp.h. */
 /* fsync tmp and rename it to path. */
 int ss_rename_into_place(const char *tmp, const char *path, ss_error *err);
+
+/* Write everything written so far on the file system holding path to disk
+ * (syncfs; sync where there is none): one call in place of an fsync per
+ * file for many files committed with no_sync. */
+int ss_sync_fs(const char *path, ss_error *err);
 
 /* Shortest "%.{15,16,17}g" text of x that strtod reads back to x exactly.
  * buf must hold at least SS_DOUBLE_BUFSIZE bytes. Returns buf. */

@@ -55,9 +55,11 @@ static int lat_series(lat_chart *L, ss_error *err) {
        co = plot_table_col(t, SIM_COL_OBJECTIVE),
        copt = plot_table_col(t, SIM_COL_OPTIMAL);
   L->xmin = INFINITY, L->xmax = -INFINITY, L->ymax_all = -INFINITY;
-  for (size_t r = 0; r < t->n_rows; r++) {
-    if (strcmp(plot_table_get(t, r, (size_t)cm), m->name) != 0 ||
-        strcmp(plot_table_get(t, r, (size_t)ca), L->ax->param) != 0)
+  const size_t *rows;
+  size_t n_rows = plot_rows_of(&L->d->curves_rows, L->c->model, &rows);
+  for (size_t k = 0; cm >= 0 && k < n_rows; k++) {
+    size_t r = rows[k];
+    if (strcmp(plot_table_get(t, r, (size_t)ca), L->ax->param) != 0)
       continue;
     double x, y, o;
     if (plot_table_num(t, r, (size_t)cv, &x, err) != 0 ||
@@ -104,9 +106,11 @@ static int lat_breakpoints(lat_chart *L, ss_error *err) {
     return 0;
   if (!(L->bps = calloc(b->n_rows + 1, sizeof *L->bps)))
     return ss_error_oom(err, d->charts, L->c->base);
-  for (size_t r = 0; r < b->n_rows; r++) {
-    if (strcmp(plot_table_get(b, r, (size_t)bm), L->m->name) != 0 ||
-        strcmp(plot_table_get(b, r, (size_t)ba), L->ax->param) != 0 ||
+  const size_t *rows;
+  size_t n_rows = plot_rows_of(&d->breakpoints_rows, L->c->model, &rows);
+  for (size_t k = 0; k < n_rows; k++) {
+    size_t r = rows[k];
+    if (strcmp(plot_table_get(b, r, (size_t)ba), L->ax->param) != 0 ||
         !plot_fixed_matches(d, plot_table_get(b, r, (size_t)bf), L->c->axis,
                             NULL))
       continue;

@@ -53,9 +53,11 @@ static long map_row_breakpoints(map_chart *M, size_t yi, ss_error *err) {
   size_t n = 0;
   if (k[0] < 0)
     return 0;
-  for (size_t r = 0; r < b->n_rows; r++) {
-    if (strcmp(plot_table_get(b, r, (size_t)k[0]), M->m->name) != 0 ||
-        strcmp(plot_table_get(b, r, (size_t)k[1]), M->ax->param) != 0 ||
+  const size_t *rows;
+  size_t n_rows = plot_rows_of(&d->breakpoints_rows, M->c->model, &rows);
+  for (size_t i = 0; i < n_rows; i++) {
+    size_t r = rows[i];
+    if (strcmp(plot_table_get(b, r, (size_t)k[1]), M->ax->param) != 0 ||
         !plot_fixed_matches(d, plot_table_get(b, r, (size_t)k[2]),
                             (size_t)d->map_x, d->map_rows + yi * d->n_axes))
       continue;

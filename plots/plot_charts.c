@@ -77,6 +77,7 @@ int plot_write_chart(const plot_data *d, const plot_plan *p,
   }
   if (ss_atomic_open(&datf, dat_path, err) != 0)
     goto out;
+  datf.no_sync = 1; /* one ss_sync_fs before the manifest (plots.c) */
   dat_open = 1;
   gp = open_memstream(&script, &script_len);
   if (!gp) {
@@ -98,6 +99,7 @@ int plot_write_chart(const plot_data *d, const plot_plan *p,
   } else {
     if (ss_atomic_open(&gpf, gp_path, err) != 0)
       goto out;
+    gpf.no_sync = 1;
     gp_open = 1;
     fprintf(gpf.fp,
             SCRIPT_MARK "%016llx (an edited script is kept by `splitsim "

@@ -849,6 +849,10 @@ void plot_data_free(plot_data *d) {
   free(d->map_note);
   plot_table_free(&d->curves);
   plot_table_free(&d->breakpoints);
+  free(d->curves_rows.first);
+  free(d->curves_rows.rows);
+  free(d->breakpoints_rows.first);
+  free(d->breakpoints_rows.rows);
   plot_table_free(&d->summary);
   plot_table_free(&d->purchase);
   plot_table_free(&d->sensitivity);
@@ -928,6 +932,43 @@ static double nearest_value(const plot_axis *a, double x) {
       best = a->values[i];
     }
   return best;
+}
+
+size_t plot_rows_of(const plot_model_rows *ix, size_t m, const size_t **rows) {
+  if (!ix->first) {
+    *rows = NULL;
+    return 0;
+  }
+  *rows = ix->rows + ix->first[m];
+  return ix->first[m + 1] - ix->first[m];
+}
+
+/* Group t's rows by model (a counting sort, file order kept); 0, or -1
+ * when out of memory. */
+static int index_rows(const plot_data *d, const plot_table *t,
+                      plot_model_rows *ix) {
+  long cm = plot_table_col(t, SIM_COL_MODEL);
+  if (cm < 0)
+    return 0;
+  long *of = malloc((t->n_rows + 1) * sizeof *of);
+  ix->first = calloc(d->n_models + 2, sizeof *ix->first);
+  ix->rows = malloc((t->n_rows + 1) * sizeof *ix->rows);
+  if (!of || !ix->first || !ix->rows) {
+    free(of);
+    return -1;
+  }
+  for (size_t r = 0; r < t->n_rows; r++) {
+    of[r] = plot_model_index(d, plot_table_get(t, r, (size_t)cm));
+    if (of[r] >= 0)
+      ix->first[of[r] + 2]++;
+  }
+  for (size_t m = 0; m < d->n_models; m++)
+    ix->first[m + 2] += ix->first[m + 1];
+  for (size_t r = 0; r < t->n_rows; r++)
+    if (of[r] >= 0)
+      ix->rows[ix->first[of[r] + 1]++] = r;
+  free(of);
+  return 0;
 }
 
 int plot_data_load(plot_data *d, const char *outdir, size_t point,
@@ -1063,7 +1104,10 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
   if (d->has_breakpoints &&
       add_table_places(d, &d->breakpoints, bcols, 2, err) != 0)
     goto fail;
-  if (plot_places_finish(d) != 0) {
+  if (plot_places_finish(d) != 0 ||
+      (d->has_curves && index_rows(d, &d->curves, &d->curves_rows) != 0) ||
+      (d->has_breakpoints &&
+       index_rows(d, &d->breakpoints, &d->breakpoints_rows) != 0)) {
     ss_error_oom(err, outdir, NULL);
     goto fail;
   }

@@ -56,6 +56,14 @@ void plot_csv_close(plot_csv *c);
 int plot_csv_check_width(const plot_csv *c, size_t n_header, ss_error *err);
 
 /* A whole (small) table in memory: the header and every row. */
+/* The rows of a table per model (its `model` column), in file order:
+ * rows[first[m]] .. rows[first[m + 1] - 1] are model m's; rows of models
+ * best.csv does not have are left out. first == NULL: no rows. */
+typedef struct plot_model_rows {
+  size_t *first; /* n_models + 1 */
+  size_t *rows;
+} plot_model_rows;
+
 typedef struct plot_table {
   char *path;
   size_t n_cols, n_rows;
@@ -175,6 +183,9 @@ typedef struct plot_data {
   plot_table curves, breakpoints, summary, purchase, sensitivity, robust;
   int has_curves, has_breakpoints, has_summary, has_purchase, has_sensitivity,
       has_robust;
+  /* curves.csv's and breakpoints.csv's rows per model (charts of one model
+   * read only its rows: linear in the models) */
+  plot_model_rows curves_rows, breakpoints_rows;
   /* the load simulation (docs/simulation.md), when the scenario has one */
   plot_table sim, sim_cdf;
   int has_sim, has_sim_cdf;
@@ -197,6 +208,8 @@ int plot_model_place(const plot_model *m, const char *text);
  * memory). */
 int plot_model_add_place(plot_model *m, const char *text);
 long plot_model_index(const plot_data *d, const char *name);
+/* Model m's rows in ix (see plot_model_rows): their count, *rows set. */
+size_t plot_rows_of(const plot_model_rows *ix, size_t m, const size_t **rows);
 /* Letter label of placement index i: "A".."Z", "AA".. (buf >= 8). */
 void plot_place_letter(size_t i, char *buf, size_t bufsize);
 /* 1 when the breakpoints.csv `fixed` text ("path=value;...") matches the

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/ss_io.h"
 #include "../profiles/import.h"
 
 void plot_options_init(plot_options *opt) {
@@ -316,6 +317,11 @@ static int outputs(const char *outdir, const plot_options *opt_in,
         plot_owner_record(&o, "report.md", &scratch) != 0)
       rc = -1;
   }
+  /* chart data and scripts are committed without an fsync each (thousands
+   * of them with many models); the renderings never had one: all reach the
+   * disk here, before the manifest that records them */
+  if (charts && ss_sync_fs(d.charts, rc ? &scratch : err) != 0)
+    rc = -1;
   if (plot_owner_close(&o, rc ? &scratch : err) != 0)
     rc = -1;
   plot_plan_free(&p);
