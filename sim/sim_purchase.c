@@ -673,6 +673,77 @@ static void sweep_summary(sim_purchase_result *r) {
   }
 }
 
+/* The study's shape: sweep points (+1: the reference), jobs, and whether
+ * the sweep is studied too (only link and availability axes). */
+static void pstudy_init(pstudy *ps, const scn_scenario *s,
+                        const sim_options *opt) {
+  memset(ps, 0, sizeof *ps);
+  ps->s = s;
+  ps->P = s->purchase;
+  ps->K = s->n_tiers;
+  ps->n_sweep = scn_sweep_count(s);
+  ps->n_points = ps->n_sweep + 1;
+  ps->jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
+  ps->use_sweep = ps->n_sweep > 1;
+  for (size_t a = 0; a < s->n_axes; a++) {
+    scn_param_kind k = s->axes[a].target.kind;
+    if (k != SCN_PARAM_LINK_LATENCY_MS && k != SCN_PARAM_LINK_BANDWIDTH_MBPS &&
+        k != SCN_PARAM_AVAILABILITY)
+      ps->use_sweep = 0;
+  }
+}
+
+/* The result's models, weights and picks, and a scenario copy per job. */
+static int purchase_models(pstudy *ps, ss_error *err) {
+  sim_purchase_result *r = ps->r;
+  size_t M = ps->w->n_models;
+  r->n_models = M;
+  r->models = calloc(M + 1, sizeof *r->models);
+  r->weights = calloc(M + 1, sizeof *r->weights);
+  r->picks = calloc(r->n_rows * M + 1, sizeof *r->picks);
+  ps->wscn = calloc(ps->jobs, sizeof *ps->wscn);
+  if (!r->models || !r->weights || !r->picks || !ps->wscn)
+    return ss_error_oom(err, NULL, NULL);
+  for (unsigned j = 0; j < ps->jobs; j++)
+    if (!(ps->wscn[j] = scn_copy(ps->s)))
+      return ss_error_oom(err, NULL, NULL);
+  for (size_t m = 0; m < M; m++) {
+    r->weights[m] = ps->w->models[m].weight;
+    if (!(r->models[m] = ss_strdup(ps->w->models[m].name)))
+      return ss_error_oom(err, NULL, NULL);
+  }
+  return 0;
+}
+
+/* Each row's weighted latency and throughput, its gain over the baseline
+ * row and the Pareto marks, at every point. */
+static int weigh_rows(const pstudy *ps, ss_error *err) {
+  sim_purchase_result *r = ps->r;
+  double W = 0;
+  for (size_t m = 0; m < r->n_models; m++)
+    if (r->weights[m] > 0)
+      W += r->weights[m];
+  size_t np = ps->n_points;
+  for (size_t k = 0; k < r->n_rows; k++)
+    for (size_t p = 0; p < np; p++) {
+      size_t c = k * np + p;
+      sim_purchase_row *x = &r->rows[k];
+      x->weighted_latency_s[p] = ps->bad[c] ? NAN : ps->lat_sum[c] / W;
+      x->weighted_throughput_per_s[p] = ps->bad[c] ? NAN : ps->thr_sum[c] / W;
+    }
+  for (size_t p = 0; p < np; p++) {
+    double base = r->rows[0].weighted_latency_s[p];
+    for (size_t k = 0; k < r->n_rows; k++) {
+      sim_purchase_row *x = &r->rows[k];
+      x->gain_s[p] = base - x->weighted_latency_s[p];
+      x->gain_pct[p] = base > 0 ? 100 * x->gain_s[p] / base : NAN;
+    }
+    if (mark_pareto(r, p, err) != 0)
+      return -1;
+  }
+  return 0;
+}
+
 int sim_purchase_run(const sim_engine *e, const scn_scenario *s,
                      const prof_set *set, const sim_options *opt,
                      sim_purchase_result **out, ss_error *err) {
@@ -680,20 +751,7 @@ int sim_purchase_run(const sim_engine *e, const scn_scenario *s,
   if (!s->purchase)
     return ss_error_set(err, s->file, NULL, "the scenario has no purchase:");
   pstudy ps;
-  memset(&ps, 0, sizeof ps);
-  ps.s = s;
-  ps.P = s->purchase;
-  ps.K = s->n_tiers;
-  ps.n_sweep = scn_sweep_count(s);
-  ps.n_points = ps.n_sweep + 1;
-  ps.jobs = opt && opt->jobs > 1 ? opt->jobs : 1;
-  ps.use_sweep = ps.n_sweep > 1;
-  for (size_t a = 0; a < s->n_axes; a++) {
-    scn_param_kind k = s->axes[a].target.kind;
-    if (k != SCN_PARAM_LINK_LATENCY_MS && k != SCN_PARAM_LINK_BANDWIDTH_MBPS &&
-        k != SCN_PARAM_AVAILABILITY)
-      ps.use_sweep = 0;
-  }
+  pstudy_init(&ps, s, opt);
   sim_purchase_result *r = calloc(1, sizeof *r);
   if (!r)
     return ss_error_oom(err, NULL, NULL);
@@ -705,61 +763,22 @@ int sim_purchase_run(const sim_engine *e, const scn_scenario *s,
       setup_systems(&ps, err) != 0 ||
       sim_study_world_models(ps.w, ps.P->workload, ps.P->n_workload, e, err) !=
           0 ||
-      make_rows(&ps, err) != 0)
+      make_rows(&ps, err) != 0 || purchase_models(&ps, err) != 0 ||
+      setup_slots(&ps, err) != 0)
     goto fail;
-  size_t M = ps.w->n_models;
-  r->n_models = M;
-  r->models = calloc(M + 1, sizeof *r->models);
-  r->weights = calloc(M + 1, sizeof *r->weights);
-  r->picks = calloc(r->n_rows * M + 1, sizeof *r->picks);
-  ps.wscn = calloc(ps.jobs, sizeof *ps.wscn);
-  if (!r->models || !r->weights || !r->picks || !ps.wscn)
-    goto nomem;
-  for (unsigned j = 0; j < ps.jobs; j++)
-    if (!(ps.wscn[j] = scn_copy(s)))
-      goto nomem;
-  for (size_t m = 0; m < M; m++) {
-    r->weights[m] = ps.w->models[m].weight;
-    if (!(r->models[m] = ss_strdup(ps.w->models[m].name)))
-      goto nomem;
-  }
-  if (setup_slots(&ps, err) != 0)
-    goto fail;
-  for (size_t m = 0; m < M; m++) {
+  for (size_t m = 0; m < ps.w->n_models; m++) {
     ps.model = m;
     if (sim_study_parallel(ps.n_slots, ps.jobs, slot_task, &ps,
                            opt ? opt->cancel : NULL, err) != 0 ||
         combine(&ps, err) != 0)
       goto fail;
   }
-  double W = 0;
-  for (size_t m = 0; m < M; m++)
-    if (r->weights[m] > 0)
-      W += r->weights[m];
-  size_t np = ps.n_points;
-  for (size_t k = 0; k < r->n_rows; k++)
-    for (size_t p = 0; p < np; p++) {
-      size_t c = k * np + p;
-      sim_purchase_row *x = &r->rows[k];
-      x->weighted_latency_s[p] = ps.bad[c] ? NAN : ps.lat_sum[c] / W;
-      x->weighted_throughput_per_s[p] = ps.bad[c] ? NAN : ps.thr_sum[c] / W;
-    }
-  for (size_t p = 0; p < np; p++) {
-    double base = r->rows[0].weighted_latency_s[p];
-    for (size_t k = 0; k < r->n_rows; k++) {
-      sim_purchase_row *x = &r->rows[k];
-      x->gain_s[p] = base - x->weighted_latency_s[p];
-      x->gain_pct[p] = base > 0 ? 100 * x->gain_s[p] / base : NAN;
-    }
-    if (mark_pareto(r, p, err) != 0)
-      goto fail;
-  }
+  if (weigh_rows(&ps, err) != 0)
+    goto fail;
   sweep_summary(r);
   pstudy_clear(&ps);
   *out = r;
   return 0;
-nomem:
-  ss_error_oom(err, NULL, NULL);
 fail:
   pstudy_clear(&ps);
   sim_purchase_result_free(r);
@@ -817,93 +836,114 @@ static void purchase_table(const sim_purchase_result *r, ss_buf *b) {
   }
 }
 
-int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
-                       const char *outdir, ss_error *err) {
-  ss_buf b = {NULL, 0, 0, 0};
-  purchase_table(r, &b);
-  if (sim_study_save(outdir, "purchase.csv", &b, err) != 0)
-    goto fail;
-  b.len = 0;
-  ss_buf_str(&b, "option,model,weight,placement,latency_s,throughput_per_s,"
-                 "estimated\n");
+/* purchase_models.csv: each option's pick per model. */
+static void models_table(const sim_purchase_result *r, ss_buf *b) {
+  ss_buf_str(b, "option,model,weight,placement,latency_s,throughput_per_s,"
+                "estimated\n");
   for (size_t k = 0; k < r->n_rows; k++)
     for (size_t m = 0; m < r->n_models; m++) {
       const sim_purchase_pick *pk = &r->picks[k * r->n_models + m];
-      ss_csv_field(&b, r->rows[k].option);
-      ss_buf_char(&b, ',');
-      ss_csv_field(&b, r->models[m]);
-      ss_buf_char(&b, ',');
-      sim_buf_num(&b, r->weights[m]);
-      ss_buf_char(&b, ',');
-      ss_csv_field(&b, pk->feasible ? pk->placement : "infeasible");
-      ss_buf_char(&b, ',');
-      sim_buf_num(&b, pk->latency_s);
-      ss_buf_char(&b, ',');
-      sim_buf_num(&b, pk->throughput_per_s);
-      ss_buf_str(&b, pk->feasible && pk->estimated ? ",1\n" : ",0\n");
+      ss_csv_field(b, r->rows[k].option);
+      ss_buf_char(b, ',');
+      ss_csv_field(b, r->models[m]);
+      ss_buf_char(b, ',');
+      sim_buf_num(b, r->weights[m]);
+      ss_buf_char(b, ',');
+      ss_csv_field(b, pk->feasible ? pk->placement : "infeasible");
+      ss_buf_char(b, ',');
+      sim_buf_num(b, pk->latency_s);
+      ss_buf_char(b, ',');
+      sim_buf_num(b, pk->throughput_per_s);
+      ss_buf_str(b, pk->feasible && pk->estimated ? ",1\n" : ",0\n");
     }
-  if (sim_study_save(outdir, "purchase_models.csv", &b, err) != 0)
-    goto fail;
-  if (r->n_points > 1) {
-    double *vals = malloc((s->n_axes + 1) * sizeof *vals);
-    if (!vals) {
-      ss_error_oom(err, NULL, NULL);
-      goto fail;
-    }
-    b.len = 0;
-    ss_buf_str(&b, "point");
-    for (size_t a = 0; a < s->n_axes; a++) {
-      ss_buf_char(&b, ',');
-      ss_csv_field(&b, s->axes[a].param);
-    }
-    ss_buf_str(&b, "," SIM_PURCHASE_SWEEP_COLUMNS);
-    for (size_t p = 0; p < r->n_points; p++) {
-      scn_sweep_point(s, p, vals);
-      /* best value: highest gain per tco among the rows that gain */
-      long fast = sim_purchase_fastest(r, p), value = -1;
-      for (size_t k = 1; k < r->n_rows; k++) {
-        const sim_purchase_row *x = &r->rows[k];
-        double g = ratio(x->gain_s[p], x->tco);
-        if (x->gain_s[p] > 0 &&
-            (value < 0 ||
-             g > ratio(r->rows[value].gain_s[p], r->rows[value].tco)))
-          value = (long)k;
-      }
-      for (size_t k = 0; k < r->n_rows; k++) {
-        const sim_purchase_row *x = &r->rows[k];
-        sim_buf_u64(&b, p);
-        for (size_t a = 0; a < s->n_axes; a++) {
-          ss_buf_char(&b, ',');
-          sim_buf_num(&b, vals[a]);
-        }
-        ss_buf_char(&b, ',');
-        ss_csv_field(&b, x->option);
-        const double v[] = {x->price,
-                            x->tco,
-                            x->weighted_latency_s[p],
-                            x->gain_s[p],
-                            x->gain_pct[p],
-                            ratio(x->gain_s[p], x->tco),
-                            x->weighted_throughput_per_s[p]};
-        for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
-          ss_buf_char(&b, ',');
-          sim_buf_num(&b, v[i]);
-        }
-        ss_buf_str(&b, x->pareto[p] ? ",1" : ",0");
-        ss_buf_str(&b, (long)k == fast ? ",1" : ",0");
-        ss_buf_str(&b, (long)k == value ? ",1" : ",0");
-        ss_buf_str(&b, x->estimated ? ",1\n" : ",0\n");
-      }
-    }
-    free(vals);
-    if (sim_study_save(outdir, "purchase_sweep.csv", &b, err) != 0)
-      goto fail;
+}
+
+/* The best value at point p: the highest gain per tco among the rows that
+ * gain; -1 when none does. */
+static long best_value(const sim_purchase_result *r, size_t p) {
+  long value = -1;
+  for (size_t k = 1; k < r->n_rows; k++) {
+    const sim_purchase_row *x = &r->rows[k];
+    double g = ratio(x->gain_s[p], x->tco);
+    if (x->gain_s[p] > 0 &&
+        (value < 0 || g > ratio(r->rows[value].gain_s[p], r->rows[value].tco)))
+      value = (long)k;
   }
-  ss_buf_free(&b);
+  return value;
+}
+
+/* purchase_sweep.csv's rows of point p (vals: its axis values). */
+static void sweep_rows(const sim_purchase_result *r, const scn_scenario *s,
+                       size_t p, const double *vals, ss_buf *b) {
+  long fast = sim_purchase_fastest(r, p), value = best_value(r, p);
+  for (size_t k = 0; k < r->n_rows; k++) {
+    const sim_purchase_row *x = &r->rows[k];
+    sim_buf_u64(b, p);
+    for (size_t a = 0; a < s->n_axes; a++) {
+      ss_buf_char(b, ',');
+      sim_buf_num(b, vals[a]);
+    }
+    ss_buf_char(b, ',');
+    ss_csv_field(b, x->option);
+    const double v[] = {x->price,
+                        x->tco,
+                        x->weighted_latency_s[p],
+                        x->gain_s[p],
+                        x->gain_pct[p],
+                        ratio(x->gain_s[p], x->tco),
+                        x->weighted_throughput_per_s[p]};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+      ss_buf_char(b, ',');
+      sim_buf_num(b, v[i]);
+    }
+    ss_buf_str(b, x->pareto[p] ? ",1" : ",0");
+    ss_buf_str(b, (long)k == fast ? ",1" : ",0");
+    ss_buf_str(b, (long)k == value ? ",1" : ",0");
+    ss_buf_str(b, x->estimated ? ",1\n" : ",0\n");
+  }
+}
+
+/* purchase_sweep.csv: every row at every sweep point. */
+static int sweep_table(const sim_purchase_result *r, const scn_scenario *s,
+                       ss_buf *b, ss_error *err) {
+  double *vals = malloc((s->n_axes + 1) * sizeof *vals);
+  if (!vals)
+    return ss_error_oom(err, NULL, NULL);
+  ss_buf_str(b, "point");
+  for (size_t a = 0; a < s->n_axes; a++) {
+    ss_buf_char(b, ',');
+    ss_csv_field(b, s->axes[a].param);
+  }
+  ss_buf_str(b, "," SIM_PURCHASE_SWEEP_COLUMNS);
+  for (size_t p = 0; p < r->n_points; p++) {
+    scn_sweep_point(s, p, vals);
+    sweep_rows(r, s, p, vals, b);
+  }
+  free(vals);
   return 0;
-fail:
+}
+
+int sim_purchase_write(const sim_purchase_result *r, const scn_scenario *s,
+                       const char *outdir, ss_error *err) {
+  ss_buf b = {NULL, 0, 0, 0};
+  int rc = -1;
+  purchase_table(r, &b);
+  if (sim_study_save(outdir, "purchase.csv", &b, err) != 0)
+    goto done;
+  b.len = 0;
+  models_table(r, &b);
+  if (sim_study_save(outdir, "purchase_models.csv", &b, err) != 0)
+    goto done;
+  if (r->n_points > 1) {
+    b.len = 0;
+    if (sweep_table(r, s, &b, err) != 0 ||
+        sim_study_save(outdir, "purchase_sweep.csv", &b, err) != 0)
+      goto done;
+  }
+  rc = 0;
+done:
   ss_buf_free(&b);
-  return -1;
+  return rc;
 }
 
 /* ---- the study's row ---------------------------------------------------- */
