@@ -693,107 +693,76 @@ fail:
   return -1;
 }
 
-/* Pass 2 when the point was chosen by the rule: the rows of d->point. */
-static int best_pass_point(plot_data *d, const char *path, const best_cols *b,
-                           ss_error *err) {
-  plot_csv c;
-  double *row_vals = calloc(d->n_axes + 1, sizeof *row_vals);
-  if (!row_vals)
-    return ss_error_oom(err, path, NULL);
-  if (open_best(d, &c, path, err) != 0) {
-    free(row_vals);
-    return -1;
-  }
-  int rc = plot_csv_next(&c, err); /* header, checked in pass 1 */
-  while (rc >= 0 && (rc = plot_csv_next(&c, err)) == 1) {
-    long long pt;
-    if (ss_parse_int64(c.fields[b->point], &pt) != 0 || pt < 0 ||
-        (size_t)pt != d->point)
-      continue;
-    long mi = plot_model_index(d, c.fields[b->model]);
-    if (mi < 0 || d->models[mi].at.found)
-      continue;
-    plot_model *m = &d->models[mi];
-    int pi = plot_model_place(m, c.fields[b->placement]);
-    for (size_t a = 0; a < d->n_axes; a++)
-      if (plot_parse_cell(c.fields[d->axes[a].col], &row_vals[a]) != 0)
-        row_vals[a] = NAN;
-    if (take_point_row(d, &c, b, m, pi < -1 ? PLOT_INFEASIBLE : pi, row_vals,
-                       err) != 0) {
-      rc = -1;
-      break;
-    }
-  }
-  plot_csv_close(&c);
-  free(row_vals);
-  if (rc < 0)
-    return -1;
-  if (!d->point_found)
-    return ss_error_set(err, path, NULL, "no rows at sweep point %zu",
-                        d->point);
-  return 0;
+/* A row of the chosen point (the point chosen by the rule, pass 2): model
+ * m's numbers there. */
+static int point_row(plot_data *d, const plot_csv *c, const best_cols *b,
+                     double *row_vals, ss_error *err) {
+  long long pt;
+  if (ss_parse_int64(c->fields[b->point], &pt) != 0 || pt < 0 ||
+      (size_t)pt != d->point)
+    return 0;
+  long mi = plot_model_index(d, c->fields[b->model]);
+  if (mi < 0 || d->models[mi].at.found)
+    return 0;
+  plot_model *m = &d->models[mi];
+  int pi = plot_model_place(m, c->fields[b->placement]);
+  for (size_t a = 0; a < d->n_axes; a++)
+    if (plot_parse_cell(c->fields[d->axes[a].col], &row_vals[a]) != 0)
+      row_vals[a] = NAN;
+  return take_point_row(d, c, b, m, pi < -1 ? PLOT_INFEASIBLE : pi, row_vals,
+                        err);
 }
 
-/* Second pass for the decision map: cells of the (map_x, map_y) plane with
- * every other independent axis at its reference value. */
-static int best_pass_map(plot_data *d, const char *path, ss_error *err) {
-  plot_csv c;
-  double *row_vals = NULL;
+/* The decision map's cells, all missing (-2), and its rows' values. */
+static int map_alloc(plot_data *d) {
   const plot_axis *ax = &d->axes[d->map_x], *ay = &d->axes[d->map_y];
   size_t ncells = ax->n_values * ay->n_values;
   for (size_t m = 0; m < d->n_models; m++) {
     d->models[m].map = malloc(ncells * sizeof(int));
     if (!d->models[m].map)
-      return ss_error_oom(err, path, NULL);
+      return -1;
     for (size_t i = 0; i < ncells; i++)
       d->models[m].map[i] = -2;
   }
   d->map_rows = malloc(ay->n_values * d->n_axes * sizeof(double));
   if (!d->map_rows)
-    return ss_error_oom(err, path, NULL);
+    return -1;
   for (size_t i = 0; i < ay->n_values * d->n_axes; i++)
     d->map_rows[i] = NAN;
-  if (open_best(d, &c, path, err) != 0)
-    return -1;
-  row_vals = calloc(d->n_axes, sizeof *row_vals);
-  if (!row_vals) {
-    ss_error_oom(err, path, NULL);
-    goto fail;
-  }
-  int rc = plot_csv_next(&c, err); /* header, checked in pass 1 */
-  if (rc <= 0)
-    goto fail;
+  return 0;
+}
+
+/* A row in the plane of the decision map (every other independent axis at
+ * its reference value) fills its cell. */
+static void map_row(plot_data *d, const plot_csv *c, double *row_vals) {
+  const plot_axis *ax = &d->axes[d->map_x], *ay = &d->axes[d->map_y];
   size_t mcol = d->n_axes + 1, pcol = d->n_axes + 2;
-  while ((rc = plot_csv_next(&c, err)) == 1) {
-    if (c.n <= pcol)
-      continue;
-    int ok = 1;
-    for (size_t a = 0; a < d->n_axes && ok; a++) {
-      if (plot_parse_cell(c.fields[a + 1], &row_vals[a]) != 0)
-        ok = 0;
-      else if (!plot_same_group(d, a, (size_t)d->map_x) &&
-               !plot_same_group(d, a, (size_t)d->map_y) &&
-               row_vals[a] != d->axes[a].ref)
-        ok = 0;
-    }
-    if (!ok)
-      continue;
-    long mi = plot_model_index(d, c.fields[mcol]);
-    long xi = value_index(ax, row_vals[d->map_x]);
-    long yi = value_index(ay, row_vals[d->map_y]);
-    if (mi < 0 || xi < 0 || yi < 0)
-      continue;
-    int pi = plot_model_place(&d->models[mi], c.fields[pcol]);
-    double *rv = d->map_rows + (size_t)yi * d->n_axes;
-    if (isnan(rv[d->map_y]))
-      for (size_t a = 0; a < d->n_axes; a++)
-        rv[a] = row_vals[a];
-    d->models[mi].map[(size_t)yi * ax->n_values + (size_t)xi] = pi;
+  if (c->n <= pcol)
+    return;
+  for (size_t a = 0; a < d->n_axes; a++) {
+    if (plot_parse_cell(c->fields[a + 1], &row_vals[a]) != 0)
+      return;
+    if (!plot_same_group(d, a, (size_t)d->map_x) &&
+        !plot_same_group(d, a, (size_t)d->map_y) &&
+        row_vals[a] != d->axes[a].ref)
+      return;
   }
-  if (rc < 0)
-    goto fail;
-  free(row_vals);
-  plot_csv_close(&c);
+  long mi = plot_model_index(d, c->fields[mcol]);
+  long xi = value_index(ax, row_vals[d->map_x]);
+  long yi = value_index(ay, row_vals[d->map_y]);
+  if (mi < 0 || xi < 0 || yi < 0)
+    return;
+  int pi = plot_model_place(&d->models[mi], c->fields[pcol]);
+  double *rv = d->map_rows + (size_t)yi * d->n_axes;
+  if (isnan(rv[d->map_y]))
+    for (size_t a = 0; a < d->n_axes; a++)
+      rv[a] = row_vals[a];
+  d->models[mi].map[(size_t)yi * ax->n_values + (size_t)xi] = pi;
+}
+
+/* No map (and a note why) when a cell of the plane has no row. */
+static int map_finish(plot_data *d) {
+  size_t ncells = d->axes[d->map_x].n_values * d->axes[d->map_y].n_values;
   for (size_t m = 0; m < d->n_models; m++)
     for (size_t i = 0; i < ncells; i++)
       if (d->models[m].map[i] == -2) {
@@ -804,13 +773,48 @@ static int best_pass_map(plot_data *d, const char *path, ss_error *err) {
         d->map_note = ss_strdup(
             "no decision map: the sweep does not cover every combination of "
             "the two axes");
-        return 0;
+        return d->map_note ? 0 : -1;
       }
   return 0;
-fail:
-  free(row_vals);
+}
+
+/* Pass 2 over best.csv, in one read: the rows of the point when the rule
+ * chose it (d->point_auto), and the decision map's cells when there is a
+ * map (d->map_y >= 0). */
+static int best_pass2(plot_data *d, const char *path, const best_cols *b,
+                      ss_error *err) {
+  int want_map = d->map_y >= 0;
+  if (!d->point_auto && !want_map)
+    return 0;
+  if (want_map && map_alloc(d) != 0)
+    return ss_error_oom(err, path, NULL);
+  plot_csv c;
+  double *row_vals = calloc(d->n_axes + 1, sizeof *row_vals);
+  if (!row_vals)
+    return ss_error_oom(err, path, NULL);
+  if (open_best(d, &c, path, err) != 0) {
+    free(row_vals);
+    return -1;
+  }
+  int rc = plot_csv_next(&c, err); /* header, checked in pass 1 */
+  while (rc >= 0 && (rc = plot_csv_next(&c, err)) == 1) {
+    if (d->point_auto && point_row(d, &c, b, row_vals, err) != 0) {
+      rc = -1;
+      break;
+    }
+    if (want_map)
+      map_row(d, &c, row_vals);
+  }
   plot_csv_close(&c);
-  return -1;
+  free(row_vals);
+  if (rc < 0)
+    return -1;
+  if (d->point_auto && !d->point_found)
+    return ss_error_set(err, path, NULL, "no rows at sweep point %zu",
+                        d->point);
+  if (want_map && map_finish(d) != 0)
+    return ss_error_oom(err, path, NULL);
+  return 0;
 }
 
 /* ---- the folder -------------------------------------------------------- */
@@ -1005,9 +1009,8 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
   d->point_auto = point == PLOT_POINT_AUTO;
   struct stat st;
   d->best_bytes = stat(best, &st) == 0 ? (uint64_t)st.st_size : 0;
-  d->best_passes = 1 + (unsigned)d->point_auto + (y.n_axes >= 2);
-  if (best_pass1(d, best, &bc, err) != 0 ||
-      (d->point_auto && best_pass_point(d, best, &bc, err) != 0))
+  d->best_passes = 1 + (d->point_auto || y.n_axes >= 2);
+  if (best_pass1(d, best, &bc, err) != 0)
     goto fail;
 
   /* facts from the yaml */
@@ -1072,14 +1075,12 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
       d->map_y = (long)a;
     }
   }
-  if (d->map_y < 0) {
+  if (d->map_y < 0)
     d->map_x = -1;
-  } else {
-    if (best_pass_map(d, best, err) != 0)
-      goto fail;
-    if (d->map_note)
-      d->map_x = d->map_y = -1;
-  }
+  if (best_pass2(d, best, &bc, err) != 0)
+    goto fail;
+  if (d->map_note)
+    d->map_x = d->map_y = -1;
 
   uint64_t mb = d->best_passes * d->best_bytes / 1000000;
   plot_progress(BEST_STEP, "MB", mb, mb);
