@@ -87,6 +87,13 @@ int ss_csv_open_text(ss_csv_reader *r, const char *path, const char *text,
   return 0;
 }
 
+int ss_csv_check_width(const ss_csv_reader *r, size_t n_header, ss_error *err) {
+  if (r->n_fields == n_header)
+    return 0;
+  return ss_error_line(err, SS_ERR_FORMAT, r->path, r->rec_line,
+                       "%zu fields, the header has %zu", r->n_fields, n_header);
+}
+
 void ss_csv_close(ss_csv_reader *r) {
   if (r->fp)
     fclose(r->fp);

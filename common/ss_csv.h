@@ -65,6 +65,9 @@ int ss_csv_open_text(ss_csv_reader *r, const char *path, const char *text,
  * first line). Returns 1 for a record, 0 at the end, -1 on an error (err
  * names the file and the line). */
 int ss_csv_next(ss_csv_reader *r, ss_error *err);
+/* 0 when the current record has n_header fields; otherwise -1 with a
+ * format error at the record's line: "5 fields, the header has 6". */
+int ss_csv_check_width(const ss_csv_reader *r, size_t n_header, ss_error *err);
 /* Bytes of the input taken so far (for progress reports). */
 uint64_t ss_csv_tell(const ss_csv_reader *r);
 /* Release everything; r is zeroed (closing a zeroed reader is a no-op). */

@@ -79,15 +79,6 @@ int plot_csv_next(plot_csv *c, ss_error *err) {
   return 1;
 }
 
-int plot_csv_check_width(const plot_csv *c, size_t n_header, ss_error *err) {
-  if (c->n == n_header)
-    return 0;
-  char where[32];
-  snprintf(where, sizeof where, "%ld", c->line);
-  return ss_error_set(err, c->path, where, "%zu fields, the header has %zu",
-                      c->n, n_header);
-}
-
 void plot_table_free(plot_table *t) {
   if (t->header) {
     for (size_t i = 0; i < t->n_cols; i++)
@@ -105,16 +96,16 @@ void plot_table_free(plot_table *t) {
 }
 
 /* Copy the current record into one allocation; cells point into it. */
-static int keep_row(plot_table *t, const plot_csv *c, size_t *rows_cap) {
+static int keep_row(plot_table *t, const plot_csv *c, size_t *rows_cap,
+                    size_t *lines_cap) {
   size_t r = t->n_rows;
-  if (ss_grow((void **)&t->cells, rows_cap, r + 1, t->n_cols * sizeof(char *),
-              16) != 0)
+  void *cells = t->cells, *lines = t->lines;
+  if (ss_grow(&cells, rows_cap, r + 1, t->n_cols * sizeof(char *), 16) != 0)
     return -1;
-  size_t lines_cap = *rows_cap;
-  long *nl = realloc(t->lines, lines_cap * sizeof *nl);
-  if (!nl)
+  t->cells = cells;
+  if (ss_grow(&lines, lines_cap, r + 1, sizeof *t->lines, 16) != 0)
     return -1;
-  t->lines = nl;
+  t->lines = lines;
   const ss_buf *text = &c->r.buf;
   char *block = malloc(text->len ? text->len : 1);
   if (!block)
@@ -129,7 +120,7 @@ static int keep_row(plot_table *t, const plot_csv *c, size_t *rows_cap) {
 
 int plot_table_load(plot_table *t, const char *path, ss_error *err) {
   plot_csv c;
-  size_t rows_cap = 0;
+  size_t rows_cap = 0, lines_cap = 0;
   memset(t, 0, sizeof *t);
   if (plot_csv_open(&c, path, err) != 0)
     return -1;
@@ -151,9 +142,9 @@ int plot_table_load(plot_table *t, const char *path, ss_error *err) {
     if (!(t->header[i] = ss_strdup(c.fields[i])))
       goto nomem;
   while ((rc = plot_csv_next(&c, err)) == 1) {
-    if (plot_csv_check_width(&c, t->n_cols, err) != 0)
+    if (ss_csv_check_width(&c.r, t->n_cols, err) != 0)
       goto fail;
-    if (keep_row(t, &c, &rows_cap) != 0)
+    if (keep_row(t, &c, &rows_cap, &lines_cap) != 0)
       goto nomem;
   }
   if (rc < 0)

@@ -56,14 +56,11 @@ long plot_model_index(const plot_data *d, const char *name) {
 
 /* Room for one more model (array and hash). */
 static int models_grow(plot_data *d) {
-  if (d->n_models == d->models_cap) {
-    size_t nc = d->models_cap ? 2 * d->models_cap : 16;
-    plot_model *nm = realloc(d->models, nc * sizeof *nm);
-    if (!nm)
-      return -1;
-    d->models = nm;
-    d->models_cap = nc;
-  }
+  void *models = d->models;
+  if (ss_grow(&models, &d->models_cap, d->n_models + 1, sizeof *d->models,
+              16) != 0)
+    return -1;
+  d->models = models;
   if (2 * (d->n_models + 1) < d->n_slots)
     return 0;
   size_t ns = d->n_slots ? 2 * d->n_slots : 64;
@@ -291,12 +288,13 @@ static int read_header(plot_data *d, plot_csv *c, best_cols *b, ss_error *err) {
     if (!(d->axes[i].param = ss_strdup(c->fields[i + 1])))
       return ss_error_oom(err, c->path, NULL);
   }
+  size_t tiers_cap = 0;
   for (size_t i = 0; i < c->n; i++)
     if (strncmp(c->fields[i], "compute_s.", 10) == 0) {
-      char **nt = realloc(d->tiers, (d->n_tiers + 1) * sizeof *nt);
-      if (!nt)
+      void *tiers = d->tiers;
+      if (ss_grow(&tiers, &tiers_cap, d->n_tiers + 1, sizeof *d->tiers, 4) != 0)
         return ss_error_oom(err, c->path, NULL);
-      d->tiers = nt;
+      d->tiers = tiers;
       if (!(d->tiers[d->n_tiers++] = ss_strdup(c->fields[i] + 10)))
         return ss_error_oom(err, c->path, NULL);
     }
@@ -359,14 +357,10 @@ typedef struct grow_vals {
 } grow_vals;
 
 static int push_val(grow_vals *g, double v) {
-  if (g->n == g->cap) {
-    size_t nc = g->cap ? g->cap * 2 : 64;
-    double *nv = realloc(g->v, nc * sizeof *nv);
-    if (!nv)
-      return -1;
-    g->v = nv;
-    g->cap = nc;
-  }
+  void *vals = g->v;
+  if (ss_grow(&vals, &g->cap, g->n + 1, sizeof *g->v, 64) != 0)
+    return -1;
+  g->v = vals;
   g->v[g->n++] = v;
   return 0;
 }
@@ -438,15 +432,12 @@ static int score_add(point_scores *s, size_t pt, unsigned add) {
   if (pt >= MAX_SCORED_POINTS)
     return 0;
   if (pt >= s->cap) {
-    size_t nc = s->cap ? s->cap : 256;
-    while (nc <= pt)
-      nc *= 2;
-    unsigned *nv = realloc(s->v, nc * sizeof *nv);
-    if (!nv)
+    size_t old_cap = s->cap;
+    void *v = s->v;
+    if (ss_grow(&v, &s->cap, pt + 1, sizeof *s->v, 256) != 0)
       return -1;
-    memset(nv + s->cap, 0, (nc - s->cap) * sizeof *nv);
-    s->v = nv;
-    s->cap = nc;
+    s->v = v;
+    memset(s->v + old_cap, 0, (s->cap - old_cap) * sizeof *s->v);
   }
   if (pt >= s->n)
     s->n = pt + 1;
@@ -540,6 +531,7 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
   grow_vals *vals = NULL;
   double *row_vals = NULL;
   int *last_place = NULL;
+  size_t last_cap = 0;
   point_scores sc = {NULL, 0, 0};
   unsigned char *seen = NULL;
   size_t seen_cap = 0;
@@ -564,7 +556,7 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
   while ((rc = plot_csv_next(&c, err)) == 1) {
     char where[32];
     snprintf(where, sizeof where, "%ld", c.line);
-    if (plot_csv_check_width(&c, ncols, err) != 0)
+    if (ss_csv_check_width(&c.r, ncols, err) != 0)
       goto fail;
     long long pt;
     if (ss_parse_int64(c.fields[b->point], &pt) != 0 || pt < 0) {
@@ -591,8 +583,8 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
       make_slug(mname, m->slug, sizeof m->slug);
       mi = (long)d->n_models++;
       models_index_last(d);
-      int *nl = realloc(last_place, d->n_models * sizeof *nl);
-      if (!nl)
+      void *nl = last_place;
+      if (ss_grow(&nl, &last_cap, d->n_models, sizeof *last_place, 16) != 0)
         goto nomem;
       last_place = nl;
       last_place[mi] = -2;
@@ -634,15 +626,12 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
         goto nomem;
       if ((size_t)pt < MAX_SCORED_POINTS) {
         if ((size_t)pt >= seen_cap) {
-          size_t nc = seen_cap ? seen_cap : 256;
-          while (nc <= (size_t)pt)
-            nc *= 2;
-          unsigned char *ns = realloc(seen, nc);
-          if (!ns)
+          size_t old_cap = seen_cap;
+          void *ns = seen;
+          if (ss_grow(&ns, &seen_cap, (size_t)pt + 1, 1, 256) != 0)
             goto nomem;
-          memset(ns + seen_cap, 0, nc - seen_cap);
           seen = ns;
-          seen_cap = nc;
+          memset(seen + old_cap, 0, seen_cap - old_cap);
         }
         seen[pt] = 1;
       }

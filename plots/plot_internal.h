@@ -51,9 +51,7 @@ int plot_csv_open(plot_csv *c, const char *path, ss_error *err);
  * start too. */
 int plot_csv_next(plot_csv *c, ss_error *err);
 void plot_csv_close(plot_csv *c);
-/* 0 when the current record has n_header fields; else -1 with err naming
- * the file and the record's line ("5 fields, the header has 6"). */
-int plot_csv_check_width(const plot_csv *c, size_t n_header, ss_error *err);
+/* A record's width is checked with ss_csv_check_width(&c->r, ...). */
 
 /* A whole (small) table in memory: the header and every row. */
 /* The rows of a table per model (its `model` column), in file order:

@@ -7,14 +7,10 @@
 #include <string.h>
 
 int plot_series_push(plot_series *s, double x, double y) {
-  if (s->n == s->cap) {
-    size_t nc = s->cap ? 2 * s->cap : 32;
-    plot_xy *np = realloc(s->p, nc * sizeof *np);
-    if (!np)
-      return -1;
-    s->p = np;
-    s->cap = nc;
-  }
+  void *p = s->p;
+  if (ss_grow(&p, &s->cap, s->n + 1, sizeof *s->p, 32) != 0)
+    return -1;
+  s->p = p;
   s->p[s->n].x = x;
   s->p[s->n].y = y;
   s->n++;

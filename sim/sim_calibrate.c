@@ -153,9 +153,8 @@ static int parse_rows(ss_csv_reader *r, const val_cols *c, sim_val_data *out,
   size_t cap = 0;
   int got;
   while ((got = ss_csv_next(r, err)) == 1) {
-    if (r->n_fields != c->n)
-      return ss_error_line(err, SS_ERR_FORMAT, r->path, r->rec_line,
-                           "%zu fields, the header has %zu", r->n_fields, c->n);
+    if (ss_csv_check_width(r, c->n, err) != 0)
+      return -1;
     if (add_row(out, &cap, err, r->path) != 0)
       return -1;
     if (parse_row(r, c, &out->rows[out->n], err) != 0)

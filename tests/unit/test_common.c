@@ -176,6 +176,20 @@ static void test_csv_read(void **state) {
   assert_int_equal(err.kind, SS_ERR_IO);
   assert_non_null(strstr(err.msg, "cannot open"));
   ss_csv_close(&r);
+  /* a record narrower than the header: a format error at its line */
+  static const char narrow[] = "a,b,c\n1,2,3\n\n4,5\n";
+  assert_int_equal(ss_csv_open_text(&r, "w.csv", narrow, strlen(narrow), &err),
+                   0);
+  assert_int_equal(ss_csv_next(&r, &err), 1);
+  assert_int_equal(ss_csv_next(&r, &err), 1);
+  assert_int_equal(ss_csv_check_width(&r, 3, &err), 0);
+  assert_int_equal(ss_csv_next(&r, &err), 1);
+  assert_int_equal(ss_csv_check_width(&r, 3, &err), -1);
+  assert_int_equal(err.kind, SS_ERR_FORMAT);
+  assert_string_equal(err.file, "w.csv");
+  assert_string_equal(err.where, "4");
+  assert_string_equal(err.msg, "2 fields, the header has 3");
+  ss_csv_close(&r);
 }
 
 /* What the writer writes the reader reads back, over many read-ahead
