@@ -63,6 +63,11 @@ int scn_param_resolve_at(scn_scenario *s, const char *path, scn_pos pos,
 /* Add a link / link limit with no values set; returns its index or -1. */
 long scn_link_add(scn_scenario *s, const char *key, scn_link_kind kind,
                   size_t a, size_t b, scn_pos pos);
+/* The link of pair `key` (resolved as scn_pair_resolve, tiers or systems),
+ * found in s->links or added with no values set: its index, or -1 with err
+ * filled (an unknown pair at pos, or out of memory). */
+long scn_link_of_pair(scn_scenario *s, const char *key, scn_pos pos,
+                      ss_error *err);
 long scn_limit_add(scn_scenario *s, const char *key, size_t a, size_t b,
                    scn_pos pos);
 /* Index of the link limit for the tier pair (either order), or -1. */

@@ -263,6 +263,19 @@ long scn_link_add(scn_scenario *s, const char *key, scn_link_kind kind,
   return (long)s->n_links++;
 }
 
+long scn_link_of_pair(scn_scenario *s, const char *key, scn_pos pos,
+                      ss_error *err) {
+  scn_link_kind kind;
+  size_t a, b;
+  if (scn_pair_resolve(s, key, 0, pos, &kind, &a, &b, err) != 0)
+    return -1;
+  const scn_link *l = scn_link_find(s, kind, a, b);
+  long idx = l ? (long)(l - s->links) : scn_link_add(s, key, kind, a, b, pos);
+  if (idx < 0)
+    ss_error_oom(err, s->file, NULL);
+  return idx;
+}
+
 long scn_limit_add(scn_scenario *s, const char *key, size_t a, size_t b,
                    scn_pos pos) {
   scn_constraints *c = &s->constraints;
@@ -348,16 +361,9 @@ static int resolve_link(const param_query *q, char *pair, int fi) {
   static const scn_param_kind link_kinds[] = {
       SCN_PARAM_LINK_LATENCY_MS, SCN_PARAM_LINK_BANDWIDTH_MBPS,
       SCN_PARAM_LINK_TRACE_SCALE, SCN_PARAM_LINK_TRACE_OFFSET_S};
-  scn_scenario *s = q->s;
-  scn_link_kind kind;
-  size_t a, b;
-  if (scn_pair_resolve(s, pair, 0, q->pos, &kind, &a, &b, q->err) != 0)
-    return -1;
-  const scn_link *l = scn_link_find(s, kind, a, b);
-  long idx =
-      l ? (long)(l - s->links) : scn_link_add(s, pair, kind, a, b, q->pos);
+  long idx = scn_link_of_pair(q->s, pair, q->pos, q->err);
   if (idx < 0)
-    return ss_error_oom(q->err, s->file, NULL);
+    return -1;
   q->out->kind = link_kinds[fi];
   q->out->index = (size_t)idx;
   return 0;

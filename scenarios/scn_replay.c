@@ -324,14 +324,10 @@ static int load_link_one(scn_loader *L, scn_replay *r, const scn_node *n) {
   const char *key;
   if (scn_ld_name(L, n, "replay.link", &key) != 0)
     return -1;
-  scn_link_kind kind;
-  size_t a, b;
-  if (scn_pair_resolve(s, key, 0, n->pos, &kind, &a, &b, L->err) != 0)
+  long idx = scn_link_of_pair(s, key, n->pos, L->err);
+  if (idx < 0)
     return -1;
-  const scn_link *l = scn_link_find(s, kind, a, b);
-  long idx =
-      l ? (long)(l - s->links) : scn_link_add(s, key, kind, a, b, n->pos);
-  if (idx < 0 || !(r->link_keys[r->n_links] = ss_strdup(key)))
+  if (!(r->link_keys[r->n_links] = ss_strdup(key)))
     return scn_ld_oom(L);
   for (size_t i = 0; i < r->n_links; i++)
     if (r->link_index[i] == (size_t)idx) {

@@ -16,13 +16,32 @@
 
 volatile sig_atomic_t cli_stop;
 static struct sigaction old_int, old_term;
+static char stop_msg[3 * PATH_MAX];
+static volatile sig_atomic_t stop_msg_len, stop_msg_done;
 
 static void on_stop(int sig) {
   (void)sig;
   cli_stop = 1;
+  if (stop_msg_len > 0 && !stop_msg_done) {
+    stop_msg_done = 1;
+    ssize_t w = write(2, stop_msg, (size_t)stop_msg_len);
+    (void)w;
+  }
 }
 
+void cli_stop_message(const char *line) {
+  stop_msg_len = 0;
+  size_t n = line ? strlen(line) : 0;
+  if (n == 0 || n >= sizeof stop_msg)
+    return;
+  memcpy(stop_msg, line, n + 1);
+  stop_msg_len = (sig_atomic_t)n;
+}
+
+int cli_stop_message_written(void) { return stop_msg_done != 0; }
+
 void cli_catch_signals(void) {
+  cli_stop = 0;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_stop;

@@ -41,6 +41,12 @@ const char *cli_suggest(const prof_set *set, const char *word, int want_models);
 extern volatile sig_atomic_t cli_stop;
 void cli_catch_signals(void);
 void cli_restore_signals(void);
+/* A line the signal handler itself writes on stderr, once, when a signal
+ * comes (for launchers that follow SIGTERM with SIGKILL soon after:
+ * mpirun). Copied; NULL or "" clears it. */
+void cli_stop_message(const char *line);
+/* 1 when the handler has written the stop message. */
+int cli_stop_message_written(void);
 
 /* The progress line on stderr (tools/cli_progress.c), drawn only when `on`
  * (stderr is a terminal and no -q): "[index/count] name 45% |###...|

@@ -11,13 +11,6 @@
 #include "commands.h"
 #include "run_dist.h"
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig) {
-  (void)sig;
-  stop_requested = 1;
-}
-
 static void merge_help(FILE *fp) {
   fprintf(
       fp,
@@ -68,22 +61,17 @@ int cmd_merge(int argc, char **argv) {
   }
   if (optind >= argc)
     return cli_usage_error("merge", "no scenario folder given");
-  struct sigaction sa, old_int, old_term;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
+  cli_catch_signals();
   int failed = 0;
-  for (int i = optind; i < argc && !stop_requested; i++) {
+  for (int i = optind; i < argc && !cli_stop; i++) {
     ss_error err;
     ss_error_clear(&err);
     sim_run_report rep;
     size_t n_shards = 0;
     unsigned long long units = 0;
-    if (run_dist_merge(argv[i], NULL, (unsigned)jobs, &stop_requested, 1, &rep,
+    if (run_dist_merge(argv[i], NULL, (unsigned)jobs, &cli_stop, 1, &rep,
                        &n_shards, &units, &err) != 0) {
-      if (!stop_requested)
+      if (!cli_stop)
         cli_print_error(&err);
       failed = 1;
     } else if (!quiet) {
@@ -92,9 +80,8 @@ int cmd_merge(int argc, char **argv) {
              rep.outdir, rep.t.total_s);
     }
   }
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
-  if (stop_requested) {
+  cli_restore_signals();
+  if (cli_stop) {
     fprintf(stderr, "splitsim merge: interrupted; the shard files are "
                     "untouched and no output folder was written\n");
     return 130;

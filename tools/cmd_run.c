@@ -20,34 +20,18 @@
 #include "mpi_units.h"
 #include "run_dist.h"
 
-static volatile sig_atomic_t stop_requested;
-
-/* With --shard/--mpi the stop message is written by the handler itself:
+/* The one line a stopped distributed run prints, for scenario folder dir.
+ * With --shard/--mpi the signal handler writes it itself (cli_stop_message):
  * mpirun follows its SIGTERM with a SIGKILL soon after. */
-static char stop_msg[3 * PATH_MAX];
-static volatile sig_atomic_t stop_msg_len, stop_msg_done;
-
-static void on_signal(int sig) {
-  (void)sig;
-  stop_requested = 1;
-  if (stop_msg_len > 0 && !stop_msg_done) {
-    stop_msg_done = 1;
-    ssize_t w = write(2, stop_msg, (size_t)stop_msg_len);
-    (void)w;
-  }
-}
-
-/* The one line a stopped distributed run prints, for scenario folder dir. */
-static void set_stop_msg(const char *dir) {
-  stop_msg_len = 0;
-  int n = snprintf(stop_msg, sizeof stop_msg,
+static void stop_line(const char *dir, char *line, size_t size) {
+  int n = snprintf(line, size,
                    "splitsim run: stopped (a rank died, or the job was "
                    "cancelled): no output was written for %s; the units done "
                    "so far are kept in %s/shard-*.units and --resume computes "
                    "only the missing ones\n",
                    dir, dir);
-  if (n > 0 && (size_t)n < sizeof stop_msg)
-    stop_msg_len = n;
+  if (n < 0 || (size_t)n >= size)
+    line[0] = '\0';
 }
 
 static void run_help(FILE *fp) {
@@ -179,7 +163,7 @@ int run_finish_charts(void *ctx, const char *dir, const prof_set *profiles,
   plot_options_init(&po);
   po.profiles = fc->store;
   po.profile_set = profiles;
-  po.cancel = &stop_requested;
+  po.cancel = &cli_stop;
   po.jobs = fc->jobs;
   if (fc->progress && fc->progress->on) {
     po.progress = cli_plot_progress;
@@ -318,7 +302,7 @@ static int start_mpi(run_cli *cli) {
   ss_error err;
   ss_error_clear(&err);
   if (mpi_units_init(NULL, NULL, &cli->dist.rank, &cli->dist.size, &err) != 0 ||
-      mpi_units_new(&stop_requested, &cli->dist.mu, &err) != 0) {
+      mpi_units_new(&cli_stop, &cli->dist.mu, &err) != 0) {
     fprintf(stderr, "splitsim run: --mpi: %s\n", err.msg);
     return 1;
   }
@@ -378,7 +362,7 @@ static void fill_run_options(run_batch *b, const scn_scenario *s,
   const run_cli *cli = b->cli;
   memset(ro, 0, sizeof *ro);
   ro->base.jobs = (unsigned)cli->jobs;
-  ro->base.cancel = &stop_requested;
+  ro->base.cancel = &cli_stop;
   ro->base.progress = on_progress;
   ro->base.progress_ctx = &b->pg;
   ro->outroot = cli->outroot;
@@ -402,9 +386,9 @@ static void report_scenario(run_batch *b, const scn_scenario *s, int rc,
   if (rc != 0 && cli->dist.rank != 0 && mpi_units_abandoned(cli->dist.mu)) {
     rc = 0; /* rank 0 ended it; it reports */
   } else if (rc != 0) {
-    if (!stop_requested && !sim_interrupted(err) && cli->dist.rank != 0)
+    if (!cli_stop && !sim_interrupted(err) && cli->dist.rank != 0)
       fprintf(stderr, "splitsim run: rank %d: ", cli->dist.rank);
-    if (!stop_requested && !sim_interrupted(err)) {
+    if (!cli_stop && !sim_interrupted(err)) {
       cli_print_error(err);
       if (rep->report_failed)
         fprintf(stderr,
@@ -446,8 +430,11 @@ static void run_scenario(run_batch *b, size_t i, const scn_scenario *s,
   b->pg.index = i + 1;
   cli_progress_start(&b->pg);
   snprintf(b->stopped_in, sizeof b->stopped_in, "%s/%s", cli->outroot, s->name);
-  if ((cli->dist.mpi && cli->dist.rank == 0) || cli->dist.shard)
-    set_stop_msg(b->stopped_in);
+  if ((cli->dist.mpi && cli->dist.rank == 0) || cli->dist.shard) {
+    char line[3 * PATH_MAX];
+    stop_line(b->stopped_in, line, sizeof line);
+    cli_stop_message(line);
+  }
   sim_run_report rep;
   char note[8192] = "";
   int rc = cli->dist.shard || cli->dist.mpi
@@ -486,17 +473,18 @@ static int batch_exit(run_batch *b) {
   run_dist *dist = &b->cli->dist;
   if (dist->mpi) {
     mpi_units_free(dist->mu);
-    if (!stop_requested)
+    if (!cli_stop)
       mpi_units_finalize();
   }
-  if (stop_requested && (dist->mpi || dist->shard)) {
-    if (dist->rank == 0 && !stop_msg_done) { /* stopped between scenarios */
-      set_stop_msg(b->stopped_in);
-      fputs(stop_msg, stderr);
+  if (cli_stop && (dist->mpi || dist->shard)) {
+    if (dist->rank == 0 && !cli_stop_message_written()) {
+      char line[3 * PATH_MAX]; /* stopped between scenarios */
+      stop_line(b->stopped_in, line, sizeof line);
+      fputs(line, stderr);
     }
     return 130;
   }
-  if (stop_requested) {
+  if (cli_stop) {
     fprintf(stderr, "splitsim run: interrupted; no partial output was "
                     "left (--resume continues the batch)\n");
     return 130;
@@ -526,27 +514,20 @@ int cmd_run(int argc, char **argv) {
   b.store = cli_default_store(store_buf, sizeof store_buf, hint, sizeof hint);
   b.hint = hint;
 
-  struct sigaction sa, old_int, old_term;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  stop_requested = 0;
+  cli_catch_signals();
 
   b.pg.on = !cli.quiet && isatty(2);
   b.pg.count = b.files.n;
   b.fin.jobs = cli.jobs_given ? (int)cli.jobs : 0;
   b.fin.progress = &b.pg;
   ss_error err;
-  for (size_t i = 0; i < b.files.n && !stop_requested; i++)
+  for (size_t i = 0; i < b.files.n && !cli_stop; i++)
     if (batch_step(&b, i, &err) != 0)
       break;
-  if (cli.dist.mpi && b.files.n && !stop_requested &&
+  if (cli.dist.mpi && b.files.n && !cli_stop &&
       mpi_units_scenario_end(cli.dist.mu, b.files.n - 1, &err) != 0)
     b.failed = 1;
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGTERM, &old_term, NULL);
+  cli_restore_signals();
   list_free(&b.files);
   list_free(&b.names);
   list_free(&b.owners);
