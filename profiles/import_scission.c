@@ -108,9 +108,17 @@ static char *today_utc(void) {
 }
 
 /* Read one LayerBenchmark (item `index` of model `model`) into *b. */
-static int read_block(const char *path, const char *model, const pk_value *key,
-                      size_t index, const pk_value *item, prof_block *b,
-                      ss_error *err) {
+/* Where a block is: the file, its model and its index (for messages). */
+typedef struct block_at {
+  const char *path, *model;
+  size_t index;
+} block_at;
+
+/* item is a LayerBenchmark made without arguments; *st its state dict. */
+static int block_state(const block_at *at, const pk_value *item,
+                       const pk_value **st, ss_error *err) {
+  const char *path = at->path, *model = at->model;
+  size_t index = at->index;
   /* The decoder lets no other class through; checked again here. */
   if (item->kind != PK_OBJECT ||
       strcmp(item->u.obj.cls->u.cls.module, "__main__") != 0 ||
@@ -124,14 +132,20 @@ static int read_block(const char *path, const char *model, const pk_value *key,
                    "model '%s' block %zu: LayerBenchmark made with %zu "
                    "arguments, expected none",
                    model, index, item->u.obj.args->u.seq.n);
-  const pk_value *st = item->u.obj.state;
-  if (!st || st->kind != PK_DICT)
+  *st = item->u.obj.state;
+  if (!*st || (*st)->kind != PK_DICT)
     return fail_at(err, path, item,
                    "model '%s' block %zu: LayerBenchmark state is %s, "
                    "expected a dict of fields",
-                   model, index, st ? pk_kind_name(st->kind) : "missing");
+                   model, index, *st ? pk_kind_name((*st)->kind) : "missing");
+  return 0;
+}
 
-  const pk_value *f[F_COUNT] = {0};
+/* The known fields of state dict st into f, each once and of its kind. */
+static int block_fields(const block_at *at, const pk_value *st,
+                        const pk_value *f[F_COUNT], ss_error *err) {
+  const char *path = at->path, *model = at->model;
+  size_t index = at->index;
   for (size_t i = 0; i < st->u.dict.n; i++) {
     const pk_value *k = st->u.dict.keys[i];
     for (int j = 0; j < F_COUNT; j++) {
@@ -156,6 +170,16 @@ static int read_block(const char *path, const char *model, const pk_value *key,
                      model, index, field_names[j], pk_kind_name(f[j]->kind),
                      pk_kind_name(field_kinds[j]));
   }
+  return 0;
+}
+
+/* The fields' values into b: the model it is listed under (key), layers
+ * in order, a finite time >= 0, bytes >= 0. */
+static int block_values(const block_at *at, const pk_value *key,
+                        const pk_value *const f[F_COUNT], prof_block *b,
+                        ss_error *err) {
+  const char *path = at->path, *model = at->model;
+  size_t index = at->index;
   if (f[F_MODEL]->u.str.len != key->u.str.len ||
       memcmp(f[F_MODEL]->u.str.s, key->u.str.s, key->u.str.len) != 0) {
     char q[80];
@@ -199,6 +223,18 @@ static int read_block(const char *path, const char *model, const pk_value *key,
   b->repeats = 0;
   b->output_bytes = bytes;
   return 0;
+}
+
+static int read_block(const char *path, const char *model, const pk_value *key,
+                      size_t index, const pk_value *item, prof_block *b,
+                      ss_error *err) {
+  block_at at = {path, model, index};
+  const pk_value *st = NULL;
+  const pk_value *f[F_COUNT] = {0};
+  if (block_state(&at, item, &st, err) != 0 ||
+      block_fields(&at, st, f, err) != 0)
+    return -1;
+  return block_values(&at, key, f, b, err);
 }
 
 /* Read the list of blocks of one model into m (m->name already set). */

@@ -358,20 +358,24 @@ static double sum_range(const double *times, int first, int last) {
   return s;
 }
 
-int solver_eval_with(const solver_prep *sp, const double *avail,
-                     const solver_link *links, const solver_placement *pl,
-                     solver_objective obj, solver_result *r) {
+/* What solver_eval_with adds up along a placement. */
+typedef struct eval_acc {
+  size_t gsys[SOLVER_MAX_TIERS]; /* global system per tier */
+  double comp_sum, hop_sum, slowest;
+  double d_out, e_out; /* Scission's rules: bytes device and edge send */
+  size_t prev;         /* the last tier that runs */
+} eval_acc;
+
+/* Each used tier's compute seconds; -1 when a used system is unavailable. */
+static int eval_compute(const solver_prep *sp, const double *avail,
+                        const solver_placement *pl, solver_result *r,
+                        eval_acc *ac) {
   const solver_problem *p = sp->p;
-  size_t K = p->n_tiers, n = sp->n_total;
-  size_t gsys[SOLVER_MAX_TIERS] = {0};
-  memset(r, 0, sizeof *r);
-  r->p = *pl;
-  double comp_sum = 0;
-  for (size_t t = 0; t < K; t++) {
+  for (size_t t = 0; t < p->n_tiers; t++) {
     if (pl->sys[t] < 0)
       continue;
     size_t g = sp->base[t] + (size_t)pl->sys[t];
-    gsys[t] = g;
+    ac->gsys[t] = g;
     double a = avail[g];
     if (!(a > 0))
       return -1;
@@ -379,70 +383,113 @@ int solver_eval_with(const solver_prep *sp, const double *avail,
       const double *times = p->tiers[t].systems[pl->sys[t]].time_s;
       r->compute_s[t] = sum_range(times, pl->first[t], pl->last[t]) / a;
     }
-    comp_sum += r->compute_s[t];
+    ac->comp_sum += r->compute_s[t];
   }
-  /* Bytes each sender uploads; Scission's zero-time rules first. */
-  double d_out = 0, e_out = 0;
-  if (p->scission_quirks) {
-    d_out = pl->first[0] >= 0 ? p->output_bytes[pl->last[0]] : p->input_bytes;
-    e_out = pl->sys[1] >= 0 ? p->output_bytes[pl->last[1]] : 0;
-    double E = pl->sys[1] >= 0 ? r->compute_s[1] : 0;
-    double C = pl->sys[2] >= 0 ? r->compute_s[2] : 0;
-    if (E == 0 && C == 0)
-      d_out = 0;
-    else if (C == 0)
-      e_out = 0;
-    r->upload_bytes[0] = d_out;
-    r->upload_bytes[1] = e_out;
-  }
-  double hop_sum = 0, slowest = 0;
-  size_t prev = 0;
+  return 0;
+}
+
+/* Bytes each sender uploads under Scission's zero-time rules. */
+static void scission_uploads(const solver_problem *p,
+                             const solver_placement *pl, solver_result *r,
+                             eval_acc *ac) {
+  ac->d_out = pl->first[0] >= 0 ? p->output_bytes[pl->last[0]] : p->input_bytes;
+  ac->e_out = pl->sys[1] >= 0 ? p->output_bytes[pl->last[1]] : 0;
+  double E = pl->sys[1] >= 0 ? r->compute_s[1] : 0;
+  double C = pl->sys[2] >= 0 ? r->compute_s[2] : 0;
+  if (E == 0 && C == 0)
+    ac->d_out = 0;
+  else if (C == 0)
+    ac->e_out = 0;
+  r->upload_bytes[0] = ac->d_out;
+  r->upload_bytes[1] = ac->e_out;
+}
+
+/* The hops between consecutive used tiers; -1 over a link not usable. */
+static int eval_hops(const solver_prep *sp, const solver_link *links,
+                     const solver_placement *pl, solver_result *r,
+                     eval_acc *ac) {
+  const solver_problem *p = sp->p;
+  size_t n = sp->n_total;
   int pos = pl->first[0] >= 0 ? pl->last[0] + 1 : 0;
-  for (size_t t = 0; t < K; t++)
-    if ((t == 0 || pl->sys[t] >= 0) && r->compute_s[t] > slowest)
-      slowest = r->compute_s[t];
-  for (size_t t = 1; t < K; t++) {
+  for (size_t t = 1; t < p->n_tiers; t++) {
     if (pl->sys[t] < 0)
       continue;
     double bytes = pos == 0 ? p->input_bytes : p->output_bytes[pos - 1];
     if (p->scission_quirks)
-      bytes = prev == 0 ? d_out : e_out;
+      bytes = ac->prev == 0 ? ac->d_out : ac->e_out;
     else
-      r->upload_bytes[prev] = bytes;
-    const solver_link *l = &links[gsys[prev] * n + gsys[t]];
+      r->upload_bytes[ac->prev] = bytes;
+    const solver_link *l = &links[ac->gsys[ac->prev] * n + ac->gsys[t]];
     if (!solver_link_usable(l))
       return -1;
     int h = r->n_hops++;
-    r->hop_from[h] = (int)prev;
+    r->hop_from[h] = (int)ac->prev;
     r->hop_to[h] = (int)t;
     r->hop_bytes[h] = bytes;
     r->hop_s[h] = solver_hop_s(l, bytes);
-    hop_sum += r->hop_s[h];
+    ac->hop_sum += r->hop_s[h];
     r->total_bytes += bytes;
-    if (r->hop_s[h] > slowest)
-      slowest = r->hop_s[h];
-    prev = t;
+    if (r->hop_s[h] > ac->slowest)
+      ac->slowest = r->hop_s[h];
+    ac->prev = t;
     pos = pl->last[t] + 1;
   }
-  r->latency_s = comp_sum + hop_sum;
-  if (p->result_bytes > 0 && prev != 0) {
-    const solver_link *l = &links[gsys[0] * n + gsys[prev]];
-    if (!solver_link_usable(l))
-      return -1;
-    r->return_s = solver_hop_s(l, p->result_bytes);
-    r->latency_s += r->return_s;
-    r->total_bytes += p->result_bytes;
-    if (r->return_s > slowest)
-      slowest = r->return_s;
-  }
-  r->throughput_per_s = slowest > 0 ? 1.0 / slowest : INFINITY;
-  const solver_system *dev = &p->tiers[0].systems[pl->sys[0]];
+  return 0;
+}
+
+/* The result's way back to tier 0; -1 over a link not usable. */
+static int eval_return(const solver_prep *sp, const solver_link *links,
+                       solver_result *r, eval_acc *ac) {
+  const solver_problem *p = sp->p;
+  if (!(p->result_bytes > 0 && ac->prev != 0))
+    return 0;
+  const solver_link *l = &links[ac->gsys[0] * sp->n_total + ac->gsys[ac->prev]];
+  if (!solver_link_usable(l))
+    return -1;
+  r->return_s = solver_hop_s(l, p->result_bytes);
+  r->latency_s += r->return_s;
+  r->total_bytes += p->result_bytes;
+  if (r->return_s > ac->slowest)
+    ac->slowest = r->return_s;
+  return 0;
+}
+
+/* The device's energy: its compute, and its radio while it sends. */
+static void eval_energy(const solver_prep *sp, const solver_link *links,
+                        const solver_placement *pl, solver_result *r,
+                        const eval_acc *ac) {
+  const solver_system *dev = &sp->p->tiers[0].systems[pl->sys[0]];
   r->device_energy_j = dev->compute_power_w * r->compute_s[0];
   if (r->n_hops > 0 && dev->radio_power_w > 0) {
-    const solver_link *l = &links[gsys[0] * n + gsys[r->hop_to[0]]];
+    const solver_link *l =
+        &links[ac->gsys[0] * sp->n_total + ac->gsys[r->hop_to[0]]];
     r->device_energy_j +=
         dev->radio_power_w * (r->hop_bytes[0] / l->bandwidth_bytes_per_s);
   }
+}
+
+int solver_eval_with(const solver_prep *sp, const double *avail,
+                     const solver_link *links, const solver_placement *pl,
+                     solver_objective obj, solver_result *r) {
+  const solver_problem *p = sp->p;
+  eval_acc ac;
+  memset(&ac, 0, sizeof ac);
+  memset(r, 0, sizeof *r);
+  r->p = *pl;
+  if (eval_compute(sp, avail, pl, r, &ac) != 0)
+    return -1;
+  if (p->scission_quirks)
+    scission_uploads(p, pl, r, &ac);
+  for (size_t t = 0; t < p->n_tiers; t++)
+    if ((t == 0 || pl->sys[t] >= 0) && r->compute_s[t] > ac.slowest)
+      ac.slowest = r->compute_s[t];
+  if (eval_hops(sp, links, pl, r, &ac) != 0)
+    return -1;
+  r->latency_s = ac.comp_sum + ac.hop_sum;
+  if (eval_return(sp, links, r, &ac) != 0)
+    return -1;
+  r->throughput_per_s = ac.slowest > 0 ? 1.0 / ac.slowest : INFINITY;
+  eval_energy(sp, links, pl, r, &ac);
   r->objective = objective_value(r, obj);
   return 0;
 }
@@ -1189,6 +1236,85 @@ static void search_free(search *s) {
   free(s->pair_phi);
 }
 
+/* Availability per global system; latency, 1/bandwidth and usability per
+ * system pair. */
+static void search_links(search *s) {
+  const solver_problem *p = s->p;
+  const solver_prep *sp = s->sp;
+  size_t n = sp->n_total;
+  for (size_t t = 0; t < p->n_tiers; t++)
+    for (size_t si = 0; si < p->tiers[t].n_systems; si++)
+      s->avail[sp->base[t] + si] = p->tiers[t].systems[si].availability;
+  for (size_t i = 0; i < n * n; i++) {
+    const solver_link *l = p->links ? &p->links[i] : NULL;
+    s->link_ok[i] = l && solver_link_usable(l);
+    s->lat_s[i] = s->link_ok[i] ? l->latency_s : 0;
+    s->inv_bw[i] = s->link_ok[i] ? 1.0 / l->bandwidth_bytes_per_s : 0;
+  }
+}
+
+/* Which tiers may run nothing, alone or with all after them, and which
+ * have a later tier that could run blocks. */
+static void search_tier_flags(search *s) {
+  const solver_problem *p = s->p;
+  const solver_prep *sp = s->sp;
+  const solver_rcons *rc = s->rc;
+  s->rest_unused_ok[p->n_tiers] = 1;
+  for (size_t t = p->n_tiers; t-- > 0;)
+    s->rest_unused_ok[t] =
+        s->rest_unused_ok[t + 1] && solver_range_ok(rc, sp, t, 0, -1, -1);
+  for (size_t t = 0; t < p->n_tiers; t++) {
+    s->unused_ok[t] = solver_range_ok(rc, sp, t, 0, -1, -1);
+    s->can_use_later[t] = 0;
+    for (size_t u = t + 1; u < p->n_tiers; u++)
+      for (size_t si = 0; si < p->tiers[u].n_systems; si++)
+        if (rc->sys_ok[sp->base[u] + si] && s->avail[sp->base[u] + si] > 0 &&
+            rc->max_blocks[u] > 0)
+          s->can_use_later[t] = 1;
+  }
+}
+
+/* Latency fast path tables for (tier k-2, tier k-1) system pairs:
+ * phi[b] = ia_s Q_s[b] - ia_u Q_u[b] + bytes(b) / bandwidth_su. */
+static int build_pair_phi(search *s) {
+  const solver_problem *p = s->p;
+  const solver_prep *sp = s->sp;
+  size_t n = sp->n_total;
+  size_t t = p->n_tiers - 2, u = t + 1, B = p->n_blocks;
+  size_t ns = p->tiers[t].n_systems, nu = p->tiers[u].n_systems;
+  if (ns * nu == 0)
+    return 0;
+  s->pair_phi = malloc(ns * nu * (B + 1) * sizeof *s->pair_phi);
+  if (!s->pair_phi)
+    return -1;
+  for (size_t si = 0; si < ns; si++)
+    for (size_t sj = 0; sj < nu; sj++) {
+      size_t ga = sp->base[t] + si, gb = sp->base[u] + sj;
+      const double *qa = solver_prep_prefix(sp, ga);
+      const double *qb = solver_prep_prefix(sp, gb);
+      double ia = sp->inv_avail[ga], ib = sp->inv_avail[gb];
+      double w = s->inv_bw[ga * n + gb];
+      double *f = s->pair_phi + (si * nu + sj) * (B + 1);
+      f[0] = INFINITY; /* never used: the tier runs >= 1 block */
+      for (size_t b = 1; b <= B; b++)
+        f[b] = ia * qa[b] - ib * qb[b] + w * p->output_bytes[b - 1];
+    }
+  return 0;
+}
+
+/* How far above the k-th best a candidate may be, in the objective's
+ * unit. */
+static double search_margin(const solver_prep *sp, solver_objective obj) {
+  switch (obj) {
+  case SOLVER_OBJ_BYTES:
+    return 0;
+  case SOLVER_OBJ_DEVICE_ENERGY:
+    return sp->margin_s * sp->max_compute_power_w;
+  default:
+    return sp->margin_s;
+  }
+}
+
 static int search_init(search *s, const solver_prep *sp, const solver_rcons *rc,
                        solver_objective obj, size_t k, ss_error *err) {
   const solver_problem *p = sp->p;
@@ -1211,65 +1337,13 @@ static int search_init(search *s, const solver_prep *sp, const solver_rcons *rc,
     search_free(s);
     return ss_error_set(err, NULL, NULL, "out of memory (top %zu)", k);
   }
-  for (size_t t = 0; t < p->n_tiers; t++)
-    for (size_t si = 0; si < p->tiers[t].n_systems; si++)
-      s->avail[sp->base[t] + si] = p->tiers[t].systems[si].availability;
-  for (size_t i = 0; i < n * n; i++) {
-    const solver_link *l = p->links ? &p->links[i] : NULL;
-    s->link_ok[i] = l && solver_link_usable(l);
-    s->lat_s[i] = s->link_ok[i] ? l->latency_s : 0;
-    s->inv_bw[i] = s->link_ok[i] ? 1.0 / l->bandwidth_bytes_per_s : 0;
+  search_links(s);
+  search_tier_flags(s);
+  if (obj == SOLVER_OBJ_LATENCY && p->n_tiers >= 3 && build_pair_phi(s) != 0) {
+    search_free(s);
+    return ss_error_oom(err, NULL, NULL);
   }
-  s->rest_unused_ok[p->n_tiers] = 1;
-  for (size_t t = p->n_tiers; t-- > 0;)
-    s->rest_unused_ok[t] =
-        s->rest_unused_ok[t + 1] && solver_range_ok(rc, sp, t, 0, -1, -1);
-  for (size_t t = 0; t < p->n_tiers; t++) {
-    s->unused_ok[t] = solver_range_ok(rc, sp, t, 0, -1, -1);
-    s->can_use_later[t] = 0;
-    for (size_t u = t + 1; u < p->n_tiers; u++)
-      for (size_t si = 0; si < p->tiers[u].n_systems; si++)
-        if (rc->sys_ok[sp->base[u] + si] && s->avail[sp->base[u] + si] > 0 &&
-            rc->max_blocks[u] > 0)
-          s->can_use_later[t] = 1;
-  }
-  /* Latency fast path tables for (tier k-2, tier k-1) system pairs:
-   * phi[b] = ia_s Q_s[b] - ia_u Q_u[b] + bytes(b) / bandwidth_su. */
-  if (obj == SOLVER_OBJ_LATENCY && p->n_tiers >= 3) {
-    size_t t = p->n_tiers - 2, u = t + 1, B = p->n_blocks;
-    size_t ns = p->tiers[t].n_systems, nu = p->tiers[u].n_systems;
-    if (ns * nu > 0) {
-      s->pair_phi = malloc(ns * nu * (B + 1) * sizeof *s->pair_phi);
-      if (!s->pair_phi) {
-        search_free(s);
-        return ss_error_oom(err, NULL, NULL);
-      }
-      for (size_t si = 0; si < ns; si++)
-        for (size_t sj = 0; sj < nu; sj++) {
-          size_t ga = sp->base[t] + si, gb = sp->base[u] + sj;
-          const double *qa = solver_prep_prefix(sp, ga);
-          const double *qb = solver_prep_prefix(sp, gb);
-          double ia = sp->inv_avail[ga], ib = sp->inv_avail[gb];
-          double w = s->inv_bw[ga * n + gb];
-          double *f = s->pair_phi + (si * nu + sj) * (B + 1);
-          f[0] = INFINITY; /* never used: the tier runs >= 1 block */
-          for (size_t b = 1; b <= B; b++)
-            f[b] = ia * qa[b] - ib * qb[b] + w * p->output_bytes[b - 1];
-        }
-    }
-  }
-  double ms = sp->margin_s;
-  switch (obj) {
-  case SOLVER_OBJ_BYTES:
-    s->margin_abs = 0;
-    break;
-  case SOLVER_OBJ_DEVICE_ENERGY:
-    s->margin_abs = ms * sp->max_compute_power_w;
-    break;
-  default:
-    s->margin_abs = ms;
-    break;
-  }
+  s->margin_abs = search_margin(sp, obj);
   return 0;
 }
 

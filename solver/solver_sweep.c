@@ -280,13 +280,9 @@ void solver_sweep_free(solver_sweep *sw) {
   free(sw);
 }
 
-int solver_sweep_prepare(const solver_problem *p, const solver_constraints *c,
-                         solver_objective obj, solver_sweep **out,
-                         ss_error *err) {
-  solver_sweep *sw = NULL;
-  solver_rcons rc;
-  int have_rc = 0;
-  *out = NULL;
+/* What sweeps do not support, refused before any work. */
+static int sweep_check(const solver_problem *p, solver_objective obj,
+                       ss_error *err) {
   if (solver_validate(p, err) < 0)
     return -1;
   if ((size_t)obj >= solver_n_objectives)
@@ -300,6 +296,72 @@ int solver_sweep_prepare(const solver_problem *p, const solver_constraints *c,
     return ss_error_set(err, NULL, NULL,
                         "%llu placements is too many for a sweep (limit 2^32)",
                         (unsigned long long)solver_count_placements(p));
+  return 0;
+}
+
+/* Availability, links and boundary bytes at the problem's values. */
+static int sweep_values(solver_sweep *sw, ss_error *err) {
+  const solver_problem *p = sw->p;
+  size_t n = sw->n_total;
+  sw->avail = malloc(n * sizeof *sw->avail);
+  sw->links = malloc((n > 0 ? n * n : 1) * sizeof *sw->links);
+  sw->bytes = malloc((sw->B + 1) * sizeof *sw->bytes);
+  sw->stride = sw->B + SW_PAD;
+  sw->phi = malloc(2 * sw->stride * sizeof *sw->phi);
+  sw->pair_index = malloc((n > 0 ? n * n : 1) * sizeof *sw->pair_index);
+  if (!sw->avail || !sw->links || !sw->bytes || !sw->phi || !sw->pair_index)
+    return ss_error_oom(err, NULL, NULL);
+  for (size_t t = 0; t < p->n_tiers; t++)
+    for (size_t s = 0; s < p->tiers[t].n_systems; s++)
+      sw->avail[sw->sp.base[t] + s] = p->tiers[t].systems[s].availability;
+  for (size_t i = 0; i < n * n; i++) {
+    if (p->links) {
+      sw->links[i] = p->links[i];
+    } else {
+      sw->links[i].latency_s = 0;
+      sw->links[i].bandwidth_bytes_per_s = 0;
+    }
+  }
+  sw->bytes[0] = p->input_bytes;
+  for (size_t b = 1; b <= sw->B; b++)
+    sw->bytes[b] = p->output_bytes[b - 1];
+  for (size_t i = 0; i < n * n; i++)
+    sw->pair_index[i] = -1;
+  return 0;
+}
+
+/* The groups of placements and their tables: one per system pair, then
+ * the two fixed ones (zeros and bytes(b), padded with +infinity). */
+static int sweep_groups(solver_sweep *sw, const solver_rcons *rc,
+                        ss_error *err) {
+  int sys[SOLVER_MAX_TIERS];
+  add_groups(sw, rc, sys, 0);
+  size_t np = sw->n_pairs, W = sw->stride;
+  if (!sw->oom) {
+    sw->tab = malloc((np + 2) * W * sizeof *sw->tab);
+    sw->pair_tab = malloc((np ? np : 1) * sizeof *sw->pair_tab);
+    sw->pair_live = malloc(np ? np : 1);
+    sw->oom = !sw->tab || !sw->pair_tab || !sw->pair_live;
+  }
+  if (sw->oom)
+    return ss_error_set(err, NULL, NULL, "out of memory preparing the sweep");
+  double *zero = sw->tab + np * W, *bt = zero + W;
+  for (size_t b = 0; b < W; b++) {
+    zero[b] = b < sw->B ? 0 : INFINITY;
+    bt[b] = b < sw->B ? sw->bytes[b] : INFINITY;
+  }
+  return 0;
+}
+
+int solver_sweep_prepare(const solver_problem *p, const solver_constraints *c,
+                         solver_objective obj, solver_sweep **out,
+                         ss_error *err) {
+  solver_sweep *sw = NULL;
+  solver_rcons rc;
+  int have_rc = 0;
+  *out = NULL;
+  if (sweep_check(p, obj, err) != 0)
+    return -1;
   sw = calloc(1, sizeof *sw);
   if (!sw)
     return ss_error_oom(err, NULL, NULL);
@@ -320,53 +382,11 @@ int solver_sweep_prepare(const solver_problem *p, const solver_constraints *c,
                  "max_time_pct); use solver_top_k");
     goto fail;
   }
-  size_t n = sw->n_total;
-  sw->avail = malloc(n * sizeof *sw->avail);
-  sw->links = malloc((n > 0 ? n * n : 1) * sizeof *sw->links);
-  sw->bytes = malloc((sw->B + 1) * sizeof *sw->bytes);
-  sw->stride = sw->B + SW_PAD;
-  sw->phi = malloc(2 * sw->stride * sizeof *sw->phi);
-  sw->pair_index = malloc((n > 0 ? n * n : 1) * sizeof *sw->pair_index);
-  if (!sw->avail || !sw->links || !sw->bytes || !sw->phi || !sw->pair_index) {
-    ss_error_oom(err, NULL, NULL);
+  if (sweep_values(sw, err) != 0)
     goto fail;
-  }
-  for (size_t t = 0; t < p->n_tiers; t++)
-    for (size_t s = 0; s < p->tiers[t].n_systems; s++)
-      sw->avail[sw->sp.base[t] + s] = p->tiers[t].systems[s].availability;
-  for (size_t i = 0; i < n * n; i++) {
-    if (p->links) {
-      sw->links[i] = p->links[i];
-    } else {
-      sw->links[i].latency_s = 0;
-      sw->links[i].bandwidth_bytes_per_s = 0;
-    }
-  }
-  sw->bytes[0] = p->input_bytes;
-  for (size_t b = 1; b <= sw->B; b++)
-    sw->bytes[b] = p->output_bytes[b - 1];
-  for (size_t i = 0; i < n * n; i++)
-    sw->pair_index[i] = -1;
   sw->simd = solver_simd_best();
-  int sys[SOLVER_MAX_TIERS];
-  add_groups(sw, &rc, sys, 0);
-  size_t np = sw->n_pairs, W = sw->stride;
-  if (!sw->oom) {
-    sw->tab = malloc((np + 2) * W * sizeof *sw->tab);
-    sw->pair_tab = malloc((np ? np : 1) * sizeof *sw->pair_tab);
-    sw->pair_live = malloc(np ? np : 1);
-    sw->oom = !sw->tab || !sw->pair_tab || !sw->pair_live;
-  }
-  if (sw->oom) {
-    ss_error_set(err, NULL, NULL, "out of memory preparing the sweep");
+  if (sweep_groups(sw, &rc, err) != 0)
     goto fail;
-  }
-  /* The two fixed tables: zeros and bytes(b), padded with +infinity. */
-  double *zero = sw->tab + np * W, *bt = zero + W;
-  for (size_t b = 0; b < W; b++) {
-    zero[b] = b < sw->B ? 0 : INFINITY;
-    bt[b] = b < sw->B ? sw->bytes[b] : INFINITY;
-  }
   solver_rcons_free(&rc);
   *out = sw;
   return 0;
@@ -488,52 +508,49 @@ static void pairs_setup(solver_sweep *sw) {
 
 /* Fill ge for group gr at the current values (after pairs_setup for the sum
  * objectives); 0 when the group is unavailable. */
-static int group_setup(solver_sweep *sw, const sweep_group *gr,
-                       group_eval *ge) {
-  const solver_problem *p = sw->p;
-  size_t n = sw->n_total, B = sw->B, m = (size_t)gr->m, W = sw->stride;
-  const solver_system *dev = &p->tiers[0].systems[gr->sys[0]];
-  ge->aux = NULL;
-  if (m == 0) {
-    double a = sw->avail[gr->g[0]];
-    if (!(a > 0))
+/* A group where tier 0 runs everything: one value. */
+static int group_single(const solver_sweep *sw, const sweep_group *gr,
+                        group_eval *ge) {
+  const solver_system *dev = &sw->p->tiers[0].systems[gr->sys[0]];
+  double a = sw->avail[gr->g[0]];
+  if (!(a > 0))
+    return 0;
+  double q = solver_prep_prefix(&sw->sp, gr->g[0])[sw->B] / a;
+  ge->value0 = sw->obj == SOLVER_OBJ_BYTES           ? 0
+               : sw->obj == SOLVER_OBJ_DEVICE_ENERGY ? dev->compute_power_w * q
+                                                     : q;
+  ge->last = &ge->value0;
+  ge->K = 0;
+  return 1;
+}
+
+/* Objectives that add up along the placement: the pair tables and the
+ * constant K (last tier's compute, hop latencies, return). */
+static int group_sum(const solver_sweep *sw, const sweep_group *gr,
+                     group_eval *ge, double ret_s, double ret_bytes) {
+  size_t n = sw->n_total, m = (size_t)gr->m;
+  double lat_sum = 0;
+  for (size_t j = 0; j < m; j++) {
+    if (!sw->pair_live[gr->pair[j]])
       return 0;
-    double q = solver_prep_prefix(&sw->sp, gr->g[0])[B] / a;
-    ge->value0 = sw->obj == SOLVER_OBJ_BYTES ? 0
-                 : sw->obj == SOLVER_OBJ_DEVICE_ENERGY
-                     ? dev->compute_power_w * q
-                     : q;
-    ge->last = &ge->value0;
+    ge->tab[j] = sw->pair_tab[gr->pair[j]];
+    lat_sum += sw->links[gr->g[j] * n + gr->g[j + 1]].latency_s;
+  }
+  ge->last = ge->tab[m - 1];
+  if (sw->obj == SOLVER_OBJ_BYTES)
+    ge->K = ret_bytes;
+  else if (sw->obj == SOLVER_OBJ_DEVICE_ENERGY)
     ge->K = 0;
-    return 1;
-  }
-  double ret_s = 0, ret_bytes = 0;
-  if (p->result_bytes > 0) {
-    const solver_link *l = &sw->links[gr->g[0] * n + gr->g[m]];
-    if (!solver_link_usable(l))
-      return 0;
-    ret_s = solver_hop_s(l, p->result_bytes);
-    ret_bytes = p->result_bytes;
-  }
-  if (sum_objective(sw)) {
-    double lat_sum = 0;
-    for (size_t j = 0; j < m; j++) {
-      if (!sw->pair_live[gr->pair[j]])
-        return 0;
-      ge->tab[j] = sw->pair_tab[gr->pair[j]];
-      lat_sum += sw->links[gr->g[j] * n + gr->g[j + 1]].latency_s;
-    }
-    ge->last = ge->tab[m - 1];
-    if (sw->obj == SOLVER_OBJ_BYTES)
-      ge->K = ret_bytes;
-    else if (sw->obj == SOLVER_OBJ_DEVICE_ENERGY)
-      ge->K = 0;
-    else
-      ge->K = solver_prep_prefix(&sw->sp, gr->g[m])[B] / sw->avail[gr->g[m]] +
-              lat_sum + ret_s;
-    return 1;
-  }
-  /* Throughput: tables of this group only. */
+  else
+    ge->K = solver_prep_prefix(&sw->sp, gr->g[m])[sw->B] / sw->avail[gr->g[m]] +
+            lat_sum + ret_s;
+  return 1;
+}
+
+/* Throughput: tables of this group only. */
+static int group_throughput(solver_sweep *sw, const sweep_group *gr,
+                            group_eval *ge, double ret_s) {
+  size_t n = sw->n_total, B = sw->B, m = (size_t)gr->m, W = sw->stride;
   for (size_t j = 0; j <= m; j++) {
     double a = sw->avail[gr->g[j]];
     if (!(a > 0))
@@ -568,6 +585,26 @@ static int group_setup(solver_sweep *sw, const sweep_group *gr,
   ge->last = A;
   ge->aux = H;
   return 1;
+}
+
+static int group_setup(solver_sweep *sw, const sweep_group *gr,
+                       group_eval *ge) {
+  const solver_problem *p = sw->p;
+  size_t m = (size_t)gr->m;
+  ge->aux = NULL;
+  if (m == 0)
+    return group_single(sw, gr, ge);
+  double ret_s = 0, ret_bytes = 0;
+  if (p->result_bytes > 0) {
+    const solver_link *l = &sw->links[gr->g[0] * sw->n_total + gr->g[m]];
+    if (!solver_link_usable(l))
+      return 0;
+    ret_s = solver_hop_s(l, p->result_bytes);
+    ret_bytes = p->result_bytes;
+  }
+  if (sum_objective(sw))
+    return group_sum(sw, gr, ge, ret_s, ret_bytes);
+  return group_throughput(sw, gr, ge, ret_s);
 }
 
 static const int32_t *row_bounds(const solver_sweep *sw, const sweep_group *gr,
