@@ -109,9 +109,8 @@ int scn_ld_name(scn_loader *L, const scn_node *n, const char *label,
                 const char **out);
 long scn_ld_tier(scn_loader *L, const scn_node *k, const char *label);
 
-/* YAML text of a name (double-quoted, escaped) and of a number (shortest
- * exact form), as the resolved scenario writes them (scn_write.c). */
-void scn_yaml_quoted(FILE *fp, const char *s);
+/* YAML text of a number (shortest exact form), as the resolved scenario
+ * writes it (scn_write.c); names go through ss_yaml_quoted. */
 void scn_yaml_num(FILE *fp, double v);
 
 /* The reference: section (scn_reference.c), after the sweep. */

@@ -8,6 +8,7 @@
 #include "scn_internal.h"
 
 #include "../common/ss_text.h"
+#include "../common/ss_yaml.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -157,7 +158,7 @@ void scn_write_reference(const scn_scenario *s, FILE *fp) {
         fp);
   for (size_t k = 0; k < s->n_axes; k++) {
     fputs("  ", fp);
-    scn_yaml_quoted(fp, s->axes[k].param);
+    ss_yaml_quoted(fp, s->axes[k].param);
     fputs(": ", fp);
     scn_yaml_num(fp, s->reference[k]);
     fputc('\n', fp);

@@ -9,6 +9,7 @@
 
 #include "../common/ss_dir.h"
 #include "../common/ss_text.h"
+#include "../common/ss_yaml.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -446,12 +447,12 @@ void scn_write_replay(const scn_scenario *s, FILE *fp) {
   for (size_t i = 0; i < r->n_links; i++) {
     if (i)
       fputs(", ", fp);
-    scn_yaml_quoted(fp, r->link_keys[i]);
+    ss_yaml_quoted(fp, r->link_keys[i]);
   }
   fputs("]\n  traces:\n", fp);
   for (size_t i = 0; i < r->n_traces; i++) {
     fputs("    - ", fp);
-    scn_yaml_quoted(fp, r->traces[i]);
+    ss_yaml_quoted(fp, r->traces[i]);
     fputc('\n', fp);
   }
   fputs("  rate_hz: ", fp);

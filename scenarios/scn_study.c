@@ -14,6 +14,7 @@
 
 #include "../common/ss_io.h"
 #include "../common/ss_text.h"
+#include "../common/ss_yaml.h"
 
 #define MAX_TRACE_BYTES ((size_t)256 * 1024 * 1024)
 #define MAX_STUDY_TOP_K 1000LL
@@ -1178,7 +1179,7 @@ static void put_weights(FILE *fp, const scn_weight *w, size_t n,
   for (size_t i = 0; i < n; i++) {
     if (i)
       fputs(", ", fp);
-    scn_yaml_quoted(fp, w[i].model);
+    ss_yaml_quoted(fp, w[i].model);
     fputs(": ", fp);
     scn_yaml_num(fp, w[i].weight);
   }
@@ -1192,7 +1193,7 @@ static void put_baseline(FILE *fp, const scn_scenario *s,
   for (size_t t = 0; t < s->n_tiers; t++) {
     if (t)
       fputs(", ", fp);
-    scn_yaml_quoted(fp, s->tiers[t].name);
+    ss_yaml_quoted(fp, s->tiers[t].name);
     fputs(": [", fp);
     int first = 1;
     for (size_t i = 0; i < p->n_baseline; i++) {
@@ -1201,7 +1202,7 @@ static void put_baseline(FILE *fp, const scn_scenario *s,
       if (!first)
         fputs(", ", fp);
       first = 0;
-      scn_yaml_quoted(fp, p->baseline[i].system);
+      ss_yaml_quoted(fp, p->baseline[i].system);
     }
     fputc(']', fp);
   }
@@ -1210,11 +1211,11 @@ static void put_baseline(FILE *fp, const scn_scenario *s,
 
 static void put_option(FILE *fp, const scn_scenario *s, const scn_option *o) {
   fputs("    - {name: ", fp);
-  scn_yaml_quoted(fp, o->name);
+  ss_yaml_quoted(fp, o->name);
   fputs(", tier: ", fp);
-  scn_yaml_quoted(fp, s->tiers[o->tier].name);
+  ss_yaml_quoted(fp, s->tiers[o->tier].name);
   fputs(", system: ", fp);
-  scn_yaml_quoted(fp, o->system);
+  ss_yaml_quoted(fp, o->system);
   fputs(", price: ", fp);
   scn_yaml_num(fp, o->price);
   fputs(", yearly_cost: ", fp);
@@ -1251,11 +1252,11 @@ static void put_dist(FILE *fp, const scn_dist *d) {
   static const char *const an[] = {"mean", "median", "min"};
   static const char *const bn[] = {"sd", "sigma", "max"};
   fputs("    ", fp);
-  scn_yaml_quoted(fp, d->param);
+  ss_yaml_quoted(fp, d->param);
   fprintf(fp, ": {dist: %s, ", scn_dist_name(d->kind));
   if (d->kind == SCN_DIST_TRACE) {
     fputs("file: ", fp);
-    scn_yaml_quoted(fp, d->file);
+    ss_yaml_quoted(fp, d->file);
   } else {
     fprintf(fp, "%s: ", an[d->kind]);
     scn_yaml_num(fp, d->a);
@@ -1291,7 +1292,7 @@ static void put_sensitivity(FILE *fp, const scn_sensitivity *v) {
     for (size_t i = 0; i < v->n_params; i++) {
       if (i)
         fputs(", ", fp);
-      scn_yaml_quoted(fp, v->params[i]);
+      ss_yaml_quoted(fp, v->params[i]);
     }
     fputc(']', fp);
   }

@@ -11,6 +11,7 @@
 #include "../common/ss_io.h"
 #include "../common/ss_mem.h"
 #include "../common/ss_text.h"
+#include "../common/ss_yaml.h"
 
 /* ---- names ------------------------------------------------------------- */
 
@@ -466,7 +467,7 @@ static void put_per_system(const scn_scenario *s, FILE *fp, const char *key,
   for (size_t i = 0; i < s->n_systems; i++) {
     if (i)
       fputs(", ", fp);
-    scn_yaml_quoted(fp, s->systems[i].name);
+    ss_yaml_quoted(fp, s->systems[i].name);
     fputs(": ", fp);
     scn_yaml_num(fp, vals[i]);
   }
@@ -483,7 +484,7 @@ void scn_write_workload(const scn_scenario *s, FILE *fp) {
     fputs("    - {count: ", fp);
     scn_yaml_num(fp, c->count);
     fputs(", model: ", fp);
-    scn_yaml_quoted(fp, c->model);
+    ss_yaml_quoted(fp, c->model);
     fprintf(fp, ", arrival: {%s: ", scn_arrival_name(c->arrival));
     scn_yaml_num(fp, c->rate_hz);
     if (c->arrival == SCN_ARRIVAL_PERIODIC) {

@@ -1,56 +1,25 @@
 /* Write a scenario back as YAML with every default filled in. Every name is
- * written double-quoted with escapes, so names such as `6700k(GPU)`, `a: b`
- * or ones holding quotes read back unchanged; numbers are written so that
- * they read back to the same double. */
+ * written double-quoted with escapes (ss_yaml_quoted), so names such as
+ * `6700k(GPU)`, `a: b` or ones holding quotes read back unchanged; numbers are
+ * written so that they read back to the same double. */
 #include "scn_internal.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "../common/ss_io.h"
-
-static void put_quoted(FILE *fp, const char *s) {
-  const unsigned char *p = (const unsigned char *)s;
-  fputc('"', fp);
-  while (*p) {
-    unsigned c = *p;
-    if (c == '"' || c == '\\') {
-      fputc('\\', fp);
-      fputc((int)c, fp);
-      p++;
-    } else if (c < 0x20 || c == 0x7f) {
-      fprintf(fp, "\\x%02X", c);
-      p++;
-    } else if (c == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
-      /* C1 controls (U+0080..U+009F, NEL among them) */
-      fprintf(fp, "\\u%04X", (unsigned)p[1]);
-      p += 2;
-    } else if (c == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)) {
-      /* line and paragraph separators would be folded */
-      fprintf(fp, "\\u%04X", 0x2000u + (p[2] == 0xA8 ? 0x28u : 0x29u));
-      p += 3;
-    } else if (c == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
-      fputs("\\uFEFF", fp);
-      p += 3;
-    } else {
-      fputc((int)c, fp);
-      p++;
-    }
-  }
-  fputc('"', fp);
-}
+#include "../common/ss_yaml.h"
 
 static void put_num(FILE *fp, double v) {
   char buf[SS_DOUBLE_BUFSIZE];
   fputs(ss_fmt_double(buf, v), fp);
 }
 
-void scn_yaml_quoted(FILE *fp, const char *s) { put_quoted(fp, s); }
 void scn_yaml_num(FILE *fp, double v) { put_num(fp, v); }
 
 static void put_link(FILE *fp, const scn_link *l) {
   fputs("  ", fp);
-  put_quoted(fp, l->key);
+  ss_yaml_quoted(fp, l->key);
   fputs(": {", fp);
   if (l->has_latency_ms) {
     fputs("latency_ms: ", fp);
@@ -73,7 +42,7 @@ static void put_link(FILE *fp, const scn_link *l) {
   }
   if (l->trace) {
     fputs(any ? ", trace: " : "trace: ", fp);
-    put_quoted(fp, l->trace);
+    ss_yaml_quoted(fp, l->trace);
     any = 1;
   }
   if (l->trace_scale != 1) {
@@ -105,7 +74,7 @@ static void put_block_limits(FILE *fp, const scn_scenario *s,
     if (!first)
       fputs(", ", fp);
     first = 0;
-    put_quoted(fp, s->tiers[t].name);
+    ss_yaml_quoted(fp, s->tiers[t].name);
     fprintf(fp, ": %lld", v[t]);
   }
   fputc('}', fp);
@@ -117,15 +86,15 @@ static void put_header(FILE *fp, const scn_scenario *s) {
         "# Reference: docs/scenarios.md\n",
         fp);
   fputs("name: ", fp);
-  put_quoted(fp, s->name);
+  ss_yaml_quoted(fp, s->name);
   fputs("\nprofiles: ", fp);
   if (s->profiles)
-    put_quoted(fp, s->profiles);
+    ss_yaml_quoted(fp, s->profiles);
   else
     fputs("null  # the embedded default store", fp);
   fputs("\nnetwork: ", fp);
   if (s->network)
-    put_quoted(fp, s->network);
+    ss_yaml_quoted(fp, s->network);
   else
     fputs("null  # no network file: link values come from links: only", fp);
   fputs("\nmodels: ", fp);
@@ -136,7 +105,7 @@ static void put_header(FILE *fp, const scn_scenario *s) {
     for (size_t i = 0; i < s->n_models; i++) {
       if (i)
         fputs(", ", fp);
-      put_quoted(fp, s->models[i].name);
+      ss_yaml_quoted(fp, s->models[i].name);
     }
     fputc(']', fp);
   }
@@ -157,12 +126,12 @@ static void put_systems(FILE *fp, const scn_scenario *s) {
   for (size_t i = 0; i < s->n_tiers; i++) {
     const scn_tier *t = &s->tiers[i];
     fputs("  ", fp);
-    put_quoted(fp, t->name);
+    ss_yaml_quoted(fp, t->name);
     fputs(": [", fp);
     for (size_t j = 0; j < t->n_systems; j++) {
       if (j)
         fputs(", ", fp);
-      put_quoted(fp, s->systems[t->systems[j]].name);
+      ss_yaml_quoted(fp, s->systems[t->systems[j]].name);
     }
     fputs("]\n", fp);
   }
@@ -174,7 +143,7 @@ static void put_systems(FILE *fp, const scn_scenario *s) {
   fputs("availability:\n", fp);
   for (size_t i = 0; i < s->n_systems; i++) {
     fputs("  ", fp);
-    put_quoted(fp, s->systems[i].name);
+    ss_yaml_quoted(fp, s->systems[i].name);
     fputs(": ", fp);
     put_num(fp, s->systems[i].availability);
     fputc('\n', fp);
@@ -182,7 +151,7 @@ static void put_systems(FILE *fp, const scn_scenario *s) {
   fputs("power:\n", fp);
   for (size_t i = 0; i < s->n_systems; i++) {
     fputs("  ", fp);
-    put_quoted(fp, s->systems[i].name);
+    ss_yaml_quoted(fp, s->systems[i].name);
     fputs(": {compute_power_w: ", fp);
     put_num(fp, s->systems[i].compute_power_w);
     fputs(", radio_power_w: ", fp);
@@ -209,7 +178,7 @@ static void put_constraints(FILE *fp, const scn_scenario *s) {
     if (!first)
       fputs(", ", fp);
     first = 0;
-    put_quoted(fp, l->key);
+    ss_yaml_quoted(fp, l->key);
     fputs(": ", fp);
     put_num(fp, l->mb);
   }
@@ -220,7 +189,7 @@ static void put_constraints(FILE *fp, const scn_scenario *s) {
 
 static void put_axis(FILE *fp, const scn_axis *a) {
   fputs("  - param: ", fp);
-  put_quoted(fp, a->param);
+  ss_yaml_quoted(fp, a->param);
   if (a->form == SCN_AXIS_VALUES) {
     fputs("\n    values: [", fp);
     for (size_t j = 0; j < a->n_values; j++) {
@@ -238,7 +207,7 @@ static void put_axis(FILE *fp, const scn_axis *a) {
   }
   if (a->zip) {
     fputs("\n    zip: ", fp);
-    put_quoted(fp, a->zip);
+    ss_yaml_quoted(fp, a->zip);
   }
   fputc('\n', fp);
 }

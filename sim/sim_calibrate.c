@@ -15,6 +15,7 @@
 #include "../common/ss_csv.h"
 #include "../common/ss_io.h"
 #include "../common/ss_mem.h"
+#include "../common/ss_yaml.h"
 #include "../solver/solver.h"
 #include "sim_problem.h"
 
@@ -479,4 +480,28 @@ int sim_calibrate_fit(const sim_val_data *d, sim_calibrate_compute mode,
     memcpy(calibrated_s, cal, d->n * sizeof *cal);
   free(cal);
   return 0;
+}
+
+void sim_calibration_snippet(FILE *fp, const sim_val_data *d,
+                             const sim_calibration *c, const char *link) {
+  fprintf(fp,
+          "# Scenario snippet: add to the link you measured (keep its "
+          "latency_ms and\n# bandwidth_mbps).%s\nlinks:\n  ",
+          c->fit_compute ? " availability: 1 / how much slower the blocks "
+                           "ran split\n# than profiled."
+                         : "");
+  ss_yaml_name(fp, link);
+  fprintf(fp, ": {efficiency: %.4f, overhead_ms: %.3f}\n", c->efficiency,
+          c->overhead_ms);
+  fprintf(fp,
+          "# (splitsim predict: --link-efficiency %.4f --link-overhead-ms "
+          "%.3f)\n",
+          c->efficiency, c->overhead_ms);
+  if (!c->fit_compute)
+    return;
+  fputs("availability: {", fp);
+  ss_yaml_name(fp, d->device_system ? d->device_system : "DEVICE");
+  fprintf(fp, ": %.4f, ", 1.0 / c->device_scale);
+  ss_yaml_name(fp, d->edge_system ? d->edge_system : "EDGE");
+  fprintf(fp, ": %.4f}\n", 1.0 / c->edge_scale);
 }

@@ -20,6 +20,7 @@
 #define SIM_CALIBRATE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "../common/ss_error.h"
 
@@ -113,5 +114,13 @@ double sim_calibrated_s(const sim_val_row *r, const sim_calibration *c);
  * (predicted NULL: the rows' own predicted_s). */
 void sim_val_errors(const sim_val_data *d, const double *predicted,
                     double *median, double *max);
+
+/* Write the scenario snippet of a fit on fp: the `links:` entry of link
+ * (efficiency, overhead_ms), the matching `splitsim predict` options, and,
+ * when the compute scales were fitted, `availability:` for the systems of
+ * d (DEVICE / EDGE when unnamed). Names are written so that they read back
+ * unchanged (ss_yaml_name): the text pastes into a scenario as it is. */
+void sim_calibration_snippet(FILE *fp, const sim_val_data *d,
+                             const sim_calibration *c, const char *link);
 
 #endif

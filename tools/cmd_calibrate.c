@@ -47,25 +47,6 @@ static void print_residuals(const sim_val_data *d, const double *cal) {
   }
 }
 
-static void print_snippet(const sim_val_data *d, const sim_calibration *c,
-                          const char *link) {
-  printf("# Scenario snippet: add to the link you measured (keep its "
-         "latency_ms and\n# bandwidth_mbps).%s\nlinks:\n  %s: {efficiency: "
-         "%.4f, overhead_ms: %.3f}\n",
-         c->fit_compute ? " availability: 1 / how much slower the blocks "
-                          "ran split\n# than profiled."
-                        : "",
-         link, c->efficiency, c->overhead_ms);
-  printf("# (splitsim predict: --link-efficiency %.4f --link-overhead-ms "
-         "%.3f)\n",
-         c->efficiency, c->overhead_ms);
-  if (c->fit_compute)
-    printf("availability: {%s: %.4f, %s: %.4f}\n",
-           d->device_system ? d->device_system : "DEVICE",
-           1.0 / c->device_scale, d->edge_system ? d->edge_system : "EDGE",
-           1.0 / c->edge_scale);
-}
-
 static void print_fit(const char *path, size_t n, const sim_calibration *c,
                       sim_calibrate_compute mode) {
   printf("%s: %zu rows; efficiency %.4f, overhead_ms %.3f, compute x%.4f "
@@ -108,7 +89,7 @@ static int run(const char *path, sim_calibrate_compute mode, const char *link,
       print_residuals(&d, cal);
       printf("\n");
     }
-    print_snippet(&d, &c, link);
+    sim_calibration_snippet(stdout, &d, &c, link);
     printf("calibrated: median |error| %.1f%%, max %.1f%% (before: %.1f%%, "
            "%.1f%%)\n",
            100 * c.after_median, 100 * c.after_max, 100 * c.before_median,

@@ -10,6 +10,7 @@
 #include "tests/unit/testutil.h"
 
 #include "common/ss_mem.h"
+#include "scenarios/scenario.h"
 #include "sim/sim_calibrate.h"
 
 /* Rows that follow the model exactly: measured = scale * compute + latency
@@ -268,6 +269,50 @@ static void test_missing_file(void **state) {
   assert_string_equal(err.file, "tests/fixtures/validation/nope.csv");
 }
 
+/* The scenario snippet of a fit pastes into a scenario as it is, whatever
+ * the systems are called: names YAML would misread are quoted. */
+static void test_snippet_round_trip(void **state) {
+  (void)state;
+  sim_val_data d;
+  memset(&d, 0, sizeof d);
+  d.device_system = ss_strdup("a: b{c}");
+  d.edge_system = ss_strdup(" lead #x, [y]");
+  assert_non_null(d.device_system);
+  assert_non_null(d.edge_system);
+  sim_calibration c;
+  memset(&c, 0, sizeof c);
+  c.efficiency = 0.9;
+  c.overhead_ms = 1.5;
+  c.device_scale = 2;
+  c.edge_scale = 1.25;
+  c.fit_compute = 1;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&text, &len);
+  assert_non_null(fp);
+  fputs("tiers: {device: [\"a: b{c}\"], edge: [\" lead #x, [y]\"]}\n", fp);
+  sim_calibration_snippet(fp, &d, &c, "device-edge");
+  assert_int_equal(fclose(fp), 0);
+  assert_non_null(strstr(text, "availability: {\"a: b{c}\": 0.5000, "
+                               "\" lead #x, [y]\": 0.8000}\n"));
+  scn_scenario *s = NULL;
+  ss_error err;
+  ss_error_clear(&err);
+  if (scn_load_text(text, len, "snippet.yaml", NULL, &s, &err) != 0)
+    fail_msg("%s:%s: %s\n%s", err.file, err.where, err.msg, text);
+  long dev = scn_system_index(s, "a: b{c}");
+  long edge = scn_system_index(s, " lead #x, [y]");
+  assert_true(dev >= 0 && edge >= 0);
+  assert_close(s->systems[dev].availability, 0.5, 0);
+  assert_close(s->systems[edge].availability, 0.8, 0);
+  assert_int_equal(s->n_links, 1);
+  assert_close(s->links[0].efficiency, 0.9, 0);
+  assert_close(s->links[0].overhead_ms, 1.5, 0);
+  scn_free(s);
+  free(text);
+  sim_val_free(&d);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_fit_recovers_parameters),
@@ -278,6 +323,7 @@ int main(void) {
       cmocka_unit_test(test_long_names),
       cmocka_unit_test(test_bad_inputs),
       cmocka_unit_test(test_missing_file),
+      cmocka_unit_test(test_snippet_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

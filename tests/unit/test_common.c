@@ -22,6 +22,7 @@
 #include "common/ss_io.h"
 #include "common/ss_mem.h"
 #include "common/ss_sha256.h"
+#include "common/ss_yaml.h"
 
 static void test_strdup_grow(void **state) {
   (void)state;
@@ -333,12 +334,38 @@ static void test_io_kinds(void **state) {
   assert_non_null(strstr(e.msg, "larger than the limit of 10 bytes"));
 }
 
+/* Names YAML would misread are written quoted, others as they are. */
+static void test_yaml_names(void **state) {
+  (void)state;
+  static const char *const plain[] = {"xeon-1t", "6700k(GPU)", "vm2Core",
+                                      "a_b.c/d+e", "nullx"};
+  static const char *const quoted[] = {"",    "a: b", "x{y}", "#c",  " lead",
+                                       "a b", "null", "No",   "~",   "-x",
+                                       "[s]", "a,b",  "é",    "'q'", "a\"b"};
+  for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+    assert_true(ss_yaml_plain_ok(plain[i]));
+  for (size_t i = 0; i < sizeof quoted / sizeof quoted[0]; i++)
+    if (ss_yaml_plain_ok(quoted[i]))
+      fail_msg("'%s' written plain", quoted[i]);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&text, &len);
+  assert_non_null(fp);
+  ss_yaml_name(fp, "xeon-1t");
+  fputc(' ', fp);
+  ss_yaml_name(fp, "a: \"b\"\\\t");
+  assert_int_equal(fclose(fp), 0);
+  assert_string_equal(text, "xeon-1t \"a: \\\"b\\\"\\\\\\x09\"");
+  free(text);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_strdup_grow),    cmocka_unit_test(test_buf),
-      cmocka_unit_test(test_csv_rule),       cmocka_unit_test(test_sha256),
-      cmocka_unit_test(test_io_kinds),       cmocka_unit_test(test_csv_read),
-      cmocka_unit_test(test_csv_round_trip), cmocka_unit_test(test_dir_list),
+      cmocka_unit_test(test_strdup_grow), cmocka_unit_test(test_buf),
+      cmocka_unit_test(test_csv_rule),    cmocka_unit_test(test_sha256),
+      cmocka_unit_test(test_io_kinds),    cmocka_unit_test(test_csv_read),
+      cmocka_unit_test(test_yaml_names),  cmocka_unit_test(test_csv_round_trip),
+      cmocka_unit_test(test_dir_list),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
