@@ -39,9 +39,11 @@ static const char *reference_place(const plot_data *d, size_t m, size_t a) {
     return NULL;
   const char *best = NULL;
   double dist = INFINITY;
-  for (size_t r = 0; r < t->n_rows; r++) {
-    if (strcmp(plot_table_get(t, r, (size_t)cm), d->models[m].name) != 0 ||
-        strcmp(plot_table_get(t, r, (size_t)ca), d->axes[a].param) != 0 ||
+  const size_t *rows;
+  size_t n_rows = plot_rows_of(&d->curves_rows, m, &rows);
+  for (size_t k = 0; k < n_rows; k++) {
+    size_t r = rows[k];
+    if (strcmp(plot_table_get(t, r, (size_t)ca), d->axes[a].param) != 0 ||
         cell_num(t, r, co) != 1)
       continue;
     double x = fabs(cell_num(t, r, cv) - d->axes[a].ref);
@@ -85,9 +87,11 @@ static size_t rule_changes(FILE *fp, const plot_data *d, size_t m, size_t a) {
   double prev = NAN;
   const char *after = NULL;
   size_t n = 0;
-  for (size_t r = 0; r < t->n_rows; r++) {
-    if (strcmp(plot_table_get(t, r, (size_t)bm), pm->name) != 0 ||
-        strcmp(plot_table_get(t, r, (size_t)ba), d->axes[a].param) != 0 ||
+  const size_t *rows;
+  size_t n_rows = plot_rows_of(&d->breakpoints_rows, m, &rows);
+  for (size_t k = 0; k < n_rows; k++) {
+    size_t r = rows[k];
+    if (strcmp(plot_table_get(t, r, (size_t)ba), d->axes[a].param) != 0 ||
         !plot_fixed_matches(d, plot_table_get(t, r, (size_t)bf), a, NULL))
       continue;
     double v = cell_num(t, r, bv);
