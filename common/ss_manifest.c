@@ -92,14 +92,10 @@ int ss_manifest_add(ss_manifest *m, const char *path, const char *sha256,
     snprintf(m->e[i].sha256, sizeof m->e[i].sha256, "%s", sha256 ? sha256 : "");
     return 0;
   }
-  if (m->n == m->cap) {
-    size_t nc = m->cap ? m->cap * 2 : 64;
-    ss_manifest_entry *ne = realloc(m->e, nc * sizeof *ne);
-    if (!ne)
-      return ss_error_set(err, path, NULL, "out of memory");
-    m->e = ne;
-    m->cap = nc;
-  }
+  void *entries = m->e;
+  if (ss_grow(&entries, &m->cap, m->n + 1, sizeof *m->e, 64) != 0)
+    return ss_error_set(err, path, NULL, "out of memory");
+  m->e = entries;
   char *copy = ss_strdup(path);
   if (!copy)
     return ss_error_set(err, path, NULL, "out of memory");

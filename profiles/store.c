@@ -1599,14 +1599,10 @@ static int read_until_eof(int fd, int limit_ms, unsigned char **buf,
       return -1;
     if (pr == 0)
       continue;
-    if (cap - *len < 65536) {
-      size_t ncap = cap ? cap * 2 : 65536;
-      unsigned char *nb = realloc(*buf, ncap);
-      if (!nb)
-        return -1;
-      *buf = nb;
-      cap = ncap;
-    }
+    void *nb = *buf;
+    if (cap - *len < 65536 && ss_grow(&nb, &cap, *len + 65536, 1, 65536) != 0)
+      return -1;
+    *buf = nb;
     ssize_t r = read(fd, *buf + *len, cap - *len);
     if (r < 0 && errno == EINTR)
       continue;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/ss_mem.h"
+
 /* ---- encoding ---- */
 
 typedef struct wire_buf {
@@ -18,23 +20,13 @@ typedef struct wire_buf {
 static void put_bytes(wire_buf *b, const void *p, size_t n) {
   if (b->oom)
     return;
-  if (n > b->cap - b->len) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap - b->len < n) {
-      if (cap > SIZE_MAX / 2) {
-        b->oom = 1;
-        return;
-      }
-      cap *= 2;
-    }
-    unsigned char *d = realloc(b->data, cap);
-    if (!d) {
-      b->oom = 1;
-      return;
-    }
-    b->data = d;
-    b->cap = cap;
+  void *d = b->data;
+  if (n > b->cap - b->len && (n > SIZE_MAX - b->len ||
+                              ss_grow(&d, &b->cap, b->len + n, 1, 4096) != 0)) {
+    b->oom = 1;
+    return;
   }
+  b->data = d;
   memcpy(b->data + b->len, p, n);
   b->len += n;
 }

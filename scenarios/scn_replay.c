@@ -130,14 +130,10 @@ typedef struct str_list {
 } str_list;
 
 static int list_add(str_list *l, const char *path) {
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? 2 * l->cap : 64;
-    char **v = realloc(l->v, cap * sizeof *v);
-    if (!v)
-      return -1;
-    l->v = v;
-    l->cap = cap;
-  }
+  void *v = l->v;
+  if (ss_grow(&v, &l->cap, l->n + 1, sizeof *l->v, 64) != 0)
+    return -1;
+  l->v = v;
   char *abs = realpath(path, NULL);
   if (!abs)
     return -1;

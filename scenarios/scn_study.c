@@ -505,13 +505,10 @@ static int trace_add_value(scn_loader *L, scn_dist *d, const char *path,
   if (d->n_values == SCN_MAX_TRACE_VALUES)
     return ss_error_set(L->err, path, where, "more than %zu values",
                         SCN_MAX_TRACE_VALUES);
-  if (d->n_values == *cap) {
-    *cap = *cap ? 2 * *cap : 256;
-    double *nv = realloc(d->values, *cap * sizeof *nv);
-    if (!nv)
-      return scn_ld_oom(L);
-    d->values = nv;
-  }
+  void *vals = d->values;
+  if (ss_grow(&vals, cap, d->n_values + 1, sizeof *d->values, 256) != 0)
+    return scn_ld_oom(L);
+  d->values = vals;
   d->values[d->n_values++] = v;
   return 0;
 }

@@ -177,16 +177,12 @@ static int build_children(builder *b, scn_node *node, int depth) {
       scn_node_free(child);
       return -1;
     }
-    if (used == cap) {
-      size_t ncap = cap ? cap * 2 : 8;
-      scn_node **ni = realloc(node->items, ncap * sizeof *ni);
-      if (!ni) {
-        scn_node_free(child);
-        return ss_error_oom(b->err, b->file, NULL);
-      }
-      node->items = ni;
-      cap = ncap;
+    void *items = node->items;
+    if (ss_grow(&items, &cap, used + 1, sizeof *node->items, 8) != 0) {
+      scn_node_free(child);
+      return ss_error_oom(b->err, b->file, NULL);
     }
+    node->items = items;
     node->items[used++] = child;
     node->n_items = used;
     node->n = node->kind == SCN_NODE_MAP ? used / 2 : used;

@@ -8,6 +8,8 @@
 
 #include "solver_internal.h"
 
+#include "../common/ss_mem.h"
+
 /* ---- problem ------------------------------------------------------------ */
 
 static size_t total_systems(const solver_problem *p) {
@@ -707,16 +709,14 @@ static void offer(search *s, double cost) {
     return;
   if (s->n_cands == s->cap_cands) {
     compact(s);
-    if (s->n_cands * 2 > s->cap_cands) {
-      size_t cap = s->cap_cands * 2;
-      cand *c = realloc(s->cands, cap * sizeof *c);
-      if (!c) {
-        s->oom = 1;
-        return;
-      }
-      s->cands = c;
-      s->cap_cands = cap;
+    void *cands = s->cands;
+    if (s->n_cands * 2 > s->cap_cands &&
+        ss_grow(&cands, &s->cap_cands, 2 * s->cap_cands, sizeof *s->cands,
+                16) != 0) {
+      s->oom = 1;
+      return;
     }
+    s->cands = cands;
   }
   cand *c = &s->cands[s->n_cands++];
   c->cost = cost;

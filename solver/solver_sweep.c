@@ -80,7 +80,7 @@ struct solver_sweep {
    * participants (ga, gb), shared by every group that has the pair. */
   int *pair_index; /* n_total^2: pair of (ga, gb) or -1 */
   size_t *pair_a, *pair_b;
-  size_t n_pairs, cap_pairs;
+  size_t n_pairs, cap_pairs, cap_pair_b;
   double *tab;              /* n_pairs tables, then a zero and a bytes table */
   const double **pair_tab;  /* per point: table of each pair */
   unsigned char *pair_live; /* per point: both systems up, link usable */
@@ -194,10 +194,14 @@ static void add_group(solver_sweep *sw, const solver_rcons *rc,
   for (int j = 0; j < gr.m; j++) {
     size_t key = gr.g[j] * sw->n_total + gr.g[j + 1];
     if (sw->pair_index[key] < 0) {
-      if (ss_grow((void **)&sw->pair_a, &sw->cap_pairs, sw->n_pairs + 1,
-                  sizeof *sw->pair_a, 64) < 0 ||
-          !(sw->pair_b =
-                realloc(sw->pair_b, sw->cap_pairs * sizeof *sw->pair_b))) {
+      void *pa = sw->pair_a, *pb = sw->pair_b;
+      int grown = ss_grow(&pa, &sw->cap_pairs, sw->n_pairs + 1,
+                          sizeof *sw->pair_a, 64) == 0 &&
+                  ss_grow(&pb, &sw->cap_pair_b, sw->n_pairs + 1,
+                          sizeof *sw->pair_b, 64) == 0;
+      sw->pair_a = pa;
+      sw->pair_b = pb;
+      if (!grown) {
         sw->oom = 1;
         return;
       }
