@@ -61,7 +61,8 @@ void ss_buf_add(ss_buf *b, const char *s, size_t n) {
   ss_buf_reserve(b, n);
   if (b->oom)
     return;
-  memcpy(b->p + b->len, s, n);
+  if (n) /* s may be NULL when there is nothing to add */
+    memcpy(b->p + b->len, s, n);
   b->len += n;
   b->p[b->len] = '\0';
 }
