@@ -79,18 +79,14 @@ int sim_envelope(const double *a, const double *b, const unsigned char *use,
     if (nxt == n || best_u >= uhi)
       break;
     if (best_u > ulo && !near(best_u, ulo, span)) {
-      if (*n_out == cap) {
-        size_t nc = cap ? cap * 2 : 8;
-        sim_break *nb = realloc(*out, nc * sizeof *nb);
-        if (!nb) {
-          free(*out);
-          *out = NULL;
-          *n_out = 0;
-          return -1;
-        }
-        *out = nb;
-        cap = nc;
+      void *nb = *out;
+      if (ss_grow(&nb, &cap, *n_out + 1, sizeof **out, 8) != 0) {
+        free(*out);
+        *out = NULL;
+        *n_out = 0;
+        return -1;
       }
+      *out = nb;
       (*out)[*n_out].u = best_u;
       (*out)[*n_out].before = c;
       (*out)[*n_out].after = nxt;
@@ -177,6 +173,15 @@ static int optimum(analyst *w, size_t m, const double *v, ident *id,
     id->objective = r.objective;
     id->index = idx;
   }
+  return 0;
+}
+
+/* Room for one more placement identity in w->ids; -1 when out of memory. */
+static int ids_room(analyst *w) {
+  void *ids = w->ids;
+  if (ss_grow(&ids, &w->ids_cap, w->n_ids + 1, sizeof *w->ids, 8) != 0)
+    return -1;
+  w->ids = ids;
   return 0;
 }
 
@@ -706,15 +711,9 @@ static int add_between_optima(analyst *w, size_t m, size_t g, ss_error *err) {
       j++;
     if (j < w->n_ids)
       continue;
-    if (w->n_ids == w->ids_cap) {
-      size_t nc = w->ids_cap ? w->ids_cap * 2 : 8;
-      ident *ni = realloc(w->ids, nc * sizeof *ni);
-      if (!ni) {
-        free(ch);
-        return ss_error_oom(err, NULL, NULL);
-      }
-      w->ids = ni;
-      w->ids_cap = nc;
+    if (ids_room(w) != 0) {
+      free(ch);
+      return ss_error_oom(err, NULL, NULL);
     }
     w->ids[w->n_ids++] = id;
   }
@@ -743,14 +742,8 @@ static int curve_task_run(analyst *w, size_t m, size_t k, ss_buf *b,
     while (j < w->n_ids && !same_ident(&w->ids[j], &id, K))
       j++;
     if (j == w->n_ids) {
-      if (w->n_ids == w->ids_cap) {
-        size_t nc = w->ids_cap ? w->ids_cap * 2 : 8;
-        ident *ni = realloc(w->ids, nc * sizeof *ni);
-        if (!ni)
-          return ss_error_oom(err, NULL, NULL);
-        w->ids = ni;
-        w->ids_cap = nc;
-      }
+      if (ids_room(w) != 0)
+        return ss_error_oom(err, NULL, NULL);
       w->ids[w->n_ids++] = id;
     }
     w->opt_id[i] = (int)j;

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/ss_mem.h"
+
 enum { EV_ARRIVAL = 0, EV_DELAY, EV_STATION, EV_LINK };
 
 /* An event. The key is (time, sequence number): times are never negative,
@@ -112,16 +114,12 @@ static inline double ev_time(const ev *e) {
 
 static int heap_push(ld *s, double t, uint32_t kind, uint32_t id) {
   heap *h = &s->h;
-  if (h->n == h->cap) {
-    size_t nc = h->cap ? 2 * h->cap : 64;
-    ev *na = realloc(h->a, nc * sizeof *na);
-    if (!na) {
-      s->oom = 1;
-      return -1;
-    }
-    h->a = na;
-    h->cap = nc;
+  void *a = h->a;
+  if (ss_grow(&a, &h->cap, h->n + 1, sizeof *h->a, 64) != 0) {
+    s->oom = 1;
+    return -1;
   }
+  h->a = a;
   ev e;
   t += 0.0; /* -0.0 -> +0.0: equal bits for equal times */
   memcpy(&e.t_bits, &t, sizeof t);
@@ -201,17 +199,16 @@ static double sample(ld *s, const sim_load_stage *st) {
 
 static uint32_t req_alloc(ld *s) {
   if (s->free_head == UINT32_MAX) {
-    size_t nc = s->rq_cap ? 2 * s->rq_cap : 256;
-    req *nr = realloc(s->rq, nc * sizeof *nr);
-    if (!nr) {
+    size_t old_cap = s->rq_cap;
+    void *rq = s->rq;
+    if (ss_grow(&rq, &s->rq_cap, old_cap + 1, sizeof *s->rq, 256) != 0) {
       s->oom = 1;
       return UINT32_MAX;
     }
-    for (size_t i = s->rq_cap; i < nc; i++)
-      nr[i].next_free = i + 1 < nc ? (uint32_t)(i + 1) : UINT32_MAX;
-    s->rq = nr;
-    s->free_head = (uint32_t)s->rq_cap;
-    s->rq_cap = nc;
+    s->rq = rq;
+    for (size_t i = old_cap; i < s->rq_cap; i++)
+      s->rq[i].next_free = i + 1 < s->rq_cap ? (uint32_t)(i + 1) : UINT32_MAX;
+    s->free_head = (uint32_t)old_cap;
   }
   uint32_t r = s->free_head;
   s->free_head = s->rq[r].next_free;
@@ -402,16 +399,12 @@ static void link_event(ld *s, size_t i, double now) {
   size_t n = 0;
   uint64_t tag;
   while (sim_link_advance(l->l, now, &tag) == 1) {
-    if (n == s->done_cap) {
-      size_t nc = s->done_cap ? 2 * s->done_cap : 16;
-      uint64_t *nt = realloc(s->done_tags, nc * sizeof *nt);
-      if (!nt) {
-        s->oom = 1;
-        return;
-      }
-      s->done_tags = nt;
-      s->done_cap = nc;
+    void *tags = s->done_tags;
+    if (ss_grow(&tags, &s->done_cap, n + 1, sizeof *s->done_tags, 16) != 0) {
+      s->oom = 1;
+      return;
     }
+    s->done_tags = tags;
     s->done_tags[n++] = tag;
   }
   link_resched(s, i, now);

@@ -11,6 +11,7 @@
  * solver runs once per tuple that some set needs (and per model and sweep
  * point) and every set is a minimum over a few tuples. */
 #include "../common/ss_csv.h"
+#include "../common/ss_mem.h"
 #include "sim_columns.h"
 #include "sim_engine_internal.h"
 #include "sim_fmt_internal.h"
@@ -116,16 +117,12 @@ typedef struct setlist {
 static void set_push(setlist *l, uint64_t m) {
   if (l->oom)
     return;
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? 2 * l->cap : 64;
-    uint64_t *nv = realloc(l->v, cap * sizeof *nv);
-    if (!nv) {
-      l->oom = 1;
-      return;
-    }
-    l->v = nv;
-    l->cap = cap;
+  void *v = l->v;
+  if (ss_grow(&v, &l->cap, l->n + 1, sizeof *l->v, 64) != 0) {
+    l->oom = 1;
+    return;
   }
+  l->v = v;
   l->v[l->n++] = m;
 }
 
@@ -359,16 +356,12 @@ static int mark_tuple(void *ctx, size_t idx) {
     ps->slot_of[idx] = (long)ps->n_slots;
     ps->slot_tuple[ps->n_slots++] = idx;
   }
-  if (mc->n == mc->cap) {
-    size_t cap = mc->cap ? 2 * mc->cap : 256;
-    size_t *nl = realloc(ps->set_list, cap * sizeof *nl);
-    if (!nl) {
-      mc->oom = 1;
-      return -1;
-    }
-    ps->set_list = nl;
-    mc->cap = cap;
+  void *list = ps->set_list;
+  if (ss_grow(&list, &mc->cap, mc->n + 1, sizeof *ps->set_list, 256) != 0) {
+    mc->oom = 1;
+    return -1;
   }
+  ps->set_list = list;
   ps->set_list[mc->n++] = (size_t)ps->slot_of[idx];
   return 0;
 }

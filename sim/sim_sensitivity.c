@@ -10,6 +10,7 @@
  * factor on every model's profile input size, base 1), and result_mb when
  * it is > 0. */
 #include "../common/ss_csv.h"
+#include "../common/ss_mem.h"
 #include "sim_columns.h"
 #include "sim_fmt_internal.h"
 #include "sim_study_internal.h"
@@ -42,14 +43,10 @@ static int sp_add(splist *l, const char *name, int kind, double base,
       *out = NULL;
       return 0; /* already listed */
     }
-  if (l->n == l->cap) {
-    size_t cap = l->cap ? 2 * l->cap : 32;
-    sparam *nv = realloc(l->v, cap * sizeof *nv);
-    if (!nv)
-      return -1;
-    l->v = nv;
-    l->cap = cap;
-  }
+  void *v = l->v;
+  if (ss_grow(&v, &l->cap, l->n + 1, sizeof *l->v, 32) != 0)
+    return -1;
+  l->v = v;
   sparam *p = &l->v[l->n];
   memset(p, 0, sizeof *p);
   if (!(p->name = ss_strdup(name)))

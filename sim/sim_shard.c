@@ -294,14 +294,10 @@ static long phase_add(uindex *x, const char *name, uint64_t n_tasks) {
   long i = phase_find(x, name);
   if (i >= 0)
     return x->ph[i].n_tasks == n_tasks ? i : -2;
-  if (x->n_ph == x->cap_ph) {
-    size_t nc = x->cap_ph ? 2 * x->cap_ph : 8;
-    phdecl *np = realloc(x->ph, nc * sizeof *np);
-    if (!np)
-      return -1;
-    x->ph = np;
-    x->cap_ph = nc;
-  }
+  void *ph = x->ph;
+  if (ss_grow(&ph, &x->cap_ph, x->n_ph + 1, sizeof *x->ph, 8) != 0)
+    return -1;
+  x->ph = ph;
   if (!(x->ph[x->n_ph].name = ss_strdup(name)))
     return -1;
   x->ph[x->n_ph].n_tasks = n_tasks;
@@ -309,14 +305,10 @@ static long phase_add(uindex *x, const char *name, uint64_t n_tasks) {
 }
 
 static int uentry_add(uindex *x, const uentry *e) {
-  if (x->n_u == x->cap_u) {
-    size_t nc = x->cap_u ? 2 * x->cap_u : 64;
-    uentry *nu = realloc(x->u, nc * sizeof *nu);
-    if (!nu)
-      return -1;
-    x->u = nu;
-    x->cap_u = nc;
-  }
+  void *u = x->u;
+  if (ss_grow(&u, &x->cap_u, x->n_u + 1, sizeof *x->u, 64) != 0)
+    return -1;
+  x->u = u;
   x->u[x->n_u++] = *e;
   return 0;
 }

@@ -108,14 +108,10 @@ long sim_study_add_sys(sim_study_world *w, const char *base, double scale,
   if (w->n_models)
     return ss_error_set(err, NULL, NULL,
                         "internal: study system added after the models");
-  if (w->n_sys == w->cap_sys) {
-    size_t cap = w->cap_sys ? 2 * w->cap_sys : 16;
-    sim_study_sys *ns = realloc(w->sys, cap * sizeof *ns);
-    if (!ns)
-      return ss_error_oom(err, NULL, NULL);
-    w->sys = ns;
-    w->cap_sys = cap;
-  }
+  void *sys = w->sys;
+  if (ss_grow(&sys, &w->cap_sys, w->n_sys + 1, sizeof *w->sys, 16) != 0)
+    return ss_error_oom(err, NULL, NULL);
+  w->sys = sys;
   sim_study_sys *x = &w->sys[w->n_sys];
   memset(x, 0, sizeof *x);
   x->name = scaled_name(base, scale);

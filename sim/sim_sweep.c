@@ -115,14 +115,10 @@ static sim_pstat *msum_entry(sim_msum *ms, const solver_placement *pl,
     if (pl ? !ps->infeasible && same_placement(&ps->pl, pl, K) : ps->infeasible)
       return ps;
   }
-  if (ms->n == ms->cap) {
-    size_t nc = ms->cap ? ms->cap * 2 : 8;
-    sim_pstat *nv = realloc(ms->v, nc * sizeof *nv);
-    if (!nv)
-      return NULL;
-    ms->v = nv;
-    ms->cap = nc;
-  }
+  void *v = ms->v;
+  if (ss_grow(&v, &ms->cap, ms->n + 1, sizeof *ms->v, 8) != 0)
+    return NULL;
+  ms->v = v;
   sim_pstat *ps = &ms->v[ms->n];
   memset(ps, 0, sizeof *ps);
   if (pl)

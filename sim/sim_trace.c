@@ -31,20 +31,18 @@ typedef struct trace_rows {
 } trace_rows;
 
 static int rows_push(trace_rows *r, double t, double bw, int line) {
-  if (r->n == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 256;
-    double *nt = realloc(r->time_s, cap * sizeof *nt);
-    if (nt)
-      r->time_s = nt;
-    double *nb = realloc(r->bw, cap * sizeof *nb);
-    if (nb)
-      r->bw = nb;
-    int *nl = realloc(r->line, cap * sizeof *nl);
-    if (nl)
-      r->line = nl;
-    if (!nt || !nb || !nl)
+  if (r->n == r->cap) { /* three arrays, one capacity */
+    size_t cap_t = r->cap, cap_b = r->cap, cap_l = r->cap;
+    void *t_s = r->time_s, *b = r->bw, *l = r->line;
+    int ok = ss_grow(&t_s, &cap_t, r->n + 1, sizeof *r->time_s, 256) == 0 &&
+             ss_grow(&b, &cap_b, r->n + 1, sizeof *r->bw, 256) == 0 &&
+             ss_grow(&l, &cap_l, r->n + 1, sizeof *r->line, 256) == 0;
+    r->time_s = t_s;
+    r->bw = b;
+    r->line = l;
+    if (!ok)
       return -1;
-    r->cap = cap;
+    r->cap = cap_t;
   }
   r->time_s[r->n] = t;
   r->bw[r->n] = bw;

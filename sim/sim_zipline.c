@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/ss_mem.h"
+
 /* Refinement calls per line before giving up (then the caller bisects). */
 #define ZIP_MAX_CALLS 200000
 #define ZIP_MAX_DEPTH 64
@@ -208,14 +210,10 @@ done:
 
 static int push_change(zline *z, double t, size_t before, size_t after,
                        double objective) {
-  if (z->n_out == z->cap_out) {
-    size_t nc = z->cap_out ? 2 * z->cap_out : 8;
-    sim_zchange *no = realloc(z->out, nc * sizeof *no);
-    if (!no)
-      return -1;
-    z->out = no;
-    z->cap_out = nc;
-  }
+  void *out = z->out;
+  if (ss_grow(&out, &z->cap_out, z->n_out + 1, sizeof *z->out, 8) != 0)
+    return -1;
+  z->out = out;
   sim_zchange *ch = &z->out[z->n_out++];
   ch->interval = z->q;
   ch->t = t;
@@ -285,14 +283,10 @@ static int refine(zline *z, double t0, double t1, size_t p0, size_t p1,
   double tol = 1e-12 * scale + 1e-300;
   /* keep the candidates that may beat p0 somewhere in [t0, t1] */
   size_t noff = z->cand_len;
-  if (z->cand_len + nc > z->cand_cap) {
-    size_t ncap = 2 * (z->cand_len + nc) + 16;
-    size_t *nb = realloc(z->cand, ncap * sizeof *nb);
-    if (!nb)
-      return -1;
-    z->cand = nb;
-    z->cand_cap = ncap;
-  }
+  void *cand = z->cand;
+  if (ss_grow(&cand, &z->cand_cap, z->cand_len + nc, sizeof *z->cand, 16) != 0)
+    return -1;
+  z->cand = cand;
   size_t kept = 0;
   for (size_t i = 0; i < nc; i++) {
     size_t r = z->cand[off + i];
