@@ -130,6 +130,8 @@ test: unit cli fuzz-replay
 
 check: deps
 	@sh tools/install-torch.sh || echo "check: PyTorch could not be installed; profiler tests will be skipped"
+	@command -v chromium >/dev/null 2>&1 || sh tools/install-apt.sh install-chromium chromium || \
+	  echo "check: chromium could not be installed; the report-rendering test will be skipped"
 	@if command -v clang-format >/dev/null 2>&1; then \
 	  $(MAKE) --no-print-directory format-check; fi
 	$(MAKE) --no-print-directory EXTRA_CFLAGS=-Werror check-deps test

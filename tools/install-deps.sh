@@ -27,17 +27,5 @@ python3 -c 'import h5py' 2>/dev/null || /usr/bin/python3 -c 'import h5py' 2>/dev
   missing="$missing python3-h5py"
 [ -z "$missing" ] && exit 0
 
-echo "install-deps: installing:$missing"
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-    echo "install-deps: error: need root (or sudo) to run: apt-get install$missing" >&2
-    exit 1
-  fi
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq || { echo "install-deps: error: apt-get update failed" >&2; exit 1; }
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
-  { echo "install-deps: error: apt-get install$missing failed" >&2; exit 1; }
-echo "install-deps: done"
+exec sh "$(dirname "$0")/install-apt.sh" install-deps $missing

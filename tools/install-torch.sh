@@ -13,27 +13,7 @@ for py in python3 /usr/bin/python3; do
 done
 
 pkgs="python3-torch python3-torchvision"
-echo "install-torch: installing: $pkgs"
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-    echo "install-torch: error: need root (or sudo) to run: apt-get install -y $pkgs" >&2
-    exit 1
-  fi
-fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-torch: error: no apt-get here; install PyTorch and torchvision yourself (https://pytorch.org)" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-# Refresh the package lists only when the first try cannot find the packages.
 # shellcheck disable=SC2086
-if ! $SUDO apt-get install -y -qq --no-install-recommends $pkgs >/dev/null 2>&1; then
-  $SUDO apt-get update -qq || { echo "install-torch: error: apt-get update failed" >&2; exit 1; }
-  # shellcheck disable=SC2086
-  $SUDO apt-get install -y -qq --no-install-recommends $pkgs >/dev/null ||
-    { echo "install-torch: error: apt-get install -y $pkgs failed" >&2; exit 1; }
-fi
+sh "$(dirname "$0")/install-apt.sh" install-torch $pkgs || exit 1
 /usr/bin/python3 -c 'import torch, torchvision' ||
   { echo "install-torch: error: installed $pkgs but /usr/bin/python3 cannot import torch" >&2; exit 1; }
-echo "install-torch: done"
