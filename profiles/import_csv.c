@@ -356,18 +356,6 @@ static int set_defaults(prof_system *s, const char *csv_path,
   return 0;
 }
 
-static int side_err(const char *side, const char *where, ss_error *err,
-                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int side_err(const char *side, const char *where, ss_error *err,
-                    const char *fmt, ...) {
-  char msg[sizeof err->msg];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  return ss_error_set(err, side, where, "%s", msg);
-}
-
 static int replace_str(char **dst, char *src) {
   free(*dst);
   *dst = src;
@@ -384,21 +372,23 @@ static int apply_models(prof_system *sys, const cJSON *models,
   if (!models || cJSON_IsNull(models))
     return 0;
   if (!cJSON_IsObject(models))
-    return side_err(side, prefix, err, "expected an object of models, found %s",
-                    prof_json_type_name(models));
+    return ss_error_set(err, side, prefix,
+                        "expected an object of models, found %s",
+                        prof_json_type_name(models));
   if (prof_json_check_members(side, prefix, models, NULL, err) != 0)
     return -1;
   for (const cJSON *e = models->child; e; e = e->next) {
     prof_json_join(where, sizeof where, prefix, e->string);
     prof_model *m = prof_system_find_model(sys, e->string);
     if (!m)
-      return side_err(side, where, err,
-                      "no rows for model '%s' of system '%s' in %s (truncated "
-                      "CSV?)",
-                      e->string, sys->name, csv_path);
+      return ss_error_set(
+          err, side, where,
+          "no rows for model '%s' of system '%s' in %s (truncated "
+          "CSV?)",
+          e->string, sys->name, csv_path);
     if (!cJSON_IsObject(e))
-      return side_err(side, where, err, "expected an object, found %s",
-                      prof_json_type_name(e));
+      return ss_error_set(err, side, where, "expected an object, found %s",
+                          prof_json_type_name(e));
     if (prof_json_check_members(side, where, e, NULL, err) != 0)
       return -1;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "blocks");
@@ -408,11 +398,11 @@ static int apply_models(prof_system *sys, const cJSON *models,
       if (prof_json_int64(side, w2, v, 0, &n, err) != 0)
         return -1;
       if ((uint64_t)n != m->n_blocks)
-        return side_err(side, w2, err,
-                        "the sidecar says %lld blocks but %s has %zu rows for "
-                        "model '%s' of system '%s' (truncated CSV?)",
-                        (long long)n, csv_path, m->n_blocks, m->name,
-                        sys->name);
+        return ss_error_set(
+            err, side, w2,
+            "the sidecar says %lld blocks but %s has %zu rows for "
+            "model '%s' of system '%s' (truncated CSV?)",
+            (long long)n, csv_path, m->n_blocks, m->name, sys->name);
     }
     v = cJSON_GetObjectItemCaseSensitive(e, "input_bytes");
     prof_json_join(w2, sizeof w2, where, "input_bytes");
@@ -468,7 +458,7 @@ static int apply_measured(prof_system *sys, const cJSON *root,
       prof_json_int64(side, "threads", v, 1, &threads, err) != 0)
     goto done;
   if (tier && !tier[0]) {
-    side_err(side, "tier", err, "empty tier name");
+    ss_error_set(err, side, "tier", "empty tier name");
     goto done;
   }
   const char *kind = NULL;
@@ -534,8 +524,8 @@ static int apply_ours(prof_system *sys, const cJSON *e, const char *csv_path,
                   &sys->source_file, &sys->importer, &sys->import_date};
   char where[300];
   if (!cJSON_IsObject(e))
-    return side_err(side, prefix, err, "expected an object, found %s",
-                    prof_json_type_name(e));
+    return ss_error_set(err, side, prefix, "expected an object, found %s",
+                        prof_json_type_name(e));
   if (prof_json_check_members(side, prefix, e, allowed, err) != 0)
     return -1;
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
@@ -548,8 +538,8 @@ static int apply_ours(prof_system *sys, const cJSON *e, const char *csv_path,
       return -1;
     if (i == 1 && s && strcmp(s, "cpu") != 0 && strcmp(s, "gpu") != 0) {
       free(s);
-      return side_err(side, where, err,
-                      "kind must be \"cpu\", \"gpu\" or null");
+      return ss_error_set(err, side, where,
+                          "kind must be \"cpu\", \"gpu\" or null");
     }
     replace_str(dst[i], s);
   }
@@ -557,11 +547,12 @@ static int apply_ours(prof_system *sys, const cJSON *e, const char *csv_path,
   prof_json_join(where, sizeof where, prefix, "extra");
   if (x && !cJSON_IsNull(x)) {
     if (!cJSON_IsObject(x))
-      return side_err(side, where, err, "expected an object or null, found %s",
-                      prof_json_type_name(x));
+      return ss_error_set(err, side, where,
+                          "expected an object or null, found %s",
+                          prof_json_type_name(x));
     char *extra = canonical_except(x, NULL);
     if (!extra)
-      return side_err(side, where, err, "out of memory");
+      return ss_error_set(err, side, where, "out of memory");
     replace_str(&sys->extra_json, extra);
   } else if (x) {
     replace_str(&sys->extra_json, NULL);
@@ -583,10 +574,11 @@ static int apply_multi(prof_set *tmp, const cJSON *root, const char *csv_path,
     return -1;
   if (fmt && !(cJSON_IsString(fmt) &&
                strcmp(fmt->valuestring, "splitsim-csv-sidecar") == 0))
-    return side_err(side, "format", err, "expected \"splitsim-csv-sidecar\"");
+    return ss_error_set(err, side, "format",
+                        "expected \"splitsim-csv-sidecar\"");
   if (ver && !(cJSON_IsNumber(ver) && ver->valuedouble == 1))
-    return side_err(side, "version", err,
-                    "unsupported version (this program reads version 1)");
+    return ss_error_set(err, side, "version",
+                        "unsupported version (this program reads version 1)");
   size_t pos = 0;
   for (const cJSON *e = systems->child; e; e = e->next, pos++) {
     prof_json_join(where, sizeof where, "systems", e->string);
@@ -596,19 +588,19 @@ static int apply_multi(prof_set *tmp, const cJSON *root, const char *csv_path,
     if (j == tmp->n_systems) {
       const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "models");
       if (m && !(cJSON_IsObject(m) && !m->child))
-        return side_err(side, where, err,
-                        "system '%s' has models here but no rows in %s",
-                        e->string, csv_path);
+        return ss_error_set(err, side, where,
+                            "system '%s' has models here but no rows in %s",
+                            e->string, csv_path);
       /* A system without models has no rows: it lives only here. */
       if (grow_for((void **)&tmp->systems, tmp->n_systems,
                    sizeof *tmp->systems) != 0)
-        return side_err(side, where, err, "out of memory");
+        return ss_error_set(err, side, where, "out of memory");
       prof_system *ns = &tmp->systems[tmp->n_systems];
       memset(ns, 0, sizeof *ns);
       tmp->n_systems++;
       if (!(ns->name = ss_strdup(e->string)) ||
           set_defaults(ns, csv_path, today) != 0)
-        return side_err(side, where, err, "out of memory");
+        return ss_error_set(err, side, where, "out of memory");
     }
     /* Move it to the sidecar's position so that the order round-trips. */
     prof_system t = tmp->systems[j];
@@ -618,9 +610,9 @@ static int apply_multi(prof_set *tmp, const cJSON *root, const char *csv_path,
       return -1;
   }
   if (pos < tmp->n_systems)
-    return side_err(side, "systems", err,
-                    "no entry for system '%s', which has rows in %s",
-                    tmp->systems[pos].name, csv_path);
+    return ss_error_set(err, side, "systems",
+                        "no entry for system '%s', which has rows in %s",
+                        tmp->systems[pos].name, csv_path);
   return 0;
 }
 
@@ -631,8 +623,8 @@ static int apply_sidecar(prof_set *tmp, const char *csv_path, const char *side,
   if (!root)
     return -1;
   if (!cJSON_IsObject(root)) {
-    side_err(side, NULL, err, "expected a JSON object, found %s",
-             prof_json_type_name(root));
+    ss_error_set(err, side, NULL, "expected a JSON object, found %s",
+                 prof_json_type_name(root));
     goto done;
   }
   const cJSON *systems = cJSON_GetObjectItemCaseSensitive(root, "systems");
@@ -642,17 +634,17 @@ static int apply_sidecar(prof_set *tmp, const char *csv_path, const char *side,
   }
   const cJSON *name = cJSON_GetObjectItemCaseSensitive(root, "system");
   if (name && !cJSON_IsString(name)) {
-    side_err(side, "system", err, "expected a string, found %s",
-             prof_json_type_name(name));
+    ss_error_set(err, side, "system", "expected a string, found %s",
+                 prof_json_type_name(name));
     goto done;
   }
   if (prof_json_check_members(side, "", root, NULL, err) != 0)
     goto done;
   for (size_t i = 0; i < tmp->n_systems; i++) {
     if (name && strcmp(name->valuestring, tmp->systems[i].name) != 0) {
-      side_err(side, "system", err,
-               "describes system '%s' but %s has rows for system '%s'",
-               name->valuestring, csv_path, tmp->systems[i].name);
+      ss_error_set(err, side, "system",
+                   "describes system '%s' but %s has rows for system '%s'",
+                   name->valuestring, csv_path, tmp->systems[i].name);
       goto done;
     }
     if (apply_measured(&tmp->systems[i], root, csv_path, side, err) != 0)

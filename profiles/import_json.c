@@ -6,7 +6,6 @@
 #include "json_internal.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,18 +341,6 @@ int prof_json_check_members(const char *file, const char *prefix,
 
 /* ---- the JSON profile format ---- */
 
-static int jerr(const char *file, const char *where, ss_error *err,
-                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int jerr(const char *file, const char *where, ss_error *err,
-                const char *fmt, ...) {
-  char msg[sizeof err->msg];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  return ss_error_set(err, file, where, "%s", msg);
-}
-
 static const cJSON *member(const cJSON *obj, const char *key) {
   return cJSON_GetObjectItemCaseSensitive(obj, key);
 }
@@ -364,14 +351,15 @@ static int is_absent(const cJSON *v) { return !v || cJSON_IsNull(v); }
 static int req_name(const char *file, const char *where, const cJSON *v,
                     char **out, ss_error *err) {
   if (!v)
-    return jerr(file, where, err, "missing required field");
+    return ss_error_set(err, file, where, "missing required field");
   if (!cJSON_IsString(v))
-    return jerr(file, where, err, "wrong type: expected a string, found %s",
-                prof_json_type_name(v));
+    return ss_error_set(err, file, where,
+                        "wrong type: expected a string, found %s",
+                        prof_json_type_name(v));
   if (!v->valuestring[0])
-    return jerr(file, where, err, "empty name");
+    return ss_error_set(err, file, where, "empty name");
   if (!(*out = ss_strdup(v->valuestring)))
-    return jerr(file, where, err, "out of memory");
+    return ss_error_set(err, file, where, "out of memory");
   return 0;
 }
 
@@ -394,8 +382,9 @@ static int read_block(const char *file, const char *prefix, const cJSON *v,
 #define AT(key) (prof_json_join(w, sizeof w, prefix, key), w)
   k->time_s_p10 = k->time_s_p90 = NAN;
   if (!cJSON_IsObject(v))
-    return jerr(file, prefix, err, "wrong type: expected an object, found %s",
-                prof_json_type_name(v));
+    return ss_error_set(err, file, prefix,
+                        "wrong type: expected an object, found %s",
+                        prof_json_type_name(v));
   if (prof_json_check_members(file, prefix, v, allowed, err) != 0 ||
       prof_json_int64(file, AT("first_layer"), member(v, "first_layer"), 0,
                       &k->first_layer, err) != 0 ||
@@ -403,14 +392,15 @@ static int read_block(const char *file, const char *prefix, const cJSON *v,
                       &k->last_layer, err) != 0)
     return -1;
   if (k->last_layer < k->first_layer)
-    return jerr(file, AT("last_layer"), err,
-                "last layer %lld is before first layer %lld",
-                (long long)k->last_layer, (long long)k->first_layer);
+    return ss_error_set(err, file, AT("last_layer"),
+                        "last layer %lld is before first layer %lld",
+                        (long long)k->last_layer, (long long)k->first_layer);
   if (prev && k->first_layer <= prev->last_layer)
-    return jerr(file, AT("first_layer"), err,
-                "first layer %lld is not after the previous block's last "
-                "layer %lld",
-                (long long)k->first_layer, (long long)prev->last_layer);
+    return ss_error_set(
+        err, file, AT("first_layer"),
+        "first layer %lld is not after the previous block's last "
+        "layer %lld",
+        (long long)k->first_layer, (long long)prev->last_layer);
   if (prof_json_opt_string(file, AT("first_name"), member(v, "first_name"),
                            &k->first_name, err) != 0 ||
       prof_json_opt_string(file, AT("last_name"), member(v, "last_name"),
@@ -433,14 +423,15 @@ static int read_block(const char *file, const char *prefix, const cJSON *v,
   if (is_absent(s))
     return 0;
   if (!cJSON_IsArray(s))
-    return jerr(file, AT("samples_s"), err,
-                "wrong type: expected an array of seconds or null, found %s",
-                prof_json_type_name(s));
+    return ss_error_set(
+        err, file, AT("samples_s"),
+        "wrong type: expected an array of seconds or null, found %s",
+        prof_json_type_name(s));
   size_t n = (size_t)cJSON_GetArraySize(s);
   if (n == 0)
     return 0;
   if (!(k->samples_s = malloc(n * sizeof *k->samples_s)))
-    return jerr(file, AT("samples_s"), err, "out of memory");
+    return ss_error_set(err, file, AT("samples_s"), "out of memory");
   for (const cJSON *e = s->child; e; e = e->next) {
     char ws[320];
     join_index(ws, sizeof ws, prefix, "samples_s", k->n_samples);
@@ -462,8 +453,9 @@ static int read_model(const char *file, const char *prefix, const cJSON *v,
   m->input_bytes = -1;
   m->whole_model_time_s = NAN;
   if (!cJSON_IsObject(v))
-    return jerr(file, prefix, err, "wrong type: expected an object, found %s",
-                prof_json_type_name(v));
+    return ss_error_set(err, file, prefix,
+                        "wrong type: expected an object, found %s",
+                        prof_json_type_name(v));
   if (prof_json_check_members(file, prefix, v, allowed, err) != 0 ||
       req_name(file, AT("name"), member(v, "name"), &m->name, err) != 0 ||
       (!is_absent(member(v, "input_bytes")) &&
@@ -476,17 +468,17 @@ static int read_model(const char *file, const char *prefix, const cJSON *v,
     return -1;
   const cJSON *blocks = member(v, "blocks");
   if (!blocks)
-    return jerr(file, AT("blocks"), err, "missing required field");
+    return ss_error_set(err, file, AT("blocks"), "missing required field");
   if (!cJSON_IsArray(blocks))
-    return jerr(file, AT("blocks"), err,
-                "wrong type: expected an array, found %s",
-                prof_json_type_name(blocks));
+    return ss_error_set(err, file, AT("blocks"),
+                        "wrong type: expected an array, found %s",
+                        prof_json_type_name(blocks));
   size_t n = (size_t)cJSON_GetArraySize(blocks);
   if (n == 0)
-    return jerr(file, AT("blocks"), err,
-                "empty (a model needs at least one block)");
+    return ss_error_set(err, file, AT("blocks"),
+                        "empty (a model needs at least one block)");
   if (!(m->blocks = calloc(n, sizeof *m->blocks)))
-    return jerr(file, AT("blocks"), err, "out of memory");
+    return ss_error_set(err, file, AT("blocks"), "out of memory");
   for (const cJSON *e = blocks->child; e; e = e->next) {
     char wb[300];
     join_index(wb, sizeof wb, prefix, "blocks", m->n_blocks);
@@ -506,8 +498,9 @@ static int read_system(const char *file, const char *prefix, const cJSON *v,
   char w[300];
 #define AT(key) (prof_json_join(w, sizeof w, prefix, key), w)
   if (!cJSON_IsObject(v))
-    return jerr(file, prefix, err, "wrong type: expected an object, found %s",
-                prof_json_type_name(v));
+    return ss_error_set(err, file, prefix,
+                        "wrong type: expected an object, found %s",
+                        prof_json_type_name(v));
   if (prof_json_check_members(file, prefix, v, allowed, err) != 0 ||
       req_name(file, AT("name"), member(v, "name"), &s->name, err) != 0 ||
       prof_json_opt_string(file, AT("tier"), member(v, "tier"), &s->tier_hint,
@@ -518,9 +511,9 @@ static int read_system(const char *file, const char *prefix, const cJSON *v,
                            &s->hardware, err) != 0)
     return -1;
   if (s->kind && strcmp(s->kind, "cpu") != 0 && strcmp(s->kind, "gpu") != 0)
-    return jerr(file, AT("kind"), err,
-                "'%.40s' is not a kind (expected \"cpu\", \"gpu\" or null)",
-                s->kind);
+    return ss_error_set(
+        err, file, AT("kind"),
+        "'%.40s' is not a kind (expected \"cpu\", \"gpu\" or null)", s->kind);
   /* Absent provenance gets this import's; null keeps "unknown". */
   static const char *const keys[] = {"source", "importer", "import_date"};
   char **dst[] = {&s->source_file, &s->importer, &s->import_date};
@@ -529,7 +522,7 @@ static int read_system(const char *file, const char *prefix, const cJSON *v,
     const cJSON *x = member(v, keys[i]);
     if (!x) {
       if (!(*dst[i] = ss_strdup(dflt[i])))
-        return jerr(file, AT(keys[i]), err, "out of memory");
+        return ss_error_set(err, file, AT(keys[i]), "out of memory");
     } else if (prof_json_opt_string(file, AT(keys[i]), x, dst[i], err) != 0) {
       return -1;
     }
@@ -537,27 +530,28 @@ static int read_system(const char *file, const char *prefix, const cJSON *v,
   const cJSON *extra = member(v, "extra");
   if (!is_absent(extra)) {
     if (!cJSON_IsObject(extra))
-      return jerr(file, AT("extra"), err,
-                  "wrong type: expected an object or null, found %s",
-                  prof_json_type_name(extra));
+      return ss_error_set(err, file, AT("extra"),
+                          "wrong type: expected an object or null, found %s",
+                          prof_json_type_name(extra));
     ss_buf b = {0};
     prof_json_put_value(&b, extra, NULL);
     if (!(s->extra_json = ss_buf_take(&b)))
-      return jerr(file, AT("extra"), err, "out of memory");
+      return ss_error_set(err, file, AT("extra"), "out of memory");
   }
   const cJSON *models = member(v, "models");
   if (!models)
-    return jerr(file, AT("models"), err, "missing required field");
+    return ss_error_set(err, file, AT("models"), "missing required field");
   if (!cJSON_IsArray(models))
-    return jerr(file, AT("models"), err,
-                "wrong type: expected an array, found %s",
-                prof_json_type_name(models));
+    return ss_error_set(err, file, AT("models"),
+                        "wrong type: expected an array, found %s",
+                        prof_json_type_name(models));
   size_t n = (size_t)cJSON_GetArraySize(models);
   if (n > PROF_MAX_MODELS)
-    return jerr(file, AT("models"), err,
-                "%zu models, more than the limit of %zu", n, PROF_MAX_MODELS);
+    return ss_error_set(err, file, AT("models"),
+                        "%zu models, more than the limit of %zu", n,
+                        PROF_MAX_MODELS);
   if (n && !(s->models = calloc(n, sizeof *s->models)))
-    return jerr(file, AT("models"), err, "out of memory");
+    return ss_error_set(err, file, AT("models"), "out of memory");
   for (const cJSON *e = models->child; e; e = e->next) {
     char wm[300];
     join_index(wm, sizeof wm, prefix, "models", s->n_models);
@@ -568,10 +562,10 @@ static int read_system(const char *file, const char *prefix, const cJSON *v,
       if (strcmp(s->models[j].name, m->name) == 0) {
         join_index(wm, sizeof wm, prefix, "models", s->n_models - 1);
         prof_json_join(w, sizeof w, wm, "name");
-        return jerr(file, w, err,
-                    "model '%s' appears twice (also at index "
-                    "%zu)",
-                    m->name, j);
+        return ss_error_set(err, file, w,
+                            "model '%s' appears twice (also at index "
+                            "%zu)",
+                            m->name, j);
       }
   }
   return 0;
@@ -584,22 +578,25 @@ static int check_format(const char *path, const cJSON *root, ss_error *err) {
   const cJSON *fmt = member(root, "format");
   if (!fmt &&
       (member(root, "models") || cJSON_IsObject(member(root, "systems"))))
-    return jerr(path, "format", err,
-                "not a splitsim-profile file: this looks like the provenance "
-                "sidecar of a measured CSV; import the .csv file beside it");
+    return ss_error_set(
+        err, path, "format",
+        "not a splitsim-profile file: this looks like the provenance "
+        "sidecar of a measured CSV; import the .csv file beside it");
   if (!fmt)
-    return jerr(path, "format", err,
-                "missing required field (expected \"splitsim-profile\")");
+    return ss_error_set(
+        err, path, "format",
+        "missing required field (expected \"splitsim-profile\")");
   if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, "splitsim-profile"))
-    return jerr(path, "format", err, "expected \"splitsim-profile\"");
+    return ss_error_set(err, path, "format", "expected \"splitsim-profile\"");
   int64_t version;
   if (prof_json_int64(path, "version", member(root, "version"), 0, &version,
                       err) != 0)
     return -1;
   if (version != 1)
-    return jerr(path, "version", err,
-                "unsupported version %lld (this program reads version 1)",
-                (long long)version);
+    return ss_error_set(
+        err, path, "version",
+        "unsupported version %lld (this program reads version 1)",
+        (long long)version);
   return prof_json_check_members(path, "", root, allowed, err);
 }
 
@@ -608,10 +605,11 @@ static int get_systems(const char *path, const cJSON *root,
                        const cJSON **systems, ss_error *err) {
   *systems = member(root, "systems");
   if (!*systems)
-    return jerr(path, "systems", err, "missing required field");
+    return ss_error_set(err, path, "systems", "missing required field");
   if (!cJSON_IsArray(*systems))
-    return jerr(path, "systems", err, "wrong type: expected an array, found %s",
-                prof_json_type_name(*systems));
+    return ss_error_set(err, path, "systems",
+                        "wrong type: expected an array, found %s",
+                        prof_json_type_name(*systems));
   return 0;
 }
 
@@ -627,12 +625,13 @@ static int add_system(const char *path, const cJSON *e, const char *today,
   for (size_t j = 0; j < i; j++)
     if (strcmp(set->systems[j].name, set->systems[i].name) == 0) {
       snprintf(w, sizeof w, "systems[%zu].name", i);
-      return jerr(path, w, err, "system '%s' appears twice (also at index %zu)",
-                  set->systems[i].name, j);
+      return ss_error_set(err, path, w,
+                          "system '%s' appears twice (also at index %zu)",
+                          set->systems[i].name, j);
     }
   if (prof_system_validate(&set->systems[i], &verr) != 0) {
     snprintf(w, sizeof w, "systems[%zu]", i);
-    return jerr(path, w, err, "%s", verr.msg);
+    return ss_error_set(err, path, w, "%s", verr.msg);
   }
   return 0;
 }
@@ -642,13 +641,14 @@ static int read_systems(const char *path, const cJSON *systems, prof_set **tmp,
                         ss_error *err) {
   char today[16];
   if (!(*tmp = prof_set_new()))
-    return jerr(path, NULL, err, "out of memory");
+    return ss_error_set(err, path, NULL, "out of memory");
   size_t n = (size_t)cJSON_GetArraySize(systems);
   if (n > PROF_MAX_SYSTEMS)
-    return jerr(path, "systems", err, "%zu systems, more than the limit of %zu",
-                n, PROF_MAX_SYSTEMS);
+    return ss_error_set(err, path, "systems",
+                        "%zu systems, more than the limit of %zu", n,
+                        PROF_MAX_SYSTEMS);
   if (n && !((*tmp)->systems = calloc(n, sizeof *(*tmp)->systems)))
-    return jerr(path, NULL, err, "out of memory");
+    return ss_error_set(err, path, NULL, "out of memory");
   prof_today_utc(today);
   for (const cJSON *e = systems->child; e; e = e->next)
     if (add_system(path, e, today, *tmp, err) != 0)
@@ -664,8 +664,8 @@ int prof_import_json(const char *path, prof_set *out, ss_error *err) {
   if (!root)
     return -1;
   if (!cJSON_IsObject(root)) {
-    jerr(path, NULL, err, "expected a JSON object, found %s",
-         prof_json_type_name(root));
+    ss_error_set(err, path, NULL, "expected a JSON object, found %s",
+                 prof_json_type_name(root));
     goto done;
   }
   if (check_format(path, root, err) != 0 ||
@@ -673,7 +673,7 @@ int prof_import_json(const char *path, prof_set *out, ss_error *err) {
       read_systems(path, systems, &tmp, err) != 0)
     goto done;
   if (prof_set_move_all(tmp, out) != 0) {
-    jerr(path, NULL, err, "out of memory");
+    ss_error_set(err, path, NULL, "out of memory");
     goto done;
   }
   rc = 0;

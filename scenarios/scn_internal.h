@@ -66,6 +66,11 @@ long scn_link_add(scn_scenario *s, const char *key, scn_link_kind kind,
 /* The link of pair `key` (resolved as scn_pair_resolve, tiers or systems),
  * found in s->links or added with no values set: its index, or -1 with err
  * filled (an unknown pair at pos, or out of memory). */
+/* Copies for scn_copy and the sections' copy functions: n elements of size
+ * sz (NULL when n is 0 or src NULL), a string (NULL for NULL); *ok cleared
+ * when out of memory. */
+void *scn_dup_array(const void *src, size_t n, size_t sz, int *ok);
+char *scn_dup_str(const char *src, int *ok);
 long scn_link_of_pair(scn_scenario *s, const char *key, scn_pos pos,
                       ss_error *err);
 long scn_limit_add(scn_scenario *s, const char *key, size_t a, size_t b,

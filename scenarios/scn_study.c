@@ -939,35 +939,14 @@ int scn_load_studies(scn_loader *L, const scn_node *root) {
 
 /* ---- copy -------------------------------------------------------------- */
 
-static void *dup_mem(const void *src, size_t n, size_t sz, int *ok) {
-  if (!n || !src)
-    return NULL;
-  void *d = malloc(n * sz);
-  if (!d) {
-    *ok = 0;
-    return NULL;
-  }
-  memcpy(d, src, n * sz);
-  return d;
-}
-
-static char *dup_s(const char *src, int *ok) {
-  if (!src)
-    return NULL;
-  char *d = ss_strdup(src);
-  if (!d)
-    *ok = 0;
-  return d;
-}
-
 static scn_weight *weights_copy(const scn_weight *w, size_t n, int *ok) {
-  scn_weight *d = dup_mem(w, n, sizeof *w, ok);
+  scn_weight *d = scn_dup_array(w, n, sizeof *w, ok);
   if (!d)
     return NULL;
   for (size_t i = 0; i < n; i++)
     d[i].model = NULL;
   for (size_t i = 0; i < n; i++)
-    d[i].model = dup_s(w[i].model, ok);
+    d[i].model = scn_dup_str(w[i].model, ok);
   return d;
 }
 
@@ -982,22 +961,22 @@ static int purchase_copy(scn_scenario *d, const scn_purchase *p, int *ok) {
   q->options = NULL;
   q->workload = NULL;
   q->n_baseline = q->n_options = q->n_workload = 0;
-  if ((q->baseline =
-           dup_mem(p->baseline, p->n_baseline, sizeof *p->baseline, ok))) {
+  if ((q->baseline = scn_dup_array(p->baseline, p->n_baseline,
+                                   sizeof *p->baseline, ok))) {
     for (size_t i = 0; i < p->n_baseline; i++)
       q->baseline[i].system = NULL;
     q->n_baseline = p->n_baseline;
     for (size_t i = 0; i < p->n_baseline; i++)
-      q->baseline[i].system = dup_s(p->baseline[i].system, ok);
+      q->baseline[i].system = scn_dup_str(p->baseline[i].system, ok);
   }
   if ((q->options =
-           dup_mem(p->options, p->n_options, sizeof *p->options, ok))) {
+           scn_dup_array(p->options, p->n_options, sizeof *p->options, ok))) {
     for (size_t i = 0; i < p->n_options; i++)
       q->options[i].name = q->options[i].system = NULL;
     q->n_options = p->n_options;
     for (size_t i = 0; i < p->n_options; i++) {
-      q->options[i].name = dup_s(p->options[i].name, ok);
-      q->options[i].system = dup_s(p->options[i].system, ok);
+      q->options[i].name = scn_dup_str(p->options[i].name, ok);
+      q->options[i].system = scn_dup_str(p->options[i].system, ok);
     }
   }
   if ((q->workload = weights_copy(p->workload, p->n_workload, ok)))
@@ -1014,7 +993,7 @@ static int uncertainty_copy(scn_scenario *d, const scn_uncertainty *u,
   *w = *u;
   w->dists = NULL;
   w->n_dists = 0;
-  if (!(w->dists = dup_mem(u->dists, u->n_dists, sizeof *u->dists, ok)))
+  if (!(w->dists = scn_dup_array(u->dists, u->n_dists, sizeof *u->dists, ok)))
     return 0;
   for (size_t i = 0; i < u->n_dists; i++) {
     scn_dist *x = &w->dists[i];
@@ -1025,10 +1004,10 @@ static int uncertainty_copy(scn_scenario *d, const scn_uncertainty *u,
   for (size_t i = 0; i < u->n_dists; i++) {
     const scn_dist *y = &u->dists[i];
     scn_dist *x = &w->dists[i];
-    x->param = dup_s(y->param, ok);
-    x->file = dup_s(y->file, ok);
-    x->file_raw = dup_s(y->file_raw, ok);
-    x->values = dup_mem(y->values, y->n_values, sizeof *y->values, ok);
+    x->param = scn_dup_str(y->param, ok);
+    x->file = scn_dup_str(y->file, ok);
+    x->file_raw = scn_dup_str(y->file_raw, ok);
+    x->values = scn_dup_array(y->values, y->n_values, sizeof *y->values, ok);
   }
   return 0;
 }
@@ -1049,12 +1028,13 @@ static int sensitivity_copy(scn_scenario *d, const scn_sensitivity *v,
     if ((w->params = calloc(v->n_params, sizeof *w->params))) {
       w->n_params = v->n_params;
       for (size_t i = 0; i < v->n_params; i++)
-        w->params[i] = dup_s(v->params[i], ok);
+        w->params[i] = scn_dup_str(v->params[i], ok);
     } else {
       *ok = 0;
     }
-    w->targets = dup_mem(v->targets, v->n_params, sizeof *v->targets, ok);
-    w->param_pos = dup_mem(v->param_pos, v->n_params, sizeof *v->param_pos, ok);
+    w->targets = scn_dup_array(v->targets, v->n_params, sizeof *v->targets, ok);
+    w->param_pos =
+        scn_dup_array(v->param_pos, v->n_params, sizeof *v->param_pos, ok);
   }
   if ((w->workload = weights_copy(v->workload, v->n_workload, ok)))
     w->n_workload = v->n_workload;

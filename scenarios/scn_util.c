@@ -157,8 +157,7 @@ void scn_free(scn_scenario *s) {
   free(s);
 }
 
-/* Copy n elements of size sz (NULL for n == 0); *ok cleared on failure. */
-static void *dup_array(const void *src, size_t n, size_t sz, int *ok) {
+void *scn_dup_array(const void *src, size_t n, size_t sz, int *ok) {
   if (!n || !src)
     return NULL;
   void *d = malloc(n * sz);
@@ -170,7 +169,7 @@ static void *dup_array(const void *src, size_t n, size_t sz, int *ok) {
   return d;
 }
 
-static char *dup_str(const char *src, int *ok) {
+char *scn_dup_str(const char *src, int *ok) {
   if (!src)
     return NULL;
   char *d = ss_strdup(src);
@@ -202,12 +201,12 @@ static void copy_clear_owned(scn_scenario *d) {
 }
 
 static void copy_strings(scn_scenario *d, const scn_scenario *s, int *ok) {
-  d->file = dup_str(s->file, ok);
-  d->name = dup_str(s->name, ok);
-  d->profiles = dup_str(s->profiles, ok);
-  d->profiles_raw = dup_str(s->profiles_raw, ok);
-  d->network = dup_str(s->network, ok);
-  d->network_raw = dup_str(s->network_raw, ok);
+  d->file = scn_dup_str(s->file, ok);
+  d->name = scn_dup_str(s->name, ok);
+  d->profiles = scn_dup_str(s->profiles, ok);
+  d->profiles_raw = scn_dup_str(s->profiles_raw, ok);
+  d->network = scn_dup_str(s->network, ok);
+  d->network_raw = scn_dup_str(s->network_raw, ok);
 }
 
 /* models: and tiers:; -1 when an array cannot be allocated. */
@@ -217,7 +216,7 @@ static int copy_models_tiers(scn_scenario *d, const scn_scenario *s, int *ok) {
   d->n_models = s->n_models;
   for (size_t i = 0; i < s->n_models; i++) {
     d->models[i].pos = s->models[i].pos;
-    d->models[i].name = dup_str(s->models[i].name, ok);
+    d->models[i].name = scn_dup_str(s->models[i].name, ok);
   }
 
   if (s->n_tiers && !(d->tiers = calloc(s->n_tiers, sizeof *d->tiers)))
@@ -227,10 +226,11 @@ static int copy_models_tiers(scn_scenario *d, const scn_scenario *s, int *ok) {
     const scn_tier *t = &s->tiers[i];
     scn_tier *u = &d->tiers[i];
     u->pos = t->pos;
-    u->name = dup_str(t->name, ok);
-    u->systems = dup_array(t->systems, t->n_systems, sizeof *t->systems, ok);
+    u->name = scn_dup_str(t->name, ok);
+    u->systems =
+        scn_dup_array(t->systems, t->n_systems, sizeof *t->systems, ok);
     u->system_pos =
-        dup_array(t->system_pos, t->n_systems, sizeof *t->system_pos, ok);
+        scn_dup_array(t->system_pos, t->n_systems, sizeof *t->system_pos, ok);
     u->n_systems = t->n_systems;
   }
   return 0;
@@ -243,7 +243,7 @@ static int copy_systems_links(scn_scenario *d, const scn_scenario *s, int *ok) {
   d->n_systems = s->n_systems;
   for (size_t i = 0; i < s->n_systems; i++) {
     d->systems[i] = s->systems[i];
-    d->systems[i].name = dup_str(s->systems[i].name, ok);
+    d->systems[i].name = scn_dup_str(s->systems[i].name, ok);
   }
 
   if (s->n_links && !(d->links = calloc(s->n_links, sizeof *d->links)))
@@ -251,9 +251,9 @@ static int copy_systems_links(scn_scenario *d, const scn_scenario *s, int *ok) {
   d->n_links = s->n_links;
   for (size_t i = 0; i < s->n_links; i++) {
     d->links[i] = s->links[i];
-    d->links[i].key = dup_str(s->links[i].key, ok);
-    d->links[i].trace = dup_str(s->links[i].trace, ok);
-    d->links[i].trace_raw = dup_str(s->links[i].trace_raw, ok);
+    d->links[i].key = scn_dup_str(s->links[i].key, ok);
+    d->links[i].trace = scn_dup_str(s->links[i].trace, ok);
+    d->links[i].trace_raw = scn_dup_str(s->links[i].trace_raw, ok);
   }
   return 0;
 }
@@ -264,19 +264,21 @@ static int copy_constraints(scn_scenario *d, const scn_scenario *s, int *ok) {
   scn_constraints *e = &d->constraints;
   size_t n_tiers = s->n_tiers;
   e->privacy = c->privacy;
-  e->min_blocks = dup_array(c->min_blocks, n_tiers, sizeof *c->min_blocks, ok);
-  e->max_blocks = dup_array(c->max_blocks, n_tiers, sizeof *c->max_blocks, ok);
+  e->min_blocks =
+      scn_dup_array(c->min_blocks, n_tiers, sizeof *c->min_blocks, ok);
+  e->max_blocks =
+      scn_dup_array(c->max_blocks, n_tiers, sizeof *c->max_blocks, ok);
   e->min_blocks_pos =
-      dup_array(c->min_blocks_pos, n_tiers, sizeof *c->min_blocks_pos, ok);
+      scn_dup_array(c->min_blocks_pos, n_tiers, sizeof *c->min_blocks_pos, ok);
   e->max_blocks_pos =
-      dup_array(c->max_blocks_pos, n_tiers, sizeof *c->max_blocks_pos, ok);
+      scn_dup_array(c->max_blocks_pos, n_tiers, sizeof *c->max_blocks_pos, ok);
   if (c->n_link_limits &&
       !(e->link_limits = calloc(c->n_link_limits, sizeof *e->link_limits)))
     return -1;
   e->n_link_limits = c->n_link_limits;
   for (size_t i = 0; i < c->n_link_limits; i++) {
     e->link_limits[i] = c->link_limits[i];
-    e->link_limits[i].key = dup_str(c->link_limits[i].key, ok);
+    e->link_limits[i].key = scn_dup_str(c->link_limits[i].key, ok);
   }
   return 0;
 }
@@ -290,10 +292,10 @@ static int copy_sweep(scn_scenario *d, const scn_scenario *s, int *ok) {
   for (size_t i = 0; i < s->n_axes; i++) {
     const scn_axis *a = &s->axes[i];
     d->axes[i] = *a;
-    d->axes[i].param = dup_str(a->param, ok);
-    d->axes[i].zip = dup_str(a->zip, ok);
+    d->axes[i].param = scn_dup_str(a->param, ok);
+    d->axes[i].zip = scn_dup_str(a->zip, ok);
     d->axes[i].values =
-        dup_array(a->values, a->n_values, sizeof *a->values, ok);
+        scn_dup_array(a->values, a->n_values, sizeof *a->values, ok);
   }
 
   if (s->n_groups && !(d->groups = calloc(s->n_groups, sizeof *d->groups)))
@@ -301,8 +303,8 @@ static int copy_sweep(scn_scenario *d, const scn_scenario *s, int *ok) {
   d->n_groups = s->n_groups;
   for (size_t i = 0; i < s->n_groups; i++) {
     d->groups[i] = s->groups[i];
-    d->groups[i].axes = dup_array(s->groups[i].axes, s->groups[i].n_axes,
-                                  sizeof *s->groups[i].axes, ok);
+    d->groups[i].axes = scn_dup_array(s->groups[i].axes, s->groups[i].n_axes,
+                                      sizeof *s->groups[i].axes, ok);
   }
   return 0;
 }
@@ -324,7 +326,7 @@ scn_scenario *scn_copy(const scn_scenario *s) {
   d->workload = scn_workload_copy(s->workload, s->n_systems, &ok);
   if (s->n_axes && s->reference)
     d->reference =
-        dup_array(s->reference, s->n_axes, sizeof *s->reference, &ok);
+        scn_dup_array(s->reference, s->n_axes, sizeof *s->reference, &ok);
   if (!ok || scn_studies_copy(d, s) != 0)
     goto fail;
   if (s->replay && !(d->replay = scn_replay_copy(s->replay)))

@@ -67,17 +67,6 @@ void scn_workload_free(scn_workload *w) {
   free(w);
 }
 
-static void *dup_mem(const void *p, size_t n, int *ok) {
-  if (!p || !n)
-    return NULL;
-  void *d = malloc(n);
-  if (!d)
-    *ok = 0;
-  else
-    memcpy(d, p, n);
-  return d;
-}
-
 scn_workload *scn_workload_copy(const scn_workload *w, size_t n_systems,
                                 int *ok) {
   if (!w)
@@ -88,7 +77,7 @@ scn_workload *scn_workload_copy(const scn_workload *w, size_t n_systems,
     return NULL;
   }
   *d = *w;
-  d->clients = dup_mem(w->clients, w->n_clients * sizeof *w->clients, ok);
+  d->clients = scn_dup_array(w->clients, w->n_clients, sizeof *w->clients, ok);
   if (!d->clients)
     d->n_clients = 0;
   for (size_t i = 0; i < d->n_clients; i++)
@@ -97,10 +86,11 @@ scn_workload *scn_workload_copy(const scn_workload *w, size_t n_systems,
     if (!(d->clients[i].model = ss_strdup(w->clients[i].model)))
       *ok = 0;
   size_t ns = n_systems;
-  d->servers = dup_mem(w->servers, ns * sizeof(double), ok);
-  d->queue_limit = dup_mem(w->queue_limit, ns * sizeof(double), ok);
-  d->servers_pos = dup_mem(w->servers_pos, ns * sizeof(scn_pos), ok);
-  d->queue_limit_pos = dup_mem(w->queue_limit_pos, ns * sizeof(scn_pos), ok);
+  d->servers = scn_dup_array(w->servers, ns, sizeof(double), ok);
+  d->queue_limit = scn_dup_array(w->queue_limit, ns, sizeof(double), ok);
+  d->servers_pos = scn_dup_array(w->servers_pos, ns, sizeof(scn_pos), ok);
+  d->queue_limit_pos =
+      scn_dup_array(w->queue_limit_pos, ns, sizeof(scn_pos), ok);
   return d;
 }
 
