@@ -363,7 +363,9 @@ static void verbatim(const out2 *o, const char *text) {
   for (size_t i = 0; i < fence; i++)
     fputc('`', o->m);
   fputc('\n', o->m);
-  plot_html_escape(o->m, text); /* entities: the Markdown may become HTML */
+  /* raw: a fenced code block is shown as it is, never read as HTML or
+   * Markdown, and the fence is longer than any run of backquotes in it */
+  fputs(text, o->m);
   if (text[0] && text[strlen(text) - 1] != '\n')
     fputc('\n', o->m);
   for (size_t i = 0; i < fence; i++)
