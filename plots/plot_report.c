@@ -510,6 +510,17 @@ static void list_item(const out2 *o, const char *text) {
   fputc('\n', o->m);
 }
 
+/* A table's number to 4 significant digits, as the report's other numbers;
+ * text that is not a number stays as it is. */
+static void round4(const char *cell, char *out, size_t size) {
+  char *end;
+  double v = strtod(cell, &end);
+  if (end == cell || *end)
+    snprintf(out, size, "%s", cell);
+  else
+    snprintf(out, size, "%.4g", v);
+}
+
 /* Per model: placements optimal somewhere and the range of the optimum
  * (summary.csv's first row of each model). */
 static void summary_table(const out2 *o, const plot_data *d) {
@@ -519,8 +530,10 @@ static void summary_table(const out2 *o, const plot_data *d) {
        cw = plot_table_col(t, "worst_objective");
   if (!d->has_summary || cm < 0 || cb < 0 || cw < 0)
     return;
-  char h0[] = "model", h1[] = "placements optimal somewhere",
-       h2[] = "best objective", h3[] = "worst objective";
+  char h0[] = "model", h1[] = "placements optimal somewhere", h2[160], h3[160];
+  const char *label = plot_objective_label(d->objective);
+  snprintf(h2, sizeof h2, "best %s", label);
+  snprintf(h3, sizeof h3, "worst %s", label);
   char *hdr[] = {h0, h1, h2, h3};
   table_begin(o, hdr, 4);
   for (size_t r = 0; r < t->n_rows;) {
@@ -529,10 +542,11 @@ static void summary_table(const out2 *o, const plot_data *d) {
     while (r + n < t->n_rows &&
            strcmp(plot_table_get(t, r + n, (size_t)cm), m) == 0)
       n++;
-    char cnt[32];
+    char cnt[32], best[32], worst[32];
     snprintf(cnt, sizeof cnt, "%zu", n);
-    char *cells[] = {(char *)m, cnt, (char *)plot_table_get(t, r, (size_t)cb),
-                     (char *)plot_table_get(t, r, (size_t)cw)};
+    round4(plot_table_get(t, r, (size_t)cb), best, sizeof best);
+    round4(plot_table_get(t, r, (size_t)cw), worst, sizeof worst);
+    char *cells[] = {(char *)m, cnt, best, worst};
     table_row(o, cells, 4);
     r += n;
   }

@@ -25,6 +25,10 @@ grep -q 'id="sensitivity-table"' "$o1/report.html" || die "no sensitivity table"
 grep -q '](charts/tornado.png)' "$o1/report.md" || die "tornado not in report.md"
 grep -q '| links.device-edge.bandwidth\\_mbps | 100 | 50 | 150 |' "$o1/report.md" ||
   die "sensitivity table not in report.md"
+# the findings' summary: the objective's label and unit, 4 significant digits
+grep -q '^| alexnet | 3 | 0.008406 | 0.02548 |$' "$o1/report.md" ||
+  die "summary table: $(grep -A3 'optimal somewhere' "$o1/report.md")"
+grep -q 'best end-to-end latency (s)' "$o1/report.md" || die "summary table header"
 # the default point: where the best placements use the most tiers (10)
 grep -q "show sweep point 10 (device-edge bandwidth (Mbps) = 31.62)" "$o1/report.html" ||
   die "default point not 10"
