@@ -3,6 +3,7 @@
 #include "ss_text.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -57,4 +58,20 @@ const char *ss_suggest(const char *word, const char *const *cands,
 
 const char *ss_plural(size_t n, const char *one, const char *many) {
   return n == 1 ? one : many;
+}
+
+void ss_join(char *buf, size_t size, const char *const *names, size_t n) {
+  size_t used = 0;
+  if (!size)
+    return;
+  buf[0] = '\0';
+  for (size_t i = 0; i < n; i++) {
+    size_t need = strlen(names[i]) + (i ? 2 : 0);
+    if (used + need + 6 >= size) {
+      snprintf(buf + used, size - used, "%s...", i ? ", " : "");
+      return;
+    }
+    used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                             names[i]);
+  }
 }

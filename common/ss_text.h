@@ -1,4 +1,4 @@
-/* Small text helpers for messages: "did you mean" and plurals. */
+/* Small text helpers for messages: "did you mean", plurals, name lists. */
 #ifndef SS_TEXT_H
 #define SS_TEXT_H
 
@@ -13,5 +13,9 @@ const char *ss_suggest(const char *word, const char *const *cands,
 /* one when n == 1, else many: printf("%zu %s", n, ss_plural(n, "model",
  * "models")). */
 const char *ss_plural(size_t n, const char *one, const char *many);
+
+/* names joined with ", " into buf, cut with ", ..." when they do not fit
+ * (for messages listing what was expected). */
+void ss_join(char *buf, size_t size, const char *const *names, size_t n);
 
 #endif

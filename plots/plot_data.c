@@ -535,6 +535,7 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
   point_scores sc = {NULL, 0, 0};
   unsigned char *seen = NULL;
   size_t seen_cap = 0;
+  int status = -1;
   if (open_best(d, &c, path, err) != 0)
     return -1;
   int rc = plot_csv_next(&c, err);
@@ -658,18 +659,12 @@ static int best_pass1(plot_data *d, const char *path, best_cols *b,
   for (size_t a = 0; a < d->n_axes; a++)
     if (axis_values(&d->axes[a], &vals[a]) != 0)
       goto nomem;
-  for (size_t a = 0; a <= d->n_axes; a++)
-    free(vals[a].v);
-  free(vals);
-  free(row_vals);
-  free(last_place);
-  free(sc.v);
-  free(seen);
-  plot_csv_close(&c);
-  return 0;
+  status = 0;
+  goto done;
 nomem:
   ss_error_oom(err, path, NULL);
 fail:
+done:
   if (vals)
     for (size_t a = 0; a <= d->n_axes; a++)
       free(vals[a].v);
@@ -679,7 +674,7 @@ fail:
   free(sc.v);
   free(seen);
   plot_csv_close(&c);
-  return -1;
+  return status;
 }
 
 /* A row of the chosen point (the point chosen by the rule, pass 2): model

@@ -100,7 +100,7 @@ static int check_keys(loader *L, const scn_node *map, const char *const *valid,
       return fail(L, k->pos, "unknown key '%s'%s; did you mean '%s'?", k->text,
                   in, best);
     char list[512];
-    scn_join(list, sizeof list, valid, n_valid);
+    ss_join(list, sizeof list, valid, n_valid);
     return fail(L, k->pos, "unknown key '%s'%s; valid keys: %s", k->text, in,
                 list);
   }
@@ -508,7 +508,7 @@ static long need_system(loader *L, const scn_node *k, const char *label) {
   for (size_t i = 0; i < n; i++)
     names[i] = L->s->systems[i].name;
   char list[512], hint[200] = "";
-  scn_join(list, sizeof list, names, n);
+  ss_join(list, sizeof list, names, n);
   const char *best = ss_suggest(name, names, n);
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
@@ -528,7 +528,7 @@ static long need_tier(loader *L, const scn_node *k, const char *label) {
   for (size_t i = 0; i < L->s->n_tiers; i++)
     names[i] = L->s->tiers[i].name;
   char list[512], hint[200] = "";
-  scn_join(list, sizeof list, names, L->s->n_tiers);
+  ss_join(list, sizeof list, names, L->s->n_tiers);
   const char *best = ss_suggest(name, names, L->s->n_tiers);
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%s'?", best);

@@ -44,9 +44,6 @@ void scn_pos_format(scn_pos pos, char *buf, size_t size);
 int scn_err_pos(ss_error *err, const char *file, scn_pos pos, const char *fmt,
                 ...) __attribute__((format(printf, 4, 5)));
 
-/* Join names with ", " into buf (shortened with ", ..." when too long). */
-void scn_join(char *buf, size_t size, const char *const *names, size_t n);
-
 /* Check a value for a parameter kind: 0 if allowed, else -1 with the reason
  * in why (e.g. "bandwidth_mbps must be > 0, got 0"). */
 int scn_check_value(scn_param_kind kind, double v, char *why, size_t size);

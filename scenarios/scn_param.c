@@ -164,7 +164,7 @@ static void tier_names(const scn_scenario *s, char *buf, size_t size) {
   size_t n = s->n_tiers < SCN_MAX_TIERS ? s->n_tiers : SCN_MAX_TIERS;
   for (size_t i = 0; i < n; i++)
     names[i] = s->tiers[i].name;
-  scn_join(buf, size, names, n);
+  ss_join(buf, size, names, n);
 }
 
 static void system_names(const scn_scenario *s, char *buf, size_t size) {
@@ -172,7 +172,7 @@ static void system_names(const scn_scenario *s, char *buf, size_t size) {
   size_t n = s->n_systems < 64 ? s->n_systems : 64;
   for (size_t i = 0; i < n; i++)
     names[i] = s->systems[i].name;
-  scn_join(buf, size, names, n);
+  ss_join(buf, size, names, n);
 }
 
 int scn_pair_resolve(const scn_scenario *s, const char *key, int tiers_only,
@@ -307,7 +307,7 @@ static int unknown_name(const scn_scenario *s, scn_pos pos, const char *path,
   const char *best = ss_suggest(name, names, n);
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
-  scn_join(list, sizeof list, names, n);
+  ss_join(list, sizeof list, names, n);
   return scn_err_pos(err, s->file, pos, "unknown %s '%s' in '%s'%s (%s: %s)",
                      want_tier ? "tier" : "system", name, path, hint,
                      want_tier ? "tiers" : "systems in tiers", list);
@@ -328,7 +328,7 @@ static int unknown_field(const scn_scenario *s, scn_pos pos, const char *path,
   const char *best = ss_suggest(field, fields, n);
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
-  scn_join(list, sizeof list, fields, n);
+  ss_join(list, sizeof list, fields, n);
   return scn_err_pos(err, s->file, pos,
                      "unknown field '%s' in parameter path '%s'%s (valid: %s)",
                      field, path, hint, list);

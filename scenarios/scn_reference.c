@@ -80,7 +80,7 @@ static int not_swept(scn_loader *L, const scn_node *key) {
     names[k] = s->axes[k].param;
   const char *best = ss_suggest(key->text, names, s->n_axes);
   char list[1024];
-  scn_join(list, sizeof list, names, s->n_axes);
+  ss_join(list, sizeof list, names, s->n_axes);
   free(names);
   if (best)
     return scn_ld_fail(L, key->pos,

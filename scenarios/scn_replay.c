@@ -266,7 +266,7 @@ static int name_index(scn_loader *L, const scn_node *n, const char *label,
   const char *best = ss_suggest(text, names, n_names);
   if (best)
     snprintf(hint, sizeof hint, "; did you mean '%s'?", best);
-  scn_join(list, sizeof list, names, n_names);
+  ss_join(list, sizeof list, names, n_names);
   return scn_ld_fail(L, n->pos, "%s: unknown value '%s'%s (valid: %s)", label,
                      text, hint, list);
 }

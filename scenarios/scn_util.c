@@ -55,22 +55,6 @@ int scn_error_place(ss_error *err, const scn_scenario *s, scn_pos pos) {
   return -1;
 }
 
-void scn_join(char *buf, size_t size, const char *const *names, size_t n) {
-  size_t used = 0;
-  if (!size)
-    return;
-  buf[0] = '\0';
-  for (size_t i = 0; i < n; i++) {
-    size_t need = strlen(names[i]) + (i ? 2 : 0);
-    if (used + need + 6 >= size) {
-      snprintf(buf + used, size - used, "%s...", i ? ", " : "");
-      return;
-    }
-    used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
-                             names[i]);
-  }
-}
-
 long scn_tier_index(const scn_scenario *s, const char *name) {
   for (size_t i = 0; i < s->n_tiers; i++)
     if (strcmp(s->tiers[i].name, name) == 0)

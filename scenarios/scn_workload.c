@@ -240,7 +240,7 @@ static int load_policies(scn_loader *L, const scn_node *n, scn_workload *w) {
   char list[200];
   for (size_t k = 0; k < SCN_N_POLICIES; k++)
     policy_names[k] = policy_table[k].name;
-  scn_join(list, sizeof list, policy_names, SCN_N_POLICIES);
+  ss_join(list, sizeof list, policy_names, SCN_N_POLICIES);
   if (scn_ld_kind(L, n, SCN_NODE_SEQ, "workload.policies") != 0)
     return -1;
   if (n->n == 0 || n->n > SCN_N_POLICIES)
@@ -380,7 +380,7 @@ static int load_per_system(scn_loader *L, const scn_node *root, const char *key,
       for (size_t j = 0; j < ns; j++)
         names[j] = L->s->systems[j].name;
       char list[512];
-      scn_join(list, sizeof list, names, ns);
+      ss_join(list, sizeof list, names, ns);
       return scn_ld_fail(L, k->pos,
                          "%s: unknown system '%s' (systems in "
                          "tiers: %s)",
@@ -588,7 +588,7 @@ static int client_path(const scn_scenario *s, const char *path, char *rest,
     return 0;
   }
   char list[200];
-  scn_join(list, sizeof list, fields, 5);
+  ss_join(list, sizeof list, fields, 5);
   const char *best = ss_suggest(field, fields, 5);
   return scn_err_pos(err, s->file, pos,
                      "unknown field '%s' in parameter path '%s'%s%s%s "

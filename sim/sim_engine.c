@@ -23,22 +23,6 @@
 
 /* ---- small helpers ----------------------------------------------------- */
 
-/* "a, b, c" into buf, cut with ", ..." when it does not fit. */
-static void join_names(char *buf, size_t size, const char *const *names,
-                       size_t n) {
-  size_t len = 0;
-  buf[0] = '\0';
-  for (size_t i = 0; i < n; i++) {
-    size_t need = strlen(names[i]) + (i ? 2 : 0);
-    if (len + need + 6 >= size) {
-      snprintf(buf + len, size - len, "%s...", i ? ", " : "");
-      return;
-    }
-    len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
-                            names[i]);
-  }
-}
-
 static scn_pos system_pos(const scn_scenario *s, size_t sys) {
   for (size_t t = 0; t < s->n_tiers; t++)
     for (size_t j = 0; j < s->tiers[t].n_systems; j++)
@@ -136,7 +120,7 @@ static int unknown_system(const scn_scenario *s, const prof_set *set, size_t i,
   for (size_t k = 0; k < set->n_systems; k++)
     names[k] = set->systems[k].name;
   char list[700], hint[300] = "";
-  join_names(list, sizeof list, names, set->n_systems);
+  ss_join(list, sizeof list, names, set->n_systems);
   const char *best = ss_suggest(s->systems[i].name, names, set->n_systems);
   if (best)
     snprintf(hint, sizeof hint, " (did you mean '%s'?)", best);
@@ -157,7 +141,7 @@ static void model_list(const prof_system *sys, char *buf, size_t size) {
   }
   for (size_t k = 0; k < sys->n_models; k++)
     names[k] = sys->models[k].name;
-  join_names(buf, size, names, sys->n_models);
+  ss_join(buf, size, names, sys->n_models);
   free(names);
 }
 
@@ -183,7 +167,7 @@ static void all_model_list(const prof_set *set, const char *word, char *buf,
       if (j == n)
         names[n++] = nm;
     }
-  join_names(buf, size, names, n);
+  ss_join(buf, size, names, n);
   const char *best = ss_suggest(word, names, n);
   if (best)
     snprintf(hint, hint_size, " (did you mean '%s'?)", best);

@@ -454,6 +454,22 @@ static int handle_one(mpi_units *m, int keep, ss_error *err) {
                       r);
 }
 
+/* One step of rank 0's serving loop: stop when cancelled, else handle a
+ * message (keep: as handle_one) or nap a little longer when there was
+ * none. 0, or -1 with err. */
+static int serve_step(mpi_units *m, int keep, long *idle_ns, ss_error *err) {
+  if (cancelled(m, err) != 0)
+    return -1;
+  int h = handle_one(m, keep, err);
+  if (h < 0)
+    return -1;
+  if (h == 0)
+    nap(idle_ns);
+  else
+    *idle_ns = 0;
+  return 0;
+}
+
 static int busy(mpi_units *m) {
   for (int r = 1; r < m->size; r++)
     if (m->n_held[r] > 0)
@@ -475,15 +491,8 @@ static int r0_serve(void *ctx, ss_error *err) {
       return ss_error_set(err, NULL, NULL, "a unit failed on rank 0");
     if (!left && !busy(m))
       return 0;
-    if (cancelled(m, err) != 0)
+    if (serve_step(m, 1, &idle_ns, err) != 0)
       return -1;
-    int h = handle_one(m, 1, err);
-    if (h < 0)
-      return -1;
-    if (h == 0)
-      nap(&idle_ns);
-    else
-      idle_ns = 0;
   }
 }
 
@@ -701,15 +710,8 @@ int mpi_units_scenario_end(mpi_units *m, size_t scn, ss_error *err) {
       all &= m->ended_below[r] > scn;
     if (all)
       return 0;
-    if (cancelled(m, err) != 0)
+    if (serve_step(m, 0, &idle_ns, err) != 0)
       return -1;
-    int h = handle_one(m, 0, err);
-    if (h < 0)
-      return -1;
-    if (h == 0)
-      nap(&idle_ns);
-    else
-      idle_ns = 0;
   }
 }
 
