@@ -100,8 +100,8 @@ int plot_model_add_place(plot_model *m, const char *text) {
   int i = plot_model_place(m, text);
   if (i != -2)
     return i;
-  char **np = realloc(m->places, (m->n_places + 1) * sizeof *np);
-  if (!np)
+  void *np = m->places;
+  if (ss_grow(&np, &m->places_cap, m->n_places + 1, sizeof *m->places, 4) != 0)
     return -3;
   m->places = np;
   if (!(m->places[m->n_places] = ss_strdup(text)))

@@ -129,11 +129,12 @@ typedef struct plot_model {
   char slug[48];   /* safe file-name part: [A-Za-z0-9._-] */
   size_t n_places; /* distinct placements seen (letter = index) */
   char **places;
+  size_t places_cap;
   /* per-tier form of the first n_ranged placements, from best.csv's
    * columns ([place * n_tiers + tier]); the others are parsed from their
    * text when needed (plot_place_ranges) */
   plot_tier_range *ranges;
-  size_t n_ranged;
+  size_t n_ranged, ranges_cap; /* ranges_cap: in placements */
   char **briefs; /* n_places short forms ("Edge 1-4 + Cloud 5-175"), an
                     entry NULL when the text does not parse; NULL until
                     plot_places_finish */

@@ -117,11 +117,11 @@ int plot_model_take_ranges(plot_model *m, size_t place, size_t nt,
                            const long long *last) {
   if (place != m->n_ranged)
     return 0; /* only a prefix of the placements is kept from best.csv */
-  plot_tier_range *nr =
-      realloc(m->ranges, (place + 1) * (nt ? nt : 1) * sizeof *nr);
-  if (!nr)
+  void *grown = m->ranges;
+  if (ss_grow(&grown, &m->ranges_cap, place + 1,
+              (nt ? nt : 1) * sizeof *m->ranges, 4) != 0)
     return -1;
-  m->ranges = nr;
+  plot_tier_range *nr = m->ranges = grown;
   for (size_t t = 0; t < nt; t++) {
     plot_tier_range *r = &nr[place * nt + t];
     r->used = system[t][0] && !(first[t] == -1 && last[t] == -1);
@@ -154,6 +154,7 @@ void plot_model_places_free(plot_model *m, size_t nt) {
   m->places = m->briefs = NULL;
   m->ranges = NULL;
   m->n_places = m->n_ranged = 0;
+  m->places_cap = m->ranges_cap = 0;
 }
 
 /* Add the systems tier t uses in r to the distinct ones seen (at most
