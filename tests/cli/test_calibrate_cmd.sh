@@ -16,6 +16,10 @@ expect_same $TMP/out $E/good_link_only.txt
 run_cmd 0 $S calibrate -q --compute $F/good.csv
 sed -n '/^# Scenario snippet/,$p' $E/good.txt >$TMP/want
 expect_same $TMP/out $TMP/want
+# A system name YAML would misread is quoted in the snippet; plain ones not.
+sed 's/validate-device/"a: b{c}"/' $F/good.csv >$TMP/odd.csv
+run_cmd 0 $S calibrate -q --compute $TMP/odd.csv
+expect_out 'availability: {"a: b{c}": 0.9406, validate-edge: 1.0000}'
 
 # Bad input: exit 1, exactly one line on stderr, nothing on stdout.
 bad() {
