@@ -149,6 +149,7 @@ bench: $(BIN) $(BENCH_BINS)
 
 check-deps:
 	@sh tools/check-deps.sh
+	@sh tools/check-long.sh
 
 install: $(BIN) $(DEFAULT_STORE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/splitsim/profiles \

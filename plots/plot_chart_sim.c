@@ -258,51 +258,63 @@ static double sim_col_max(const plot_data *d, size_t col) {
   return m;
 }
 
-static int write_sim_load(FILE *gp, FILE *dat, const plot_data *d,
-                          const plot_plan *p, const plot_chart *c,
-                          ss_error *err) {
-  (void)p;
+/* One load chart (p99 latency or utilisation against the offered load):
+ * the columns, the policies and the series write_sim_load's steps share.
+ * Series: p99: each policy, then the idle latency; util: each resource
+ * used x each policy. */
+typedef struct {
+  const plot_data *d;
+  const plot_chart *c;
   simcols sc;
   const char *pol[SIM_MAX_POLICIES];
+  size_t np;
+  int p99;
+  size_t used[SIM_MAX_UTIL], n_used;
+  size_t n_series;
+} sim_load_chart;
+
+/* Writes the data file: one block per series, in the script's order. */
+static int sim_load_data(FILE *dat, const sim_load_chart *l, ss_error *err) {
+  const plot_data *d = l->d;
+  const simcols *sc = &l->sc;
+  size_t np = l->np;
+  int p99 = l->p99;
   double *loads = NULL;
-  if (!sim_cols(d, &sc))
-    return ss_error_set(err, d->outdir, "sim.csv",
-                        "a column the chart needs is missing");
-  size_t np = sim_policies(d, &sc, pol);
-  size_t npt = sim_loads(d, &sc, &loads);
-  int p99 = c->kind == PLOT_SIM_P99;
+  size_t npt = sim_loads(d, sc, &loads);
   plot_series s = {0, 0, 0, NULL};
-  /* series: p99: each policy, then the idle latency; util: each resource
-   * used x each policy */
-  size_t used[SIM_MAX_UTIL], n_used = 0;
-  for (size_t u = 0; !p99 && u < sc.n_util; u++)
-    if (sim_col_max(d, sc.util[u]) > 0.005)
-      used[n_used++] = u;
-  size_t n_series = p99 ? np + 1 : n_used * np;
   fprintf(dat,
           "# %s against the offered load (requests/s): one block per "
           "series, in the order of the script's plot command\n",
           p99 ? "p99 latency (s)" : "utilisation");
-  for (size_t i = 0; i < n_series; i++) {
-    const char *pk = pol[p99 ? (i < np ? i : 0) : i % np];
-    long col = p99 ? (i < np ? sc.p99 : sc.idle) : (long)sc.util[used[i / np]];
+  for (size_t i = 0; i < l->n_series; i++) {
+    const char *pk = l->pol[p99 ? (i < np ? i : 0) : i % np];
+    long col =
+        p99 ? (i < np ? sc->p99 : sc->idle) : (long)sc->util[l->used[i / np]];
     for (size_t r = 0; r < d->sim.n_rows; r++) {
-      size_t pt = sim_row_point(d, &sc, r);
+      size_t pt = sim_row_point(d, sc, r);
       double y = sim_num(d, r, col);
-      if (pt >= npt || !sim_is_policy(d, &sc, r, pk) ||
-          (p99 && !sim_group0(d, &sc, r)) || !isfinite(loads[pt]) ||
-          !isfinite(y) || (!p99 && !sim_group0(d, &sc, r)))
+      if (pt >= npt || !sim_is_policy(d, sc, r, pk) ||
+          (p99 && !sim_group0(d, sc, r)) || !isfinite(loads[pt]) ||
+          !isfinite(y) || (!p99 && !sim_group0(d, sc, r)))
         continue;
       if (plot_series_push(&s, loads[pt], y) != 0) {
         free(s.p);
         free(loads);
-        return ss_error_set(err, d->charts, c->base, "out of memory");
+        return ss_error_set(err, d->charts, l->c->base, "out of memory");
       }
     }
     sim_block(dat, &s);
   }
   free(s.p);
   free(loads);
+  return 0;
+}
+
+/* Writes the script: the heading, the axes and one plot item per series. */
+static void sim_load_script(FILE *gp, const sim_load_chart *l) {
+  const plot_chart *c = l->c;
+  size_t np = l->np;
+  int p99 = l->p99;
   if (p99) {
     sim_head(gp, c, "p99 latency against the offered load",
              "p99 latency against the offered load",
@@ -316,30 +328,53 @@ static int write_sim_load(FILE *gp, FILE *dat, const plot_data *d,
   }
   fputs("set xlabel 'offered load, all clients (requests/s)'\n", gp);
   plot_gp_loop_open(gp, c->base, SIM_W, SIM_H);
-  for (size_t i = 0; i < n_series; i++) {
+  for (size_t i = 0; i < l->n_series; i++) {
     char title[300], style[80];
     size_t k = p99 ? i : i % np;
     if (p99 && i == np) {
       snprintf(title, sizeof title, "idle world (analytical)");
       snprintf(style, sizeof style, "with lines lw 2 dt 2");
     } else if (p99) {
-      snprintf(title, sizeof title, "%s", pol[k]);
+      snprintf(title, sizeof title, "%s", l->pol[k]);
       snprintf(style, sizeof style, "with linespoints lw 2 pt 7 ps 0.8");
     } else {
       snprintf(title, sizeof title, "%s, %s",
-               d->sim.header[sc.util[used[i / np]]] + strlen(SIM_COL_UTIL),
-               pol[k]);
+               l->d->sim.header[l->sc.util[l->used[i / np]]] +
+                   strlen(SIM_COL_UTIL),
+               l->pol[k]);
       snprintf(style, sizeof style, "with linespoints lw 2 dt %zu pt 7 ps 0.6",
                k + 1);
     }
     sim_plot_item(gp, c, i, style,
                   p99 ? (i == np ? "#000000" : sim_colour(k))
                       : sim_colour(i / np),
-                  title, i + 1 == n_series);
+                  title, i + 1 == l->n_series);
   }
-  if (!n_series)
+  if (!l->n_series)
     fputs("  plot NaN notitle\n", gp);
   plot_gp_loop_close(gp);
+}
+
+static int write_sim_load(FILE *gp, FILE *dat, const plot_data *d,
+                          const plot_plan *p, const plot_chart *c,
+                          ss_error *err) {
+  (void)p;
+  sim_load_chart l;
+  memset(&l, 0, sizeof l);
+  l.d = d;
+  l.c = c;
+  if (!sim_cols(d, &l.sc))
+    return ss_error_set(err, d->outdir, "sim.csv",
+                        "a column the chart needs is missing");
+  l.np = sim_policies(d, &l.sc, l.pol);
+  l.p99 = c->kind == PLOT_SIM_P99;
+  for (size_t u = 0; !l.p99 && u < l.sc.n_util; u++)
+    if (sim_col_max(d, l.sc.util[u]) > 0.005)
+      l.used[l.n_used++] = u;
+  l.n_series = l.p99 ? l.np + 1 : l.n_used * l.np;
+  if (sim_load_data(dat, &l, err) != 0)
+    return -1;
+  sim_load_script(gp, &l);
   return 0;
 }
 

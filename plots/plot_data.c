@@ -522,158 +522,213 @@ static int axis_values(plot_axis *ax, const grow_vals *seq) {
   return 0;
 }
 
+/* Pass 1 over best.csv and what its steps share. */
+typedef struct pass1 {
+  plot_data *d;
+  const char *path;
+  best_cols *b;
+  plot_csv c;
+  size_t ncols;
+  grow_vals *vals;  /* per axis: the first model's values, in row order */
+  double *row_vals; /* per axis: this row's value */
+  int *last_place;  /* per model: the placement of its previous row */
+  size_t last_cap;
+  point_scores sc;     /* with d->point_auto: the score of each point */
+  unsigned char *seen; /* with d->point_auto: the points seen */
+  size_t seen_cap;
+  long first_model;
+  size_t first_pt;
+} pass1;
+
+/* The index of model mname, added (with no placement yet) when new; -1: no
+ * memory. */
+static long pass1_model(pass1 *p, const char *mname) {
+  plot_data *d = p->d;
+  long mi = plot_model_index(d, mname);
+  if (mi >= 0)
+    return mi;
+  if (models_grow(d) != 0)
+    return -1;
+  plot_model *m = &d->models[d->n_models];
+  memset(m, 0, sizeof *m);
+  if (!(m->name = ss_strdup(mname)) || alloc_best(&m->at, d->n_tiers) != 0) {
+    d->n_models++;
+    return -1;
+  }
+  make_slug(mname, m->slug, sizeof m->slug);
+  mi = (long)d->n_models++;
+  models_index_last(d);
+  void *nl = p->last_place;
+  if (ss_grow(&nl, &p->last_cap, d->n_models, sizeof *p->last_place, 16) != 0)
+    return -1;
+  p->last_place = nl;
+  p->last_place[mi] = -2;
+  return mi;
+}
+
+/* The index of this row's placement in model mi, added when new; -3: no
+ * memory. */
+static int pass1_place(pass1 *p, long mi) {
+  plot_model *m = &p->d->models[mi];
+  const char *ptext = p->c.fields[p->b->placement];
+  int pi = p->last_place[mi];
+  if (pi < 0 || strcmp(m->places[pi], ptext) != 0) {
+    size_t before = m->n_places;
+    pi = plot_model_add_place(m, ptext);
+    if (pi == -3)
+      return -3;
+    p->last_place[mi] = pi;
+    if (m->n_places > before &&
+        take_row_ranges(p->d, &p->c, p->b, m, (size_t)pi) != 0)
+      return -3;
+  }
+  return pi;
+}
+
+/* With d->point_auto: scores point pt by the tiers this row computes on and
+ * marks it seen. -1: no memory. */
+static int pass1_score(pass1 *p, size_t pt, int pi) {
+  const best_cols *b = p->b;
+  unsigned used = 0;
+  for (size_t t = 0; pi >= 0 && t < p->d->n_tiers; t++) {
+    double v;
+    if (b->compute[t] >= 0 &&
+        plot_parse_cell(p->c.fields[b->compute[t]], &v) == 0 && v > 0)
+      used++;
+  }
+  if (score_add(&p->sc, pt, used) != 0)
+    return -1;
+  if (pt < MAX_SCORED_POINTS) {
+    if (pt >= p->seen_cap) {
+      size_t old_cap = p->seen_cap;
+      void *ns = p->seen;
+      if (ss_grow(&ns, &p->seen_cap, pt + 1, 1, 256) != 0)
+        return -1;
+      p->seen = ns;
+      memset(p->seen + old_cap, 0, p->seen_cap - old_cap);
+    }
+    p->seen[pt] = 1;
+  }
+  return 0;
+}
+
+/* One data row of best.csv. */
+static int pass1_row(pass1 *p, ss_error *err) {
+  plot_data *d = p->d;
+  plot_csv *c = &p->c;
+  const best_cols *b = p->b;
+  char where[32];
+  snprintf(where, sizeof where, "%ld", c->line);
+  if (ss_csv_check_width(&c->r, p->ncols, err) != 0)
+    return -1;
+  long long pt;
+  if (ss_parse_int64(c->fields[b->point], &pt) != 0 || pt < 0)
+    return ss_error_set(err, p->path, where,
+                        "column point: not a point index: '%.40s'",
+                        c->fields[b->point]);
+  if (d->n_best_rows++ == 0)
+    p->first_pt = (size_t)pt;
+  if ((size_t)pt + 1 > d->n_points)
+    d->n_points = (size_t)pt + 1;
+  long mi = pass1_model(p, c->fields[b->model]);
+  if (mi < 0)
+    return ss_error_oom(err, p->path, NULL);
+  plot_model *m = &d->models[mi];
+  int pi = pass1_place(p, mi);
+  if (pi == -3)
+    return ss_error_oom(err, p->path, NULL);
+  for (size_t a = 0; a < d->n_axes; a++)
+    if (field_num(c, (long)d->axes[a].col, &p->row_vals[a], err) != 0 ||
+        isnan(p->row_vals[a])) {
+      if (isnan(p->row_vals[a]))
+        ss_error_set(err, p->path, where, "column %s: empty", d->axes[a].param);
+      return -1;
+    }
+  if (p->first_model < 0)
+    p->first_model = mi;
+  if (mi == p->first_model)
+    for (size_t a = 0; a < d->n_axes; a++)
+      if (push_val(&p->vals[a], p->row_vals[a]) != 0)
+        return ss_error_oom(err, p->path, NULL);
+  if (d->point_auto) {
+    if (pass1_score(p, (size_t)pt, pi) != 0)
+      return ss_error_oom(err, p->path, NULL);
+  } else if ((size_t)pt == d->point && !m->at.found) {
+    if (take_point_row(d, c, b, m, pi, p->row_vals, err) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* After the last row: the chosen point and the axes' values. */
+static int pass1_finish(pass1 *p, ss_error *err) {
+  plot_data *d = p->d;
+  if (d->n_models == 0)
+    return ss_error_set(err, p->path, NULL, "no rows");
+  if (d->point_auto) {
+    d->point = choose_point(d, &p->sc, p->seen, p->seen_cap, p->first_pt);
+    d->point_score = d->point < p->sc.n ? p->sc.v[d->point] : 0;
+  } else if (!d->point_found) {
+    return ss_error_set(err, p->path, NULL,
+                        "no sweep point %zu (the points are 0 to %zu)",
+                        d->point, d->n_points - 1);
+  }
+  for (size_t a = 0; a < d->n_axes; a++)
+    if (axis_values(&d->axes[a], &p->vals[a]) != 0)
+      return ss_error_oom(err, p->path, NULL);
+  return 0;
+}
+
+static void pass1_free(pass1 *p) {
+  if (p->vals)
+    for (size_t a = 0; a <= p->d->n_axes; a++)
+      free(p->vals[a].v);
+  free(p->vals);
+  free(p->row_vals);
+  free(p->last_place);
+  free(p->sc.v);
+  free(p->seen);
+  plot_csv_close(&p->c);
+}
+
 /* Pass 1 over best.csv: the header (b, owned by the caller), the axes, the
  * models and their placements, and (unless d->point_auto) the rows of the
  * chosen point. With d->point_auto it sets d->point by choose_point. */
 static int best_pass1(plot_data *d, const char *path, best_cols *b,
                       ss_error *err) {
-  plot_csv c;
-  grow_vals *vals = NULL;
-  double *row_vals = NULL;
-  int *last_place = NULL;
-  size_t last_cap = 0;
-  point_scores sc = {NULL, 0, 0};
-  unsigned char *seen = NULL;
-  size_t seen_cap = 0;
+  pass1 p;
   int status = -1;
-  if (open_best(d, &c, path, err) != 0)
+  memset(&p, 0, sizeof p);
+  p.d = d;
+  p.path = path;
+  p.b = b;
+  p.first_model = -1;
+  if (open_best(d, &p.c, path, err) != 0)
     return -1;
-  int rc = plot_csv_next(&c, err);
+  int rc = plot_csv_next(&p.c, err);
   if (rc <= 0) {
     if (rc == 0)
       ss_error_set(err, path, NULL, "empty file: expected a header row");
     goto fail;
   }
-  size_t ncols = c.n;
-  if (read_header(d, &c, b, err) != 0)
+  p.ncols = p.c.n;
+  if (read_header(d, &p.c, b, err) != 0)
     goto fail;
-  vals = calloc(d->n_axes + 1, sizeof *vals);
-  row_vals = calloc(d->n_axes + 1, sizeof *row_vals);
+  p.vals = calloc(d->n_axes + 1, sizeof *p.vals);
+  p.row_vals = calloc(d->n_axes + 1, sizeof *p.row_vals);
   d->point_values = calloc(d->n_axes + 1, sizeof *d->point_values);
-  if (!vals || !row_vals || !d->point_values)
-    goto nomem;
-  long first_model = -1;
-  size_t first_pt = 0;
-  while ((rc = plot_csv_next(&c, err)) == 1) {
-    char where[32];
-    snprintf(where, sizeof where, "%ld", c.line);
-    if (ss_csv_check_width(&c.r, ncols, err) != 0)
+  if (!p.vals || !p.row_vals || !d->point_values) {
+    ss_error_oom(err, path, NULL);
+    goto fail;
+  }
+  while ((rc = plot_csv_next(&p.c, err)) == 1)
+    if (pass1_row(&p, err) != 0)
       goto fail;
-    long long pt;
-    if (ss_parse_int64(c.fields[b->point], &pt) != 0 || pt < 0) {
-      ss_error_set(err, path, where, "column point: not a point index: '%.40s'",
-                   c.fields[b->point]);
-      goto fail;
-    }
-    if (d->n_best_rows++ == 0)
-      first_pt = (size_t)pt;
-    if ((size_t)pt + 1 > d->n_points)
-      d->n_points = (size_t)pt + 1;
-    const char *mname = c.fields[b->model];
-    long mi = plot_model_index(d, mname);
-    if (mi < 0) {
-      if (models_grow(d) != 0)
-        goto nomem;
-      plot_model *m = &d->models[d->n_models];
-      memset(m, 0, sizeof *m);
-      if (!(m->name = ss_strdup(mname)) ||
-          alloc_best(&m->at, d->n_tiers) != 0) {
-        d->n_models++;
-        goto nomem;
-      }
-      make_slug(mname, m->slug, sizeof m->slug);
-      mi = (long)d->n_models++;
-      models_index_last(d);
-      void *nl = last_place;
-      if (ss_grow(&nl, &last_cap, d->n_models, sizeof *last_place, 16) != 0)
-        goto nomem;
-      last_place = nl;
-      last_place[mi] = -2;
-    }
-    plot_model *m = &d->models[mi];
-    const char *ptext = c.fields[b->placement];
-    int pi = last_place[mi];
-    if (pi < 0 || strcmp(m->places[pi], ptext) != 0) {
-      size_t before = m->n_places;
-      pi = plot_model_add_place(m, ptext);
-      if (pi == -3)
-        goto nomem;
-      last_place[mi] = pi;
-      if (m->n_places > before && take_row_ranges(d, &c, b, m, (size_t)pi) != 0)
-        goto nomem;
-    }
-    for (size_t a = 0; a < d->n_axes; a++)
-      if (field_num(&c, (long)d->axes[a].col, &row_vals[a], err) != 0 ||
-          isnan(row_vals[a])) {
-        if (isnan(row_vals[a]))
-          ss_error_set(err, path, where, "column %s: empty", d->axes[a].param);
-        goto fail;
-      }
-    if (first_model < 0)
-      first_model = mi;
-    if (mi == first_model)
-      for (size_t a = 0; a < d->n_axes; a++)
-        if (push_val(&vals[a], row_vals[a]) != 0)
-          goto nomem;
-    if (d->point_auto) {
-      unsigned used = 0;
-      for (size_t t = 0; pi >= 0 && t < d->n_tiers; t++) {
-        double v;
-        if (b->compute[t] >= 0 &&
-            plot_parse_cell(c.fields[b->compute[t]], &v) == 0 && v > 0)
-          used++;
-      }
-      if (score_add(&sc, (size_t)pt, used) != 0)
-        goto nomem;
-      if ((size_t)pt < MAX_SCORED_POINTS) {
-        if ((size_t)pt >= seen_cap) {
-          size_t old_cap = seen_cap;
-          void *ns = seen;
-          if (ss_grow(&ns, &seen_cap, (size_t)pt + 1, 1, 256) != 0)
-            goto nomem;
-          seen = ns;
-          memset(seen + old_cap, 0, seen_cap - old_cap);
-        }
-        seen[pt] = 1;
-      }
-    } else if ((size_t)pt == d->point && !m->at.found) {
-      if (take_point_row(d, &c, b, m, pi, row_vals, err) != 0)
-        goto fail;
-    }
-  }
-  if (rc < 0)
+  if (rc < 0 || pass1_finish(&p, err) != 0)
     goto fail;
-  if (d->n_models == 0) {
-    ss_error_set(err, path, NULL, "no rows");
-    goto fail;
-  }
-  if (d->point_auto) {
-    d->point = choose_point(d, &sc, seen, seen_cap, first_pt);
-    d->point_score = d->point < sc.n ? sc.v[d->point] : 0;
-  } else if (!d->point_found) {
-    ss_error_set(err, path, NULL,
-                 "no sweep point %zu (the points are 0 to %zu)", d->point,
-                 d->n_points - 1);
-    goto fail;
-  }
-  for (size_t a = 0; a < d->n_axes; a++)
-    if (axis_values(&d->axes[a], &vals[a]) != 0)
-      goto nomem;
   status = 0;
-  goto done;
-nomem:
-  ss_error_oom(err, path, NULL);
 fail:
-done:
-  if (vals)
-    for (size_t a = 0; a <= d->n_axes; a++)
-      free(vals[a].v);
-  free(vals);
-  free(row_vals);
-  free(last_place);
-  free(sc.v);
-  free(seen);
-  plot_csv_close(&c);
+  pass1_free(&p);
   return status;
 }
 
@@ -959,6 +1014,120 @@ static int index_rows(const plot_data *d, const plot_table *t,
   return 0;
 }
 
+/* The facts scenario.resolved.yaml gives: the name (else the folder's),
+ * the objective and the profiles (y's name moves to d). */
+static int load_facts(plot_data *d, scn_resolved *y, const char *outdir,
+                      ss_error *err) {
+  if (y->name) {
+    d->name = y->name;
+    y->name = NULL;
+  } else {
+    char *copy = ss_strdup(outdir);
+    if (copy) {
+      size_t l = strlen(copy);
+      while (l > 1 && copy[l - 1] == '/')
+        copy[--l] = 0;
+      const char *slash = strrchr(copy, '/');
+      d->name = ss_strdup(slash && slash[1] ? slash + 1 : copy);
+      free(copy);
+    }
+  }
+  d->objective = ss_strdup(
+      y->objective ? y->objective
+                   : solver_objective_info_of(SOLVER_OBJ_LATENCY)->name);
+  if (!d->name || !d->objective) {
+    ss_error_oom(err, outdir, NULL);
+    return -1;
+  }
+  if (y->profiles) {
+    if (y->profiles[0] == '/')
+      d->profiles = ss_strdup(y->profiles);
+    else
+      d->profiles = plot_path_join(outdir, y->profiles);
+    if (!d->profiles) {
+      ss_error_oom(err, outdir, NULL);
+      return -1;
+    }
+  } else if (y->has_profiles) {
+    /* the embedded default store: run.json names the file the engine used */
+    d->profiles_embedded = 1;
+    if (d->run_json)
+      d->profiles = sim_run_json_string(d->run_json, "profiles");
+  }
+  return 0;
+}
+
+/* Each axis's form, reference and zip group from the yaml, and whether its
+ * values look logarithmic. */
+static int load_axis_facts(plot_data *d, const scn_resolved *y,
+                           const char *outdir, ss_error *err) {
+  for (size_t a = 0; a < d->n_axes; a++) {
+    plot_axis *ax = &d->axes[a];
+    for (size_t k = 0; k < y->n_axes; k++)
+      if (y->axes[k].param && strcmp(y->axes[k].param, ax->param) == 0) {
+        ax->form = y->axes[k].form;
+        if (!isnan(y->axes[k].reference))
+          ax->ref = nearest_value(ax, y->axes[k].reference);
+        if (y->axes[k].zip && !(ax->zip = ss_strdup(y->axes[k].zip))) {
+          ss_error_oom(err, outdir, NULL);
+          return -1;
+        }
+      }
+    ax->is_log = looks_log(ax);
+  }
+  return 0;
+}
+
+/* The decision map: the first two independent axes with 2+ values. */
+static void choose_map(plot_data *d) {
+  for (size_t a = 0; a < d->n_axes && d->map_y < 0; a++) {
+    if (d->axes[a].n_values < 2)
+      continue;
+    if (d->map_x < 0) {
+      d->map_x = (long)a;
+    } else if (!plot_same_group(d, (size_t)d->map_x, a)) {
+      d->map_y = (long)a;
+    }
+  }
+  if (d->map_y < 0)
+    d->map_x = -1;
+}
+
+/* The other tables of the folder, their placements and row indexes. */
+static int load_tables(plot_data *d, const char *outdir, ss_error *err) {
+  uint64_t mb = d->best_passes * d->best_bytes / 1000000;
+  plot_progress(BEST_STEP, "MB", mb, mb);
+  if (load_table(d, "curves.csv", &d->curves, &d->has_curves, err) != 0 ||
+      load_table(d, "breakpoints.csv", &d->breakpoints, &d->has_breakpoints,
+                 err) != 0 ||
+      load_table(d, "summary.csv", &d->summary, &d->has_summary, err) != 0 ||
+      load_table(d, "purchase.csv", &d->purchase, &d->has_purchase, err) != 0 ||
+      load_table(d, "sensitivity.csv", &d->sensitivity, &d->has_sensitivity,
+                 err) != 0 ||
+      load_table(d, "robust.csv", &d->robust, &d->has_robust, err) != 0 ||
+      load_table(d, "sim.csv", &d->sim, &d->has_sim, err) != 0 ||
+      load_table(d, "sim_cdf.csv", &d->sim_cdf, &d->has_sim_cdf, err) != 0 ||
+      load_table(d, "replay.csv", &d->replay, &d->has_replay, err) != 0 ||
+      load_table(d, "replay_charts.csv", &d->replay_charts,
+                 &d->has_replay_charts, err) != 0)
+    return -1;
+  static const char *const ccols[] = {"placement"};
+  static const char *const bcols[] = {"placement_before", "placement_after"};
+  if (d->has_curves && add_table_places(d, &d->curves, ccols, 1, err) != 0)
+    return -1;
+  if (d->has_breakpoints &&
+      add_table_places(d, &d->breakpoints, bcols, 2, err) != 0)
+    return -1;
+  if (plot_places_finish(d) != 0 ||
+      (d->has_curves && index_rows(d, &d->curves, &d->curves_rows) != 0) ||
+      (d->has_breakpoints &&
+       index_rows(d, &d->breakpoints, &d->breakpoints_rows) != 0)) {
+    ss_error_oom(err, outdir, NULL);
+    return -1;
+  }
+  return 0;
+}
+
 int plot_data_load(plot_data *d, const char *outdir, size_t point,
                    ss_error *err) {
   scn_resolved y;
@@ -996,106 +1165,17 @@ int plot_data_load(plot_data *d, const char *outdir, size_t point,
   d->best_passes = 1 + (d->point_auto || y.n_axes >= 2);
   if (best_pass1(d, best, &bc, err) != 0)
     goto fail;
-
-  /* facts from the yaml */
-  if (y.name) {
-    d->name = y.name;
-    y.name = NULL;
-  } else {
-    char *copy = ss_strdup(outdir);
-    if (copy) {
-      size_t l = strlen(copy);
-      while (l > 1 && copy[l - 1] == '/')
-        copy[--l] = 0;
-      const char *slash = strrchr(copy, '/');
-      d->name = ss_strdup(slash && slash[1] ? slash + 1 : copy);
-      free(copy);
-    }
-  }
-  d->objective = ss_strdup(
-      y.objective ? y.objective
-                  : solver_objective_info_of(SOLVER_OBJ_LATENCY)->name);
-  if (!d->name || !d->objective) {
-    ss_error_oom(err, outdir, NULL);
+  if (load_facts(d, &y, outdir, err) != 0 ||
+      load_axis_facts(d, &y, outdir, err) != 0)
     goto fail;
-  }
-  if (y.profiles) {
-    if (y.profiles[0] == '/')
-      d->profiles = ss_strdup(y.profiles);
-    else
-      d->profiles = plot_path_join(outdir, y.profiles);
-    if (!d->profiles) {
-      ss_error_oom(err, outdir, NULL);
-      goto fail;
-    }
-  } else if (y.has_profiles) {
-    /* the embedded default store: run.json names the file the engine used */
-    d->profiles_embedded = 1;
-    if (d->run_json)
-      d->profiles = sim_run_json_string(d->run_json, "profiles");
-  }
-  for (size_t a = 0; a < d->n_axes; a++) {
-    plot_axis *ax = &d->axes[a];
-    for (size_t k = 0; k < y.n_axes; k++)
-      if (y.axes[k].param && strcmp(y.axes[k].param, ax->param) == 0) {
-        ax->form = y.axes[k].form;
-        if (!isnan(y.axes[k].reference))
-          ax->ref = nearest_value(ax, y.axes[k].reference);
-        if (y.axes[k].zip && !(ax->zip = ss_strdup(y.axes[k].zip))) {
-          ss_error_oom(err, outdir, NULL);
-          goto fail;
-        }
-      }
-    ax->is_log = looks_log(ax);
-  }
-
-  /* the decision map: the first two independent axes with 2+ values */
-  for (size_t a = 0; a < d->n_axes && d->map_y < 0; a++) {
-    if (d->axes[a].n_values < 2)
-      continue;
-    if (d->map_x < 0) {
-      d->map_x = (long)a;
-    } else if (!plot_same_group(d, (size_t)d->map_x, a)) {
-      d->map_y = (long)a;
-    }
-  }
-  if (d->map_y < 0)
-    d->map_x = -1;
+  choose_map(d);
   if (best_pass2(d, best, &bc, err) != 0)
     goto fail;
   if (d->map_note)
     d->map_x = d->map_y = -1;
 
-  uint64_t mb = d->best_passes * d->best_bytes / 1000000;
-  plot_progress(BEST_STEP, "MB", mb, mb);
-  if (load_table(d, "curves.csv", &d->curves, &d->has_curves, err) != 0 ||
-      load_table(d, "breakpoints.csv", &d->breakpoints, &d->has_breakpoints,
-                 err) != 0 ||
-      load_table(d, "summary.csv", &d->summary, &d->has_summary, err) != 0 ||
-      load_table(d, "purchase.csv", &d->purchase, &d->has_purchase, err) != 0 ||
-      load_table(d, "sensitivity.csv", &d->sensitivity, &d->has_sensitivity,
-                 err) != 0 ||
-      load_table(d, "robust.csv", &d->robust, &d->has_robust, err) != 0 ||
-      load_table(d, "sim.csv", &d->sim, &d->has_sim, err) != 0 ||
-      load_table(d, "sim_cdf.csv", &d->sim_cdf, &d->has_sim_cdf, err) != 0 ||
-      load_table(d, "replay.csv", &d->replay, &d->has_replay, err) != 0 ||
-      load_table(d, "replay_charts.csv", &d->replay_charts,
-                 &d->has_replay_charts, err) != 0)
+  if (load_tables(d, outdir, err) != 0)
     goto fail;
-  static const char *const ccols[] = {"placement"};
-  static const char *const bcols[] = {"placement_before", "placement_after"};
-  if (d->has_curves && add_table_places(d, &d->curves, ccols, 1, err) != 0)
-    goto fail;
-  if (d->has_breakpoints &&
-      add_table_places(d, &d->breakpoints, bcols, 2, err) != 0)
-    goto fail;
-  if (plot_places_finish(d) != 0 ||
-      (d->has_curves && index_rows(d, &d->curves, &d->curves_rows) != 0) ||
-      (d->has_breakpoints &&
-       index_rows(d, &d->breakpoints, &d->breakpoints_rows) != 0)) {
-    ss_error_oom(err, outdir, NULL);
-    goto fail;
-  }
   free(best);
   best_cols_free(&bc);
   scn_resolved_free(&y);

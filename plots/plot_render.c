@@ -214,88 +214,116 @@ static int finish_job(job *j, const char *charts_dir, int *first_failure,
   return rc;
 }
 
+/* The jobs of one plot_render call and where they stand; shared by its
+ * steps. */
+typedef struct {
+  job *js;
+  size_t n, next, running, failed;
+  int first_failure;
+  const char *charts_dir, *gnuplot;
+  int jobs;
+  double timeout_s;
+  size_t *n_ok;
+  ss_error *err;
+} render_pool;
+
+/* Stop: kill what runs, start nothing. */
+static void pool_cancel(render_pool *rp) {
+  for (size_t i = 0; i < rp->n; i++)
+    if (rp->js[i].state == 1) {
+      kill(rp->js[i].pid, SIGKILL);
+      waitpid(rp->js[i].pid, &rp->js[i].status, 0);
+      ss_tmpdir_remove(&rp->js[i].td, NULL);
+      rp->js[i].state = 2;
+    }
+  rp->running = 0;
+  rp->next = rp->n;
+  rp->failed++;
+  if (!rp->first_failure)
+    plot_interrupted(rp->err);
+  rp->first_failure = 1;
+}
+
+/* Starts jobs until `jobs` run or none is left. */
+static void pool_start(render_pool *rp) {
+  while (rp->next < rp->n && rp->running < (size_t)rp->jobs) {
+    ss_error scratch;
+    job *j = &rp->js[rp->next++];
+    if (start_job(j, rp->charts_dir, rp->gnuplot,
+                  rp->first_failure ? &scratch : rp->err) != 0) {
+      rp->first_failure = 1;
+      rp->failed++;
+      ss_tmpdir_remove(&j->td, NULL);
+      j->tmpdir = NULL;
+      j->state = 2;
+      continue;
+    }
+    rp->running++;
+  }
+}
+
+/* Reaps the jobs that ended (killing those past the timeout); returns
+ * whether any did. */
+static int pool_reap(render_pool *rp) {
+  int progressed = 0;
+  for (size_t i = 0; i < rp->n; i++) {
+    job *j = &rp->js[i];
+    if (j->state != 1)
+      continue;
+    pid_t r = waitpid(j->pid, &j->status, WNOHANG);
+    if (r == 0 && now_s() - j->started > rp->timeout_s) {
+      kill(j->pid, SIGKILL);
+      r = waitpid(j->pid, &j->status, 0);
+      j->timed_out = 1;
+    }
+    if (r == 0)
+      continue;
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0) /* not our child any more (SIGCHLD ignored?) */
+      j->lost = 1;
+    rp->running--;
+    progressed = 1;
+    if (finish_job(j, rp->charts_dir, &rp->first_failure, rp->err) == 0)
+      (*rp->n_ok)++;
+    else
+      rp->failed++;
+    plot_progress(RENDER_STEP, "charts", *rp->n_ok + rp->failed, rp->n);
+  }
+  return progressed;
+}
+
 int plot_render(const char *charts_dir, const char *gnuplot,
                 const char *const *bases, size_t n, int jobs, double timeout_s,
                 size_t *n_ok, ss_error *err) {
-  job *js = calloc(n ? n : 1, sizeof *js);
-  size_t next = 0, running = 0, failed = 0;
-  int first_failure = 0;
+  render_pool rp = {
+      NULL,      n,    0,  0, 0, 0, charts_dir, gnuplot, jobs < 1 ? 1 : jobs,
+      timeout_s, n_ok, err};
   *n_ok = 0;
-  if (!js)
+  rp.js = calloc(n ? n : 1, sizeof *rp.js);
+  if (!rp.js)
     return ss_error_oom(err, charts_dir, NULL);
-  if (jobs < 1)
-    jobs = 1;
   for (size_t i = 0; i < n; i++)
-    js[i].base = bases[i];
+    rp.js[i].base = bases[i];
   plot_progress(RENDER_STEP, "charts", 0, n);
-  while (next < n || running > 0) {
-    if (plot_cancelled()) { /* stop: kill what runs, start nothing */
-      for (size_t i = 0; i < n; i++)
-        if (js[i].state == 1) {
-          kill(js[i].pid, SIGKILL);
-          waitpid(js[i].pid, &js[i].status, 0);
-          ss_tmpdir_remove(&js[i].td, NULL);
-          js[i].state = 2;
-        }
-      running = 0;
-      next = n;
-      failed++;
-      if (!first_failure)
-        plot_interrupted(err);
-      first_failure = 1;
+  while (rp.next < n || rp.running > 0) {
+    if (plot_cancelled()) {
+      pool_cancel(&rp);
       break;
     }
-    while (next < n && running < (size_t)jobs) {
-      ss_error scratch;
-      job *j = &js[next++];
-      if (start_job(j, charts_dir, gnuplot, first_failure ? &scratch : err) !=
-          0) {
-        first_failure = 1;
-        failed++;
-        ss_tmpdir_remove(&j->td, NULL);
-        j->tmpdir = NULL;
-        j->state = 2;
-        continue;
-      }
-      running++;
-    }
-    int progressed = 0;
-    for (size_t i = 0; i < n; i++) {
-      job *j = &js[i];
-      if (j->state != 1)
-        continue;
-      pid_t r = waitpid(j->pid, &j->status, WNOHANG);
-      if (r == 0 && now_s() - j->started > timeout_s) {
-        kill(j->pid, SIGKILL);
-        r = waitpid(j->pid, &j->status, 0);
-        j->timed_out = 1;
-      }
-      if (r == 0)
-        continue;
-      if (r < 0 && errno == EINTR)
-        continue;
-      if (r < 0) /* not our child any more (SIGCHLD ignored?) */
-        j->lost = 1;
-      running--;
-      progressed = 1;
-      if (finish_job(j, charts_dir, &first_failure, err) == 0)
-        (*n_ok)++;
-      else
-        failed++;
-      plot_progress(RENDER_STEP, "charts", *n_ok + failed, n);
-    }
-    if (!progressed && running > 0) {
+    pool_start(&rp);
+    if (!pool_reap(&rp) && rp.running > 0) {
       struct timespec ts = {0, 5 * 1000 * 1000};
       nanosleep(&ts, NULL);
     }
   }
   for (size_t i = 0; i < n; i++) {
-    free(js[i].script);
+    free(rp.js[i].script);
   }
-  free(js);
-  if (failed) {
-    if (failed > 1)
-      ss_error_prefix(err, "%zu of %zu charts failed; the first", failed, n);
+  free(rp.js);
+  if (rp.failed) {
+    if (rp.failed > 1)
+      ss_error_prefix(err, "%zu of %zu charts failed; the first", rp.failed, n);
     return -1;
   }
   return 0;

@@ -682,29 +682,9 @@ static int charts_part(const out2 *o, const plot_data *d, const plot_plan *p) {
   return 0;
 }
 
-static int write_both(const plot_data *d, const plot_plan *p,
-                      const plot_options *opt, const plot_summary *sum,
-                      const out2 *o, ss_error *err) {
-  size_t max_rows = opt && opt->max_rows ? opt->max_rows : DEFAULT_ROWS;
-  char title[600];
-  snprintf(title, sizeof title, "splitsim report: %.300s", d->name);
-  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
-        "charset=\"utf-8\">\n<meta name=\"viewport\" "
-        "content=\"width=device-width, initial-scale=1\">\n<title>",
-        o->h);
-  h_text(o, title);
-  fprintf(o->h, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
-  heading(o, 1, NULL, title);
-  findings(o, d);
-  contents(o);
-  if (sum && sum->message[0])
-    para(o, "note", sum->message);
-  if (charts_part(o, d, p) != 0)
-    return plot_interrupted(err);
-  details_open(o, "Placements (the letters of the charts)", 0);
-  placements(o, d);
-  details_close(o);
-
+/* The report's part "Tables": the first rows of each table. */
+static int tables_part(const out2 *o, const plot_data *d, size_t max_rows,
+                       ss_error *err) {
   heading(o, 2, "tables", "Tables");
   details_open(o, "The tables (first rows; the CSV files have them all)", 0);
   if (d->has_summary)
@@ -734,6 +714,11 @@ static int write_both(const plot_data *d, const plot_plan *p,
   }
   details_close(o);
 
+  return 0;
+}
+
+/* The report's part "Resolved scenario". */
+static void scenario_part(const out2 *o, const plot_data *d) {
   heading(o, 2, "scenario", "Resolved scenario");
   details_open(o, "scenario.resolved.yaml", 0);
   if (d->yaml_text) {
@@ -746,6 +731,35 @@ static int write_both(const plot_data *d, const plot_plan *p,
     para(o, NULL, "scenario.resolved.yaml is missing.");
   }
   details_close(o);
+}
+
+/* A copy of run.json without its "timings_s" line (the report must not
+ * change between runs), or NULL when out of memory. */
+static char *run_json_untimed(const char *run_json) {
+  size_t n = strlen(run_json);
+  char *copy = malloc(n + 1);
+  if (copy) {
+    char *w = copy;
+    for (const char *l = run_json; *l;) {
+      const char *e = strchr(l, '\n');
+      size_t len = e ? (size_t)(e - l) + 1 : strlen(l);
+      char line[64];
+      size_t cut = len < sizeof line - 1 ? len : sizeof line - 1;
+      memcpy(line, l, cut);
+      line[cut] = '\0';
+      if (!strstr(line, "\"timings_s\"")) {
+        memcpy(w, l, len);
+        w += len;
+      }
+      l += len;
+    }
+    *w = '\0';
+  }
+  return copy;
+}
+
+/* The report's part "Provenance": run.json without its timings. */
+static void provenance_part(const out2 *o, const plot_data *d) {
   heading(o, 2, "provenance", "Provenance");
   details_open(o, "run.json", 0);
   if (d->run_json) {
@@ -757,32 +771,42 @@ static int write_both(const plot_data *d, const plot_plan *p,
     fputs(" (version and input checksums; timings are in the file itself):"
           "\n\n",
           o->m);
-    /* Drop the "timings_s" line: the report must not change between runs. */
-    size_t n = strlen(d->run_json);
-    char *copy = malloc(n + 1);
-    if (copy) {
-      char *w = copy;
-      for (const char *l = d->run_json; *l;) {
-        const char *e = strchr(l, '\n');
-        size_t len = e ? (size_t)(e - l) + 1 : strlen(l);
-        char line[64];
-        size_t cut = len < sizeof line - 1 ? len : sizeof line - 1;
-        memcpy(line, l, cut);
-        line[cut] = '\0';
-        if (!strstr(line, "\"timings_s\"")) {
-          memcpy(w, l, len);
-          w += len;
-        }
-        l += len;
-      }
-      *w = '\0';
-    }
+    char *copy = run_json_untimed(d->run_json);
     verbatim(o, copy ? copy : d->run_json);
     free(copy);
   } else {
     para(o, NULL, "run.json is missing.");
   }
   details_close(o);
+}
+
+static int write_both(const plot_data *d, const plot_plan *p,
+                      const plot_options *opt, const plot_summary *sum,
+                      const out2 *o, ss_error *err) {
+  size_t max_rows = opt && opt->max_rows ? opt->max_rows : DEFAULT_ROWS;
+  char title[600];
+  snprintf(title, sizeof title, "splitsim report: %.300s", d->name);
+  fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta "
+        "charset=\"utf-8\">\n<meta name=\"viewport\" "
+        "content=\"width=device-width, initial-scale=1\">\n<title>",
+        o->h);
+  h_text(o, title);
+  fprintf(o->h, "</title>\n<style>\n%s</style>\n</head>\n<body>\n", css);
+  heading(o, 1, NULL, title);
+  findings(o, d);
+  contents(o);
+  if (sum && sum->message[0])
+    para(o, "note", sum->message);
+  if (charts_part(o, d, p) != 0)
+    return plot_interrupted(err);
+  details_open(o, "Placements (the letters of the charts)", 0);
+  placements(o, d);
+  details_close(o);
+
+  if (tables_part(o, d, max_rows, err) != 0)
+    return -1;
+  scenario_part(o, d);
+  provenance_part(o, d);
   fputs("<footer><p>Written by splitsim " SPLITSIM_VERSION
         ".</p></footer>\n</body>\n</html>\n",
         o->h);
