@@ -490,6 +490,39 @@ static int read_model(const char *file, const char *prefix, const cJSON *v,
 #undef AT
 }
 
+/* A system's provenance (absent: this import's; null keeps "unknown") and
+ * its "extra" object, kept as JSON text. */
+static int read_provenance(const char *file, const char *prefix, const cJSON *v,
+                           const char *today, prof_system *s, ss_error *err) {
+  char w[300];
+#define AT(key) (prof_json_join(w, sizeof w, prefix, key), w)
+  static const char *const keys[] = {"source", "importer", "import_date"};
+  char **dst[] = {&s->source_file, &s->importer, &s->import_date};
+  const char *dflt[] = {file, "json", today};
+  for (size_t i = 0; i < 3; i++) {
+    const cJSON *x = member(v, keys[i]);
+    if (!x) {
+      if (!(*dst[i] = ss_strdup(dflt[i])))
+        return ss_error_set(err, file, AT(keys[i]), "out of memory");
+    } else if (prof_json_opt_string(file, AT(keys[i]), x, dst[i], err) != 0) {
+      return -1;
+    }
+  }
+  const cJSON *extra = member(v, "extra");
+  if (!is_absent(extra)) {
+    if (!cJSON_IsObject(extra))
+      return ss_error_set(err, file, AT("extra"),
+                          "wrong type: expected an object or null, found %s",
+                          prof_json_type_name(extra));
+    ss_buf b = {0};
+    prof_json_put_value(&b, extra, NULL);
+    if (!(s->extra_json = ss_buf_take(&b)))
+      return ss_error_set(err, file, AT("extra"), "out of memory");
+  }
+  return 0;
+#undef AT
+}
+
 static int read_system(const char *file, const char *prefix, const cJSON *v,
                        const char *today, prof_system *s, ss_error *err) {
   static const char *const allowed[] = {
@@ -514,30 +547,8 @@ static int read_system(const char *file, const char *prefix, const cJSON *v,
     return ss_error_set(
         err, file, AT("kind"),
         "'%.40s' is not a kind (expected \"cpu\", \"gpu\" or null)", s->kind);
-  /* Absent provenance gets this import's; null keeps "unknown". */
-  static const char *const keys[] = {"source", "importer", "import_date"};
-  char **dst[] = {&s->source_file, &s->importer, &s->import_date};
-  const char *dflt[] = {file, "json", today};
-  for (size_t i = 0; i < 3; i++) {
-    const cJSON *x = member(v, keys[i]);
-    if (!x) {
-      if (!(*dst[i] = ss_strdup(dflt[i])))
-        return ss_error_set(err, file, AT(keys[i]), "out of memory");
-    } else if (prof_json_opt_string(file, AT(keys[i]), x, dst[i], err) != 0) {
-      return -1;
-    }
-  }
-  const cJSON *extra = member(v, "extra");
-  if (!is_absent(extra)) {
-    if (!cJSON_IsObject(extra))
-      return ss_error_set(err, file, AT("extra"),
-                          "wrong type: expected an object or null, found %s",
-                          prof_json_type_name(extra));
-    ss_buf b = {0};
-    prof_json_put_value(&b, extra, NULL);
-    if (!(s->extra_json = ss_buf_take(&b)))
-      return ss_error_set(err, file, AT("extra"), "out of memory");
-  }
+  if (read_provenance(file, prefix, v, today, s, err) != 0)
+    return -1;
   const cJSON *models = member(v, "models");
   if (!models)
     return ss_error_set(err, file, AT("models"), "missing required field");
