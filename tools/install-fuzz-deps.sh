@@ -16,17 +16,5 @@ fi
 command -v valgrind >/dev/null 2>&1 || missing="$missing valgrind"
 [ -z "$missing" ] && exit 0
 
-echo "install-fuzz-deps: installing:$missing"
-SUDO=""
-if [ "$(id -u)" != 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
-    echo "install-fuzz-deps: error: need root (or sudo) to run: apt-get install$missing" >&2
-    exit 1
-  fi
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq || { echo "install-fuzz-deps: error: apt-get update failed" >&2; exit 1; }
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null ||
-  { echo "install-fuzz-deps: error: apt-get install$missing failed" >&2; exit 1; }
-echo "install-fuzz-deps: done"
+exec sh "$(dirname "$0")/install-apt.sh" install-fuzz-deps $missing
