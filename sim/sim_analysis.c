@@ -933,10 +933,7 @@ static void summary_rows(const sim_engine *e, size_t m, const sim_msum *sm,
     sim_buf_num(b, best);
     ss_buf_char(b, ',');
     sim_buf_num(b, worst);
-    for (size_t k = 0; k < na; k++) {
-      ss_buf_char(b, ',');
-      sim_buf_num(b, el[k]);
-    }
+    sim_buf_nums(b, el, na);
     ss_buf_char(b, '\n');
   }
 }

@@ -54,6 +54,13 @@ void sim_buf_num(ss_buf *b, double x) {
   ss_buf_add(b, tmp, n);
 }
 
+void sim_buf_nums(ss_buf *b, const double *v, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    ss_buf_char(b, ',');
+    sim_buf_num(b, v[i]);
+  }
+}
+
 void sim_buf_num_cached(ss_buf *b, sim_numcache *c, double x) {
   uint64_t bits;
   memcpy(&bits, &x, sizeof bits);

@@ -12,6 +12,8 @@ void sim_buf_u64(ss_buf *b, uint64_t v);
 /* A number as CSV text: empty for NaN, else sim_fmt_double with ".0"
  * appended to whole numbers (a float column always reads as floats). */
 void sim_buf_num(ss_buf *b, double x);
+/* ",v[0],v[1],...": n numbers, each after a comma (a CSV row's cells). */
+void sim_buf_nums(ss_buf *b, const double *v, size_t n);
 
 /* The same bytes as ss_fmt_double (shortest of %.15g/%.16g/%.17g that reads
  * back exactly), computed with integer arithmetic for the common range and

@@ -809,10 +809,7 @@ static void purchase_table(const sim_purchase_result *r, ss_buf *b) {
                         ratio(x->gain_s[f], x->price),
                         ratio(x->gain_s[f], x->cost_per_year),
                         x->weighted_throughput_per_s[f]};
-    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
-      ss_buf_char(b, ',');
-      sim_buf_num(b, v[i]);
-    }
+    sim_buf_nums(b, v, sizeof v / sizeof *v);
     ss_buf_str(b, x->pareto[f] ? ",1," : ",0,");
     ss_buf_str(b, x->estimated ? "1," : "0,");
     if (x->within_budget >= 0)
@@ -872,10 +869,7 @@ static void sweep_rows(const sim_purchase_result *r, const scn_scenario *s,
   for (size_t k = 0; k < r->n_rows; k++) {
     const sim_purchase_row *x = &r->rows[k];
     sim_buf_u64(b, p);
-    for (size_t a = 0; a < s->n_axes; a++) {
-      ss_buf_char(b, ',');
-      sim_buf_num(b, vals[a]);
-    }
+    sim_buf_nums(b, vals, s->n_axes);
     ss_buf_char(b, ',');
     ss_csv_field(b, x->option);
     const double v[] = {x->price,
@@ -885,10 +879,7 @@ static void sweep_rows(const sim_purchase_result *r, const scn_scenario *s,
                         x->gain_pct[p],
                         ratio(x->gain_s[p], x->tco),
                         x->weighted_throughput_per_s[p]};
-    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
-      ss_buf_char(b, ',');
-      sim_buf_num(b, v[i]);
-    }
+    sim_buf_nums(b, v, sizeof v / sizeof *v);
     ss_buf_str(b, x->pareto[p] ? ",1" : ",0");
     ss_buf_str(b, (long)k == fast ? ",1" : ",0");
     ss_buf_str(b, (long)k == value ? ",1" : ",0");

@@ -194,10 +194,7 @@ static void put_row(ss_buf *b, const char *trace, scn_replay_policy p,
   ss_buf_char(b, ',');
   sim_buf_u64(b, st->requests);
   double v[] = {st->mean_s, st->p50_s, st->p95_s, st->p99_s, st->miss_ratio};
-  for (size_t i = 0; i < 5; i++) {
-    ss_buf_char(b, ',');
-    sim_buf_num(b, v[i]);
-  }
+  sim_buf_nums(b, v, 5);
   ss_buf_char(b, ',');
   sim_buf_u64(b, switches);
   ss_buf_char(b, ',');
@@ -206,10 +203,7 @@ static void put_row(ss_buf *b, const char *trace, scn_replay_policy p,
   sim_buf_num(b, bw_mbps);
   ss_buf_char(b, ',');
   sim_buf_u64(b, placements);
-  for (size_t k = 0; k < n_axes; k++) {
-    ss_buf_char(b, ',');
-    sim_buf_num(b, axis[k]);
-  }
+  sim_buf_nums(b, axis, n_axes);
   ss_buf_char(b, '\n');
 }
 

@@ -475,10 +475,7 @@ static void put_row(ss_buf *b, const sim_sens_row *x, double lo, double ba,
   ss_csv_field(b, x->parameter);
   const double v[] = {x->base, x->low_value, x->high_value, lo,
                       ba,      hi,           fabs(hi - lo)};
-  for (size_t k = 0; k < sizeof v / sizeof *v; k++) {
-    ss_buf_char(b, ',');
-    sim_buf_num(b, v[k]);
-  }
+  sim_buf_nums(b, v, sizeof v / sizeof *v);
   ss_buf_char(b, '\n');
 }
 

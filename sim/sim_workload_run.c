@@ -320,10 +320,7 @@ static int run_policy(wl_worker *w, size_t point, ss_error *err) {
 
 static void put_axes(wl_worker *w, size_t point, ss_buf *b) {
   sim_buf_u64(b, point);
-  for (size_t k = 0; k < w->e->scn->n_axes; k++) {
-    ss_buf_char(b, ',');
-    sim_buf_num(b, w->vals[k]);
-  }
+  sim_buf_nums(b, w->vals, w->e->scn->n_axes);
 }
 
 /* Route index of group g reported as `placement`: the one used (static,
@@ -390,10 +387,7 @@ static void put_row(wl_worker *w, size_t point, scn_policy pol, size_t g,
                         ? (double)(w->sums[3 * g + 2] + drop) /
                               (double)(done + drop)
                         : NAN};
-  for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
-    ss_buf_char(b, ',');
-    sim_buf_num(b, cells[i]);
-  }
+  sim_buf_nums(b, cells, sizeof cells / sizeof *cells);
   for (size_t i = 0; i < w->sh->n_stations + w->sh->n_links; i++) {
     ss_buf_char(b, ',');
     sim_buf_num(b, w->util[i] / (double)R);
