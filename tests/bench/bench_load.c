@@ -14,17 +14,12 @@
 #include <time.h>
 
 #include "sim/sim_load.h"
+#include "tests/bench/bench_util.h"
 
 #define PUREEDGESIM_TASKS_PER_S (1.13e6 / 58.0)
 
 /* CPU time of this process: the figure "on one core", robust to other
  * programs sharing the machine. */
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static long peak_rss_kib(void) {
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);

@@ -18,27 +18,12 @@
 #include "scenarios/scenario.h"
 #include "sim/sim.h"
 #include "sim/sim_replay.h"
+#include "tests/bench/bench_util.h"
 
 #define TRACES "../shared/data/traces/pensieve/cooked"
 
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double cpu_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void die(const char *what, const ss_error *err) {
-  char buf[2048] = "";
-  if (err)
-    ss_error_format(err, buf, sizeof buf);
-  fprintf(stderr, "bench_replay: %s: %s\n", what, buf);
-  exit(1);
+  bench_die("bench_replay", what, err);
 }
 
 static const char *scenario =

@@ -20,6 +20,7 @@
 #include "profiles/network.h"
 #include "sim/sim_problem.h"
 #include "solver/solver.h"
+#include "tests/bench/bench_util.h"
 
 #define MAXSYS 16
 
@@ -35,12 +36,6 @@ static const char *simd_name(void) {
 #else
   return "none";
 #endif
-}
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 typedef struct bench_problem {

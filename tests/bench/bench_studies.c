@@ -19,19 +19,10 @@
 #include "scenarios/scenario.h"
 #include "sim/sim.h"
 #include "sim/sim_study.h"
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "tests/bench/bench_util.h"
 
 static void die(const char *what, const ss_error *err) {
-  char buf[2048] = "";
-  if (err)
-    ss_error_format(err, buf, sizeof buf);
-  fprintf(stderr, "bench_studies: %s: %s\n", what, buf);
-  exit(1);
+  bench_die("bench_studies", what, err);
 }
 
 static prof_set *default_set(void) {

@@ -24,19 +24,10 @@
 #include "sim/sim.h"
 #include "sim/sim_engine_internal.h"
 #include "sim/sim_sweep_internal.h"
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+#include "tests/bench/bench_util.h"
 
 static void die(const char *what, const ss_error *err) {
-  char buf[2048] = "";
-  if (err)
-    ss_error_format(err, buf, sizeof buf);
-  fprintf(stderr, "bench_sweep: %s: %s\n", what, buf);
-  exit(1);
+  bench_die("bench_sweep", what, err);
 }
 
 static long max_rss_kb(void) {
