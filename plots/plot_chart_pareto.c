@@ -274,18 +274,6 @@ static long pareto_labels(FILE *gp, const pareto_frame *F,
 
 /* ---- 5. purchasing Pareto chart ---------------------------------------- */
 
-static void put_points(FILE *dat, const plot_series *s) {
-  for (size_t k = 0; k < s->n; k++) {
-    plot_gp_num(dat, s->p[k].x);
-    fputc(' ', dat);
-    plot_gp_num(dat, s->p[k].y);
-    fputc('\n', dat);
-  }
-  if (!s->n)
-    fputs("NaN NaN\n", dat);
-  fputs("\n\n", dat);
-}
-
 /* Every option (all), the others and the Pareto front, from purchase.csv;
  * the data file. -1 with err. */
 static int pareto_data(const pareto_frame *F, FILE *dat, plot_series *all,
@@ -309,9 +297,9 @@ static int pareto_data(const pareto_frame *F, FILE *dat, plot_series *all,
         (pa == 1 && plot_series_push(front, pr, l) != 0))
       return ss_error_oom(err, d->charts, c->base);
   }
-  put_points(dat, others);
+  plot_gp_xy_block(dat, others);
   plot_sort(front->p, front->n, sizeof(plot_xy), plot_cmp_xy);
-  put_points(dat, front);
+  plot_gp_xy_block(dat, front);
   return 0;
 }
 

@@ -224,17 +224,8 @@ static void ps_data(const ps_chart *P, FILE *dat) {
   fputs("# purchasing across the sweep: one block per option set drawn "
         "(x weighted_latency_s), in the order of the legend\n",
         dat);
-  for (size_t i = 0; i < nl; i++) {
-    for (size_t k = 0; k < P->lines[i].n; k++) {
-      plot_gp_num(dat, P->lines[i].p[k].x);
-      fputc(' ', dat);
-      plot_gp_num(dat, P->lines[i].p[k].y);
-      fputc('\n', dat);
-    }
-    if (!P->lines[i].n)
-      fputs("NaN NaN\n", dat);
-    fputs("\n\n", dat);
-  }
+  for (size_t i = 0; i < nl; i++)
+    plot_gp_xy_block(dat, &P->lines[i]);
 }
 
 /* The shading: one rectangle and letter per run of points where the same

@@ -165,15 +165,7 @@ static void sim_head(FILE *gp, const plot_chart *c, const char *what,
 /* One data block per series, sorted by x (an empty one: a NaN row). */
 static void sim_block(FILE *dat, plot_series *s) {
   plot_sort(s->p, s->n, sizeof(plot_xy), plot_cmp_xy);
-  for (size_t k = 0; k < s->n; k++) {
-    plot_gp_num(dat, s->p[k].x);
-    fputc(' ', dat);
-    plot_gp_num(dat, s->p[k].y);
-    fputc('\n', dat);
-  }
-  if (!s->n)
-    fputs("NaN NaN\n", dat);
-  fputs("\n\n", dat);
+  plot_gp_xy_block(dat, s);
   s->n = 0;
 }
 

@@ -121,6 +121,18 @@ void plot_gp_output_close(FILE *fp, const plot_chart *c) {
 
 void plot_gp_num(FILE *fp, double v) { plot_put_num(fp, v); }
 
+void plot_gp_xy_block(FILE *fp, const plot_series *s) {
+  for (size_t k = 0; k < s->n; k++) {
+    plot_gp_num(fp, s->p[k].x);
+    fputc(' ', fp);
+    plot_gp_num(fp, s->p[k].y);
+    fputc('\n', fp);
+  }
+  if (!s->n)
+    fputs("NaN NaN\n", fp);
+  fputs("\n\n", fp);
+}
+
 /* A legend of `rows` lines under the x label: the bottom margin is made
  * room for it explicitly (gnuplot's own `set key below` can run into a long
  * x label). One column, sample before the text. */

@@ -53,6 +53,9 @@ void plot_gp_output_open(FILE *fp, const plot_chart *c, int w, int h);
 void plot_gp_output_close(FILE *fp, const plot_chart *c);
 /* A number as data text. */
 void plot_gp_num(FILE *fp, double v);
+/* A data block of (x, y) rows, a NaN row when empty, then the two blank
+ * lines that end a gnuplot index block. */
+void plot_gp_xy_block(FILE *fp, const plot_series *s);
 /* A legend of `rows` lines under the x label. */
 void plot_gp_key_below(FILE *fp, size_t rows, const char *extra);
 /* `cmd` with a title of line1 and the lines of line2, broken to fit a
